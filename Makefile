@@ -1,0 +1,41 @@
+# Stegvis. The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test bench lint translations compile-translations install clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,postgres]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+compile-translations: $(INSTALLED)
+	$(PY) -m survey.catalogs compile
+
+run: install compile-translations
+	$(FLASK) init-db
+	$(FLASK) demo
+	@echo "Stegvis körs på http://127.0.0.1:5000 (avsluta med Ctrl+C)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install compile-translations
+	$(PY) -m pytest
+
+bench: install compile-translations
+	$(PY) -m bench
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+translations: install
+	$(PY) -m survey.catalogs update
+	$(PY) -m survey.catalogs compile
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

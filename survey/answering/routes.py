@@ -1,0 +1,188 @@
+"""Participant routes. The token in the URL is the only credential a participant has."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import i18n
+from ..extensions import db
+from . import bp, journey
+from .forms import DONT_KNOW, LanguageForm, item_form
+from .journey import LinkState
+
+
+def registry():  # type: ignore[no-untyped-def]
+    return current_app.extensions["stegvis.questionnaires"]
+
+
+@bp.url_value_preprocessor
+def load_survey(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    if not values or "token" not in values:
+        return
+    g.token = values["token"]
+    g.link_state, g.survey = journey.find(g.token, registry())
+    response = g.survey.response if g.survey else None
+    if response is not None:
+        i18n.use(i18n.language("lattlast" if response.easy else response.language))
+
+
+def _link_problem() -> tuple[str, int] | None:
+    """The kind page for a link that cannot be answered, or None when it can."""
+    state = g.link_state
+    if state is LinkState.submitted:
+        return render_template("answering/already_answered.html"), 200
+    if state is LinkState.expired:
+        return render_template("answering/link_broken.html", expired=True), 410
+    if state is LinkState.unknown:
+        return render_template("answering/link_broken.html", expired=False), 404
+    return None
+
+
+def open_survey(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only for links that can still be answered, after a language has been chosen."""
+
+    @wraps(view)
+    def wrapper(token: str, **kwargs: Any) -> Any:
+        if (
+            g.link_state is LinkState.submitted
+            and request.method == "POST"
+            and request.endpoint == "answering.review"
+        ):
+            # A second tap on "Skicka": the first one already stored everything.
+            return redirect(url_for(".thanks", token=token))
+        problem = _link_problem()
+        if problem is not None:
+            return problem
+        if g.survey.response is None:
+            return redirect(url_for(".language", token=token))
+        return view(token, **kwargs)
+
+    return wrapper
+
+
+@bp.get("/<token>")
+def entry(token: str) -> Any:
+    problem = _link_problem()
+    if problem is not None:
+        return problem
+    if g.survey.response is None:
+        return redirect(url_for(".language", token=token))
+    number = g.survey.resume_at()
+    if number is None:
+        return redirect(url_for(".review", token=token))
+    if number == 1:
+        return redirect(url_for(".welcome", token=token))
+    return redirect(url_for(".question", token=token, number=number))
+
+
+def _return_to(token: str) -> str:
+    number = request.args.get("fraga", type=int)
+    if number == 0:
+        return url_for(".review", token=token)
+    if number and g.survey.item_at(number):
+        return url_for(".question", token=token, number=number)
+    return url_for(".welcome", token=token)
+
+
+@bp.route("/<token>/sprak", methods=["GET", "POST"])
+def language(token: str) -> Any:
+    problem = _link_problem()
+    if problem is not None:
+        return problem
+    form = LanguageForm()
+    if form.validate_on_submit():
+        code = form.language.data
+        if not i18n.is_known(code):
+            return render_template(
+                "answering/language.html", form=form, languages=i18n.PARTICIPANT_LANGUAGES,
+                error=True,
+            ), 400
+        chosen = i18n.language(code)
+        if not journey.choose_language(g.survey, chosen.locale, chosen.easy):
+            db.session.rollback()
+            return render_template("answering/already_answered.html")
+        db.session.commit()
+        return redirect(_return_to(token))
+    return render_template(
+        "answering/language.html", form=form, languages=i18n.PARTICIPANT_LANGUAGES
+    )
+
+
+@bp.get("/<token>/start")
+@open_survey
+def welcome(token: str) -> Any:
+    return render_template("answering/welcome.html")
+
+
+@bp.route("/<token>/<int:number>", methods=["GET", "POST"])
+@open_survey
+def question(token: str, number: int) -> Any:
+    survey = g.survey
+    item = survey.item_at(number)
+    if item is None:
+        abort(404)
+    scale = survey.questionnaire.scale
+    form = item_form(item, scale)
+    previous = survey.answers().get(item.id)
+    if request.method == "POST":
+        if not form.validate():
+            return _question_page(number, item, form, previous), 400
+        answered, value = form.chosen()
+        comment = form.cleaned_comment() if item.comment else None
+        if answered or comment:
+            if not journey.save_answer(survey, item, value, comment):
+                db.session.rollback()
+                return render_template("answering/already_answered.html")
+            db.session.commit()
+        following = number + 1 if number < len(survey.questionnaire.items) else None
+        if following is None or request.args.get("granska"):
+            return redirect(url_for(".review", token=token))
+        return redirect(url_for(".question", token=token, number=following))
+    return _question_page(number, item, form, previous)
+
+
+def _question_page(number, item, form, previous):  # type: ignore[no-untyped-def]
+    if previous is not None and not form.value.raw_data:
+        form.value.data = DONT_KNOW if previous.value is None else str(previous.value)
+        if item.comment and form.comment.data is None:
+            form.comment.data = previous.comment
+    return render_template(
+        "answering/question.html",
+        number=number,
+        total=len(g.survey.questionnaire.items),
+        item=item,
+        scale=g.survey.questionnaire.scale,
+        form=form,
+        back_to_review=bool(request.args.get("granska")),
+    )
+
+
+@bp.route("/<token>/granska", methods=["GET", "POST"])
+@open_survey
+def review(token: str) -> Any:
+    survey = g.survey
+    answers = survey.answers()
+    form = LanguageForm()  # only its CSRF token is used
+    error = None
+    if request.method == "POST" and form.validate_on_submit():
+        if not answers:
+            error = _("Svara på minst en fråga innan du skickar in.")
+        else:
+            journey.submit(survey)
+            db.session.commit()
+            return redirect(url_for(".thanks", token=token))
+    return render_template(
+        "answering/review.html", answers=answers, form=form, error=error
+    ), (400 if error else 200)
+
+
+@bp.get("/<token>/tack")
+def thanks(token: str) -> Any:
+    if g.link_state is LinkState.submitted:
+        return render_template("answering/thanks.html")
+    return redirect(url_for(".entry", token=token))

@@ -1,0 +1,48 @@
+"""Configuration defaults; anything secret or site-specific comes from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else a random key kept in instance/ (mode 0600).
+
+    Keeping it in the instance folder lets `make run` work without setup while never
+    shipping a fixed key in the code.
+    """
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def defaults(instance_path: Path) -> dict[str, object]:
+    database = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'stegvis.sqlite3'}"
+    extra_dirs = os.environ.get("STEGVIS_QUESTIONNAIRE_DIRS", "")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": database,
+        # Public address used in printed and mailed links, e.g. https://stegvis.example.se
+        "PUBLIC_URL": os.environ.get("STEGVIS_PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Extra folders of questionnaire TOML files (a förbund's licensed wording).
+        "QUESTIONNAIRE_DIRS": [Path(p) for p in extra_dirs.split(os.pathsep) if p],
+        "INVITATION_DAYS": int(os.environ.get("STEGVIS_INVITATION_DAYS", "90")),
+        # A participant may leave a question open for hours; the CSRF token lives as long
+        # as the session instead of the default one hour.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("STEGVIS_HTTPS", "0") == "1",
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent.parent / "translations"),
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+    }

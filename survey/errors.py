@@ -1,0 +1,41 @@
+"""Kind error pages: a participant must never see a stack trace or a bare status code."""
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+
+def _page(heading: str, message: str, status: int):  # type: ignore[no-untyped-def]
+    return render_template("error.html", heading=heading, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        return _page(
+            _("Något gick fel"),
+            _("Sidan hade varit öppen för länge. Inget har ändrats. Gå tillbaka och försök igen."),
+            400,
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        if error.code == 404:
+            return _page(_("Sidan finns inte"), _("Kontrollera adressen."), 404)
+        if error.code == 413:
+            return _page(_("För mycket text"), _("Skriv lite kortare och försök igen."), 413)
+        return _page(_("Något gick fel"), _("Försök igen om en liten stund."), error.code or 500)
+
+    @app.errorhandler(500)
+    def server_error(error: Exception):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        return _page(
+            _("Något gick fel"),
+            _("Dina tidigare svar är sparade. Försök igen om en liten stund."),
+            500,
+        )

@@ -1,0 +1,46 @@
+"""Creating invitations: shared by the CLI and the staff pages. Helpers only flush."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+
+from questionnaires import Questionnaire
+
+from .extensions import db
+from .models import Enrolment, Invitation, Occasion, utcnow
+from .tokens import hash_token, new_token
+
+
+class InvitationError(ValueError):
+    pass
+
+
+def create(enrolment: Enrolment, questionnaire: Questionnaire, occasion: str) -> str:
+    """Add an invitation and return its token: the only time the token is known."""
+    if occasion not in questionnaire.occasions:
+        raise InvitationError(
+            f"{questionnaire.ident} is not asked at occasion {occasion!r} "
+            f"(only {', '.join(questionnaire.occasions)})"
+        )
+    token = new_token()
+    days = int(current_app.config["INVITATION_DAYS"])
+    invitation = Invitation(
+        enrolment=enrolment,
+        questionnaire_key=questionnaire.key,
+        questionnaire_version=questionnaire.version,
+        occasion=Occasion(occasion),
+        token_hash=hash_token(token),
+        expires_at=utcnow() + dt.timedelta(days=days),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return token
+
+
+def public_link(token: str) -> str:
+    """The participant's link on the configured public address."""
+    # Built without a request: the CLI prints links too.
+    path = current_app.url_map.bind("stegvis").build("answering.entry", {"token": token})
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path

@@ -1,0 +1,227 @@
+"""The stored data: typed SQLAlchemy 2.x models.
+
+Participants are pseudonymous: a code the handledare chooses, never a name or a
+personnummer. Invitation tokens are stored only as a SHA-256 hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Gender(enum.StrEnum):
+    kvinna = "kvinna"
+    man = "man"
+    annat = "annat"
+    okant = "okänt"
+
+
+class BornAbroad(enum.StrEnum):
+    ja = "ja"
+    nej = "nej"
+    okant = "okänt"
+
+
+class Occasion(enum.StrEnum):
+    start = "start"
+    pagaende = "pagaende"
+    avslut = "avslut"
+
+
+class Role(enum.StrEnum):
+    admin = "admin"
+    handledare = "handledare"
+
+
+class Assisted(enum.StrEnum):
+    sjalv = "sjalv"
+    handledare = "handledare"
+    tolk = "tolk"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings with a CHECK constraint: readable in exports and in psql.
+    return Enum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e])
+
+
+insats_staff = Table(
+    "insats_staff",
+    db.metadata,
+    Column("insats_id", ForeignKey("insats.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    insatser: Mapped[list[Insats]] = relationship(back_populates="organisation")
+
+
+class Insats(db.Model):
+    __tablename__ = "insats"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="insatser")
+    sites: Mapped[list[Site]] = relationship(back_populates="insats", order_by="Site.name")
+    staff: Mapped[list[User]] = relationship(secondary=insats_staff, back_populates="insatser")
+
+
+class Site(db.Model):
+    """Where an insats runs, usually a kommun."""
+
+    __tablename__ = "site"
+    __table_args__ = (UniqueConstraint("insats_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    insats: Mapped[Insats] = relationship(back_populates="sites")
+
+
+class User(db.Model):
+    """Staff: förbund admins and handledare."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    insatser: Mapped[list[Insats]] = relationship(secondary=insats_staff, back_populates="staff")
+
+
+class Participant(db.Model):
+    __tablename__ = "participant"
+    __table_args__ = (UniqueConstraint("organisation_id", "pseudonym"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    pseudonym: Mapped[str] = mapped_column(String(40))
+    gender: Mapped[Gender] = mapped_column(_enum(Gender, "gender"))
+    birth_year: Mapped[int | None] = mapped_column(SmallInteger)
+    born_abroad: Mapped[BornAbroad] = mapped_column(_enum(BornAbroad, "born_abroad"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    enrolments: Mapped[list[Enrolment]] = relationship(
+        back_populates="participant", cascade="all, delete-orphan"
+    )
+
+
+class Enrolment(db.Model):
+    """One participant in one insats at one site; a person can have several."""
+
+    __tablename__ = "enrolment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    exit_outcome: Mapped[str | None] = mapped_column(String(40))
+
+    participant: Mapped[Participant] = relationship(back_populates="enrolments")
+    insats: Mapped[Insats] = relationship()
+    site: Mapped[Site | None] = relationship()
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="enrolment", cascade="all, delete-orphan"
+    )
+
+
+class Invitation(db.Model):
+    """A link a participant answers one questionnaire through, at one occasion."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="CASCADE"), index=True
+    )
+    questionnaire_key: Mapped[str] = mapped_column(String(60))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    occasion: Mapped[Occasion] = mapped_column(_enum(Occasion, "occasion"))
+    # SHA-256 of the token; the token itself exists only in the link.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    enrolment: Mapped[Enrolment] = relationship(back_populates="invitations")
+    response: Mapped[Response | None] = relationship(
+        back_populates="invitation", cascade="all, delete-orphan"
+    )
+
+
+class Response(db.Model):
+    """The answers given through one invitation; at most one per invitation."""
+
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), unique=True
+    )
+    language: Mapped[str] = mapped_column(String(16))
+    easy: Mapped[bool] = mapped_column(default=False)
+    assisted: Mapped[Assisted] = mapped_column(_enum(Assisted, "assisted"), default=Assisted.sjalv)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+
+    invitation: Mapped[Invitation] = relationship(back_populates="response")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class Answer(db.Model):
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("response_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(40))
+    # None means "vet inte".
+    value: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")

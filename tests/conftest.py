@@ -1,0 +1,111 @@
+"""Test fixtures: the app from the factory on a fresh database for every test.
+
+Set STEGVIS_TEST_DATABASE_URL to run the whole suite on PostgreSQL; the default is a
+SQLite file in the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from survey import create_app, invitations
+from survey.extensions import db
+from survey.models import BornAbroad, Enrolment, Gender, Insats, Organisation, Participant, Site
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    url = os.environ.get("STEGVIS_TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PUBLIC_URL": "http://stegvis.test",
+        }
+    )
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def insats(app: Flask) -> Insats:
+    organisation = Organisation(name="Samordningsförbundet Test")
+    insats = Insats(organisation=organisation, name="Testinsatsen")
+    db.session.add_all([organisation, insats, Site(insats=insats, name="Skövde")])
+    db.session.commit()
+    return insats
+
+
+@pytest.fixture
+def make_invitation(app: Flask, insats: Insats):  # type: ignore[no-untyped-def]
+    """Create a participant, enrolment and invitation; returns the token."""
+    counter = iter(range(1, 10_000))
+
+    def make(key: str = "finsam-indikatorer", occasion: str = "avslut", code: str | None = None,
+             expired: bool = False) -> str:
+        registry = app.extensions["stegvis.questionnaires"]
+        participant = Participant(
+            organisation_id=insats.organisation_id,
+            pseudonym=code or f"T-{next(counter):03d}",
+            gender=Gender.kvinna,
+            birth_year=1990,
+            born_abroad=BornAbroad.nej,
+        )
+        enrolment = Enrolment(
+            participant=participant, insats=insats, site=insats.sites[0],
+            start_date=dt.date(2026, 1, 1),
+        )
+        db.session.add_all([participant, enrolment])
+        token = invitations.create(enrolment, registry.latest(key), occasion)
+        if expired:
+            enrolment.invitations[-1].expires_at = dt.datetime(2020, 1, 1)
+        db.session.commit()
+        return token
+
+    return make

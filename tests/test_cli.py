@@ -1,0 +1,64 @@
+"""The flask commands a newcomer and an operator use."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, inspect, select
+
+from survey.extensions import db
+from survey.models import Enrolment, Invitation, Participant, User
+
+
+def test_init_db_creates_the_schema_with_alembic(app, database_url):
+    db.drop_all()
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    tables = set(inspect(db.engine).get_table_names())
+    assert {"alembic_version", "response", "answer", "invitation"} <= tables
+
+
+def test_demo_prints_logins_and_links_and_can_run_twice(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "handledare@demo.stegvis.local" in first.output
+    links = [line.split()[-1] for line in first.output.splitlines() if "/s/" in line]
+    assert len(links) == 6
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert db.session.scalar(select(func.count()).select_from(Participant)) == 3
+    assert db.session.scalar(select(func.count()).select_from(User)) == 2
+    # Each run hands out working links.
+    token = links[0].rsplit("/", 1)[-1]
+    assert app.test_client().get(f"/s/{token}").status_code == 302
+
+
+def test_invite_creates_enrolment_and_prints_url_last(app, insats):
+    runner = app.test_cli_runner()
+    args = ["invite", "--insats", "Testinsatsen", "--participant", "P-7",
+            "--questionnaire", "sjalvskattning", "--occasion", "start"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("http://stegvis.test/s/")
+    token = last.rsplit("/", 1)[-1]
+    assert app.test_client().get(f"/s/{token}").status_code == 302
+    # A second invitation for the same person reuses the enrolment.
+    args[-1] = "avslut"
+    assert runner.invoke(args=args).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 2
+
+
+def test_invite_refuses_bad_input(app, insats):
+    runner = app.test_cli_runner()
+    base = ["invite", "--insats", "Testinsatsen", "--participant", "P-1"]
+    wrong_occasion = runner.invoke(args=[*base, "--questionnaire", "finsam-indikatorer",
+                                         "--occasion", "start"])
+    assert wrong_occasion.exit_code != 0
+    assert "not asked at occasion 'start'" in wrong_occasion.output
+    unknown = runner.invoke(args=[*base, "--questionnaire", "nope", "--occasion", "start"])
+    assert unknown.exit_code != 0 and "Okänd enkät" in unknown.output
+    no_insats = runner.invoke(args=["invite", "--insats", "Finns inte", "--participant", "P",
+                                    "--questionnaire", "sjalvskattning", "--occasion", "start"])
+    assert no_insats.exit_code != 0 and "Okänd insats" in no_insats.output
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
