@@ -39,6 +39,9 @@ def defaults(instance_path: Path) -> dict[str, object]:
         # A participant may leave a question open for hours; the CSRF token lives as long
         # as the session instead of the default one hour.
         "WTF_CSRF_TIME_LIMIT": None,
+        # Every validator message is our own, translated through Babel; WTForms' built-in
+        # catalogs would only cost a catalog lookup per form.
+        "WTF_I18N_ENABLED": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("STEGVIS_HTTPS", "0") == "1",

@@ -128,10 +128,9 @@ def question(token: str, number: int) -> Any:
         abort(404)
     scale = survey.questionnaire.scale
     form = item_form(item, scale)
-    previous = survey.answers().get(item.id)
     if request.method == "POST":
         if not form.validate():
-            return _question_page(number, item, form, previous), 400
+            return _question_page(number, item, form), 400
         answered, value = form.chosen()
         comment = form.cleaned_comment() if item.comment else None
         if answered or comment:
@@ -143,10 +142,11 @@ def question(token: str, number: int) -> Any:
         if following is None or request.args.get("granska"):
             return redirect(url_for(".review", token=token))
         return redirect(url_for(".question", token=token, number=following))
-    return _question_page(number, item, form, previous)
+    return _question_page(number, item, form)
 
 
-def _question_page(number, item, form, previous):  # type: ignore[no-untyped-def]
+def _question_page(number, item, form):  # type: ignore[no-untyped-def]
+    previous = g.survey.answers().get(item.id)
     if previous is not None and not form.value.raw_data:
         form.value.data = DONT_KNOW if previous.value is None else str(previous.value)
         if item.comment and form.comment.data is None:
