@@ -103,7 +103,8 @@ def main() -> dict[str, object]:
     figures = {"page_weight_gzip_bytes": weights, "answer_post_ms": {
         "count": len(times), "median": round(median, 3), "p95": round(p95, 3)}}
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "participant_page.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+    text = json.dumps(figures, indent=2, ensure_ascii=False)
+    (RESULTS / "participant_page.json").write_text(text)
     return figures
 
 

@@ -21,6 +21,8 @@ from survey import create_app, invitations
 from survey.extensions import db
 from survey.models import BornAbroad, Enrolment, Gender, Insats, Organisation, Participant, Site
 
+from .postgres_server import PostgresServer, find_bin
+
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -34,10 +36,30 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """One PostgreSQL server for the whole run, started on first use."""
     url = os.environ.get("STEGVIS_TEST_DATABASE_URL")
     if url:
+        yield url
+        return
+    bindir = find_bin()
+    if bindir is None:
+        if os.environ.get("STEGVIS_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL is required (STEGVIS_REQUIRE_POSTGRES=1) but not installed")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    server = PostgresServer(bindir)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every test that touches the database runs on both databases Stegvis supports."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
         _reset_postgres(url)
         return url
     return f"sqlite:///{tmp_path / 'test.sqlite3'}"

@@ -71,7 +71,8 @@ def broken(change) -> dict:  # type: ignore[no-untyped-def]
         (lambda d: d["items"].append(dict(d["items"][0])), "item 'delaktighet': duplicate item id"),
         (lambda d: d["scale"].update(positive=[]), "scale without positive values"),
         (lambda d: d["scale"].update(positive=[9]), "positive value 9 is not a step"),
-        (lambda d: d["items"][4]["text"].pop("lattlast"), "item 'nytta': missing easy-Swedish text"),
+        (lambda d: d["items"][4]["text"].pop("lattlast"),
+         "item 'nytta': missing easy-Swedish text"),
         (lambda d: d["title"].pop("lattlast"), "missing easy-Swedish text 'title.lattlast'"),
         (lambda d: d["items"][0].update(id="Bad Id"), "bad item id 'Bad Id'"),
         (lambda d: d.update(occasions=["sometimes"]), "unknown occasion 'sometimes'"),
@@ -91,7 +92,7 @@ def test_refusals_name_file_item_and_problem(change, expected):
 def test_not_toml(tmp_path: Path):
     path = tmp_path / "trasig.toml"
     path.write_text("format = = 1")
-    with pytest.raises(QuestionnaireError, match="trasig.toml: not valid TOML"):
+    with pytest.raises(QuestionnaireError, match=r"trasig\.toml: not valid TOML"):
         load_file(path)
 
 
@@ -111,8 +112,9 @@ def test_same_version_twice_is_refused(tmp_path: Path):
 
 
 def test_a_bad_file_stops_the_app_at_startup(tmp_path: Path):
-    text = INDICATORS.read_text().replace("version = 1", "version = 3").replace("format = 1", "format = 7")
+    text = INDICATORS.read_text().replace("version = 1", "version = 3")
+    text = text.replace("format = 1", "format = 7")
     (tmp_path / "bad.toml").write_text(text)
-    with pytest.raises(QuestionnaireError, match="bad.toml: unknown format number 7"):
+    with pytest.raises(QuestionnaireError, match=r"bad\.toml: unknown format number 7"):
         create_app({"QUESTIONNAIRE_DIRS": [tmp_path], "SECRET_KEY": "x",
                     "SQLALCHEMY_DATABASE_URI": "sqlite://"})

@@ -57,7 +57,9 @@ class Survey:
         return last + 1 if last < len(self.questionnaire.items) else None
 
 
-def find(token: str, registry: Registry, now: dt.datetime | None = None) -> tuple[LinkState, Survey | None]:
+def find(
+    token: str, registry: Registry, now: dt.datetime | None = None
+) -> tuple[LinkState, Survey | None]:
     # Tokens only ever contain URL-safe base64; anything else cannot match, but still
     # goes through the same query so unknown and used links answer alike.
     invitation = db.session.scalar(
