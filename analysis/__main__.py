@@ -1,0 +1,109 @@
+"""python -m analysis report FILE.csv [...]: the report from a CSV of answers alone."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .csv_rows import AnswerCsvReader
+from .report import ReportOptions, build_report
+from .suppression import DEFAULT_MIN_GROUP
+from .targets import DEFAULT_MIN_ANSWERS, Target, parse_target
+from .text import summary
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        message = f"ogiltigt datum {text!r}, skriv t.ex. 2025-01-31"
+        raise argparse.ArgumentTypeError(message) from None
+
+
+def _target(text: str) -> Target:
+    try:
+        return parse_target(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis")
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="rapport från en CSV-fil med svar")
+    report.add_argument("file", type=Path)
+    report.add_argument(
+        "--target", type=_target, action="append", default=[], metavar="ITEM:OCCASION:THRESHOLD",
+        help="mål, t.ex. nytta:avslut:90 eller nytta:avslut:0.9 (tal över 1 är procent)",
+    )  # fmt: skip
+    report.add_argument("--min-group", type=int, default=DEFAULT_MIN_GROUP)
+    report.add_argument("--min-answers", type=int, default=DEFAULT_MIN_ANSWERS)
+    report.add_argument("--from", dest="date_from", type=_date)
+    report.add_argument("--to", dest="date_to", type=_date)
+    report.add_argument("--insats", action="append", default=[])
+    report.add_argument("--site")
+    report.add_argument("--title")
+    output = report.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true")
+    output.add_argument("--pdf", type=Path, metavar="OUT.pdf")
+    output.add_argument("--xlsx", type=Path, metavar="OUT.xlsx")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # The one pass keeps millions of live objects but creates no reference cycles, so
+    # the cyclic garbage collector only burns time scanning them (about 40 % of the run).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(f"Filen {args.file} finns inte.", file=sys.stderr)
+        return 1
+    options = ReportOptions(
+        date_from=args.date_from,
+        date_to=args.date_to,
+        insatser=tuple(args.insats),
+        site=args.site,
+        targets=tuple(args.target),
+        min_group=args.min_group,
+        min_answers=args.min_answers,
+        title=args.title,
+    )
+    reader = AnswerCsvReader(args.file)
+    report = build_report(reader.rows(), options, registry=reader.registry)
+    if reader.errors:
+        print(f"{args.file}: {len(reader.errors)} fel, ingen rapport gjord.", file=sys.stderr)
+        for error in reader.errors:
+            print(str(error), file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif args.pdf:
+        from .pdf import write_pdf
+
+        write_pdf(report, args.pdf)
+    elif args.xlsx:
+        from .xlsx import write_xlsx
+
+        write_xlsx(report, args.xlsx, AnswerCsvReader(args.file, reader.registry).rows())
+    else:
+        print(summary(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Indicator shares per questionnaire version, occasion and item, with breakdowns.
+
+A person counts once: when someone answered the same version at the same occasion in
+two enrolments, their latest response is the one counted (in the total and in the
+breakdowns, which therefore add up to the total). `by_insats` counts each person once
+per insats instead, so its cells may add up to more than the total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from .collect import ABSENT, DONT_KNOW, Entry, EntryKey, Layout
+from .rows import BORN_ABROAD, GENDERS
+from .shares import share_cell
+from .suppression import suppress_breakdown
+
+NO_SITE = "(ingen ort)"
+
+# Breakdown name -> how to read the group from a response's first row.
+BREAKDOWNS: dict[str, int] = {
+    "by_gender": 1,
+    "by_site": 5,
+    "by_born_abroad": 3,
+    "by_language": 10,
+}
+_ORDER = {"by_gender": GENDERS, "by_born_abroad": BORN_ABROAD}
+
+Tables = dict[str, dict[str, dict[str, dict[str, Any]]]]
+
+
+def latest_per_person(
+    entries: dict[EntryKey, Entry], per_insats: bool = False
+) -> dict[tuple[str, int, str], list[Entry]]:
+    """In-period entries grouped by (questionnaire, version, occasion), one per person
+    (or one per person and insats)."""
+    best: dict[tuple, Entry] = {}
+    for (questionnaire, version, occasion, _), entry in entries.items():
+        if not entry.in_period:
+            continue
+        row = entry.row
+        person = (questionnaire, version, occasion, row.participant)
+        if per_insats:
+            person += (row.insats,)
+        found = best.get(person)
+        if found is None or found.submitted_at < entry.submitted_at:
+            best[person] = entry
+    blocks: dict[tuple[str, int, str], list[Entry]] = {}
+    for person, entry in best.items():
+        blocks.setdefault(person[:3], []).append(entry)
+    return blocks
+
+
+def _codes(groups: Iterable[str]) -> tuple[np.ndarray, list[str]]:
+    lookup: dict[str, int] = {}
+    codes = [lookup.setdefault(group, len(lookup)) for group in groups]
+    return np.asarray(codes, dtype=np.int64), list(lookup)
+
+
+def _sorted_groups(name: str, groups: list[str]) -> list[str]:
+    order = _ORDER.get(name)
+    if order is None:
+        return sorted(groups)
+    return sorted(groups, key=lambda g: order.index(g) if g in order else len(order))
+
+
+def _block_stats(entries: list[Entry], layout: Layout, min_group: int) -> dict[str, Any]:
+    matrix = np.asarray([entry.values for entry in entries], dtype=np.int16)
+    positive_values = np.asarray(sorted(layout.positive), dtype=np.int16)
+    answered = matrix >= 0
+    positive = np.isin(matrix, positive_values)
+    dimensions = {}
+    for name, field in BREAKDOWNS.items():
+        raw = (entry.row[field] for entry in entries)
+        if name == "by_site":
+            raw = (site or NO_SITE for site in raw)
+        dimensions[name] = _codes(raw)
+    out: dict[str, Any] = {}
+    for i, item in enumerate(layout.items):
+        column = matrix[:, i]
+        if not (column != ABSENT).any():
+            continue
+        n = int(answered[:, i].sum())
+        cell = share_cell(n, int(positive[:, i].sum()))
+        cell["dont_know"] = int((column == DONT_KNOW).sum())
+        counts = np.bincount(column[answered[:, i]], minlength=max(layout.values) + 1)
+        cell["distribution"] = {str(v): int(counts[v]) for v in layout.values}
+        for name, (codes, groups) in dimensions.items():
+            n_by = np.bincount(codes, weights=answered[:, i], minlength=len(groups))
+            pos_by = np.bincount(codes, weights=positive[:, i], minlength=len(groups))
+            index = {group: g for g, group in enumerate(groups)}
+            cells = {
+                group: share_cell(int(n_by[index[group]]), int(pos_by[index[group]]))
+                for group in _sorted_groups(name, groups)
+                if n_by[index[group]] > 0
+            }
+            cell[name] = suppress_breakdown(cells, "n", min_group)
+        out[item] = cell
+    return out
+
+
+def _insats_stats(entries: list[Entry], layout: Layout) -> dict[str, dict[str, dict[str, Any]]]:
+    """item -> insats -> share cell, each person counted once per insats."""
+    by_insats: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_insats.setdefault(entry.row.insats, []).append(entry)
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for insats in sorted(by_insats):
+        matrix = np.asarray([e.values for e in by_insats[insats]], dtype=np.int16)
+        positive = np.isin(matrix, np.asarray(sorted(layout.positive), dtype=np.int16))
+        for i, item in enumerate(layout.items):
+            n = int((matrix[:, i] >= 0).sum())
+            if n:
+                out.setdefault(item, {})[insats] = share_cell(n, int(positive[:, i].sum()))
+    return out
+
+
+def indicator_tables(
+    entries: dict[EntryKey, Entry], layouts: dict[tuple[str, int], Layout], min_group: int
+) -> Tables:
+    """ident ("finsam-indikatorer/v1") -> occasion -> item -> statistics."""
+    blocks = latest_per_person(entries)
+    insatser = {entry.row.insats for block in blocks.values() for entry in block}
+    per_insats = latest_per_person(entries, per_insats=True) if len(insatser) > 1 else {}
+    tables: Tables = {}
+    occasion_order = {"start": 0, "pagaende": 1, "avslut": 2}
+    for questionnaire, version, occasion in sorted(
+        blocks, key=lambda k: (k[0], k[1], occasion_order.get(k[2], 9))
+    ):
+        layout = layouts[(questionnaire, version)]
+        stats = _block_stats(blocks[(questionnaire, version, occasion)], layout, min_group)
+        if per_insats:
+            insats_block = per_insats[(questionnaire, version, occasion)]
+            for item, cells in _insats_stats(insats_block, layout).items():
+                if item in stats:
+                    stats[item]["by_insats"] = suppress_breakdown(cells, "n", min_group)
+        tables.setdefault(layout.ident, {})[occasion] = stats
+    return tables

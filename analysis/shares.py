@@ -1,0 +1,43 @@
+"""Shares with a 95 % Wilson score interval.
+
+Wilson rather than the normal approximation because programmes are small (5-30
+answers) and shares near 90-100 % are the interesting ones: the Wald interval collapses
+to zero width at 100 % and can leave [0, 1]; Wilson does neither (Newcombe 1998,
+method 3).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+# Two-sided 95 %: the 0.975 quantile of the standard normal distribution.
+Z95 = 1.959963984540054
+DIGITS = 4
+
+
+def wilson(positive: int, n: int, z: float = Z95) -> tuple[float, float] | None:
+    if n <= 0:
+        return None
+    p = positive / n
+    z2 = z * z
+    centre = p + z2 / (2 * n)
+    margin = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    denominator = 1 + z2 / n
+    low = (centre - margin) / denominator
+    high = (centre + margin) / denominator
+    # Rounding noise must not push the ends outside [0, 1] or away from 0/1 exactly.
+    low = 0.0 if positive == 0 else max(0.0, low)
+    high = 1.0 if positive == n else min(1.0, high)
+    return (low, high)
+
+
+def share_cell(n: int, positive: int) -> dict[str, Any]:
+    """{n, positive, share, ci95} with shares as fractions; share is None when n is 0."""
+    interval = wilson(positive, n)
+    return {
+        "n": n,
+        "positive": positive,
+        "share": round(positive / n, DIGITS) if n else None,
+        "ci95": [round(interval[0], DIGITS), round(interval[1], DIGITS)] if interval else None,
+    }

@@ -1,0 +1,85 @@
+"""Target checks: is the share of positive answers at least the target?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .labels import item_name, percent
+from .rows import OCCASIONS
+from .shares import share_cell
+
+DEFAULT_MIN_ANSWERS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    item: str
+    occasion: str
+    # A fraction: 0.9 means 90 %.
+    threshold: float
+
+
+def parse_threshold(text: str) -> float:
+    """'0.9', '0,9', '90' and '90%' all mean 90 %: numbers above 1 are percentages."""
+    cleaned = text.strip().removesuffix("%").strip().replace(",", ".")
+    value = float(cleaned)
+    if value > 1:
+        value /= 100
+    if not 0 <= value <= 1:
+        raise ValueError(f"målet måste ligga mellan 0 och 100 %: {text!r}")
+    return value
+
+
+def parse_target(text: str) -> Target:
+    """ITEM:OCCASION:THRESHOLD, e.g. nytta:avslut:90."""
+    parts = text.split(":")
+    if len(parts) != 3:
+        raise ValueError(
+            f"mål ska skrivas FRÅGA:TILLFÄLLE:MÅL, t.ex. nytta:avslut:90, inte {text!r}"
+        )
+    item, occasion, threshold = (p.strip() for p in parts)
+    if occasion not in OCCASIONS:
+        raise ValueError(f"okänt tillfälle {occasion!r} i målet {text!r}")
+    return Target(item, occasion, parse_threshold(threshold))
+
+
+def check_target(
+    target: Target, n: int, positive: int, min_answers: int = DEFAULT_MIN_ANSWERS
+) -> dict[str, Any]:
+    cell = share_cell(n, positive)
+    met_at_lower_bound: bool | None = None
+    if n < min_answers:
+        verdict = "too_few"
+    else:
+        verdict = "met" if positive >= target.threshold * n - 1e-9 else "not_met"
+        met_at_lower_bound = cell["ci95"][0] >= target.threshold
+    return {
+        "item": target.item,
+        "occasion": target.occasion,
+        "threshold": target.threshold,
+        **cell,
+        "verdict": verdict,
+        "met_at_lower_bound": met_at_lower_bound,
+        "min_answers": min_answers,
+    }
+
+
+def target_sentence(result: dict[str, Any]) -> str:
+    """E.g. "Stöd till stor nytta: 93 % (27 av 29), målet 90 % är uppnått"."""
+    name = item_name(result["item"])
+    goal = percent(result["threshold"])
+    n, positive = result["n"], result["positive"]
+    if result["verdict"] == "too_few":
+        return (
+            f"{name}: för få svar ({n}, minst {result['min_answers']} behövs) "
+            f"för att bedöma målet {goal}"
+        )
+    head = f"{name}: {percent(result['share'])} ({positive} av {n})"
+    if result["verdict"] == "met":
+        tail = f"målet {goal} är uppnått"
+        if result["met_at_lower_bound"]:
+            tail += ", även vid osäkerhetsintervallets nedre gräns"
+    else:
+        tail = f"målet {goal} är inte uppnått"
+    return f"{head}, {tail}"

@@ -1,0 +1,88 @@
+"""Paired change in självskattning, checked against hand-computed figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import build_report
+from analysis.change import paired_change, rank_biserial
+from analysis.synthetic import self_assessment
+
+IMPROVED_OF_SIX = {"aktivitet": 5, "fysisk_halsa": 4, "psykisk_halsa": 4, "balans": 4, "framtid": 2}
+
+
+def _six_people() -> list:
+    rows = []
+    for person in range(6):
+        start = [3, 3, 3, 3, 3]
+        end = [4 if person < k else 3 for k in IMPROVED_OF_SIX.values()]
+        rows += self_assessment(f"P{person}", start, end)
+    return rows
+
+
+def test_share_improved_of_six_people() -> None:
+    change = build_report(_six_people())["change"]
+    shares = {dim: change[dim]["share_improved"] for dim in IMPROVED_OF_SIX}
+    assert shares == pytest.approx(
+        {"aktivitet": 5 / 6, "fysisk_halsa": 4 / 6, "psykisk_halsa": 4 / 6, "balans": 4 / 6,
+         "framtid": 2 / 6},
+        abs=1e-4,
+    )  # fmt: skip
+    aktivitet = change["aktivitet"]
+    assert (aktivitet["pairs"], aktivitet["improved"], aktivitet["same"], aktivitet["worse"]) == (
+        6, 5, 1, 0,
+    )  # fmt: skip
+    assert aktivitet["median_start"] == 3
+    assert aktivitet["median_end"] == 4
+    assert aktivitet["mean_difference"] == pytest.approx(5 / 6, abs=1e-4)
+    assert aktivitet["rank_biserial"] == 1.0
+
+
+def test_wilcoxon_needs_six_pairs() -> None:
+    assert paired_change([1, 2, 3, 4, 5], [2, 3, 4, 5, 6])["p_value"] is None
+    six = paired_change([1, 2, 3, 4, 5, 1], [2, 3, 4, 5, 6, 3])
+    # All six differences positive: exact two-sided p = 2 / 2**6.
+    assert six["p_value"] == pytest.approx(2 / 64)
+
+
+def test_wilcoxon_null_without_any_change() -> None:
+    result = paired_change([3] * 8, [3] * 8)
+    assert result["p_value"] is None
+    assert result["rank_biserial"] is None
+    assert result["share_improved"] == 0
+
+
+def test_rank_biserial_by_hand() -> None:
+    # |d| = 1, 2, 3, 4 -> ranks 1..4; improvements 2 + 3 + 4 = 9, worsening 1.
+    assert rank_biserial([2, -1, 3, 4, 0]) == pytest.approx((9 - 1) / 10)
+
+
+def test_pairs_are_per_enrolment_and_version() -> None:
+    # Start in one insats, avslut in another: two enrolments, no pair.
+    rows = self_assessment("P1", [2] * 5, [5] * 5)
+    moved = [r._replace(insats="Elings ark") if r.occasion == "avslut" else r for r in rows]
+    report = build_report(moved)
+    assert report["change"] is None
+    assert report["missing"]["by_questionnaire"]["sjalvskattning"]["paired"] == 0
+
+
+def test_start_before_the_period_still_pairs() -> None:
+    import datetime as dt
+
+    from analysis import ReportOptions
+
+    rows = []
+    for person in range(6):
+        rows += self_assessment(f"P{person}", [2] * 5, [4] * 5)
+    report = build_report(rows, ReportOptions(date_from=dt.date(2025, 3, 10)))
+    assert report["change"]["aktivitet"]["pairs"] == 6
+    assert report["indicators_by_version"]["sjalvskattning/v1"].keys() == {"avslut"}
+
+
+def test_gender_breakdown_of_change_is_suppressed_when_small() -> None:
+    change = build_report(_six_people())["change"]
+    assert change["aktivitet"]["by_gender"] == {"kvinna": {"pairs": 6, "improved": 5,
+                                                           "share_improved": 0.8333}}  # fmt: skip
+    rows = [r._replace(gender="man") if r.participant == "P0" else r for r in _six_people()]
+    by_gender = build_report(rows)["change"]["aktivitet"]["by_gender"]
+    assert by_gender == {"kvinna": {"suppressed": True}, "man": {"suppressed": True}}

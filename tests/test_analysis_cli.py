@@ -1,0 +1,79 @@
+"""python -m analysis report, run as förbund staff would run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.__main__ import main
+from analysis.synthetic import make_row, self_assessment, to_csv_text
+
+
+@pytest.fixture
+def answers(tmp_path: Path) -> Path:
+    rows = [make_row(participant=f"P{i}", value=4 if i else 2) for i in range(10)]
+    for i in range(6):
+        rows += self_assessment(f"P{i}", [2] * 5, [4] * 5)
+    path = tmp_path / "svar.csv"
+    path.write_text(to_csv_text(rows), encoding="utf-8")
+    return path
+
+
+def test_json_in_a_subprocess(answers: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "report", str(answers), "--json",
+         "--target", "nytta:avslut:90", "--target", "redo:avslut:0.7"],
+        capture_output=True, text=True, check=False, cwd=Path(__file__).parent.parent,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert {"indicators", "targets", "change", "missing", "people", "enrolments"} <= set(report)
+    nytta = report["indicators"]["avslut"]["nytta"]
+    assert (nytta["n"], nytta["positive"], nytta["share"]) == (10, 9, 0.9)
+    target = report["targets"][0]
+    assert (target["threshold"], target["verdict"]) == (0.9, "met")
+    assert report["targets"][1]["verdict"] == "too_few"  # nobody answered "redo"
+    assert report["change"]["aktivitet"]["share_improved"] == 1.0
+    assert report["people"] == 10
+
+
+def test_bad_csv_prints_every_error_and_exits_1(tmp_path: Path) -> None:
+    text = to_csv_text([make_row(), make_row(participant="P2")])
+    text = text.replace(",nytta,4,", ",nytta,7,").replace(",kvinna,", ",kvinnor,", 1)
+    path = tmp_path / "fel.csv"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "report", str(path), "--json"],
+        capture_output=True, text=True, check=False, cwd=Path(__file__).parent.parent,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert "Rad 2: Okänt kön" in done.stderr
+    assert "Rad 3: Värdet '7'" in done.stderr
+
+
+def test_text_summary(answers: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(answers), "--target", "nytta:avslut:90"]) == 0
+    out = capsys.readouterr().out
+    assert "Stöd till stor nytta: 90 % (9 av 10), målet 90 % är uppnått" in out
+    assert "Avslutsorsaker finns inte" in out
+
+
+def test_filters(answers: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(answers), "--json", "--from", "2025-03-15",
+                 "--insats", "Hantverksstegen", "--site", "Skövde"]) == 0  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    assert report["selection"]["from"] == "2025-03-15"
+    assert report["people"] == 6  # only självskattning avslut falls after 15 March
+
+
+def test_bad_arguments(answers: Path) -> None:
+    with pytest.raises(SystemExit):
+        main(["report", str(answers), "--target", "nytta"])
+    with pytest.raises(SystemExit):
+        main(["report", str(answers), "--from", "15/3"])
+    assert main(["report", str(answers.with_name("saknas.csv"))]) == 1

@@ -1,0 +1,197 @@
+"""The report dict: counting, versions, people vs enrolments, suppression, selection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from analysis import AnswerRow, EnrolmentRow, ReportOptions, Target, build_report
+from analysis.synthetic import make_row, self_assessment
+from questionnaires import Registry
+from questionnaires.loader import DEFAULT_DIRECTORY
+
+
+def _people(count: int, **fields: object) -> list[AnswerRow]:
+    return [make_row(participant=f"{fields.get('gender', 'x')}{i}", **fields) for i in range(count)]
+
+
+def test_vet_inte_is_left_out_of_n() -> None:
+    rows = [*_people(6, value=4), make_row(participant="V1", value=None)]
+    rows += [make_row(participant="V2", value=2), make_row(participant="V3", value=3)]
+    cell = build_report(rows)["indicators"]["avslut"]["nytta"]
+    assert (cell["n"], cell["positive"], cell["dont_know"]) == (8, 7, 1)
+    assert cell["share"] == pytest.approx(7 / 8)
+    assert cell["distribution"] == {"4": 6, "3": 1, "2": 1, "1": 0}
+
+
+def test_positive_values_come_from_the_questionnaire() -> None:
+    rows = [make_row(participant=f"P{i}", value=v) for i, v in enumerate((1, 2, 3, 4, 4))]
+    cell = build_report(rows)["indicators"]["avslut"]["nytta"]
+    assert cell["positive"] == 3
+
+
+@pytest.fixture
+def registry_with_v2(tmp_path: Path) -> Registry:
+    text = (DEFAULT_DIRECTORY / "finsam-indikatorer-v1.toml").read_text(encoding="utf-8")
+    (tmp_path / "finsam-indikatorer-v2.toml").write_text(
+        text.replace("version = 1", "version = 2"), encoding="utf-8"
+    )
+    return Registry.load([tmp_path])
+
+
+def test_versions_are_never_pooled(registry_with_v2: Registry) -> None:
+    rows = _people(6, value=4) + [
+        make_row(participant=f"N{i}", version=2, value=1) for i in range(4)
+    ]
+    report = build_report(rows, registry=registry_with_v2)
+    assert report["indicators"] is None
+    assert report["indicators_version"] is None
+    by_version = report["indicators_by_version"]
+    assert by_version["finsam-indikatorer/v1"]["avslut"]["nytta"]["share"] == 1.0
+    assert by_version["finsam-indikatorer/v2"]["avslut"]["nytta"]["share"] == 0.0
+    assert report["versions"] == ["finsam-indikatorer/v1", "finsam-indikatorer/v2"]
+    options = ReportOptions(targets=(Target("nytta", "avslut", 0.9),))
+    targets = build_report(rows, options, registry=registry_with_v2)["targets"]
+    assert [(t["questionnaire"], t["verdict"]) for t in targets] == [
+        ("finsam-indikatorer/v1", "met"),
+        ("finsam-indikatorer/v2", "too_few"),
+    ]
+
+
+def test_person_with_two_enrolments_counts_once_in_total_and_once_per_insats() -> None:
+    rows = _people(5, gender="kvinna", value=4)
+    rows.append(make_row(participant="kvinna0", insats="Elings ark", value=1,
+                         submitted_at=dt.datetime(2025, 4, 1)))  # fmt: skip
+    report = build_report(rows, ReportOptions(min_group=1))
+    assert report["people"] == 5
+    assert report["enrolments"] == 6
+    assert report["by_insats"] == {
+        "Elings ark": {"people": 1, "enrolments": 1},
+        "Hantverksstegen": {"people": 5, "enrolments": 5},
+    }
+    cell = report["indicators"]["avslut"]["nytta"]
+    # The person's latest answer (in Elings ark) is the one in the total.
+    assert (cell["n"], cell["positive"]) == (5, 4)
+    by_insats = cell["by_insats"]
+    assert (by_insats["Hantverksstegen"]["n"], by_insats["Hantverksstegen"]["positive"]) == (5, 5)
+    assert (by_insats["Elings ark"]["n"], by_insats["Elings ark"]["positive"]) == (1, 0)
+    hidden = build_report(rows)["indicators"]["avslut"]["nytta"]["by_insats"]
+    assert hidden == {"Elings ark": {"suppressed": True}, "Hantverksstegen": {"suppressed": True}}
+
+
+def test_small_groups_are_suppressed_and_totals_are_not() -> None:
+    rows = _people(7, gender="kvinna") + _people(3, gender="man") + _people(6, gender="annat")
+    report = build_report(rows)
+    cell = report["indicators"]["avslut"]["nytta"]
+    assert cell["n"] == 16
+    assert cell["by_gender"]["man"] == {"suppressed": True}
+    # Only one hidden cell could be recovered from the total, so the next smallest goes too.
+    assert cell["by_gender"]["annat"] == {"suppressed": True}
+    assert cell["by_gender"]["kvinna"]["n"] == 7
+    tiny = build_report(_people(2))["indicators"]["avslut"]["nytta"]
+    assert tiny["n"] == 2 and tiny["share"] == 1.0
+    assert all(c == {"suppressed": True} for c in tiny["by_site"].values())
+    text = json.dumps(report)
+    assert '"n": 3' not in text
+
+
+def test_min_group_is_configurable() -> None:
+    rows = _people(7, gender="kvinna") + _people(3, gender="man")
+    cell = build_report(rows, ReportOptions(min_group=3))["indicators"]["avslut"]["nytta"]
+    assert cell["by_gender"]["man"]["n"] == 3
+
+
+def test_selection_by_period_insats_and_site() -> None:
+    rows = [
+        *_people(5),
+        make_row(participant="late", submitted_at=dt.datetime(2025, 6, 1)),
+        make_row(participant="other", insats="Elings ark"),
+        make_row(participant="falk", site="Falköping"),
+    ]
+    assert build_report(rows)["people"] == 8
+    period = ReportOptions(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 5, 31))
+    assert build_report(rows, period)["people"] == 7
+    assert build_report(rows, ReportOptions(insatser=("Elings ark",)))["people"] == 1
+    assert build_report(rows, ReportOptions(site="Falköping"))["people"] == 1
+    last_day = ReportOptions(date_to=dt.date(2025, 6, 1))
+    assert build_report(rows, last_day)["people"] == 8
+
+
+def test_missing_from_csv_alone_says_unknown() -> None:
+    rows = self_assessment("A", [2] * 5, [3] * 5) + self_assessment("B", [2] * 5, [3] * 5)
+    rows += [r for r in self_assessment("C", [2] * 5, [3] * 5) if r.occasion == "start"]
+    missing = build_report(rows)["missing"]
+    assert missing["source"] == "csv" and missing["note"]
+    table = missing["by_questionnaire"]["sjalvskattning"]
+    assert table == {
+        "enrolled": 3, "with_start": 3, "with_pagaende": 0, "with_avslut": 2, "paired": 2,
+        "without_avslut": 1,
+        "reasons": {"still_enrolled": 0, "left_early": 0, "no_invitation": 0,
+                    "not_answered": 0, "unknown": 1},
+    }  # fmt: skip
+
+
+def _enrolment(name: str, **fields: object) -> EnrolmentRow:
+    defaults: dict[str, object] = {
+        "id": None, "participant": name, "gender": "kvinna", "born_abroad": "nej",
+        "insats": "Hantverksstegen", "site": "Skövde", "start_date": dt.date(2025, 1, 1),
+    }  # fmt: skip
+    return EnrolmentRow(**{**defaults, **fields})  # type: ignore[arg-type]
+
+
+def test_missing_reasons_from_enrolment_rows() -> None:
+    ended = dt.date(2025, 3, 25)
+    rows = self_assessment("A", [2] * 5, [3] * 5)
+    enrolments = [
+        _enrolment("A", end_date=ended, exit_outcome="arbete"),
+        _enrolment("B"),
+        _enrolment("C", end_date=ended, left_early=True),
+        _enrolment("D", end_date=ended),
+        _enrolment("E", end_date=ended, invited=frozenset({("sjalvskattning", "avslut")})),
+    ]
+    report = build_report(rows, enrolments=enrolments)
+    table = report["missing"]["by_questionnaire"]["sjalvskattning"]
+    assert table["enrolled"] == 5 and table["paired"] == 1 and table["without_avslut"] == 4
+    assert table["reasons"] == {"still_enrolled": 1, "left_early": 1, "no_invitation": 1,
+                                "not_answered": 1, "unknown": 0}  # fmt: skip
+
+
+def test_exit_outcomes_by_gender() -> None:
+    ended = dt.date(2025, 3, 25)
+    enrolments = [_enrolment(f"K{i}", end_date=ended, exit_outcome="arbete") for i in range(5)]
+    enrolments += [_enrolment("K9", end_date=ended, exit_outcome="Studier")]
+    enrolments += [_enrolment("M1", gender="man", end_date=ended)]
+    enrolments += [_enrolment("M2", gender="man")]  # still enrolled: no outcome yet
+    outcomes = build_report([], ReportOptions(min_group=1), enrolments=enrolments)["exit_outcomes"]
+    assert outcomes["available"] is True
+    assert outcomes["ended"] == 7
+    assert outcomes["outcomes"]["arbete"] == {"count": 5, "share": pytest.approx(5 / 7, abs=1e-4)}
+    assert outcomes["outcomes"]["studier"]["count"] == 1
+    assert outcomes["outcomes"]["okand"]["count"] == 1
+    assert outcomes["work_or_studies"]["count"] == 6
+    assert outcomes["by_gender"]["kvinna"]["ended"] == 6
+    assert outcomes["by_gender"]["kvinna"]["outcomes"]["arbete"] == 5
+    assert outcomes["by_gender"]["man"]["outcomes"]["okand"] == 1
+    hidden = build_report([], enrolments=enrolments)["exit_outcomes"]["by_gender"]
+    # One man ended: hidden, and women too, or the man could be found by subtraction.
+    assert hidden == {"kvinna": {"suppressed": True}, "man": {"suppressed": True}}
+
+
+def test_exit_outcomes_absent_from_csv_report() -> None:
+    outcomes = build_report(_people(5))["exit_outcomes"]
+    assert outcomes["available"] is False and "CSV" in outcomes["note"]
+
+
+def test_web_app_rows_carry_enrolment_ids() -> None:
+    rows = [r._replace(enrolment="17") for r in self_assessment("A", [2] * 5, [3] * 5)]
+    enrolments = [_enrolment("A", id="17", end_date=dt.date(2025, 3, 25))]
+    report = build_report(iter(rows), enrolments=enrolments)
+    assert report["missing"]["by_questionnaire"]["sjalvskattning"]["paired"] == 1
+
+
+def test_report_is_json_serialisable() -> None:
+    rows = _people(5) + self_assessment("A", [2] * 5, [3] * 5)
+    json.dumps(build_report(rows, ReportOptions(targets=(Target("nytta", "avslut", 0.9),))))
