@@ -20,17 +20,16 @@ CSV_NOTE = (
     "i webbtjänsten."
 )
 
-_BY_LABEL = {label.lower(): key for key, label in EXIT_OUTCOMES.items()}
+# Also accepted: the ASCII enum member names (survey.models.ExitOutcome.sjukersattning).
+_ASCII = str.maketrans("åäö ", "aao_")
+_ACCEPTED = {key.translate(_ASCII): key for key in EXIT_OUTCOMES} | {k: k for k in EXIT_OUTCOMES}
 
 
 def normalise_outcome(outcome: str | None) -> str:
-    """An outcome id; the Swedish label is accepted too, and no outcome means "okand"."""
-    if outcome is None or not outcome.strip():
-        return "okand"
-    text = outcome.strip()
-    if text in EXIT_OUTCOMES:
-        return text
-    found = _BY_LABEL.get(text.lower())
+    """One of EXIT_OUTCOMES; labels and ASCII names are accepted, and none means "okänd"."""
+    if outcome is None or not str(outcome).strip():
+        return "okänd"
+    found = _ACCEPTED.get(str(outcome).strip().lower())
     if found is None:
         raise ValueError(f"unknown exit outcome {outcome!r}; use one of {', '.join(EXIT_OUTCOMES)}")
     return found

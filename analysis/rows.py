@@ -36,17 +36,18 @@ BORN_ABROAD: tuple[str, ...] = ("ja", "nej", "okänt")
 OCCASIONS: tuple[str, ...] = ("start", "pagaende", "avslut")
 ASSISTED: tuple[str, ...] = ("sjalv", "handledare", "tolk")
 
-# Exit outcomes (avslutsorsak): stable ids in code and JSON, Swedish labels for people.
+# Exit outcomes (avslutsorsak) as the web app stores them (survey.models.ExitOutcome
+# values), with the capitalised label shown in reports.
 EXIT_OUTCOMES: dict[str, str] = {
     "arbete": "Arbete",
     "studier": "Studier",
-    "arbetssokande": "Arbetssökande",
-    "arbetslivsinriktad_rehabilitering": "Arbetslivsinriktad rehabilitering",
-    "medicinsk_rehabilitering": "Medicinsk rehabilitering",
-    "sjukersattning": "Sjukersättning",
-    "annan_insats": "Annan insats",
+    "arbetssökande": "Arbetssökande",
+    "arbetslivsinriktad rehabilitering": "Arbetslivsinriktad rehabilitering",
+    "medicinsk rehabilitering": "Medicinsk rehabilitering",
+    "sjukersättning": "Sjukersättning",
+    "annan insats": "Annan insats",
     "annat": "Annat",
-    "okand": "Okänd",
+    "okänd": "Okänd",
 }
 
 EnrolmentKey = str | tuple[str, str, str | None]

@@ -163,18 +163,20 @@ def test_exit_outcomes_by_gender() -> None:
     ended = dt.date(2025, 3, 25)
     enrolments = [_enrolment(f"K{i}", end_date=ended, exit_outcome="arbete") for i in range(5)]
     enrolments += [_enrolment("K9", end_date=ended, exit_outcome="Studier")]
+    enrolments += [_enrolment("K8", end_date=ended, exit_outcome="sjukersattning")]
     enrolments += [_enrolment("M1", gender="man", end_date=ended)]
     enrolments += [_enrolment("M2", gender="man")]  # still enrolled: no outcome yet
     outcomes = build_report([], ReportOptions(min_group=1), enrolments=enrolments)["exit_outcomes"]
     assert outcomes["available"] is True
-    assert outcomes["ended"] == 7
-    assert outcomes["outcomes"]["arbete"] == {"count": 5, "share": pytest.approx(5 / 7, abs=1e-4)}
+    assert outcomes["ended"] == 8
+    assert outcomes["outcomes"]["arbete"] == {"count": 5, "share": pytest.approx(5 / 8, abs=1e-4)}
     assert outcomes["outcomes"]["studier"]["count"] == 1
-    assert outcomes["outcomes"]["okand"]["count"] == 1
+    assert outcomes["outcomes"]["okänd"]["count"] == 1
+    assert outcomes["outcomes"]["sjukersättning"]["count"] == 1
     assert outcomes["work_or_studies"]["count"] == 6
-    assert outcomes["by_gender"]["kvinna"]["ended"] == 6
+    assert outcomes["by_gender"]["kvinna"]["ended"] == 7
     assert outcomes["by_gender"]["kvinna"]["outcomes"]["arbete"] == 5
-    assert outcomes["by_gender"]["man"]["outcomes"]["okand"] == 1
+    assert outcomes["by_gender"]["man"]["outcomes"]["okänd"] == 1
     hidden = build_report([], enrolments=enrolments)["exit_outcomes"]["by_gender"]
     # One man ended: hidden, and women too, or the man could be found by subtraction.
     assert hidden == {"kvinna": {"suppressed": True}, "man": {"suppressed": True}}
