@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, redirect, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from questionnaires import Registry
 
@@ -32,8 +33,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
 
     from .answering import bp as answering_bp
+    from .auth import bp as auth_bp
+    from .staff import bp as staff_bp
 
     app.register_blueprint(answering_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+    app.add_url_rule("/", "index", lambda: redirect(url_for("staff.overview")))
 
     from . import cli
 
@@ -43,10 +49,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import database, i18n
-    from .extensions import babel, csrf, db
+    from .extensions import babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
     database.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    limiter.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        # Behind a reverse proxy: take the client address and scheme from its headers.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
+        )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from . import database, invitations
 from .extensions import db
-from .models import BornAbroad, Enrolment, Gender, Insats, Participant
+from .models import BornAbroad, Enrolment, Gender, Insats, Organisation, Participant, Role, User
 
 
 def _registry():  # type: ignore[no-untyped-def]
@@ -84,8 +84,46 @@ def _find_or_enrol(insats: Insats, code: str, gender: Gender, site_name: str | N
     return enrolment
 
 
+@click.command("purge")
+def purge() -> None:
+    """Anonymise participants past the retention period (safe to run daily from cron)."""
+    from .retention import purge as run_purge
+
+    count = run_purge()
+    db.session.commit()
+    click.echo(f"{count} deltagare anonymiserade.")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.admin.value)
+@click.option("--organisation", "organisation_name", required=True,
+              help="Förbundets namn; skapas om det inte finns.")
+@click.password_option(envvar="STEGVIS_NEW_PASSWORD", help="Lösenord (frågas om det saknas).")
+def create_user(email, name, role, organisation_name, password) -> None:  # type: ignore[no-untyped-def]
+    """Create a staff account, e.g. the förbund's first admin."""
+    from .auth.passwords import MIN_LENGTH, hash_password
+
+    if len(password) < MIN_LENGTH:
+        raise click.UsageError(f"Lösenordet måste ha minst {MIN_LENGTH} tecken.")
+    email = email.strip().lower()
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise click.UsageError(f"Det finns redan ett konto för {email}.")
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.name == organisation_name))
+    if organisation is None:
+        organisation = Organisation(name=organisation_name)
+        db.session.add(organisation)
+        db.session.flush()
+    db.session.add(User(organisation_id=organisation.id, email=email, name=name, role=Role(role),
+                        password_hash=hash_password(password)))
+    db.session.commit()
+    click.echo(f"Kontot {email} ({role}) är skapat i {organisation.name}.")
+
+
 def init_app(app: Flask) -> None:
     from . import demo
 
-    for command in (init_db, invite, demo.demo):
+    for command in (init_db, invite, demo.demo, purge, create_user):
         app.cli.add_command(command)

@@ -48,4 +48,18 @@ def defaults(instance_path: Path) -> dict[str, object]:
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent.parent / "translations"),
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        # Email for survey links; leave MAIL_SERVER empty to hide the email option.
+        "MAIL_SERVER": os.environ.get("STEGVIS_MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("STEGVIS_MAIL_PORT", "587")),
+        "MAIL_STARTTLS": os.environ.get("STEGVIS_MAIL_STARTTLS", "1") == "1",
+        "MAIL_USERNAME": os.environ.get("STEGVIS_MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("STEGVIS_MAIL_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("STEGVIS_MAIL_FROM", "stegvis@localhost"),
+        # Rate limits (Flask-Limiter); storage is per process unless a shared one is set.
+        "RATELIMIT_STORAGE_URI": os.environ.get("STEGVIS_RATELIMIT_STORAGE", "memory://"),
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        # How many reverse proxies stand in front (0: none; see docs/deploy.md).
+        "PROXY_COUNT": int(os.environ.get("STEGVIS_PROXY_COUNT", "0")),
+        # Anonymise participants this many months after exit unless the förbund sets another.
+        "RETENTION_MONTHS_DEFAULT": 24,
     }

@@ -1,6 +1,9 @@
 """Extensions are created here and bound to the app in create_app."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -23,3 +26,5 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 babel = Babel()
 csrf = CSRFProtect()
+login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address)

@@ -44,3 +44,17 @@ def public_link(token: str) -> str:
     # Built without a request: the CLI prints links too.
     path = current_app.url_map.bind("stegvis").build("answering.entry", {"token": token})
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
+
+
+def rotate(invitation: Invitation) -> str:
+    """Give an unanswered invitation a new link; the old link stops working.
+
+    Answers already given stay with the invitation, so a participant who lost the link
+    continues where they left off with the new one.
+    """
+    token = new_token()
+    invitation.token_hash = hash_token(token)
+    days = int(current_app.config["INVITATION_DAYS"])
+    invitation.expires_at = utcnow() + dt.timedelta(days=days)
+    db.session.flush()
+    return token

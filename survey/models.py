@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_login import UserMixin
 from sqlalchemy import (
     Column,
     Date,
     DateTime,
     Enum,
     ForeignKey,
+    Float,
     Integer,
+    JSON,
     SmallInteger,
     String,
     Table,
@@ -61,6 +64,34 @@ class Assisted(enum.StrEnum):
     tolk = "tolk"
 
 
+class ExitOutcome(enum.StrEnum):
+    """Avslutsorsak, stored as the Swedish words reports and exports use."""
+
+    arbete = "arbete"
+    studier = "studier"
+    arbetssokande = "arbetssökande"
+    arbetslivsinriktad_rehabilitering = "arbetslivsinriktad rehabilitering"
+    medicinsk_rehabilitering = "medicinsk rehabilitering"
+    sjukersattning = "sjukersättning"
+    annan_insats = "annan insats"
+    annat = "annat"
+    okand = "okänd"
+
+
+class IncomeSource(enum.StrEnum):
+    """Sources of income (försörjning) at start and at exit; several may apply."""
+
+    forsorjningsstod = "forsorjningsstod"
+    sjukpenning = "sjukpenning"
+    aktivitetsersattning = "aktivitetsersattning"
+    sjukersattning = "sjukersattning"
+    arbetsformedlingen = "arbetsformedlingen"
+    lon = "lon"
+    studiemedel = "studiemedel"
+    ingen = "ingen"
+    annat = "annat"
+
+
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
     # Stored as plain strings with a CHECK constraint: readable in exports and in psql.
     return Enum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e])
@@ -79,6 +110,8 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Enrolments are anonymised this many months after exit (flask purge).
+    retention_months: Mapped[int] = mapped_column(Integer, default=24)
 
     insatser: Mapped[list[Insats]] = relationship(back_populates="organisation")
 
@@ -96,6 +129,26 @@ class Insats(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="insatser")
     sites: Mapped[list[Site]] = relationship(back_populates="insats", order_by="Site.name")
     staff: Mapped[list[User]] = relationship(secondary=insats_staff, back_populates="insatser")
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="insats", cascade="all, delete-orphan", order_by="Target.id"
+    )
+
+
+class Target(db.Model):
+    """A target an insats reports against, e.g. nytta at avslut >= 0.9."""
+
+    __tablename__ = "target"
+    __table_args__ = (UniqueConstraint("insats_id", "questionnaire_key", "item_id", "occasion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id", ondelete="CASCADE"), index=True)
+    questionnaire_key: Mapped[str] = mapped_column(String(60), default="finsam-indikatorer")
+    item_id: Mapped[str] = mapped_column(String(40))
+    occasion: Mapped[Occasion] = mapped_column(_enum(Occasion, "occasion"))
+    # A fraction: 0.9 means at least 90 % positive answers.
+    threshold: Mapped[float] = mapped_column(Float)
+
+    insats: Mapped[Insats] = relationship(back_populates="targets")
 
 
 class Site(db.Model):
@@ -111,7 +164,7 @@ class Site(db.Model):
     insats: Mapped[Insats] = relationship(back_populates="sites")
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     """Staff: förbund admins and handledare."""
 
     __tablename__ = "user"
@@ -124,8 +177,16 @@ class User(db.Model):
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     insatser: Mapped[list[Insats]] = relationship(secondary=insats_staff, back_populates="staff")
+    organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
 
 
 class Participant(db.Model):
@@ -138,7 +199,10 @@ class Participant(db.Model):
     gender: Mapped[Gender] = mapped_column(_enum(Gender, "gender"))
     birth_year: Mapped[int | None] = mapped_column(SmallInteger)
     born_abroad: Mapped[BornAbroad] = mapped_column(_enum(BornAbroad, "born_abroad"))
+    # The language the participant reads best: preselected for letters and surveys.
+    language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     enrolments: Mapped[list[Enrolment]] = relationship(
         back_populates="participant", cascade="all, delete-orphan"
@@ -158,7 +222,10 @@ class Enrolment(db.Model):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
-    exit_outcome: Mapped[str | None] = mapped_column(String(40))
+    exit_outcome: Mapped[ExitOutcome | None] = mapped_column(_enum(ExitOutcome, "exit_outcome"))
+    # Lists of IncomeSource values; the step towards egenförsörjning shows between them.
+    income_start: Mapped[list[str]] = mapped_column(JSON, default=list)
+    income_exit: Mapped[list[str] | None] = mapped_column(JSON)
 
     participant: Mapped[Participant] = relationship(back_populates="enrolments")
     insats: Mapped[Insats] = relationship()
@@ -225,3 +292,21 @@ class Answer(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class AuditEvent(db.Model):
+    """Who did what and when: logins, exports, deletions, purges."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    # What it concerned, as a pseudonym or name: never answers or tokens.
+    subject: Mapped[str] = mapped_column(String(300), default="")
+
+    user: Mapped[User | None] = relationship()

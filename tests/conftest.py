@@ -23,7 +23,7 @@ from survey.models import BornAbroad, Enrolment, Gender, Insats, Organisation, P
 
 from .postgres_server import PostgresServer, find_bin
 
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
 
 def _reset_postgres(url: str) -> None:
@@ -65,6 +65,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, `g` and database session, as in production.
+
+    The test itself holds an app context for its own queries; without this, requests
+    would share that context and its `g` (hiding bugs such as state leaking between
+    requests) and the test's open transaction could read a stale snapshot.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        db.session.rollback()  # end the test's read transaction: see what requests commit
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     app = create_app(
@@ -76,6 +90,7 @@ def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
         }
     )
     app.instance_path = str(tmp_path / "instance")
+    app.test_client_class = FreshContextClient
     with app.app_context():
         db.create_all()
         yield app
@@ -131,3 +146,47 @@ def make_invitation(app: Flask, insats: Insats):  # type: ignore[no-untyped-def]
         return token
 
     return make
+
+
+PASSWORD = "rätt-lösenord-123"
+
+
+@pytest.fixture
+def make_user(app: Flask, insats: Insats):  # type: ignore[no-untyped-def]
+    from survey.auth.passwords import hash_password
+    from survey.models import Role, User
+
+    hashed = hash_password(PASSWORD)
+
+    def make(role: str = "handledare", email: str | None = None, insatser=None) -> User:  # type: ignore[no-untyped-def]
+        user = User(organisation_id=insats.organisation_id, email=email or f"{role}@test.se",
+                    name=role.title(), role=Role(role), password_hash=hashed)
+        user.insatser = list(insatser if insatser is not None else
+                             ([insats] if role == "handledare" else []))
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    page = client.get("/personal/logga-in")
+    return client.post("/personal/logga-in", data={
+        "csrf_token": csrf_token(page.text), "email": email, "password": password})
+
+
+@pytest.fixture
+def admin_client(app: Flask, make_user) -> FlaskClient:  # type: ignore[no-untyped-def]
+    user = make_user("admin")
+    client = app.test_client()
+    assert login(client, user.email).status_code == 302
+    return client
+
+
+@pytest.fixture
+def handledare_client(app: Flask, make_user) -> FlaskClient:  # type: ignore[no-untyped-def]
+    user = make_user("handledare")
+    client = app.test_client()
+    assert login(client, user.email).status_code == 302
+    return client

@@ -1,0 +1,17 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-post"), validators=[DataRequired(_l("Skriv din e-post.")),
+                                                 Length(max=254)])
+    password = PasswordField(_l("Lösenord"), validators=[DataRequired(_l("Skriv ditt lösenord.")),
+                                                         Length(max=200)])
+
+
+class UnlockForm(FlaskForm):
+    password = PasswordField(_l("Handledarens lösenord"),
+                             validators=[DataRequired(_l("Skriv ditt lösenord.")),
+                                         Length(max=200)])

@@ -1,0 +1,91 @@
+"""Enrolling a participant, the enrolment page, and recording the exit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import i18n
+from ..auth.access import STAFF, requires
+from ..extensions import db
+from ..models import BornAbroad, Enrolment, ExitOutcome, Gender, Participant, utcnow
+from . import bp, scope, status
+from .forms import EmptyForm, EnrolForm, ExitForm, HandoverForm, InvitationForm, choices
+from .overview import with_status
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return choices([("", _("– välj senare –"))] + [
+        (language.code, language.native_name) for language in i18n.PARTICIPANT_LANGUAGES
+    ])
+
+
+@bp.route("/insatser/<int:insats_id>/deltagare/ny", methods=["GET", "POST"])
+@requires(STAFF)
+def enrol(insats_id: int) -> Any:
+    insats = scope.insats_or_404(insats_id)
+    form = EnrolForm()
+    form.site.choices = choices((site.id, site.name) for site in insats.sites)
+    form.language.choices = language_choices()
+    if form.validate_on_submit():
+        code = form.pseudonym.data.strip()
+        existing = db.session.scalar(select(Participant).where(
+            Participant.organisation_id == insats.organisation_id, Participant.pseudonym == code))
+        if existing is not None:
+            form.pseudonym.errors.append(
+                _("Koden används redan i förbundet. Välj en annan kod."))
+        else:
+            participant = Participant(
+                organisation_id=insats.organisation_id, pseudonym=code,
+                gender=Gender(form.gender.data), birth_year=form.birth_year.data,
+                born_abroad=BornAbroad(form.born_abroad.data),
+                language=form.language.data or None,
+            )
+            enrolment = Enrolment(
+                participant=participant, insats=insats, site_id=form.site.data,
+                start_date=form.start_date.data, income_start=sorted(form.income_start.data or []),
+            )
+            db.session.add_all([participant, enrolment])
+            db.session.commit()
+            flash(_("%(code)s är inskriven.", code=code))
+            return redirect(url_for(".enrolment", enrolment_id=enrolment.id))
+    return render_template("staff/enrol.html", form=form, insats=insats), \
+        (400 if form.errors else 200)
+
+
+@bp.get("/inskrivningar/<int:enrolment_id>")
+@requires(STAFF)
+def enrolment(enrolment_id: int) -> Any:
+    enrolment = scope.enrolment_or_404(enrolment_id)
+    ((_same, enrolment_status),) = with_status([enrolment])
+    return render_template(
+        "staff/enrolment.html", enrolment=enrolment, status=enrolment_status,
+        slots=status.SLOTS, labels=status.STATE_LABELS, invite_form=InvitationForm(),
+        handover_form=HandoverForm(), empty_form=EmptyForm(),
+    )
+
+
+@bp.route("/inskrivningar/<int:enrolment_id>/avslut", methods=["GET", "POST"])
+@requires(STAFF)
+def record_exit(enrolment_id: int) -> Any:
+    enrolment = scope.enrolment_or_404(enrolment_id)
+    form = ExitForm()
+    if not form.is_submitted():
+        form.end_date.data = enrolment.end_date or utcnow().date()
+        form.exit_outcome.data = str(enrolment.exit_outcome) if enrolment.exit_outcome else None
+        form.income_exit.data = enrolment.income_exit or []
+    if form.validate_on_submit():
+        if form.end_date.data < enrolment.start_date:
+            form.end_date.errors.append(_("Slutdatum kan inte vara före startdatum."))
+        else:
+            enrolment.end_date = form.end_date.data
+            enrolment.exit_outcome = ExitOutcome(form.exit_outcome.data)
+            enrolment.income_exit = sorted(form.income_exit.data or [])
+            db.session.commit()
+            flash(_("Avslutet är sparat. Glöm inte avslutsenkäterna."))
+            return redirect(url_for(".enrolment", enrolment_id=enrolment.id))
+    return render_template("staff/exit.html", form=form, enrolment=enrolment), \
+        (400 if form.errors else 200)

@@ -1,0 +1,217 @@
+"""Staff forms. Labels are lazy strings: these classes are defined at import time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FieldList,
+    FormField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.form import Form
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..models import Assisted, BornAbroad, ExitOutcome, Gender, IncomeSource, Role
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def plain_text(form: Form, field: StringField) -> None:
+    if field.data and _CONTROL.search(field.data):
+        raise ValidationError(_l("Texten innehåller tecken som inte går att spara."))
+
+
+def choices(pairs):  # type: ignore[no-untyped-def]
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+GENDER_CHOICES = choices([
+    (Gender.kvinna.value, _l("Kvinna")),
+    (Gender.man.value, _l("Man")),
+    (Gender.annat.value, _l("Annat")),
+    (Gender.okant.value, _l("Vill inte svara")),
+])
+BORN_ABROAD_CHOICES = choices([
+    (BornAbroad.nej.value, _l("Född i Sverige")),
+    (BornAbroad.ja.value, _l("Född utomlands")),
+    (BornAbroad.okant.value, _l("Okänt")),
+])
+INCOME_CHOICES = choices([
+    (IncomeSource.forsorjningsstod.value, _l("Försörjningsstöd")),
+    (IncomeSource.sjukpenning.value, _l("Sjukpenning")),
+    (IncomeSource.aktivitetsersattning.value, _l("Aktivitetsersättning")),
+    (IncomeSource.sjukersattning.value, _l("Sjukersättning")),
+    (IncomeSource.arbetsformedlingen.value, _l("Ersättning från Arbetsförmedlingen")),
+    (IncomeSource.lon.value, _l("Lön")),
+    (IncomeSource.studiemedel.value, _l("Studiemedel")),
+    (IncomeSource.ingen.value, _l("Ingen egen inkomst")),
+    (IncomeSource.annat.value, _l("Annat")),
+])
+EXIT_CHOICES = choices([
+    (ExitOutcome.arbete.value, _l("Arbete")),
+    (ExitOutcome.studier.value, _l("Studier")),
+    (ExitOutcome.arbetssokande.value, _l("Arbetssökande")),
+    (ExitOutcome.arbetslivsinriktad_rehabilitering.value, _l("Arbetslivsinriktad rehabilitering")),
+    (ExitOutcome.medicinsk_rehabilitering.value, _l("Medicinsk rehabilitering")),
+    (ExitOutcome.sjukersattning.value, _l("Sjukersättning")),
+    (ExitOutcome.annan_insats.value, _l("Annan insats")),
+    (ExitOutcome.annat.value, _l("Annat")),
+    (ExitOutcome.okand.value, _l("Okänd")),
+])
+ASSISTED_CHOICES = choices([
+    (Assisted.sjalv.value, _l("Deltagaren svarar själv")),
+    (Assisted.handledare.value, _l("Med stöd av handledaren")),
+    (Assisted.tolk.value, _l("Med tolk")),
+])
+ROLE_CHOICES = choices([(Role.handledare.value, _l("Handledare")),
+                        (Role.admin.value, _l("Förbundsadmin"))])
+
+
+def _this_year() -> int:
+    return dt.date.today().year
+
+
+class EnrolForm(FlaskForm):
+    pseudonym = StringField(
+        _l("Deltagarkod (pseudonym)"),
+        description=_l("En kod du väljer, t.ex. SK-014. Skriv aldrig namn eller personnummer."),
+        validators=[
+            DataRequired(_l("Skriv en deltagarkod.")),
+            Length(max=40, message=_l("Högst 40 tecken.")),
+            Regexp(r"^[\w.\- ]+$", message=_l("Använd bokstäver, siffror, punkt och bindestreck.")),
+            Regexp(r"^(?!\d{6,8}[-+]?\d{4}$).*$",
+                   message=_l("Det ser ut som ett personnummer. Välj en kod i stället.")),
+        ],
+    )
+    gender = RadioField(_l("Kön"), choices=GENDER_CHOICES,
+                        validators=[InputRequired(_l("Välj ett alternativ."))])
+    birth_year = IntegerField(
+        _l("Födelseår"),
+        validators=[Optional(), NumberRange(min=1920, max=2015,
+                                            message=_l("Skriv ett år mellan 1920 och 2015."))],
+    )
+    born_abroad = RadioField(_l("Född"), choices=BORN_ABROAD_CHOICES, default=BornAbroad.okant.value,
+                             validators=[InputRequired(_l("Välj ett alternativ."))])
+    site = SelectField(_l("Ort"), coerce=int, validators=[InputRequired(_l("Välj en ort."))])
+    start_date = DateField(_l("Startdatum"), default=dt.date.today,
+                           validators=[InputRequired(_l("Skriv ett datum."))])
+    income_start = MultiCheckboxField(_l("Försörjning vid start"), choices=INCOME_CHOICES)
+    language = SelectField(_l("Språk deltagaren läser bäst"), validators=[Optional()])
+
+
+class ExitForm(FlaskForm):
+    end_date = DateField(_l("Slutdatum"), validators=[InputRequired(_l("Skriv ett datum."))])
+    exit_outcome = RadioField(_l("Avslutsorsak"), choices=EXIT_CHOICES,
+                              validators=[InputRequired(_l("Välj en avslutsorsak."))])
+    income_exit = MultiCheckboxField(_l("Försörjning vid avslut"), choices=INCOME_CHOICES)
+
+
+class TargetForm(Form):
+    item_id = SelectField(_l("Indikator"), validators=[Optional()])
+    occasion = SelectField(_l("Tillfälle"), choices=choices([("avslut", _l("Avslut")),
+                                                             ("pagaende", _l("Pågående"))]))
+    percent = IntegerField(_l("Mål i procent"), validators=[
+        Optional(), NumberRange(min=1, max=100, message=_l("Skriv ett tal mellan 1 och 100."))])
+
+
+class InsatsForm(FlaskForm):
+    name = StringField(_l("Namn"), validators=[DataRequired(_l("Skriv ett namn.")),
+                                               Length(max=200), plain_text])
+    start_date = DateField(_l("Startdatum"), validators=[Optional()])
+    end_date = DateField(_l("Slutdatum"), validators=[Optional()])
+    sites = TextAreaField(_l("Orter (en per rad)"), validators=[
+        DataRequired(_l("Skriv minst en ort.")), Length(max=4000), plain_text])
+    staff = MultiCheckboxField(_l("Handledare"), coerce=int)
+    targets = FieldList(FormField(TargetForm), min_entries=0)
+
+    def validate_end_date(self, field: DateField) -> None:
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_l("Slutdatum kan inte vara före startdatum."))
+
+    def site_names(self) -> list[str]:
+        names = [line.strip() for line in (self.sites.data or "").splitlines()]
+        return list(dict.fromkeys(name for name in names if name))
+
+
+class InvitationForm(FlaskForm):
+    slot = StringField(validators=[DataRequired()])
+
+
+class HandoverForm(FlaskForm):
+    assisted = RadioField(_l("Hur svarar deltagaren?"), choices=ASSISTED_CHOICES,
+                          default=Assisted.sjalv.value,
+                          validators=[InputRequired(_l("Välj ett alternativ."))])
+
+
+class EmailInvitationForm(FlaskForm):
+    email = EmailField(_l("Deltagarens e-post"),
+                       description=_l("Adressen används bara för det här utskicket och sparas inte."),
+                       validators=[DataRequired(_l("Skriv en e-postadress.")),
+                                   Email(_l("Skriv en giltig e-postadress.")), Length(max=254)])
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Namn"), validators=[DataRequired(_l("Skriv ett namn.")),
+                                               Length(max=200), plain_text])
+    email = EmailField(_l("E-post"), validators=[DataRequired(_l("Skriv en e-postadress.")),
+                                                 Email(_l("Skriv en giltig e-postadress.")),
+                                                 Length(max=254)])
+    role = RadioField(_l("Roll"), choices=ROLE_CHOICES, default=Role.handledare.value,
+                      validators=[InputRequired()])
+    password = PasswordField(_l("Startlösenord (minst 10 tecken)"), validators=[
+        DataRequired(_l("Skriv ett lösenord.")),
+        Length(min=10, max=200, message=_l("Lösenordet måste ha minst 10 tecken."))])
+
+
+class ConfirmDeleteForm(FlaskForm):
+    confirm = StringField(_l("Skriv deltagarkoden för att bekräfta"),
+                          validators=[DataRequired(_l("Skriv deltagarkoden."))])
+
+
+class ParticipantForm(FlaskForm):
+    pseudonym = EnrolForm.pseudonym
+    gender = EnrolForm.gender
+    birth_year = EnrolForm.birth_year
+    born_abroad = EnrolForm.born_abroad
+    language = SelectField(_l("Språk deltagaren läser bäst"), validators=[Optional()])
+
+
+class EmptyForm(FlaskForm):
+    """Only a CSRF token: for buttons that change something."""
+
+
+class SettingsForm(FlaskForm):
+    retention_months = IntegerField(
+        _l("Anonymisera deltagare så här många månader efter avslut"),
+        validators=[InputRequired(), NumberRange(min=1, max=120)])
+    active = BooleanField()

@@ -1,0 +1,192 @@
+"""Handing a survey to a participant: link, QR code, SMS, email, letter, or the tablet.
+
+The token exists only in the link. Right after it is made it is kept in the staff
+member's session so the hand-out page can show it; after that only a new link can be made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import segno
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user
+from markupsafe import Markup
+
+from .. import i18n, invitations, mail
+from ..auth.access import STAFF, requires
+from ..extensions import db
+from ..models import Assisted, Enrolment, Invitation, Response
+from . import bp, scope
+from .forms import EmailInvitationForm, EmptyForm, HandoverForm, InvitationForm
+from .status import SLOT_KEYS
+
+
+def _remember(invitation: Invitation, token: str) -> None:
+    session["handout"] = {"invitation_id": invitation.id, "token": token}
+
+
+def _remembered_token(invitation: Invitation) -> str | None:
+    handout = session.get("handout") or {}
+    return handout.get("token") if handout.get("invitation_id") == invitation.id else None
+
+
+def _open_invitation(enrolment: Enrolment, key: str, occasion: str) -> Invitation | None:
+    for invitation in enrolment.invitations:
+        if invitation.questionnaire_key == key and str(invitation.occasion) == occasion:
+            return invitation
+    return None
+
+
+def _answered(invitation: Invitation) -> bool:
+    return invitation.response is not None and invitation.response.submitted_at is not None
+
+
+@bp.post("/inskrivningar/<int:enrolment_id>/inbjudan")
+@requires(STAFF)
+def invite(enrolment_id: int) -> Any:
+    enrolment = scope.enrolment_or_404(enrolment_id)
+    form = InvitationForm()
+    if not form.validate_on_submit() or form.slot.data not in SLOT_KEYS:
+        abort(400)
+    key, occasion = SLOT_KEYS[form.slot.data]
+    existing = _open_invitation(enrolment, key, occasion)
+    if existing is not None and _answered(existing):
+        flash(_("Den enkäten är redan besvarad."))
+        return redirect(url_for(".enrolment", enrolment_id=enrolment.id))
+    if existing is not None:
+        token = invitations.rotate(existing)
+        invitation = existing
+    else:
+        registry = current_app.extensions["stegvis.questionnaires"]
+        token = invitations.create(enrolment, registry.latest(key), occasion)
+        invitation = enrolment.invitations[-1]
+    db.session.commit()
+    _remember(invitation, token)
+    return redirect(url_for(".handout", invitation_id=invitation.id))
+
+
+def _qr_svg(link: str) -> Markup:
+    # Inline SVG: no request leaves the page, and it prints sharply on the letter.
+    svg = segno.make(link, error="m").svg_inline(scale=5, border=2, svgclass="qr", lineclass=None,
+                                                 omitsize=True)
+    return Markup(svg)  # noqa: S704 - segno's own SVG output, no user text inside
+
+
+def _sms_href(text: str) -> str:
+    # "sms:?&body=" opens the messaging app with the text on both iOS and Android.
+    return "sms:?&body=" + quote(text)
+
+
+@bp.get("/inbjudningar/<int:invitation_id>")
+@requires(STAFF)
+def handout(invitation_id: int) -> Any:
+    invitation = scope.invitation_or_404(invitation_id)
+    token = _remembered_token(invitation)
+    link = invitations.public_link(token) if token else None
+    return render_template(
+        "staff/handout.html", invitation=invitation, link=link,
+        qr=_qr_svg(link) if link else None,
+        sms=_sms_href(_("Hej! Här är länken till enkäten: %(link)s", link=link)) if link else None,
+        answered=_answered(invitation), email_form=EmailInvitationForm(),
+        mail_enabled=mail.configured(), handover_form=HandoverForm(), empty_form=EmptyForm(),
+    )
+
+
+@bp.post("/inbjudningar/<int:invitation_id>/ny-lank")
+@requires(STAFF)
+def new_link(invitation_id: int) -> Any:
+    invitation = scope.invitation_or_404(invitation_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if _answered(invitation):
+        flash(_("Den enkäten är redan besvarad."))
+    else:
+        token = invitations.rotate(invitation)
+        db.session.commit()
+        _remember(invitation, token)
+        flash(_("En ny länk är skapad. Den gamla länken fungerar inte längre."))
+    return redirect(url_for(".handout", invitation_id=invitation.id))
+
+
+def _participant_language(invitation: Invitation) -> i18n.Language:
+    return i18n.language(invitation.enrolment.participant.language)
+
+
+def _render_in(language: i18n.Language, template: str, **context: Any) -> str:
+    """Render a participant-facing text in the participant's language."""
+    i18n.use(language)
+    refresh()
+    try:
+        return render_template(template, **context)
+    finally:
+        i18n.use(i18n.DEFAULT)
+        refresh()
+
+
+@bp.get("/inbjudningar/<int:invitation_id>/brev")
+@requires(STAFF)
+def letter(invitation_id: int) -> Any:
+    invitation = scope.invitation_or_404(invitation_id)
+    token = _remembered_token(invitation)
+    if token is None or _answered(invitation):
+        flash(_("Skapa en ny länk först. Länken visas bara när den skapas."))
+        return redirect(url_for(".handout", invitation_id=invitation.id))
+    link = invitations.public_link(token)
+    return _render_in(_participant_language(invitation), "answering/letter.html",
+                      link=link, qr=_qr_svg(link), expires=invitation.expires_at.date())
+
+
+@bp.post("/inbjudningar/<int:invitation_id>/epost")
+@requires(STAFF)
+def email(invitation_id: int) -> Any:
+    invitation = scope.invitation_or_404(invitation_id)
+    form = EmailInvitationForm()
+    token = _remembered_token(invitation)
+    if not mail.configured():
+        abort(404)
+    if token is None:
+        flash(_("Skapa en ny länk först. Länken visas bara när den skapas."))
+    elif form.validate_on_submit():
+        link = invitations.public_link(token)
+        body = _render_in(_participant_language(invitation), "answering/invitation_email.txt",
+                          link=link, expires=invitation.expires_at.date())
+        subject, _sep, text = body.partition("\n\n")
+        try:
+            mail.send(form.email.data.strip(), subject.strip(), text)
+        except OSError:
+            flash(_("E-posten kunde inte skickas. Försök igen eller välj ett annat sätt."))
+        else:
+            flash(_("Länken är skickad med e-post."))
+    else:
+        for error in form.email.errors:
+            flash(error)
+    return redirect(url_for(".handout", invitation_id=invitation.id))
+
+
+@bp.post("/inbjudningar/<int:invitation_id>/surfplatta")
+@requires(STAFF)
+def tablet(invitation_id: int) -> Any:
+    """Start the participant's survey on this device and lock the staff pages."""
+    invitation = scope.invitation_or_404(invitation_id)
+    form = HandoverForm()
+    if not form.validate_on_submit() or _answered(invitation):
+        abort(400)
+    token = _remembered_token(invitation) or invitations.rotate(invitation)
+    assisted = Assisted(form.assisted.data)
+    response: Response | None = invitation.response
+    if response is not None:
+        response.assisted = assisted
+    db.session.commit()
+    session.pop("handout", None)
+    session["kiosk"] = {
+        "invitation_id": invitation.id,
+        "enrolment_id": invitation.enrolment_id,
+        "user_id": current_user.id,
+        "assisted": assisted.value,
+    }
+    return redirect(url_for("answering.entry", token=token))

@@ -1,0 +1,147 @@
+"""Insatser: the admin creates and edits them (sites, period, targets, handledare)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..auth.access import ADMIN, STAFF, requires
+from ..extensions import db
+from ..models import Enrolment, Insats, Occasion, Role, Site, Target, User
+from . import bp, scope, status
+from .forms import InsatsForm, choices
+from .overview import enrolment_statuses
+
+TARGET_QUESTIONNAIRE = "finsam-indikatorer"
+BLANK_TARGET_ROWS = 2
+
+
+@bp.get("/insatser/<int:insats_id>")
+@requires(STAFF)
+def insats(insats_id: int) -> Any:
+    insats = scope.insats_or_404(insats_id)
+    rows = enrolment_statuses([insats.id])
+    return render_template("staff/insats.html", insats=insats, rows=rows, slots=status.SLOTS,
+                           labels=status.STATE_LABELS)
+
+
+def _indicator_choices() -> list[tuple[str, str]]:
+    registry = current_app.extensions["stegvis.questionnaires"]
+    questionnaire = registry.latest(TARGET_QUESTIONNAIRE)
+    return choices([("", _("– inget mål –"))] + [
+        (i.id, f"{i.id}: {gettext(i.text.standard)}") for i in questionnaire.items
+    ])
+
+
+def _prepare(form: InsatsForm, insats: Insats | None) -> None:
+    handledare = db.session.scalars(
+        select(User).where(User.organisation_id == current_user.organisation_id,
+                           User.role == Role.handledare, User.active.is_(True))
+        .order_by(User.name)
+    )
+    form.staff.choices = choices((u.id, f"{u.name} ({u.email})") for u in handledare)
+    if insats is not None and not form.is_submitted():
+        form.name.data = insats.name
+        form.start_date.data = insats.start_date
+        form.end_date.data = insats.end_date
+        form.sites.data = "\n".join(site.name for site in insats.sites)
+        form.staff.data = [u.id for u in insats.staff]
+        for target in insats.targets:
+            form.targets.append_entry({"item_id": target.item_id, "occasion": str(target.occasion),
+                                       "percent": round(target.threshold * 100)})
+    if not form.is_submitted():
+        for _blank in range(BLANK_TARGET_ROWS):
+            form.targets.append_entry()
+    indicators = _indicator_choices()
+    for entry in form.targets:
+        entry.form.item_id.choices = indicators
+
+
+def _save(form: InsatsForm, insats: Insats) -> str | None:
+    """Apply the form; returns an error message when a site in use would be removed."""
+    insats.name = form.name.data.strip()
+    insats.start_date = form.start_date.data
+    insats.end_date = form.end_date.data
+    wanted = form.site_names()
+    for site in list(insats.sites):
+        if site.name not in wanted:
+            used = db.session.scalar(select(func.count()).select_from(Enrolment)
+                                     .where(Enrolment.site_id == site.id))
+            if used:
+                return _("Orten %(site)s har deltagare och kan inte tas bort.", site=site.name)
+            insats.sites.remove(site)
+            db.session.delete(site)
+    existing = {site.name for site in insats.sites}
+    for name in wanted:
+        if name not in existing:
+            insats.sites.append(Site(name=name))
+    chosen = set(form.staff.data or [])
+    insats.staff = [u for u in db.session.scalars(
+        select(User).where(User.id.in_(chosen), User.organisation_id == insats.organisation_id))]
+    targets: dict[tuple[str, str], float] = {}
+    for entry in form.targets:
+        if entry.form.item_id.data and entry.form.percent.data:
+            targets[(entry.form.item_id.data, entry.form.occasion.data)] = \
+                entry.form.percent.data / 100
+    for target in list(insats.targets):
+        key = (target.item_id, str(target.occasion))
+        if key in targets:
+            target.threshold = targets.pop(key)
+        else:
+            insats.targets.remove(target)
+    for (item_id, occasion), threshold in targets.items():
+        insats.targets.append(Target(questionnaire_key=TARGET_QUESTIONNAIRE, item_id=item_id,
+                                     occasion=Occasion(occasion), threshold=threshold))
+    return None
+
+
+def _name_taken(name: str, insats_id: int | None) -> bool:
+    query = select(Insats.id).where(Insats.organisation_id == current_user.organisation_id,
+                                    Insats.name == name.strip())
+    found = db.session.scalar(query)
+    return found is not None and found != insats_id
+
+
+@bp.route("/insatser/ny", methods=["GET", "POST"])
+@requires(ADMIN)
+def new_insats() -> Any:
+    form = InsatsForm()
+    _prepare(form, None)
+    if form.validate_on_submit():
+        if _name_taken(form.name.data, None):
+            form.name.errors.append(_("Det finns redan en insats med det namnet."))
+        else:
+            insats = Insats(organisation_id=current_user.organisation_id, name="")
+            db.session.add(insats)
+            _save(form, insats)
+            db.session.commit()
+            flash(_("Insatsen är skapad."))
+            return redirect(url_for(".insats", insats_id=insats.id))
+    return render_template("staff/insats_form.html", form=form, insats=None), \
+        (400 if form.errors else 200)
+
+
+@bp.route("/insatser/<int:insats_id>/andra", methods=["GET", "POST"])
+@requires(ADMIN)
+def edit_insats(insats_id: int) -> Any:
+    insats = scope.insats_or_404(insats_id)
+    form = InsatsForm()
+    _prepare(form, insats)
+    if form.validate_on_submit():
+        if _name_taken(form.name.data, insats.id):
+            form.name.errors.append(_("Det finns redan en insats med det namnet."))
+        else:
+            problem = _save(form, insats)
+            if problem is None:
+                db.session.commit()
+                flash(_("Ändringarna är sparade."))
+                return redirect(url_for(".insats", insats_id=insats.id))
+            db.session.rollback()
+            form.sites.errors.append(problem)
+    return render_template("staff/insats_form.html", form=form, insats=insats), \
+        (400 if form.errors else 200)

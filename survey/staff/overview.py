@@ -1,0 +1,63 @@
+"""The start page: the handledare's insatser, enrolments with survey status, and to-do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..auth.access import STAFF, requires
+from ..extensions import db
+from ..models import Enrolment, Invitation, Participant, Response, utcnow
+from . import bp, scope, status
+
+
+def enrolment_statuses(insats_ids: list[int]):  # type: ignore[no-untyped-def]
+    """Enrolments of the insatser with their survey status: three queries, whatever the count."""
+    enrolments = list(db.session.scalars(
+        select(Enrolment)
+        .where(Enrolment.insats_id.in_(insats_ids))
+        .join(Participant)
+        .options(selectinload(Enrolment.participant), selectinload(Enrolment.site))
+        .order_by(Participant.pseudonym)
+    ))
+    return with_status(enrolments)
+
+
+def with_status(enrolments: list[Enrolment]):  # type: ignore[no-untyped-def]
+    """Pair each enrolment with its survey status, in one query for all invitations."""
+    by_enrolment: dict[int, list[status.InvitationFacts]] = {}
+    ids = [e.id for e in enrolments]
+    if ids:
+        rows = db.session.execute(
+            select(Invitation.enrolment_id, Invitation.questionnaire_key, Invitation.occasion,
+                   Invitation.expires_at, Response.id, Response.submitted_at)
+            .outerjoin(Response, Response.invitation_id == Invitation.id)
+            .where(Invitation.enrolment_id.in_(ids))
+        )
+        for row in rows:
+            fact = status.InvitationFacts(row[0], row[1], str(row[2]), row[3],
+                                          row[4] is not None, row[5] is not None)
+            by_enrolment.setdefault(fact.enrolment_id, []).append(fact)
+    now = utcnow()
+    return [
+        (e, status.compute(e.id, e.start_date, e.end_date, e.exit_outcome is not None,
+                           by_enrolment.get(e.id, ()), now))
+        for e in enrolments
+    ]
+
+
+@bp.get("/")
+@requires(STAFF)
+def overview() -> Any:
+    insatser = scope.visible_insatser()
+    rows = enrolment_statuses([i.id for i in insatser])
+    todo = [(enrolment, st) for enrolment, st in rows if st.needs_action]
+    # Exited enrolments stay on the page only while something is left to do.
+    rows = [(e, st) for e, st in rows if e.exit_outcome is None or st.needs_action]
+    return render_template(
+        "staff/overview.html", insatser=insatser, rows=rows, todo=todo,
+        slots=status.SLOTS, labels=status.STATE_LABELS,
+    )

@@ -1,0 +1,168 @@
+"""The förbund's privacy duties: access, correction, deletion, and the audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response as FlaskResponse
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import audit, i18n
+from ..auth.access import ADMIN, requires
+from ..extensions import db
+from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant
+from . import bp, scope
+from .enrolments import language_choices
+from .forms import ConfirmDeleteForm, EmptyForm, ParticipantForm, SettingsForm
+
+
+@bp.get("/deltagare")
+@requires(ADMIN)
+def participants() -> Any:
+    people = db.session.scalars(select(Participant).where(
+        Participant.organisation_id == current_user.organisation_id).order_by(Participant.pseudonym))
+    return render_template("staff/participants.html", people=list(people))
+
+
+@bp.route("/deltagare/<int:participant_id>", methods=["GET", "POST"])
+@requires(ADMIN)
+def participant(participant_id: int) -> Any:
+    person = scope.participant_or_404(participant_id)
+    form = ParticipantForm(obj=None)
+    form.language.choices = language_choices()
+    if not form.is_submitted():
+        form.pseudonym.data = person.pseudonym
+        form.gender.data = str(person.gender)
+        form.birth_year.data = person.birth_year
+        form.born_abroad.data = str(person.born_abroad)
+        form.language.data = person.language or ""
+    if form.validate_on_submit():
+        code = form.pseudonym.data.strip()
+        clash = db.session.scalar(select(Participant.id).where(
+            Participant.organisation_id == person.organisation_id, Participant.pseudonym == code,
+            Participant.id != person.id))
+        if clash:
+            form.pseudonym.errors.append(_("Koden används redan i förbundet. Välj en annan kod."))
+        else:
+            person.pseudonym = code
+            person.gender = Gender(form.gender.data)
+            person.birth_year = form.birth_year.data
+            person.born_abroad = BornAbroad(form.born_abroad.data)
+            person.language = form.language.data or None
+            audit.record("participant_corrected", code)
+            db.session.commit()
+            flash(_("Uppgifterna är rättade."))
+            return redirect(url_for(".participant", participant_id=person.id))
+    return render_template("staff/participant.html", person=person, form=form,
+                           delete_form=ConfirmDeleteForm(), registry=_registry()), \
+        (400 if form.errors else 200)
+
+
+def _registry():  # type: ignore[no-untyped-def]
+    return current_app.extensions["stegvis.questionnaires"]
+
+
+def everything_about(person: Participant) -> dict[str, Any]:
+    """All that is stored about one participant (GDPR art. 15), as plain data."""
+    return {
+        "deltagarkod": person.pseudonym,
+        "kön": str(person.gender),
+        "födelseår": person.birth_year,
+        "född_utomlands": str(person.born_abroad),
+        "språk": person.language,
+        "registrerad": person.created_at.isoformat(timespec="seconds"),
+        "inskrivningar": [
+            {
+                "insats": e.insats.name,
+                "ort": e.site.name if e.site else None,
+                "startdatum": e.start_date.isoformat(),
+                "slutdatum": e.end_date.isoformat() if e.end_date else None,
+                "avslutsorsak": str(e.exit_outcome) if e.exit_outcome else None,
+                "försörjning_start": e.income_start,
+                "försörjning_avslut": e.income_exit,
+                "enkäter": [
+                    {
+                        "enkät": f"{i.questionnaire_key}/v{i.questionnaire_version}",
+                        "tillfälle": str(i.occasion),
+                        "skapad": i.created_at.isoformat(timespec="seconds"),
+                        "svar": None if i.response is None else {
+                            "språk": i.response.language,
+                            "lättläst": i.response.easy,
+                            "stöd": str(i.response.assisted),
+                            "påbörjad": i.response.started_at.isoformat(timespec="seconds"),
+                            "inskickad": i.response.submitted_at.isoformat(timespec="seconds")
+                            if i.response.submitted_at else None,
+                            "svar": [
+                                {"fråga": a.item_id, "värde": a.value, "kommentar": a.comment}
+                                for a in sorted(i.response.answers, key=lambda a: a.item_id)
+                            ],
+                        },
+                    }
+                    for i in e.invitations
+                ],
+            }
+            for e in person.enrolments
+        ],
+    }
+
+
+@bp.get("/deltagare/<int:participant_id>/export")
+@requires(ADMIN)
+def export_participant(participant_id: int) -> Any:
+    person = scope.participant_or_404(participant_id)
+    body = json.dumps(everything_about(person), ensure_ascii=False, indent=2)
+    audit.record("participant_exported", person.pseudonym)
+    db.session.commit()
+    return FlaskResponse(body, mimetype="application/json", headers={
+        "Content-Disposition": f"attachment; filename=deltagare-{person.id}.json",
+        "Cache-Control": "no-store"})
+
+
+@bp.post("/deltagare/<int:participant_id>/radera")
+@requires(ADMIN)
+def delete_participant(participant_id: int) -> Any:
+    person = scope.participant_or_404(participant_id)
+    form = ConfirmDeleteForm()
+    if form.validate_on_submit() and form.confirm.data.strip() == person.pseudonym:
+        code = person.pseudonym
+        db.session.delete(person)
+        audit.record("participant_deleted", code)
+        db.session.commit()
+        flash(_("%(code)s och alla svar är raderade.", code=code))
+        return redirect(url_for(".participants"))
+    flash(_("Inget raderades: skriv deltagarkoden exakt för att bekräfta."))
+    return redirect(url_for(".participant", participant_id=person.id))
+
+
+@bp.get("/logg")
+@requires(ADMIN)
+def audit_log() -> Any:
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.organisation_id == current_user.organisation_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(500))
+    return render_template("staff/audit.html", events=list(events))
+
+
+@bp.route("/installningar", methods=["GET", "POST"])
+@requires(ADMIN)
+def settings() -> Any:
+    organisation = db.session.get(Organisation, current_user.organisation_id)
+    if organisation is None:
+        abort(404)
+    form = SettingsForm()
+    if not form.is_submitted():
+        form.retention_months.data = organisation.retention_months
+    if form.validate_on_submit():
+        organisation.retention_months = form.retention_months.data
+        audit.record("settings_changed", f"retention_months={organisation.retention_months}")
+        db.session.commit()
+        flash(_("Inställningarna är sparade."))
+        return redirect(url_for(".settings"))
+    status_fn = getattr(i18n, "translation_status", None)
+    return render_template("staff/settings.html", form=form, organisation=organisation,
+                           translations=status_fn() if status_fn else [],
+                           empty_form=EmptyForm()), (400 if form.errors else 200)

@@ -1,0 +1,104 @@
+"""Which surveys are due, sent or answered for each enrolment, and the handledare's to-do.
+
+Pure functions over plain values so the overview makes one query for all rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+# The four surveys of an enrolment, in the order they happen.
+SLOTS: tuple[tuple[str, str, str, object], ...] = (
+    ("start-sjalvskattning", "sjalvskattning", "start", _l("Självskattning start")),
+    ("pagaende-indikatorer", "finsam-indikatorer", "pagaende", _l("Indikatorer pågående")),
+    ("avslut-indikatorer", "finsam-indikatorer", "avslut", _l("Indikatorer avslut")),
+    ("avslut-sjalvskattning", "sjalvskattning", "avslut", _l("Självskattning avslut")),
+)
+SLOT_KEYS = {slot[0]: (slot[1], slot[2]) for slot in SLOTS}
+
+# When the pågående survey is due, and how close to the planned end avslut becomes due.
+PAGAENDE_AFTER_DAYS = 90
+AVSLUT_BEFORE_DAYS = 14
+
+
+class State(enum.StrEnum):
+    not_due = "not_due"
+    due = "due"
+    sent = "sent"
+    started = "started"
+    answered = "answered"
+    expired = "expired"
+
+
+STATE_LABELS = {
+    State.not_due: _l("Inte aktuell än"),
+    State.due: _l("Dags att skicka"),
+    State.sent: _l("Skickad"),
+    State.started: _l("Påbörjad"),
+    State.answered: _l("Besvarad"),
+    State.expired: _l("Länken gick ut"),
+}
+
+
+@dataclass(frozen=True)
+class InvitationFacts:
+    enrolment_id: int
+    questionnaire_key: str
+    occasion: str
+    expires_at: dt.datetime
+    started: bool
+    submitted: bool
+
+
+@dataclass
+class EnrolmentStatus:
+    enrolment_id: int
+    slots: dict[str, State] = field(default_factory=dict)
+    todo: list[str] = field(default_factory=list)  # slot keys the handledare should act on
+
+    @property
+    def needs_action(self) -> bool:
+        return bool(self.todo)
+
+
+def _is_due(occasion: str, start: dt.date, end: dt.date | None, exited: bool,
+            today: dt.date) -> bool:
+    if occasion == "start":
+        return True
+    if occasion == "pagaende":
+        return (today - start).days >= PAGAENDE_AFTER_DAYS and not exited
+    return exited or (end is not None and (end - today).days <= AVSLUT_BEFORE_DAYS)
+
+
+def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool,
+            invitations: Iterable[InvitationFacts], now: dt.datetime) -> EnrolmentStatus:
+    today = now.date()
+    status = EnrolmentStatus(enrolment_id)
+    mine = [inv for inv in invitations if inv.enrolment_id == enrolment_id]
+    for key, questionnaire, occasion, _label in SLOTS:
+        found = [i for i in mine if i.questionnaire_key == questionnaire and i.occasion == occasion]
+        if any(i.submitted for i in found):
+            state = State.answered
+        elif any(i.started for i in found):
+            state = State.started
+        elif any(i.expires_at > now for i in found):
+            state = State.sent
+        elif found:
+            state = State.expired
+        elif _is_due(occasion, start, end, exited, today):
+            state = State.due
+        else:
+            state = State.not_due
+        status.slots[key] = state
+        # The to-do: avslut surveys missing once exit is near, start surveys never sent.
+        if occasion == "avslut" and state in (State.due, State.expired, State.sent, State.started) \
+                and _is_due(occasion, start, end, exited, today):
+            status.todo.append(key)
+        elif occasion == "start" and state in (State.due, State.expired):
+            status.todo.append(key)
+    return status
