@@ -1,36 +1,87 @@
 """Locale choice, text direction and the easy-Swedish variant.
 
+Participants choose one of PARTICIPANT_LANGUAGES; the choice is stored on their response
+(`Response.language`, `Response.easy`), so it follows them across devices and visits.
+Staff choose Svenska or English (STAFF_LANGUAGES), kept in the Flask session.
+
 Easy Swedish (lättläst) is not a Babel locale. It is a second gettext domain,
 `lattlast`, for the Swedish locale: its msgids are the standard Swedish strings and its
 msgstrs the easy ones, so the UI and the questionnaires share one translation workflow.
+
+Dari has no Babel locale ('prs' is unknown to CLDR), so its catalog is the CLDR locale
+`fa_AF` (Persian as written in Afghanistan) while the participant's choice, the stored
+response language and the folder for audio recordings use the ISO 639-3 code `prs`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g
-from flask_babel import Domain, gettext
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Domain, get_babel, gettext, refresh
 
 EASY_DOMAIN = "lattlast"
+PARTICIPANT_BLUEPRINT = "answering"
 
 
 @dataclass(frozen=True)
 class Language:
-    code: str  # what the participant chose, stored on the response
-    locale: str  # the Babel locale behind it
+    code: str  # what the participant chose; stored on the response
+    locale: str  # the Babel locale (catalog folder under translations/)
     easy: bool
-    native_name: str  # shown in its own script on the language screen
+    native_name: str  # shown in its own name and script on the language screen
     direction: str = "ltr"
+    html_lang: str = ""  # BCP 47 tag for <html lang> and speech synthesis; default = code
+    font: str | None = None  # web font family shipped for this script (survey/static/fonts)
+    espeak_voice: str | None = None  # espeak-ng voice for generated read-aloud audio
+
+    @property
+    def tag(self) -> str:
+        return self.html_lang or self.code
+
+    @property
+    def stored(self) -> str:
+        """The value kept in Response.language (easy Swedish is sv + easy=True)."""
+        return self.locale if self.easy else self.code
 
 
 # The choices a participant has, in the order shown. Native names are not translated.
 PARTICIPANT_LANGUAGES: tuple[Language, ...] = (
-    Language("sv", "sv", False, "Svenska"),
-    Language("lattlast", "sv", True, "Lättläst svenska"),
+    Language("sv", "sv", False, "Svenska", espeak_voice="sv"),
+    Language("lattlast", "sv", True, "Lättläst svenska", html_lang="sv", espeak_voice="sv"),
+    Language("en", "en", False, "English", espeak_voice="en-gb"),
+    Language("ar", "ar", False, "العربية", "rtl", font="arabic", espeak_voice="ar"),
+    Language("fa", "fa", False, "فارسی", "rtl", font="arabic", espeak_voice="fa"),
+    # Dari: catalog fa_AF, <html lang="fa-AF"> (what browsers and screen readers know).
+    # espeak-ng has only Iranian Persian; generated Dari audio uses that voice.
+    Language("prs", "fa_AF", False, "دری", "rtl", html_lang="fa-AF", font="arabic",
+             espeak_voice="fa"),
+    Language("so", "so", False, "Soomaali"),
+    Language("ti", "ti", False, "ትግርኛ", font="ethiopic"),
+    Language("uk", "uk", False, "Українська", espeak_voice="uk"),
 )
 _BY_CODE = {language.code: language for language in PARTICIPANT_LANGUAGES}
 DEFAULT = PARTICIPANT_LANGUAGES[0]
+
+# Staff pages: Svenska (default) or English, chosen per browser session.
+STAFF_LANGUAGES: tuple[tuple[str, str], ...] = (("sv", "Svenska"), ("en", "English"))
+STAFF_SESSION_KEY = "staff_locale"
+_STAFF_CODES = {code for code, _name in STAFF_LANGUAGES}
+
+# Review status of each participant language's translation (UI and questionnaire texts).
+# docs/translations.md shows the same table; tests/test_i18n.py keeps the two equal.
+NEEDS_REVIEW = "needs review by a certified translator"
+REVIEW_STATUS: dict[str, str] = {
+    "sv": "source text",
+    "lattlast": "written by the Stegvis team; needs review by a lättläst editor",
+    "en": NEEDS_REVIEW,
+    "ar": NEEDS_REVIEW,
+    "fa": NEEDS_REVIEW,
+    "prs": NEEDS_REVIEW,
+    "so": NEEDS_REVIEW,
+    "ti": NEEDS_REVIEW,
+    "uk": NEEDS_REVIEW,
+}
 
 _easy_domain = Domain(domain=EASY_DOMAIN)
 
@@ -49,14 +100,72 @@ def current() -> Language:
 
 
 def use(chosen: Language) -> None:
-    """Make this request render in the chosen language."""
+    """Make this request render in the chosen language (participant content)."""
     g.language = chosen
     if chosen.easy:
         _easy_domain.as_default()
+    else:
+        get_babel().instance.domain_instance.as_default()
+    refresh()
+
+
+def _start_request(endpoint: str | None, values: dict | None) -> None:
+    """Each request starts with no language chosen and nothing cached by Flask-Babel.
+
+    Runs before any blueprint's url_value_preprocessor. In production every request has
+    its own `g`; this matters where several requests share one app context (tests).
+    """
+    if "language" in g or "_flask_babel" in g:
+        g.pop("language", None)
+        g.pop("_flask_babel", None)
+
+
+def _participant_request() -> bool:
+    return has_request_context() and request.blueprint == PARTICIPANT_BLUEPRINT
+
+
+def staff_locale() -> str:
+    """The staff locale of this browser session: "sv" unless English was chosen."""
+    if not has_request_context():
+        return DEFAULT.locale
+    code = session.get(STAFF_SESSION_KEY)
+    return code if code in _STAFF_CODES else DEFAULT.locale
+
+
+def set_staff_locale(code: str | None) -> str:
+    """Remember the staff locale for this session; unknown codes mean Svenska."""
+    chosen = code if code in _STAFF_CODES else DEFAULT.locale
+    session[STAFF_SESSION_KEY] = chosen
+    return chosen
 
 
 def select_locale() -> str:
-    return current().locale
+    """Babel's locale selector: the participant's language on participant pages (never the
+    staff choice, so a shared tablet shows participants their own language), the staff
+    session choice everywhere else."""
+    if "language" in g or _participant_request():
+        return current().locale
+    return staff_locale()
+
+
+def text_direction() -> str:
+    if "language" in g or _participant_request():
+        return current().direction
+    return "ltr"
+
+
+def html_lang() -> str:
+    if "language" in g or _participant_request():
+        return current().tag
+    return staff_locale()
+
+
+def translation_status() -> list[dict[str, str]]:
+    """Each participant language with its translation review status, for admin pages."""
+    return [
+        {"code": lang.code, "native_name": lang.native_name, "status": REVIEW_STATUS[lang.code]}
+        for lang in PARTICIPANT_LANGUAGES
+    ]
 
 
 def question_text(text) -> str:  # type: ignore[no-untyped-def]
@@ -68,4 +177,8 @@ def question_text(text) -> str:  # type: ignore[no-untyped-def]
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(current_language=current, qtext=question_text)
+    app.url_value_preprocessor(_start_request)
+    app.jinja_env.globals.update(
+        current_language=current, qtext=question_text, text_direction=text_direction,
+        html_lang=html_lang,
+    )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from .. import i18n
@@ -65,6 +65,14 @@ def open_survey(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _assisted() -> str:
+    """Set by the handledare at a tablet hand-over; otherwise the participant is alone."""
+    kiosk = session.get("kiosk") or {}
+    if g.survey is not None and kiosk.get("invitation_id") == g.survey.invitation.id:
+        return str(kiosk.get("assisted", "sjalv"))
+    return "sjalv"
+
+
 @bp.get("/<token>")
 def entry(token: str) -> Any:
     problem = _link_problem()
@@ -103,7 +111,7 @@ def language(token: str) -> Any:
                 error=True,
             ), 400
         chosen = i18n.language(code)
-        if not journey.choose_language(g.survey, chosen.locale, chosen.easy):
+        if not journey.choose_language(g.survey, chosen.stored, chosen.easy, _assisted()):
             db.session.rollback()
             return render_template("answering/already_answered.html")
         db.session.commit()
