@@ -109,6 +109,13 @@ def use(chosen: Language) -> None:
     refresh()
 
 
+def reset() -> None:
+    """Back to the request's own language after rendering something in another one."""
+    g.pop("language", None)
+    get_babel().instance.domain_instance.as_default()
+    refresh()
+
+
 def _start_request(endpoint: str | None, values: dict | None) -> None:
     """Each request starts with no language chosen and nothing cached by Flask-Babel.
 

@@ -87,7 +87,7 @@ def _insert(table):  # type: ignore[no-untyped-def]
     return sqlite.insert(table)
 
 
-def choose_language(survey: Survey, locale: str, easy: bool) -> bool:
+def choose_language(survey: Survey, locale: str, easy: bool, assisted: str = "sjalv") -> bool:
     """Create the response on first choice, or switch its language. False if submitted."""
     now = utcnow()
     if survey.response is None:
@@ -95,7 +95,7 @@ def choose_language(survey: Survey, locale: str, easy: bool) -> bool:
             invitation_id=survey.invitation.id,
             language=locale,
             easy=easy,
-            assisted="sjalv",
+            assisted=assisted,
             started_at=now,
             updated_at=now,
         )

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from .. import audit
+from .. import audit, i18n
 from ..extensions import db, limiter, login_manager
 from ..models import User, utcnow
 from . import bp, passwords
@@ -59,7 +59,9 @@ def login() -> Any:
             user.last_login_at = now
             if passwords.needs_rehash(user.password_hash):
                 user.password_hash = passwords.hash_password(form.password.data)
+            staff_locale = i18n.staff_locale()
             session.clear()  # a fresh session on login: no fixation
+            i18n.set_staff_locale(staff_locale)
             login_user(user)
             audit.record("login", user=user)
             db.session.commit()
@@ -101,3 +103,10 @@ def locked() -> Any:
             return redirect(url_for("staff.enrolment", enrolment_id=kiosk["enrolment_id"]))
         failed = True
     return render_template("auth/locked.html", form=form, failed=failed), (401 if failed else 200)
+
+
+@bp.post("/sprak")
+def staff_language() -> Any:
+    """Svenska or English for the staff pages of this browser."""
+    i18n.set_staff_locale(request.form.get("sprak"))
+    return redirect(_safe_next(request.form.get("next")))

@@ -12,7 +12,6 @@ from urllib.parse import quote
 import segno
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -120,12 +119,10 @@ def _participant_language(invitation: Invitation) -> i18n.Language:
 def _render_in(language: i18n.Language, template: str, **context: Any) -> str:
     """Render a participant-facing text in the participant's language."""
     i18n.use(language)
-    refresh()
     try:
         return render_template(template, **context)
     finally:
-        i18n.use(i18n.DEFAULT)
-        refresh()
+        i18n.reset()
 
 
 @bp.get("/inbjudningar/<int:invitation_id>/brev")

@@ -1,0 +1,106 @@
+"""A handledare enrols participants, records exits and sees which surveys are due."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import Enrolment, Participant
+from survey.staff import status
+
+from .conftest import csrf_token
+
+
+def enrol(client, insats, **overrides):  # type: ignore[no-untyped-def]
+    page = client.get(f"/personal/insatser/{insats.id}/deltagare/ny")
+    data = {"csrf_token": csrf_token(page.text), "pseudonym": "SK-014", "gender": "kvinna",
+            "birth_year": "1990", "born_abroad": "ja", "site": str(insats.sites[0].id),
+            "start_date": "2026-02-01", "income_start": ["forsorjningsstod", "sjukpenning"],
+            "language": "sv"}
+    data.update(overrides)
+    return client.post(f"/personal/insatser/{insats.id}/deltagare/ny", data=data)
+
+
+def count(model) -> int:  # type: ignore[no-untyped-def]
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_enrol_a_participant(handledare_client, insats):
+    reply = enrol(handledare_client, insats)
+    assert reply.status_code == 302
+    enrolment = db.session.scalar(select(Enrolment))
+    assert enrolment.participant.pseudonym == "SK-014"
+    assert enrolment.income_start == ["forsorjningsstod", "sjukpenning"]
+    assert enrolment.participant.born_abroad == "ja"
+    page = handledare_client.get(reply.headers["Location"])
+    assert "Självskattning start" in page.text and "Dags att skicka" in page.text
+
+
+def test_duplicate_pseudonym_is_refused_in_the_form(handledare_client, insats):
+    enrol(handledare_client, insats)
+    reply = enrol(handledare_client, insats)
+    assert reply.status_code == 400
+    assert "Koden används redan" in reply.text
+    assert count(Participant) == 1
+
+
+def test_bad_enrolment_input_saves_nothing(handledare_client, insats):
+    for bad in ({"pseudonym": ""}, {"pseudonym": "19900101-1234"}, {"gender": "robot"},
+                {"birth_year": "1800"}, {"site": "999"}, {"start_date": "igår"},
+                {"income_start": ["lotto"]}, {"pseudonym": "<script>"}):
+        reply = enrol(handledare_client, insats, **bad)
+        assert reply.status_code == 400, bad
+    assert count(Participant) == 0
+
+
+def test_record_exit_with_validation(handledare_client, insats):
+    enrol(handledare_client, insats)
+    enrolment = db.session.scalar(select(Enrolment))
+    url = f"/personal/inskrivningar/{enrolment.id}/avslut"
+    page = handledare_client.get(url)
+    token = csrf_token(page.text)
+    before = handledare_client.post(url, data={"csrf_token": token, "end_date": "2026-01-01",
+                                               "exit_outcome": "arbete"})
+    assert before.status_code == 400 and "före startdatum" in before.text
+    unknown = handledare_client.post(url, data={"csrf_token": token, "end_date": "2026-06-01",
+                                                "exit_outcome": "lotterivinst"})
+    assert unknown.status_code == 400
+    db.session.expire_all()
+    assert db.session.scalar(select(Enrolment.exit_outcome)) is None
+    ok = handledare_client.post(url, data={"csrf_token": token, "end_date": "2026-06-01",
+                                           "exit_outcome": "arbete", "income_exit": ["lon"]})
+    assert ok.status_code == 302
+    enrolment = db.session.scalar(select(Enrolment))
+    assert (enrolment.end_date, enrolment.exit_outcome, enrolment.income_exit) == \
+        (dt.date(2026, 6, 1), "arbete", ["lon"])
+    # With the exit recorded, the missing avslut surveys are on the to-do list.
+    overview = handledare_client.get("/personal/").text
+    assert "Att göra" in overview and "Indikatorer avslut" in overview
+
+
+def _facts(key, occasion, *, started=False, submitted=False, expired=False):  # type: ignore[no-untyped-def]
+    now = dt.datetime(2026, 6, 1)
+    return status.InvitationFacts(1, key, occasion, now + dt.timedelta(days=-1 if expired else 30),
+                                  started, submitted)
+
+
+def test_status_rules():
+    now = dt.datetime(2026, 6, 1)
+    start = dt.date(2026, 1, 1)
+    fresh = status.compute(1, dt.date(2026, 5, 20), None, False, [], now)
+    assert fresh.slots["start-sjalvskattning"] == status.State.due
+    assert fresh.slots["pagaende-indikatorer"] == status.State.not_due
+    assert fresh.todo == ["start-sjalvskattning"]
+    later = status.compute(1, start, None, False, [
+        _facts("sjalvskattning", "start", submitted=True),
+        _facts("finsam-indikatorer", "pagaende", started=True)], now)
+    assert later.slots["start-sjalvskattning"] == status.State.answered
+    assert later.slots["pagaende-indikatorer"] == status.State.started
+    assert later.todo == []
+    ending = status.compute(1, start, dt.date(2026, 6, 10), False, [
+        _facts("sjalvskattning", "start", submitted=True),
+        _facts("finsam-indikatorer", "avslut", expired=True)], now)
+    assert ending.slots["avslut-indikatorer"] == status.State.expired
+    assert ending.todo == ["avslut-indikatorer", "avslut-sjalvskattning"]

@@ -1,0 +1,154 @@
+"""Handing a survey over: link, QR, SMS, email (to a real SMTP server), letter, tablet."""
+
+from __future__ import annotations
+
+import re
+import socket
+from email import message_from_bytes
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import Answer, Enrolment, Invitation, Response
+
+from .conftest import PASSWORD, csrf_token
+from .test_answering_journey import answer, choose_language, submit
+from .test_staff_enrolment import enrol
+
+LINK = re.compile(r'value="(http://stegvis\.test/s/[^"]+)"')
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app):  # type: ignore[no-untyped-def]
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_STARTTLS=False,
+                      MAIL_FROM="stegvis@forbund.se")
+    yield inbox
+    controller.stop()
+
+
+def handout(client, insats, slot="start-sjalvskattning", language="sv"):  # type: ignore[no-untyped-def]
+    enrol(client, insats, language=language)
+    enrolment = db.session.scalar(select(Enrolment))
+    page = client.get(f"/personal/inskrivningar/{enrolment.id}")
+    reply = client.post(f"/personal/inskrivningar/{enrolment.id}/inbjudan",
+                        data={"csrf_token": csrf_token(page.text), "slot": slot})
+    assert reply.status_code == 302
+    return client.get(reply.headers["Location"])
+
+
+def test_handout_page_shows_link_qr_and_sms(handledare_client, insats, app):
+    page = handout(handledare_client, insats)
+    link = LINK.search(page.text).group(1)
+    assert '<svg' in page.text and 'class="qr"' in page.text
+    assert 'href="sms:?&amp;body=' in page.text
+    token = link.rsplit("/", 1)[-1]
+    assert token not in (db.session.scalar(select(Invitation.token_hash)) or "")
+    assert app.test_client().get(f"/s/{token}").status_code == 302
+    # Leaving and coming back: the link is not shown again, only a new one can be made.
+    again = app.test_client()
+    assert "Skapa ny länk" not in page.text
+    del again
+
+
+def test_new_link_keeps_answers_and_kills_the_old_link(handledare_client, insats, app):
+    page = handout(handledare_client, insats)
+    old = LINK.search(page.text).group(1).rsplit("/", 1)[-1]
+    participant = app.test_client()
+    choose_language(participant, old, "sv")
+    answer(participant, old, 1, "5")
+    invitation = db.session.scalar(select(Invitation))
+    reply = handledare_client.post(f"/personal/inbjudningar/{invitation.id}/ny-lank",
+                                   data={"csrf_token": csrf_token(page.text)})
+    new_page = handledare_client.get(reply.headers["Location"])
+    new = LINK.search(new_page.text).group(1).rsplit("/", 1)[-1]
+    assert new != old
+    assert app.test_client().get(f"/s/{old}").status_code == 404
+    # The participant continues with the new link where they were.
+    assert app.test_client().get(f"/s/{new}").headers["Location"].endswith(f"/s/{new}/2")
+    assert db.session.scalar(select(Answer.value)) == 5
+
+
+def test_email_arrives_in_the_participants_language(handledare_client, insats, smtp):
+    page = handout(handledare_client, insats, language="lattlast")
+    link = LINK.search(page.text).group(1)
+    invitation = db.session.scalar(select(Invitation))
+    reply = handledare_client.post(f"/personal/inbjudningar/{invitation.id}/epost", data={
+        "csrf_token": csrf_token(page.text), "email": "deltagare@example.se"})
+    assert reply.status_code == 302
+    assert len(smtp.messages) == 1
+    recipients, message = smtp.messages[0]
+    assert recipients == ["deltagare@example.se"]
+    body = message.get_payload(decode=True).decode()
+    assert link in body
+    assert str(db.session.scalar(select(Invitation)).expires_at.date()) in body
+    # Written in easy Swedish, as the participant chose: not the standard sentence.
+    assert "Det tar ungefär fem minuter" not in body
+    # The address is not stored anywhere.
+    assert "deltagare@example.se" not in str(db.session.scalar(select(Invitation)).__dict__)
+
+
+def test_bad_email_address_sends_nothing(handledare_client, insats, smtp):
+    page = handout(handledare_client, insats)
+    invitation = db.session.scalar(select(Invitation))
+    handledare_client.post(f"/personal/inbjudningar/{invitation.id}/epost", data={
+        "csrf_token": csrf_token(page.text), "email": "inte en adress"})
+    assert smtp.messages == []
+
+
+def test_letter_has_qr_and_link(handledare_client, insats):
+    page = handout(handledare_client, insats)
+    link = LINK.search(page.text).group(1)
+    invitation = db.session.scalar(select(Invitation))
+    letter = handledare_client.get(f"/personal/inbjudningar/{invitation.id}/brev")
+    assert letter.status_code == 200
+    assert link in letter.text and 'class="qr"' in letter.text
+    assert "Vi vill veta vad du tycker" in letter.text
+
+
+def test_tablet_handover_locks_staff_pages_until_password(handledare_client, insats):
+    page = handout(handledare_client, insats, slot="avslut-indikatorer")
+    invitation = db.session.scalar(select(Invitation))
+    tablet = handledare_client  # the same browser is handed over
+    reply = tablet.post(f"/personal/inbjudningar/{invitation.id}/surfplatta",
+                        data={"csrf_token": csrf_token(page.text), "assisted": "tolk"})
+    survey_url = reply.headers["Location"]
+    assert survey_url.startswith("/s/")
+    token = survey_url.rsplit("/", 1)[-1]
+    # While the participant holds the tablet, no staff page opens.
+    for path in ("/personal/", f"/personal/inskrivningar/{invitation.enrolment_id}",
+                 "/personal/logga-in"):
+        assert tablet.get(path).headers["Location"] == "/personal/last"
+    choose_language(tablet, token, "lattlast")
+    answer(tablet, token, 1, "4")
+    done = submit(tablet, token)
+    thanks = tablet.get(done.headers["Location"])
+    assert 'http-equiv="refresh"' in thanks.text and "/personal/last" in thanks.text
+    response = db.session.scalar(select(Response))
+    assert (response.assisted, response.easy) == ("tolk", True)
+    lock = tablet.get("/personal/last")
+    assert "Lämna tillbaka surfplattan" in lock.text
+    wrong = tablet.post("/personal/last", data={"csrf_token": csrf_token(lock.text),
+                                                "password": "fel"})
+    assert wrong.status_code == 401
+    assert tablet.get("/personal/").status_code == 302
+    right = tablet.post("/personal/last", data={"csrf_token": csrf_token(lock.text),
+                                                "password": PASSWORD})
+    assert right.headers["Location"] == f"/personal/inskrivningar/{invitation.enrolment_id}"
+    assert tablet.get("/personal/").status_code == 200

@@ -1,0 +1,75 @@
+"""The förbund admin creates insatser with sites, targets and handledare, and accounts."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import Insats, Target, User
+
+from .conftest import PASSWORD, csrf_token, login
+
+
+def insats_form(client, url, **fields):  # type: ignore[no-untyped-def]
+    page = client.get(url)
+    data = {"csrf_token": csrf_token(page.text), "name": "Hantverksstegen",
+            "start_date": "2026-01-01", "end_date": "2026-12-31", "sites": "Skövde\nFalköping\n",
+            "targets-0-item_id": "nytta", "targets-0-occasion": "avslut", "targets-0-percent": "90",
+            "targets-1-item_id": "planering", "targets-1-occasion": "avslut",
+            "targets-1-percent": "90"}
+    data.update(fields)
+    return client.post(url, data=data)
+
+
+def test_admin_creates_an_insats_with_targets(admin_client, make_user):
+    handledare = make_user("handledare", "hh@test.se", [])
+    reply = insats_form(admin_client, "/personal/insatser/ny", staff=[str(handledare.id)])
+    assert reply.status_code == 302
+    insats = db.session.scalar(select(Insats).where(Insats.name == "Hantverksstegen"))
+    assert [s.name for s in insats.sites] == ["Falköping", "Skövde"]
+    targets = {(t.item_id, t.occasion, t.threshold) for t in insats.targets}
+    assert targets == {("nytta", "avslut", 0.9), ("planering", "avslut", 0.9)}
+    assert [u.email for u in insats.staff] == ["hh@test.se"]
+
+
+def test_editing_targets_and_refusing_bad_input(admin_client):
+    insats_form(admin_client, "/personal/insatser/ny")
+    insats = db.session.scalar(select(Insats).where(Insats.name == "Hantverksstegen"))
+    url = f"/personal/insatser/{insats.id}/andra"
+    bad_dates = insats_form(admin_client, url, start_date="2026-05-01", end_date="2026-01-01")
+    assert bad_dates.status_code == 400 and "före startdatum" in bad_dates.text
+    bad_target = insats_form(admin_client, url, **{"targets-0-percent": "150"})
+    assert bad_target.status_code == 400
+    taken = insats_form(admin_client, "/personal/insatser/ny")
+    assert taken.status_code == 400 and "finns redan" in taken.text
+    changed = insats_form(admin_client, url, **{"targets-0-percent": "95",
+                                                "targets-1-item_id": ""})
+    assert changed.status_code == 302
+    db.session.expire_all()
+    assert [(t.item_id, t.threshold) for t in db.session.scalars(select(Target))] == \
+        [("nytta", 0.95)]
+
+
+@pytest.mark.parametrize("role", ["handledare", "admin"])
+def test_admin_creates_accounts(app, admin_client, role):
+    page = admin_client.get("/personal/personal")
+    reply = admin_client.post("/personal/personal", data={
+        "csrf_token": csrf_token(page.text), "name": "Ny Person", "email": "ny@test.se",
+        "role": role, "password": PASSWORD})
+    assert reply.status_code == 302
+    assert db.session.scalar(select(User.role).where(User.email == "ny@test.se")) == role
+    assert login(app.test_client(), "ny@test.se").status_code == 302
+    short = admin_client.post("/personal/personal", data={
+        "csrf_token": csrf_token(page.text), "name": "X", "email": "x@test.se",
+        "role": role, "password": "kort"})
+    assert short.status_code == 400
+
+
+def test_handledare_sees_only_their_insatser(app, insats, make_user, handledare_client):
+    other = Insats(organisation_id=insats.organisation_id, name="Hemlig insats")
+    db.session.add(other)
+    db.session.commit()
+    overview = handledare_client.get("/personal/").text
+    assert insats.name in overview and "Hemlig insats" not in overview
+    assert handledare_client.get(f"/personal/insatser/{other.id}").status_code == 404
