@@ -1,0 +1,1 @@
+"""Benchmarks: each module with a main() measures, prints and writes bench/results/."""
