@@ -7,7 +7,7 @@ The web app and the CLI call the same functions:
 """
 
 from .csv_rows import AnswerCsvReader, CsvError, CsvResult, read_answers_csv, read_answers_text
-from .report import ReportOptions, build_report
+from .report import ReportOptions, build_report, build_report_from_csv
 from .rows import CSV_COLUMNS, EXIT_OUTCOMES, AnswerRow, EnrolmentRow
 from .targets import Target, parse_target, parse_threshold
 
@@ -22,6 +22,7 @@ __all__ = [
     "ReportOptions",
     "Target",
     "build_report",
+    "build_report_from_csv",
     "parse_target",
     "parse_threshold",
     "read_answers_csv",

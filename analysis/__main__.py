@@ -10,8 +10,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from questionnaires import Registry
+
 from .csv_rows import AnswerCsvReader
-from .report import ReportOptions, build_report
+from .report import ReportOptions, build_report_from_csv
 from .suppression import DEFAULT_MIN_GROUP
 from .targets import DEFAULT_MIN_ANSWERS, Target, parse_target
 from .text import summary
@@ -82,11 +84,11 @@ def _run(args: argparse.Namespace) -> int:
         min_answers=args.min_answers,
         title=args.title,
     )
-    reader = AnswerCsvReader(args.file)
-    report = build_report(reader.rows(), options, registry=reader.registry)
-    if reader.errors:
-        print(f"{args.file}: {len(reader.errors)} fel, ingen rapport gjord.", file=sys.stderr)
-        for error in reader.errors:
+    registry = Registry.load()
+    report, errors = build_report_from_csv(args.file, options, registry=registry)
+    if report is None:
+        print(f"{args.file}: {len(errors)} fel, ingen rapport gjord.", file=sys.stderr)
+        for error in errors:
             print(str(error), file=sys.stderr)
         return 1
     if args.json:
@@ -95,11 +97,11 @@ def _run(args: argparse.Namespace) -> int:
     elif args.pdf:
         from .pdf import write_pdf
 
-        write_pdf(report, args.pdf)
+        write_pdf(report, args.pdf, registry)
     elif args.xlsx:
         from .xlsx import write_xlsx
 
-        write_xlsx(report, args.xlsx, AnswerCsvReader(args.file, reader.registry).rows())
+        write_xlsx(report, args.xlsx, AnswerCsvReader(args.file, registry).rows())
     else:
         print(summary(report))
     return 0

@@ -16,6 +16,7 @@ import numpy as np
 from scipy import stats
 
 from .collect import Entry, EntryKey, Layout
+from .indicators import values_matrix
 from .rows import GENDERS
 from .shares import DIGITS, share_cell
 from .suppression import suppress_breakdown
@@ -102,9 +103,10 @@ def change_tables(
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for version, pairs in sorted(pairs_per_person(entries).items()):
         layout = layouts[(CHANGE_KEY, version)]
-        start = np.asarray([s.values for s, _ in pairs], dtype=np.int16)
-        end = np.asarray([e.values for _, e in pairs], dtype=np.int16)
-        genders = np.asarray([e.row.gender for _, e in pairs])
+        width = len(layout.items)
+        start = values_matrix([s for s, _ in pairs], width)
+        end = values_matrix([e for _, e in pairs], width)
+        genders = np.asarray([e.row[1] for _, e in pairs])
         table: dict[str, dict[str, Any]] = {}
         for i, dimension in enumerate(layout.items):
             both = (start[:, i] >= 0) & (end[:, i] >= 0)

@@ -65,6 +65,7 @@ class Collector:
         self.selection = selection
         self.layouts: dict[tuple[str, int], Layout] = {}
         self.entries: dict[EntryKey, Entry] = {}
+        self._enrolments: dict[EnrolmentKey, EnrolmentKey] = {}
         self.rows_read = 0
 
     def layout(self, key: str, version: int) -> Layout:
@@ -86,6 +87,32 @@ class Collector:
             )
             self.layouts[(key, version)] = found
         return found
+
+    def open_response(self, head: AnswerRow) -> list[int] | None:
+        """The values list for one whole response (the fast path from the CSV reader)."""
+        selection = self.selection
+        if selection.insatser and head.insats not in selection.insatser:
+            return None
+        if selection.site is not None and head.site != selection.site:
+            return None
+        submitted_at = head.submitted_at
+        day = submitted_at.date()
+        if selection.date_to is not None and day > selection.date_to:
+            return None
+        in_period = selection.date_from is None or day >= selection.date_from
+        if not in_period and head.occasion != "start":
+            return None
+        ekey = head.enrolment_key
+        ekey = self._enrolments.setdefault(ekey, ekey)  # one shared key per enrolment
+        key = (head.questionnaire, head.version, head.occasion, ekey)
+        entry = self.entries.get(key)
+        if entry is not None and entry.submitted_at > submitted_at:
+            return None
+        if entry is None or entry.submitted_at < submitted_at:
+            layout = self.layout(head.questionnaire, head.version)
+            entry = Entry(head, len(layout.items), in_period)
+            self.entries[key] = entry
+        return entry.values
 
     def add(self, rows: Iterable[AnswerRow]) -> None:
         selection = self.selection

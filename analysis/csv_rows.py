@@ -16,13 +16,23 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from questionnaires import Questionnaire, Registry
 
+from .collect import DONT_KNOW
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS, AnswerRow
 
 _EASY = {"0": False, "1": True}
+_BAD = object()
+_NO_ERRORS: list[str] = []  # shared: most responses have none, and one list each adds up
+
+
+class ResponseSink(Protocol):
+    def open_response(self, head: AnswerRow) -> list[int] | None:
+        """Where to put one response's values (by item position), or None to skip it."""
+
+
 _NOW_YEAR = dt.date.today().year
 
 
@@ -52,8 +62,9 @@ class _Version:
     ident: str
     number: int
     occasions: tuple[str, ...]
-    items: dict[str, tuple[str, int]]  # item id -> (canonical string, bit for duplicates)
-    values: dict[str, int]
+    # item id -> (canonical string, bit to catch duplicates, position in the questionnaire)
+    items: dict[str, tuple[str, int, int]]
+    values: dict[str, int | None]  # as written -> value; "" -> None when "vet inte" exists
     dont_know: bool
     scale_text: str
 
@@ -67,8 +78,8 @@ class _Version:
             ident=q.ident,
             number=q.version,
             occasions=q.occasions,
-            items={item.id: (item.id, 1 << i) for i, item in enumerate(q.items)},
-            values={str(v): v for v in values},
+            items={item.id: (item.id, 1 << i, i) for i, item in enumerate(q.items)},
+            values={str(v): v for v in values} | ({"": None} if q.scale.dont_know else {}),
             dont_know=q.scale.dont_know is not None,
             scale_text=scale_text,
         )
@@ -85,6 +96,8 @@ class _Response:
     version: _Version | None
     per_response: tuple[str, str, str]  # language, easy, assisted as written
     seen: int = 0  # bit mask of items answered, to catch an item answered twice
+    # Where the report collector wants this response's values (see `feed`).
+    entry: list[int] | None = None
 
 
 class AnswerCsvReader:
@@ -99,18 +112,32 @@ class AnswerCsvReader:
         self._people: dict[str, tuple[str, str, str, int]] = {}
         self._times: dict[str, dt.datetime | None] = {}
         self._keys = set(self.registry.keys())
+        self._shared: dict[tuple[str, str, str], tuple[str, str, str]] = {}
 
     def rows(self) -> Iterator[AnswerRow]:
+        yield from self._open(None)
+
+    def feed(self, sink: ResponseSink) -> None:
+        """Validate the whole file and hand each response's answers straight to `sink`.
+
+        The same checks as `rows()`, without building an AnswerRow per answer: this is
+        what makes a report over millions of rows fast. Check `errors` afterwards; with
+        any error, whatever reached the sink must be thrown away.
+        """
+        for _ in self._open(sink):
+            pass
+
+    def _open(self, sink: ResponseSink | None) -> Iterator[AnswerRow]:
         if isinstance(self.source, str | Path):
             with open(self.source, encoding="utf-8-sig", newline="") as handle:
-                yield from self._read(handle)
+                yield from self._read(handle, sink)
         else:
-            yield from self._read(self.source)
+            yield from self._read(self.source, sink)
 
     def _error(self, line: int, message: str) -> None:
         self.errors.append(CsvError(line, message))
 
-    def _read(self, handle: TextIO) -> Iterator[AnswerRow]:
+    def _read(self, handle: TextIO, sink: ResponseSink | None) -> Iterator[AnswerRow]:
         try:
             reader = csv.reader(handle, strict=True)
             header = next(reader, None)
@@ -130,6 +157,8 @@ class AnswerCsvReader:
         width = len(CSV_COLUMNS)
         make = AnswerRow._make
         previous_end = reader.line_num
+        last_key: tuple[str, ...] | None = None
+        last_response: _Response | None = None
         while True:
             try:
                 fields = next(reader)
@@ -150,23 +179,49 @@ class AnswerCsvReader:
             (participant, _, _, _, insats, site, questionnaire, version, occasion,
              submitted_at, language, easy, assisted, item, value, comment) = fields  # fmt: skip
             key = (participant, insats, site, questionnaire, version, occasion, submitted_at)
-            response = responses.get(key)
+            # A response's rows usually come together: skip the lookup in a large dict.
+            if key == last_key:
+                response = last_response
+            else:
+                response = responses.get(key)
+                last_key = key
             if response is None:
                 response = self._response(fields, line)
-                responses[key] = response
+                # Stored under a key of shared strings: only submitted_at is new per response.
+                intern = self._intern
+                responses[
+                    (intern(participant), intern(insats), intern(site), intern(questionnaire),
+                     intern(version), intern(occasion), submitted_at)
+                ] = response  # fmt: skip
+                if sink is not None and response.prefix is not None:
+                    head = make((*response.prefix, "", None, None, None))
+                    response.entry = sink.open_response(head)
+                    # The collector keeps the head row; holding the prefix too costs memory.
+                    response.prefix = head
             elif response.per_response != (language, easy, assisted):
                 self._error(
                     line,
                     "Språk, lättläst eller hjälp (language, easy, assisted) skiljer sig från "
                     f"samma svar på rad {response.line}.",
                 )
+            last_response = response
+            version_info = response.version
+            found = version_info.items.get(item) if version_info is not None else None
+            if found is not None and response.prefix is not None:
+                # The common case, kept short: a known item with a value on the scale.
+                item_id, bit, index = found
+                number = version_info.values.get(value, _BAD)  # type: ignore[union-attr]
+                if number is not _BAD and not response.seen & bit:
+                    response.seen |= bit
+                    if sink is None:
+                        if not self.errors:
+                            yield make((*response.prefix, item_id, number, comment or None, None))
+                    elif response.entry is not None:
+                        response.entry[index] = DONT_KNOW if number is None else number
+                    continue
             for message in response.errors:
                 self._error(line, message)
-            parsed = self._answer(response, item, value, line)
-            if parsed is None or response.prefix is None or self.errors:
-                continue
-            item_id, number = parsed
-            yield make((*response.prefix, item_id, number, comment or None, None))
+            self._answer(response, item, value, line)
 
     def _answer(
         self, response: _Response, item: str, value: str, line: int
@@ -178,7 +233,7 @@ class AnswerCsvReader:
         if found is None:
             self._error(line, f"Okänd fråga (item) '{item}' för {version.ident}.")
             return None
-        item_id, bit = found
+        item_id, bit, _ = found
         ok = True
         if response.seen & bit:
             self._error(
@@ -318,7 +373,14 @@ class AnswerCsvReader:
                 found_version.number, intern(occasion), moment, intern(language), _EASY[easy],
                 intern(assisted),
             )  # fmt: skip
-        return _Response(line, prefix, errors, found_version, (language, easy, assisted))
+        per_response = (language, easy, assisted)
+        return _Response(
+            line,
+            prefix,
+            errors or _NO_ERRORS,
+            found_version,
+            self._shared.setdefault(per_response, per_response),
+        )
 
 
 def read_answers_csv(source: Path | str | TextIO, registry: Registry | None = None) -> CsvResult:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 from questionnaires import Registry
 
 from .change import CHANGE_KEY, change_tables
 from .collect import Collector, Entry, EntryKey, Selection
+from .csv_rows import AnswerCsvReader, CsvError
 from .indicators import indicator_tables
 from .missing import missing_table
 from .outcomes import outcome_table
@@ -56,9 +58,34 @@ def build_report(
     (reasons for missing answers, exit outcomes) a CSV alone cannot give.
     """
     options = options or ReportOptions()
-    registry = registry or Registry.load()
-    collector = Collector(registry, options.selection)
+    collector = Collector(registry or Registry.load(), options.selection)
     collector.add(rows)
+    return _finish(collector, options, enrolments)
+
+
+def build_report_from_csv(
+    source: Path | str | TextIO,
+    options: ReportOptions | None = None,
+    *,
+    registry: Registry | None = None,
+) -> tuple[dict[str, Any] | None, list[CsvError]]:
+    """(report, []) for a good file, (None, every error) for a bad one.
+
+    Validates and collects in the same single pass without building a row object per
+    answer, which is several times faster than `build_report(reader.rows())`.
+    """
+    options = options or ReportOptions()
+    reader = AnswerCsvReader(source, registry)
+    collector = Collector(reader.registry, options.selection)
+    reader.feed(collector)
+    if reader.errors:
+        return None, reader.errors
+    return _finish(collector, options, None), []
+
+
+def _finish(
+    collector: Collector, options: ReportOptions, enrolments: Sequence[EnrolmentRow] | None
+) -> dict[str, Any]:
     entries, layouts = collector.entries, collector.layouts
     min_group = options.min_group
 
@@ -106,23 +133,23 @@ def _iso(day: dt.date | None) -> str | None:
 
 def _counts(entries: dict[EntryKey, Entry]) -> tuple[int, int, dict[str, dict[str, int]]]:
     """Distinct people and enrolments with an answer in the period, in total and per insats."""
-    people: set[str] = set()
-    enrolments: set[object] = set()
+    # (participant, insats, enrolment) once per enrolment, then counted with sets.
+    seen = {
+        (entry.row[0], entry.row[4], key[3]) for key, entry in entries.items() if entry.in_period
+    }
+    people = {participant for participant, _, _ in seen}
     per_insats: dict[str, tuple[set[str], set[object]]] = {}
-    for (_, _, _, ekey), entry in entries.items():
-        if not entry.in_period:
-            continue
-        row = entry.row
-        people.add(row.participant)
-        enrolments.add(ekey)
-        found = per_insats.setdefault(row.insats, (set(), set()))
-        found[0].add(row.participant)
+    for participant, insats, ekey in seen:
+        found = per_insats.get(insats)
+        if found is None:
+            found = per_insats[insats] = (set(), set())
+        found[0].add(participant)
         found[1].add(ekey)
     by_insats = {
         insats: {"people": len(p), "enrolments": len(e)}
         for insats, (p, e) in sorted(per_insats.items())
     }
-    return len(people), len(enrolments), by_insats
+    return len(people), len(seen), by_insats
 
 
 def _targets(options: ReportOptions, indicators: dict[str, Any]) -> list[dict[str, Any]]:

@@ -142,3 +142,34 @@ def test_timezone_offset_is_stored_as_utc() -> None:
 def test_round_trip_through_csv() -> None:
     rows = [make_row(), make_row(item="redo", value=None, comment="Bra, tack\nhej")]
     assert read_answers_text(to_csv_text(rows)).rows == rows
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"date_from": dt.date(2024, 6, 1), "date_to": dt.date(2025, 1, 31)},
+        {"insatser": ("Elings ark",), "site": "Götene"},
+    ],
+)
+def test_fast_csv_report_equals_report_from_rows(tmp_path: Path, options: dict) -> None:
+    from analysis import AnswerCsvReader, ReportOptions, build_report, build_report_from_csv
+    from analysis.synthetic import write_csv
+
+    path = tmp_path / "answers.csv"
+    write_csv(path, 300, seed=7)
+    chosen = ReportOptions(**options)
+    fast, errors = build_report_from_csv(path, chosen)
+    assert errors == []
+    assert fast == build_report(AnswerCsvReader(path).rows(), chosen)
+    assert fast["people"] > 0
+
+
+def test_fast_csv_report_refuses_a_bad_file(tmp_path: Path) -> None:
+    from analysis import build_report_from_csv
+
+    path = tmp_path / "answers.csv"
+    path.write_text(_text(GOOD, GOOD.replace("P1", "P2").replace("nytta,4", "nytta,0")))
+    report, errors = build_report_from_csv(path)
+    assert report is None
+    assert [e.line for e in errors] == [3]
