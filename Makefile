@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench lint translations compile-translations install clean
+.PHONY: run test bench lint translations compile-translations fonts audio install clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ install: $(INSTALLED)
 compile-translations: $(INSTALLED)
 	$(PY) -m survey.catalogs compile
 
-run: install compile-translations
+run: install compile-translations audio
 	$(FLASK) init-db
 	$(FLASK) demo
 	@echo "Stegvis körs på http://127.0.0.1:5000 (avsluta med Ctrl+C)"
@@ -36,6 +36,14 @@ lint: install
 translations: install
 	$(PY) -m survey.catalogs update
 	$(PY) -m survey.catalogs compile
+
+# Subset web fonts (Arabic script, Ethiopic) from Debian's fonts-noto-core; committed.
+fonts: install
+	$(PY) -m survey.fonts
+
+# Read-aloud audio generated with espeak-ng + lame where no human recording exists.
+audio: install compile-translations
+	$(PY) -m survey.readaloud build
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -65,7 +65,7 @@ def test_both_questionnaires_end_to_end(client, app, make_invitation, code, key)
     _ = translator(code)
     language_page = client.get(f"/s/{token}/sprak")
     for lang in i18n.PARTICIPANT_LANGUAGES:
-        assert f'lang="{lang.locale}" dir="{lang.direction}"' in language_page.text
+        assert f'lang="{lang.tag}" dir="{lang.direction}"' in language_page.text
         assert lang.native_name in language_page.text
     choose_language(client, token, code)
 

@@ -6,10 +6,20 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
-from .. import i18n
+from .. import i18n, readaloud
 from ..extensions import db
 from . import bp, journey
 from .forms import DONT_KNOW, LanguageForm, item_form
@@ -167,7 +177,26 @@ def _question_page(number, item, form):  # type: ignore[no-untyped-def]
         scale=g.survey.questionnaire.scale,
         form=form,
         back_to_review=bool(request.args.get("granska")),
+        listen=readaloud.offer(
+            i18n.current(), g.survey.questionnaire, item,
+            url_for(".listen", token=g.token, number=number, sprak=i18n.current().code),
+        ),
     )
+
+
+@bp.get("/<token>/<int:number>/lyssna")
+@open_survey
+def listen(token: str, number: int) -> Any:
+    """The read-aloud audio of one question in the participant's language (issue 4)."""
+    item = g.survey.item_at(number)
+    path = item and readaloud.audio_file(i18n.current(), g.survey.questionnaire, item)
+    if not path:
+        abort(404)
+    reply = send_file(path, mimetype=readaloud.MIMETYPES[path.suffix], conditional=True,
+                      max_age=3600)
+    reply.cache_control.public = False
+    reply.cache_control.private = True  # the URL holds the participant's token
+    return reply
 
 
 @bp.route("/<token>/granska", methods=["GET", "POST"])
