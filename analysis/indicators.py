@@ -34,24 +34,46 @@ _ORDER = {"by_gender": GENDERS, "by_born_abroad": BORN_ABROAD}
 Tables = dict[str, dict[str, dict[str, dict[str, Any]]]]
 
 
+Block = tuple[str, int, str]  # questionnaire, version, occasion
+
+
 def latest_per_person(
-    entries: dict[EntryKey, Entry], per_insats: bool = False
-) -> dict[tuple[str, int, str], list[Entry]]:
-    """In-period entries grouped by (questionnaire, version, occasion), one per person
-    (or one per person and insats)."""
-    blocks: dict[tuple[str, int, str], dict[object, Entry]] = {}
+    entries: dict[EntryKey, Entry],
+) -> tuple[dict[Block, list[Entry]], dict[Block, list[Entry]]]:
+    """In-period entries per block: (one per person, one per person and insats).
+
+    One pass: most people have a single enrolment, so the per-insats list is the same
+    as the per-person one plus the few extra entries of people seen more than once.
+    """
+    blocks: dict[Block, dict[str, Entry]] = {}
+    repeated: dict[Block, dict[str, list[Entry]]] = {}
     for (questionnaire, version, occasion, _), entry in entries.items():
         if not entry.in_period:
             continue
-        row = entry.row
-        people = blocks.get((questionnaire, version, occasion))
+        block = (questionnaire, version, occasion)
+        people = blocks.get(block)
         if people is None:
-            people = blocks[(questionnaire, version, occasion)] = {}
-        person = (row[0], row[4]) if per_insats else row[0]  # participant (, insats)
-        found = people.setdefault(person, entry)
-        if found is not entry and found.submitted_at < entry.submitted_at:
-            people[person] = entry
-    return {block: list(people.values()) for block, people in blocks.items()}
+            people = blocks[block] = {}
+        participant = entry.row[0]
+        found = people.setdefault(participant, entry)
+        if found is not entry:
+            repeated.setdefault(block, {}).setdefault(participant, [found]).append(entry)
+            if found.submitted_at < entry.submitted_at:
+                people[participant] = entry
+    per_person = {block: list(people.values()) for block, people in blocks.items()}
+    per_insats = {}
+    for block, people in blocks.items():
+        extra = repeated.get(block, {})
+        chosen = [entry for participant, entry in people.items() if participant not in extra]
+        for several in extra.values():
+            latest: dict[str, Entry] = {}
+            for entry in several:
+                found = latest.setdefault(entry.row[4], entry)
+                if found.submitted_at < entry.submitted_at:
+                    latest[entry.row[4]] = entry
+            chosen += latest.values()
+        per_insats[block] = chosen
+    return per_person, per_insats
 
 
 def _codes(groups: Sequence[str]) -> tuple[np.ndarray, list[str]]:
@@ -129,9 +151,9 @@ def indicator_tables(
     entries: dict[EntryKey, Entry], layouts: dict[tuple[str, int], Layout], min_group: int
 ) -> Tables:
     """ident ("finsam-indikatorer/v1") -> occasion -> item -> statistics."""
-    blocks = latest_per_person(entries)
-    insatser = {entry.row[4] for block in blocks.values() for entry in block}
-    per_insats = latest_per_person(entries, per_insats=True) if len(insatser) > 1 else {}
+    blocks, per_insats_blocks = latest_per_person(entries)
+    insatser = {entry.row[4] for block in per_insats_blocks.values() for entry in block}
+    per_insats = per_insats_blocks if len(insatser) > 1 else {}
     tables: Tables = {}
     occasion_order = {"start": 0, "pagaende": 1, "avslut": 2}
     for questionnaire, version, occasion in sorted(

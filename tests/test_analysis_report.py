@@ -197,3 +197,19 @@ def test_web_app_rows_carry_enrolment_ids() -> None:
 def test_report_is_json_serialisable() -> None:
     rows = _people(5) + self_assessment("A", [2] * 5, [3] * 5)
     json.dumps(build_report(rows, ReportOptions(targets=(Target("nytta", "avslut", 0.9),))))
+
+
+def test_two_enrolments_in_one_insats_count_once_for_that_insats() -> None:
+    rows = [make_row(participant=f"P{i}") for i in range(5)]
+    rows += [make_row(participant=f"E{i}", insats="Elings ark") for i in range(5)]
+    # P0 also at a second site of the same insats, later and negative.
+    rows.append(make_row(participant="P0", site="Falköping", value=1,
+                         submitted_at=dt.datetime(2025, 4, 1)))  # fmt: skip
+    report = build_report(rows)
+    assert (report["people"], report["enrolments"]) == (10, 11)
+    cell = report["indicators"]["avslut"]["nytta"]
+    assert (cell["n"], cell["positive"]) == (10, 9)
+    assert cell["by_insats"]["Hantverksstegen"] == {
+        "n": 5, "positive": 4, "share": 0.8, "ci95": [0.3755, 0.9638],
+    }  # fmt: skip
+    assert report["by_insats"]["Hantverksstegen"] == {"people": 5, "enrolments": 6}
