@@ -15,6 +15,8 @@ response language and the folder for audio recordings use the ISO 639-3 code `pr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import Flask, g, has_request_context, request, session
@@ -114,6 +116,23 @@ def reset() -> None:
     g.pop("language", None)
     get_babel().instance.domain_instance.as_default()
     refresh()
+
+
+@contextmanager
+def rendered_in(chosen: Language) -> Iterator[None]:
+    """Render participant content (a letter, an email) in the participant's language from
+    a staff page, then return to what the request used before (e.g. the staff locale)."""
+    before = g.get("language")
+    use(chosen)
+    try:
+        yield
+    finally:
+        if before is not None:
+            use(before)
+        else:
+            g.pop("language", None)
+            get_babel().instance.domain_instance.as_default()
+            refresh()
 
 
 def _start_request(endpoint: str | None, values: dict | None) -> None:

@@ -165,3 +165,13 @@ def test_error_page_in_the_participants_language(client, make_invitation):
     assert page.status_code == 404
     assert_page_in("fa", page.text)
     assert "این صفحه وجود ندارد" in page.text
+
+
+def test_comment_without_a_choice_shows_no_answer_on_review(client, make_invitation):
+    token = make_invitation("sjalvskattning", "start")
+    choose_language(client, token, "ar")
+    page = client.get(f"/s/{token}/1")
+    client.post(f"/s/{token}/1", data={"csrf_token": csrf_token(page.text), "comment": "ملاحظة"})
+    review = client.get(f"/s/{token}/granska")
+    assert review.status_code == 200
+    assert "لا توجد إجابة" in review.text and "ملاحظة" in review.text

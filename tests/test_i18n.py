@@ -169,3 +169,18 @@ def test_translations_carry_no_markup(po):
         if message.id and message.string and not isinstance(message.id, tuple):
             for mark in "<>&":
                 assert (mark in str(message.string)) <= (mark in message.id), message.id
+
+
+def test_rendered_in_returns_to_the_staff_locale(app):
+    from flask_babel import gettext
+
+    with app.test_request_context("/personal/"):
+        i18n.set_staff_locale("en")
+        assert i18n.select_locale() == "en"
+        with i18n.rendered_in(i18n.language("ar")):
+            assert i18n.select_locale() == "ar" and i18n.text_direction() == "rtl"
+            assert gettext("Nästa") == "التالي"
+        assert i18n.select_locale() == "en" and i18n.text_direction() == "ltr"
+        with i18n.rendered_in(i18n.language("lattlast")):
+            assert gettext("Skicka in svaren") == "Skicka svaren"
+        assert gettext("Skicka in svaren") == "Send the answers"
