@@ -258,7 +258,7 @@ def _scale(registry: Registry, ident: str) -> tuple[list[int], frozenset[int], d
     return values, q.scale.positive, {s.value: s.label.standard for s in q.scale.steps}
 
 
-def _diverging(ax: Axes, items: dict[str, dict[str, Any]], registry: Registry, ident: str) -> None:
+def diverging_bars(ax: Axes, items: dict[str, dict[str, Any]], registry: Registry, ident: str) -> None:
     values, positive, labels = _scale(registry, ident)
     negative = [v for v in values if v not in positive]
     agree = sorted(v for v in values if v in positive)
@@ -312,7 +312,7 @@ def _indicators(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
             if ident.startswith("finsam-indikatorer/"):
                 w.chart(
                     0.3 * len(items) + 0.5,
-                    lambda ax, i=items, d=ident: _diverging(ax, i, registry, d),
+                    lambda ax, i=items, d=ident: diverging_bars(ax, i, registry, d),
                 )
             w.table(
                 [Col("Fråga", 1.9), Col("Positiva", 0.85, "right"), Col("Andel", 0.55, "right"),
@@ -359,7 +359,7 @@ def _breakdowns(w: _Writer, report: dict[str, Any], items: dict[str, dict[str, A
                     size=7.5, color=GREY)  # fmt: skip
 
 
-def _change_chart(ax: Axes, dims: dict[str, dict[str, Any]]) -> None:
+def change_bars(ax: Axes, dims: dict[str, dict[str, Any]]) -> None:
     names = [item_name(d) for d in dims][::-1]
     cells = list(dims.values())[::-1]
     for row, c in enumerate(cells):
@@ -412,7 +412,7 @@ def _change(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
             "Samma persons svar vid start och vid avslut jämförs (par). 6 är bäst.",
             size=8.5, color=GREY,
         )  # fmt: skip
-        w.chart(0.3 * len(dims) + 0.5, lambda ax, d=dims: _change_chart(ax, d))
+        w.chart(0.3 * len(dims) + 0.5, lambda ax, d=dims: change_bars(ax, d))
         values, _, _ = _scale(registry, ident)
         low, high = (min(values), max(values)) if values else (1, 6)
         w.chart(

@@ -20,15 +20,24 @@ _RAW_COLUMNS = (
 )  # fmt: skip
 
 
+def _append(sheet, values) -> None:  # type: ignore[no-untyped-def]
+    """Append a row; text is always text. openpyxl would store a comment such as
+    "=HYPERLINK(...)" as a live formula (spreadsheet formula injection)."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
 def _sheet(workbook: Workbook, table: Table) -> None:
     sheet = workbook.create_sheet(table.name[:31])
-    sheet.append([table.title])
+    _append(sheet, [table.title])
     sheet["A1"].font = _BOLD
-    sheet.append([column.title for column in table.columns])
+    _append(sheet, [column.title for column in table.columns])
     for cell in sheet[2]:
         cell.font = _BOLD
     for row in table.rows:
-        sheet.append(row)
+        _append(sheet, row)
     for index, column in enumerate(table.columns, start=1):
         letter = sheet.cell(row=2, column=index).column_letter
         fmt = _FORMATS.get(column.kind)
@@ -40,9 +49,9 @@ def _sheet(workbook: Workbook, table: Table) -> None:
         sheet.column_dimensions[letter].width = min(60, max(8, width + 2))
     sheet.freeze_panes = "A3"
     if table.notes:
-        sheet.append([])
+        _append(sheet, [])
         for note in table.notes:
-            sheet.append([note])
+            _append(sheet, [note])
 
 
 def _raw_sheets(workbook: Workbook, rows: Iterable[AnswerRow], report: dict[str, Any]) -> None:
@@ -75,7 +84,7 @@ def _raw_sheets(workbook: Workbook, rows: Iterable[AnswerRow], report: dict[str,
         header = list(_RAW_COLUMNS)
         for item in items[ident]:
             header += [item, f"{item}_kommentar"]
-        sheet.append(header)
+        _append(sheet, header)
         for response in responses.values():
             if response["ident"] != ident:
                 continue
@@ -85,7 +94,7 @@ def _raw_sheets(workbook: Workbook, rows: Iterable[AnswerRow], report: dict[str,
             for item in items[ident]:
                 value, comment = response["answers"].get(item, (None, None))
                 head += [value, comment]
-            sheet.append(head)
+            _append(sheet, head)
 
 
 def write_xlsx(

@@ -34,11 +34,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from .answering import bp as answering_bp
     from .auth import bp as auth_bp
+    from .reports import bp as reports_bp
     from .staff import bp as staff_bp
 
     app.register_blueprint(answering_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(reports_bp)
     app.add_url_rule("/", "index", lambda: redirect(url_for("staff.overview")))
 
     from . import cli

@@ -123,7 +123,8 @@ def create_user(email, name, role, organisation_name, password) -> None:  # type
 
 
 def init_app(app: Flask) -> None:
-    from . import demo
+    from . import demo, transfer
 
-    for command in (init_db, invite, demo.demo, purge, create_user):
+    for command in (init_db, invite, demo.demo, purge, create_user, transfer.export,
+                    transfer.import_csv):
         app.cli.add_command(command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import secrets
 
 import click
@@ -13,14 +14,19 @@ from sqlalchemy import select
 from . import invitations
 from .extensions import db
 from .models import (
+    Answer,
     BornAbroad,
     Enrolment,
+    ExitOutcome,
     Gender,
     Insats,
+    Occasion,
     Organisation,
     Participant,
+    Response,
     Role,
     Site,
+    Target,
     User,
 )
 
@@ -38,6 +44,9 @@ PARTICIPANTS = (
 )
 # Which surveys each demo participant is handed: (questionnaire key, occasion).
 SURVEYS = (("sjalvskattning", "start"), ("finsam-indikatorer", "pagaende"))
+TARGETS = (("nytta", "avslut", 0.9), ("planering", "avslut", 0.9), ("redo", "avslut", 0.7))
+# Finished participants with answers, so that reports have something to show.
+HISTORY = 24
 
 
 def _get_or_add(model, **where):  # type: ignore[no-untyped-def]
@@ -57,6 +66,9 @@ def demo() -> None:
     insats = _get_or_add(Insats, organisation_id=organisation.id, name=INSATS)
     insats.start_date = insats.start_date or dt.date.today().replace(month=1, day=1)
     sites = {name: _get_or_add(Site, insats_id=insats.id, name=name) for name in SITES}
+    if not insats.targets:
+        insats.targets = [Target(item_id=item, occasion=Occasion(occasion), threshold=threshold)
+                          for item, occasion, threshold in TARGETS]
 
     hasher = PasswordHasher()
     click.echo("Demo-inloggning för personal (lösenorden är nya varje gång demo körs):")
@@ -95,4 +107,45 @@ def demo() -> None:
             token = invitations.create(enrolment, questionnaire, occasion)
             link = invitations.public_link(token)
             click.echo(f"  {code}  {questionnaire.ident:<22} {occasion:<9} {link}")
+    _history(registry, organisation, insats, list(sites.values()))
     db.session.commit()
+
+
+def _history(registry, organisation, insats, sites) -> None:  # type: ignore[no-untyped-def]
+    """Finished demo participants with start and avslut answers (made once, seeded)."""
+    if db.session.scalar(select(Participant).where(Participant.pseudonym == "H-001")):
+        return
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    today = dt.date.today()
+    for number in range(1, HISTORY + 1):
+        start = today - dt.timedelta(days=rng.randint(200, 400))
+        end = start + dt.timedelta(days=rng.randint(120, 180))
+        participant = Participant(
+            organisation_id=organisation.id, pseudonym=f"H-{number:03d}",
+            gender=rng.choice([Gender.kvinna, Gender.kvinna, Gender.man, Gender.man, Gender.annat]),
+            birth_year=rng.randint(1965, 2004),
+            born_abroad=rng.choice([BornAbroad.ja, BornAbroad.nej]),
+        )
+        enrolment = Enrolment(
+            participant=participant, insats=insats, site=rng.choice(sites), start_date=start,
+            end_date=end, exit_outcome=rng.choice(list(ExitOutcome)),
+            income_start=["forsorjningsstod"], income_exit=[rng.choice(["lon", "studiemedel",
+                                                                        "forsorjningsstod"])],
+        )
+        db.session.add_all([participant, enrolment])
+        gain = rng.choice([0, 1, 1, 2])
+        plan = (
+            ("sjalvskattning", "start", start, lambda r: r.randint(1, 4)),
+            ("sjalvskattning", "avslut", end, lambda r, g=gain: min(6, r.randint(2, 4) + g)),
+            ("finsam-indikatorer", "avslut", end, lambda r: r.choice([4, 4, 4, 3, 3, 2, None])),
+        )
+        for key, occasion, day, value in plan:
+            questionnaire = registry.latest(key)
+            invitations.create(enrolment, questionnaire, occasion)
+            invitation = enrolment.invitations[-1]
+            at = dt.datetime.combine(day, dt.time(10, 0))
+            response = Response(invitation=invitation, language="sv", easy=rng.random() < 0.3,
+                                started_at=at, updated_at=at, submitted_at=at)
+            response.answers = [Answer(item_id=item.id, value=value(rng))
+                                for item in questionnaire.items]
+            db.session.add(response)

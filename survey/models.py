@@ -223,6 +223,8 @@ class Enrolment(db.Model):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     exit_outcome: Mapped[ExitOutcome | None] = mapped_column(_enum(ExitOutcome, "exit_outcome"))
+    # Avbrott: the participant stopped before the insats was completed.
+    left_early: Mapped[bool] = mapped_column(default=False)
     # Lists of IncomeSource values; the step towards egenförsörjning shows between them.
     income_start: Mapped[list[str]] = mapped_column(JSON, default=list)
     income_exit: Mapped[list[str] | None] = mapped_column(JSON)

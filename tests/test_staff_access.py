@@ -64,6 +64,7 @@ def world(app, insats, make_user, make_invitation):  # type: ignore[no-untyped-d
             "invitation_id": db.session.query(Invitation.id)
             .filter_by(enrolment_id=own_enrolment.id).scalar(),
             "user_id": users["other"].id,
+            "kind": "pdf",
         },
     }
 

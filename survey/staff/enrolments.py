@@ -63,7 +63,7 @@ def enrolment(enrolment_id: int) -> Any:
     ((_same, enrolment_status),) = with_status([enrolment])
     return render_template(
         "staff/enrolment.html", enrolment=enrolment, status=enrolment_status,
-        slots=status.SLOTS, labels=status.STATE_LABELS, invite_form=InvitationForm(),
+        slots=status.translated_slots(), labels=status.translated_labels(), invite_form=InvitationForm(),
         handover_form=HandoverForm(), empty_form=EmptyForm(),
     )
 
@@ -77,6 +77,7 @@ def record_exit(enrolment_id: int) -> Any:
         form.end_date.data = enrolment.end_date or utcnow().date()
         form.exit_outcome.data = str(enrolment.exit_outcome) if enrolment.exit_outcome else None
         form.income_exit.data = enrolment.income_exit or []
+        form.left_early.data = enrolment.left_early
     if form.validate_on_submit():
         if form.end_date.data < enrolment.start_date:
             form.end_date.errors.append(_("Slutdatum kan inte vara före startdatum."))
@@ -84,6 +85,7 @@ def record_exit(enrolment_id: int) -> Any:
             enrolment.end_date = form.end_date.data
             enrolment.exit_outcome = ExitOutcome(form.exit_outcome.data)
             enrolment.income_exit = sorted(form.income_exit.data or [])
+            enrolment.left_early = bool(form.left_early.data)
             db.session.commit()
             flash(_("Avslutet är sparat. Glöm inte avslutsenkäterna."))
             return redirect(url_for(".enrolment", enrolment_id=enrolment.id))

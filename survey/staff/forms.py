@@ -134,6 +134,7 @@ class ExitForm(FlaskForm):
     exit_outcome = RadioField(_l("Avslutsorsak"), choices=EXIT_CHOICES,
                               validators=[InputRequired(_l("Välj en avslutsorsak."))])
     income_exit = MultiCheckboxField(_l("Försörjning vid avslut"), choices=INCOME_CHOICES)
+    left_early = BooleanField(_l("Avbrott: deltagaren slutade innan insatsen var klar"))
 
 
 class TargetForm(Form):

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Assisted, Enrolment, Invitation, Response
 from . import bp, scope
 from .forms import EmailInvitationForm, EmptyForm, HandoverForm, InvitationForm
-from .status import SLOT_KEYS
+from .status import SLOT_KEYS, SLOTS
 
 
 def _remember(invitation: Invitation, token: str) -> None:
@@ -86,8 +86,10 @@ def handout(invitation_id: int) -> Any:
     invitation = scope.invitation_or_404(invitation_id)
     token = _remembered_token(invitation)
     link = invitations.public_link(token) if token else None
+    label = next((slot[3] for slot in SLOTS if (slot[1], slot[2]) ==
+                  (invitation.questionnaire_key, str(invitation.occasion))), "")
     return render_template(
-        "staff/handout.html", invitation=invitation, link=link,
+        "staff/handout.html", invitation=invitation, link=link, label=label,
         qr=_qr_svg(link) if link else None,
         sms=_sms_href(_("Hej! Här är länken till enkäten: %(link)s", link=link)) if link else None,
         answered=_answered(invitation), email_form=EmailInvitationForm(),

@@ -59,5 +59,5 @@ def overview() -> Any:
     rows = [(e, st) for e, st in rows if e.exit_outcome is None or st.needs_action]
     return render_template(
         "staff/overview.html", insatser=insatser, rows=rows, todo=todo,
-        slots=status.SLOTS, labels=status.STATE_LABELS,
+        slots=status.translated_slots(), labels=status.translated_labels(),
     )

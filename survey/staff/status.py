@@ -35,6 +35,16 @@ class State(enum.StrEnum):
     expired = "expired"
 
 
+def translated_labels() -> dict[str, str]:
+    """The labels translated once per page, not once per table cell."""
+    return {state: str(label) for state, label in STATE_LABELS.items()}
+
+
+def translated_slots() -> list[tuple[str, str, str, str]]:
+    return [(key, questionnaire, occasion, str(label)) for key, questionnaire, occasion, label
+            in SLOTS]
+
+
 STATE_LABELS = {
     State.not_due: _l("Inte aktuell än"),
     State.due: _l("Dags att skicka"),

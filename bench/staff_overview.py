@@ -1,0 +1,130 @@
+"""Handledare overview with 500 enrolments and their survey status (staff issue).
+
+Prints the median render time of /personal/ and how many SQL queries the page makes,
+on SQLite and on PostgreSQL (a throwaway server, as in the tests). Goal: under 100 ms,
+no query per row. It measures; it never fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import event
+
+from survey import create_app, invitations
+from survey.auth.passwords import hash_password
+from survey.extensions import db
+from survey.models import (
+    Answer,
+    BornAbroad,
+    Enrolment,
+    Gender,
+    Insats,
+    Organisation,
+    Participant,
+    Response,
+    Role,
+    Site,
+    User,
+)
+
+RESULTS = Path(__file__).parent / "results"
+ENROLMENTS = 500
+REQUESTS = 30
+PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a throwaway database
+
+
+def _fill(app) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(5)  # noqa: S311 - synthetic data
+    registry = app.extensions["stegvis.questionnaires"]
+    organisation = Organisation(name="Bench")
+    insats = Insats(organisation=organisation, name="Bench-insats")
+    sites = [Site(insats=insats, name=name) for name in ("Skövde", "Tibro", "Mariestad")]
+    user = User(organisation=organisation, email="h@bench.se", name="H", role=Role.handledare,
+                password_hash=hash_password(PASSWORD), insatser=[insats])
+    db.session.add_all([organisation, insats, *sites, user])
+    db.session.flush()
+    for number in range(ENROLMENTS):
+        participant = Participant(organisation_id=organisation.id, pseudonym=f"B-{number:04d}",
+                                  gender=Gender.kvinna, born_abroad=BornAbroad.nej)
+        enrolment = Enrolment(participant=participant, insats=insats, site=rng.choice(sites),
+                              start_date=dt.date.today() - dt.timedelta(days=rng.randint(0, 300)))
+        db.session.add_all([participant, enrolment])
+        for key, occasion in (("sjalvskattning", "start"), ("finsam-indikatorer", "pagaende")):
+            if rng.random() < 0.7:
+                invitations.create(enrolment, registry.latest(key), occasion)
+                if rng.random() < 0.6:
+                    invitation = enrolment.invitations[-1]
+                    db.session.add(Response(invitation=invitation, language="sv",
+                                            submitted_at=dt.datetime.now(),
+                                            answers=[Answer(item_id="nytta", value=4)]))
+    db.session.commit()
+
+
+def measure(url: str) -> dict[str, float]:
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                      "LOGIN_RATE_LIMIT": "1000 per minute"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        _fill(app)
+        queries = 0
+
+        def count(*_args) -> None:  # type: ignore[no-untyped-def]
+            nonlocal queries
+            queries += 1
+
+        client = app.test_client()
+        page = client.get("/personal/logga-in")
+        import re
+
+        token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page.text)[1]
+        client.post("/personal/logga-in", data={"csrf_token": token, "email": "h@bench.se",
+                                                 "password": PASSWORD})
+        client.get("/personal/")  # warm up
+        times = []
+        for _ in range(REQUESTS):
+            started = time.perf_counter()
+            reply = client.get("/personal/")
+            times.append((time.perf_counter() - started) * 1000)
+            assert reply.status_code == 200
+        event.listen(db.engine, "before_cursor_execute", count)
+        client.get("/personal/")
+        event.remove(db.engine, "before_cursor_execute", count)
+        db.session.remove()  # end the page's read transaction before dropping its tables
+        db.drop_all()
+        db.engine.dispose()
+    return {"median_ms": round(statistics.median(times), 1), "queries": queries,
+            "rows": ENROLMENTS}
+
+
+def main() -> dict[str, object]:
+    from tests.postgres_server import PostgresServer, find_bin
+
+    figures: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        figures["sqlite"] = measure(f"sqlite:///{folder}/bench.sqlite3")
+    bindir = find_bin()
+    if bindir is not None:
+        server = PostgresServer(bindir)
+        try:
+            figures["postgresql"] = measure(server.start())
+        finally:
+            server.stop()
+    print(f"Handledarens översikt med {ENROLMENTS} inskrivningar (mål: median under 100 ms):")
+    for name, result in figures.items():
+        print(f"  {name:<11} median {result['median_ms']:>6} ms, "  # type: ignore[index]
+              f"{result['queries']} SQL-frågor per sidvisning")  # type: ignore[index]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "staff_overview.json").write_text(json.dumps(figures, indent=2))
+    return figures
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+"""Förbund reports: choose insatser, period and site; see, download (PDF, Excel, CSV).
+
+This blueprint only fetches rows and renders; every figure comes from `analysis`.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/personal/rapporter")
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,124 @@
+"""The report pages. Figures come from `analysis`; this module fetches rows and renders."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Response, current_app, render_template, request, send_file
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional, ValidationError
+
+from analysis import charts, pdf, xlsx
+from analysis.report import ReportOptions, build_report
+from analysis.tables import VERDICT_NAMES, all_tables, suppression_note
+from analysis.targets import Target as AnalysisTarget
+
+from .. import audit
+from ..auth.access import ADMIN, requires
+from ..extensions import db
+from ..staff import scope
+from ..staff.forms import MultiCheckboxField, choices
+from . import bp
+from .rows import answer_rows, enrolment_rows, write_csv
+
+
+class ReportForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    insats = MultiCheckboxField(_l("Insatser"), coerce=int)
+    fran = DateField(_l("Från och med"), validators=[Optional()])
+    till = DateField(_l("Till och med"), validators=[Optional()])
+    ort = SelectField(_l("Ort"), validators=[Optional()])
+
+    def validate_till(self, field: DateField) -> None:
+        if field.data and self.fran.data and field.data < self.fran.data:
+            raise ValidationError(_l("Slutdatum kan inte vara före startdatum."))
+
+
+def _form():  # type: ignore[no-untyped-def]
+    insatser = scope.visible_insatser()
+    form = ReportForm(request.args)
+    form.insats.choices = choices((i.id, i.name) for i in insatser)
+    sites = sorted({site.name for i in insatser for site in i.sites})
+    form.ort.choices = choices([("", _l("Alla orter"))] + [(s, s) for s in sites])
+    return form, {i.id: i for i in insatser}
+
+
+def _report(form: ReportForm, insatser: dict[int, Any]):  # type: ignore[no-untyped-def]
+    chosen = [insatser[i] for i in (form.insats.data or []) if i in insatser]
+    targets = {(t.item_id, str(t.occasion)): t.threshold for i in chosen for t in i.targets}
+    options = ReportOptions(
+        date_from=form.fran.data, date_to=form.till.data,
+        insatser=tuple(i.name for i in chosen), site=form.ort.data or None,
+        targets=tuple(AnalysisTarget(item, occasion, threshold)
+                      for (item, occasion), threshold in sorted(targets.items())),
+        title=f"{current_user.organisation.name}: " + ", ".join(i.name for i in chosen),
+    )
+    ids = [i.id for i in chosen]
+    report = build_report(answer_rows(ids), options, enrolments=enrolment_rows(ids),
+                          registry=current_app.extensions["stegvis.questionnaires"])
+    return report, ids, options
+
+
+def _charts(report: dict[str, Any]) -> list[dict[str, str]]:
+    registry = current_app.extensions["stegvis.questionnaires"]
+    out = []
+    for ident, occasions in report["indicators_by_version"].items():
+        for occasion, items in occasions.items():
+            if items:
+                out.append({"title": f"{ident} – {occasion}", "src": charts.data_uri(
+                    charts.indicator_chart(items, registry, ident))})
+    for ident, dims in report["change_by_version"].items():
+        if dims:
+            out.append({"title": f"{ident} – start → avslut",
+                        "src": charts.data_uri(charts.change_chart(dims))})
+    return out
+
+
+@bp.get("/")
+@requires(ADMIN)
+def report() -> Any:
+    form, insatser = _form()
+    result = None
+    if request.args and form.validate() and form.insats.data:
+        built, _ids, _options = _report(form, insatser)
+        result = {"report": built, "tables": all_tables(built), "charts": _charts(built),
+                  "note": suppression_note(built), "verdicts": VERDICT_NAMES,
+                  "query": request.query_string.decode()}
+    status = 400 if request.args and form.errors else 200
+    return render_template("reports/report.html", form=form, result=result), status
+
+
+@bp.get("/ladda-ner.<kind>")
+@requires(ADMIN)
+def download(kind: str) -> Any:
+    form, insatser = _form()
+    if kind not in ("pdf", "xlsx", "csv") or not form.validate() or not form.insats.data:
+        return render_template("reports/report.html", form=form, result=None), 400
+    built, ids, options = _report(form, insatser)
+    audit.record(f"report_{kind}", ", ".join(options.insatser))
+    db.session.commit()
+    name = "stegvis-rapport"
+    if kind == "csv":
+        buffer = io.StringIO()
+        write_csv(answer_rows(ids, form.fran.data, form.till.data), buffer)
+        return Response(buffer.getvalue(), mimetype="text/csv", headers={
+            "Content-Disposition": f"attachment; filename={name}.csv"})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.{kind}"
+        if kind == "pdf":
+            pdf.write_pdf(built, path, registry=current_app.extensions["stegvis.questionnaires"])
+            mimetype = "application/pdf"
+        else:
+            xlsx.write_xlsx(built, path, answer_rows(ids, form.fran.data, form.till.data))
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        data = path.read_bytes()
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=f"{name}.{kind}")

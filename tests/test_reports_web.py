@@ -1,0 +1,65 @@
+"""The förbund's report in the web app: target checks, tables, downloads, audit."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import AuditEvent, Occasion, Target
+
+from .test_answering_journey import answer, choose_language, submit
+
+
+@pytest.fixture
+def answered(app, insats, make_invitation):  # type: ignore[no-untyped-def]
+    """Six people answered the indicators at avslut: five found the support of great use."""
+    insats.targets = [Target(item_id="nytta", occasion=Occasion.avslut, threshold=0.8)]
+    db.session.commit()
+    for number, value in enumerate(["4", "4", "3", "4", "3", "2"]):
+        token = make_invitation("finsam-indikatorer", "avslut", code=f"R-{number}")
+        client = app.test_client()
+        choose_language(client, token, "sv")
+        answer(client, token, 5, value, comment="=HYPERLINK(\"http://x\")" if number == 0 else None)
+        submit(client, token)
+    return insats
+
+
+def test_report_page_shows_target_check_first(admin_client, answered):
+    page = admin_client.get(f"/personal/rapporter/?insats={answered.id}")
+    assert page.status_code == 200
+    assert "Stöd till stor nytta: 83 % (5 av 6), målet 80 % är uppnått" in page.text
+    assert page.text.index("Uppnått") < page.text.index("<table")
+    assert 'src="data:image/svg+xml;base64,' in page.text and 'alt="Diagram' in page.text
+
+
+def test_report_form_refuses_bad_input(admin_client, answered):
+    reply = admin_client.get(f"/personal/rapporter/?insats={answered.id}&fran=2026-05-01"
+                             "&till=2026-01-01")
+    assert reply.status_code == 400 and "före startdatum" in reply.text
+    other = admin_client.get("/personal/rapporter/?insats=9999")
+    assert other.status_code == 400
+
+
+def test_downloads_are_audited(admin_client, answered):
+    query = f"?insats={answered.id}"
+    pdf = admin_client.get(f"/personal/rapporter/ladda-ner.pdf{query}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    sheet = admin_client.get(f"/personal/rapporter/ladda-ner.xlsx{query}")
+    workbook = load_workbook(io.BytesIO(sheet.data))
+    assert len(workbook.sheetnames) > 3
+    formulas = [c.value for ws in workbook for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    assert formulas == []  # a comment starting with "=" stays text
+    csv = admin_client.get(f"/personal/rapporter/ladda-ner.csv{query}")
+    assert csv.text.splitlines()[0].startswith("participant,gender,birth_year")
+    assert len(csv.text.splitlines()) == 7
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert {"report_pdf", "report_xlsx", "report_csv"} <= set(actions)
+
+
+def test_handledare_has_no_report(handledare_client, answered):
+    assert handledare_client.get(f"/personal/rapporter/?insats={answered.id}").status_code == 404

@@ -1,0 +1,77 @@
+"""flask export / flask import: the CSV interface, and the all-or-nothing import."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import Answer, Participant, Response
+
+from .test_answering_journey import answer, choose_language, submit
+
+HEADER = ("participant,gender,birth_year,born_abroad,insats,site,questionnaire,version,"
+          "occasion,submitted_at,language,easy,assisted,item,value,comment\n")
+
+
+def count(model) -> int:  # type: ignore[no-untyped-def]
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def good_line(number: int) -> str:
+    return (f"PAPPER-{number},kvinna,1990,nej,Testinsatsen,Skövde,finsam-indikatorer,1,avslut,"
+            f"2025-06-0{1 + number % 9}T10:00:00,sv,0,sjalv,nytta,4,\n")
+
+
+def test_export_then_import_round_trip(app, make_invitation, tmp_path):
+    token = make_invitation("sjalvskattning", "start", code="E-1")
+    client = app.test_client()
+    choose_language(client, token, "sv")
+    answer(client, token, 1, "5", comment="Kommentar, med komma")
+    submit(client, token)
+    out = tmp_path / "export.csv"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["export", "--insats", "Testinsatsen", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert text.startswith(HEADER.strip())
+    assert '"Kommentar, med komma"' in text
+    # Into an empty organisation copy: the same answers arrive.
+    db.session.execute(Answer.__table__.delete())
+    db.session.execute(Response.__table__.delete())
+    db.session.commit()
+    imported = runner.invoke(args=["import", str(out)])
+    assert imported.exit_code == 0, imported.output
+    assert db.session.scalar(select(Answer.comment)) == "Kommentar, med komma"
+
+
+def test_one_bad_line_among_a_thousand_imports_nothing(app, insats, tmp_path):
+    lines = [good_line(n) for n in range(1000)]
+    lines[500] = lines[500].replace(",nytta,4,", ",nytta,7,")
+    lines[700] = lines[700].replace(",avslut,", ",ibland,")
+    path = tmp_path / "papper.csv"
+    path.write_text(HEADER + "".join(lines))
+    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code != 0
+    assert "Rad 502" in result.output and "Rad 702" in result.output
+    assert "Inget importerades" in result.output
+    assert count(Participant) == 0 and count(Answer) == 0
+
+
+def test_a_good_file_imports_everything_once(app, insats, tmp_path):
+    path = tmp_path / "papper.csv"
+    path.write_text(HEADER + "".join(good_line(n) for n in range(50)))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["import", str(path)]).exit_code == 0
+    assert count(Answer) == 50
+    again = runner.invoke(args=["import", str(path)])
+    assert again.exit_code != 0 and "finns redan" in again.output
+    assert count(Answer) == 50
+
+
+def test_gender_conflict_with_the_database_imports_nothing(app, make_invitation, tmp_path):
+    make_invitation(code="PAPPER-1")  # kvinna in the database
+    path = tmp_path / "papper.csv"
+    path.write_text(HEADER + good_line(2) + good_line(1).replace(",kvinna,", ",man,"))
+    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code != 0 and "kön man i filen" in result.output
+    assert count(Answer) == 0 and count(Participant) == 1
