@@ -111,13 +111,6 @@ def use(chosen: Language) -> None:
     refresh()
 
 
-def reset() -> None:
-    """Back to the request's own language after rendering something in another one."""
-    g.pop("language", None)
-    get_babel().instance.domain_instance.as_default()
-    refresh()
-
-
 @contextmanager
 def rendered_in(chosen: Language) -> Iterator[None]:
     """Render participant content (a letter, an email) in the participant's language from

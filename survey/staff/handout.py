@@ -120,11 +120,8 @@ def _participant_language(invitation: Invitation) -> i18n.Language:
 
 def _render_in(language: i18n.Language, template: str, **context: Any) -> str:
     """Render a participant-facing text in the participant's language."""
-    i18n.use(language)
-    try:
+    with i18n.rendered_in(language):
         return render_template(template, **context)
-    finally:
-        i18n.reset()
 
 
 @bp.get("/inbjudningar/<int:invitation_id>/brev")
