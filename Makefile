@@ -5,7 +5,11 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench lint translations compile-translations fonts audio install clean
+.PHONY: run test bench lint translations compile-translations fonts audio install system-deps clean
+
+# Debian packages beside Python (PostgreSQL, Chromium, espeak-ng...), when missing.
+system-deps:
+	scripts/system-deps.sh
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,13 +22,13 @@ install: $(INSTALLED)
 compile-translations: $(INSTALLED)
 	$(PY) -m survey.catalogs compile
 
-run: install compile-translations audio
+run: system-deps install compile-translations audio
 	$(FLASK) init-db
 	$(FLASK) demo
 	@echo "Stegvis körs på http://127.0.0.1:5000 (avsluta med Ctrl+C)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install compile-translations
+test: system-deps install compile-translations
 	$(PY) -m pytest
 
 bench: install compile-translations
