@@ -1,6 +1,23 @@
-"""Headers every response carries. No third-party origin is ever allowed."""
+"""What keeps a participant's link and answers safe on the wire and in the logs.
 
-from flask import Flask, Response
+- Headers every response carries. No third-party origin is ever allowed.
+- The session cookie is `Secure` when Stegvis is served over HTTPS: always when
+  STEGVIS_HTTPS=1, and also per request when the request itself arrived over HTTPS
+  (directly, or through a trusted proxy's X-Forwarded-Proto once STEGVIS_PROXY_COUNT is
+  set, see ProxyFix in create_app).
+- Survey tokens are masked in every log line (werkzeug, gunicorn access and error logs,
+  the app's own exception log): a token is the participant's only credential.
+- The participant routes are rate-limited per client address (see answering/__init__.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+from flask import Flask, Response, abort, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 
 CSP = "; ".join(
     [
@@ -16,6 +33,61 @@ CSP = "; ".join(
     ]
 )
 
+# Generous enough for a unit's shared tablet or a whole workplace behind one NAT address
+# (a journey is about 20 requests), low enough that guessing tokens goes nowhere.
+PARTICIPANT_RATE_LIMIT = "300 per minute"
+
+# /s/<token> and anything after it up to the next slash, query or space.
+_TOKEN_IN_PATH = re.compile(r"(/s/)[^/?#\s\"']+")
+MASK = r"\1[token]"
+LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
+
+
+def mask_tokens(text: str) -> str:
+    return _TOKEN_IN_PATH.sub(MASK, text)
+
+
+class TokenMaskingFilter(logging.Filter):
+    """Rewrites a record so that no survey token reaches any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_tokens(message)
+        if masked != message:
+            record.msg = masked
+            record.args = None
+        return True
+
+
+_FILTER = TokenMaskingFilter()
+
+
+def install_log_filter(*loggers: logging.Logger | str) -> None:
+    for logger in loggers:
+        target = logging.getLogger(logger) if isinstance(logger, str) else logger
+        if _FILTER not in target.filters:
+            target.addFilter(_FILTER)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:  # type: ignore[override]
+        configured = bool(app.config["SESSION_COOKIE_SECURE"])
+        return configured or (has_request_context() and request.is_secure)
+
+
+def refuse_nul_bytes() -> None:
+    """No person types a NUL byte, and PostgreSQL cannot compare or store one: refuse it
+    with the kind 400 page before any query sees it. The participant forms check their
+    own fields and answer with a message in the form instead (answering/forms.py)."""
+    if request.blueprint == "answering":
+        return
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400)
+
 
 def add_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CSP
@@ -24,6 +96,8 @@ def add_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
     if response.mimetype == "text/html":
         # Answers are personal: no shared cache may keep a page.
         response.headers["Cache-Control"] = "no-store"
@@ -31,4 +105,13 @@ def add_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.config.setdefault(
+        "PARTICIPANT_RATE_LIMIT",
+        os.environ.get("STEGVIS_PARTICIPANT_RATE_LIMIT", PARTICIPANT_RATE_LIMIT),
+    )
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    app.session_interface = SessionInterface()
+    install_log_filter(app.logger, *LOGGERS)
+    app.before_request(refuse_nul_bytes)
     app.after_request(add_headers)

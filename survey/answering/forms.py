@@ -40,7 +40,7 @@ class ItemForm(FlaskForm):
 
     def chosen(self) -> tuple[bool, int | None]:
         """(answered, value): value None means "vet inte"."""
-        raw = self.value.data
+        raw = (self.value.data or "").strip()  # whitespace alone passes Optional()
         if not raw:
             return False, None
         if raw == DONT_KNOW:

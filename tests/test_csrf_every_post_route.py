@@ -1,0 +1,121 @@
+"""Every POST route refuses a request without a valid CSRF token, and changes nothing.
+
+The routes are read from app.url_map, so a new POST route is covered the day it lands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import Enrolment, Invitation, Participant
+
+from .conftest import login
+
+# Values for URL parameters a route added later may have; ints fall back to 1.
+EXTRA_VALUES = {"kind": "csv", "filename": "stegvis.css"}
+
+
+def route_values(rule, values: dict) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    """A value for every parameter of a rule, so that new routes are walked too."""
+    from werkzeug.routing import IntegerConverter
+
+    chosen = {}
+    for name in rule.arguments:
+        if name in values:
+            chosen[name] = values[name]
+        elif isinstance(rule._converters.get(name), IntegerConverter):
+            chosen[name] = 1
+        else:
+            chosen[name] = EXTRA_VALUES.get(name, "x")
+    return chosen
+
+
+def table_contents() -> dict[str, list[tuple]]:
+    db.session.rollback()
+    return {
+        table.name: sorted(map(tuple, db.session.execute(select(table)).all()), key=repr)
+        for table in db.metadata.sorted_tables
+    }
+
+
+def post_rules(app):  # type: ignore[no-untyped-def]
+    rules = [rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())]
+    assert len(rules) >= 15, "the walk must see the staff and participant POST routes"
+    return rules
+
+
+@pytest.fixture
+def world(app, make_invitation, make_user):  # type: ignore[no-untyped-def]
+    token = make_invitation("sjalvskattning", "start")
+    make_user("admin", "a@test.se")
+    make_user("handledare", "h@test.se")
+    ids = {
+        "insats_id": 1,
+        "enrolment_id": db.session.scalar(select(Enrolment.id)),
+        "invitation_id": db.session.scalar(select(Invitation.id)),
+        "participant_id": db.session.scalar(select(Participant.id)),
+        "user_id": 2,
+        "token": token,
+        "number": 1,
+    }
+    return ids
+
+
+def _url(app, rule, values):  # type: ignore[no-untyped-def]
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **route_values(rule, values))
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin", "handledare"])
+@pytest.mark.parametrize("csrf", ["missing", "tampered", "empty"])
+def test_every_post_route_refuses_without_a_valid_csrf_token(app, world, who, csrf):
+    client = app.test_client()
+    if who != "anonymous":
+        assert login(client, f"{who[0]}@test.se").status_code == 302
+        # Make the session hold a real CSRF secret, so "tampered" is a wrong token, not none.
+        client.get("/personal/")
+    before = table_contents()
+    refused = []
+    for rule in post_rules(app):
+        data = {"value": "4", "language": "sv", "pseudonym": "X", "name": "X"}
+        if csrf == "tampered":
+            data["csrf_token"] = "IjAxMjM0NTY3ODlhYmNkZWYi.ZZZZZZ.forged-signature"
+        elif csrf == "empty":
+            data["csrf_token"] = ""
+        reply = client.post(_url(app, rule, world), data=data)
+        assert reply.status_code == 400, (rule.rule, reply.status_code)
+        assert "<html" in reply.text, "a kind page, not a bare status"
+        refused.append(rule.endpoint)
+    assert table_contents() == before
+    assert {"answering.review", "answering.question", "staff.delete_participant",
+            "auth.login"} <= set(refused)
+
+
+def test_a_token_from_another_session_is_refused(app, world):
+    """A CSRF token is bound to its session: one stolen from another browser does not work."""
+    from .conftest import csrf_token
+
+    other = app.test_client()
+    stolen = csrf_token(other.get(f"/s/{world['token']}/sprak").text)
+    client = app.test_client()
+    client.get(f"/s/{world['token']}/sprak")
+    before = table_contents()
+    reply = client.post(f"/s/{world['token']}/sprak", data={"csrf_token": stolen,
+                                                            "language": "sv"})
+    assert reply.status_code == 400
+    assert table_contents() == before
+
+
+def test_expired_survey_dates_do_not_matter_for_csrf(app, world):
+    # Guard against a route answering 404/410 before CSRF is checked on a broken link.
+    client = app.test_client()
+    db.session.execute(Invitation.__table__.update().values(expires_at=dt.datetime(2020, 1, 1)))
+    db.session.commit()
+    reply = client.post(f"/s/{world['token']}/granska", data={})
+    assert reply.status_code == 400
