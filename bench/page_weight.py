@@ -15,12 +15,13 @@ import re
 import tempfile
 from pathlib import Path
 
-from survey import create_app, i18n, invitations
+from survey import i18n
 from survey.extensions import db
-from survey.models import BornAbroad, Enrolment, Gender, Insats, Organisation, Participant
+
+from ._survey_data import CSRF as _CSRF
+from ._survey_data import app_with_invitations
 
 RESULTS = Path(__file__).parent / "results"
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _ASSETS = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 _CSS_URL = re.compile(r"url\(([^)]+)\)")
 SWEDISH_LIMIT = 14 * 1024
@@ -55,28 +56,9 @@ def _weight(client, path: str) -> tuple[int, list[str]]:  # type: ignore[no-unty
 
 def measure() -> list[dict[str, object]]:
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"SECRET_KEY": "bench",
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/w.db"})
+        codes = [lang.code for lang in i18n.PARTICIPANT_LANGUAGES]
+        app, tokens = app_with_invitations(Path(folder), codes)
         rows = []
-        with app.app_context():
-            db.create_all()
-            organisation = Organisation(name="Bench")
-            insats = Insats(organisation=organisation, name="Bench")
-            db.session.add_all([organisation, insats])
-            db.session.flush()
-            registry = app.extensions["stegvis.questionnaires"]
-            tokens = {}
-            for lang in i18n.PARTICIPANT_LANGUAGES:
-                participant = Participant(organisation_id=organisation.id,
-                                          pseudonym=f"W-{lang.code}", gender=Gender.kvinna,
-                                          born_abroad=BornAbroad.ja)
-                enrolment = Enrolment(participant=participant, insats=insats,
-                                      start_date=dt.date(2026, 1, 1))
-                db.session.add_all([participant, enrolment])
-                db.session.flush()
-                tokens[lang.code] = invitations.create(
-                    enrolment, registry.latest("sjalvskattning"), "start")
-            db.session.commit()
         for lang in i18n.PARTICIPANT_LANGUAGES:
             client = app.test_client()
             token = tokens[lang.code]
