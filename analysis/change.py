@@ -13,10 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
-from .collect import Entry, EntryKey, Layout
-from .indicators import values_matrix
+from .entries import Entries, latest_per_group
 from .rows import GENDERS
 from .shares import DIGITS, share_cell
 from .suppression import suppress_breakdown
@@ -36,10 +34,48 @@ def rank_biserial(differences: Sequence[float] | np.ndarray) -> float | None:
     d = d[d != 0]
     if d.size == 0:
         return None
-    ranks = stats.rankdata(np.abs(d))
+    ranks = average_ranks(np.abs(d))
     plus = ranks[d > 0].sum()
     minus = ranks[d < 0].sum()
     return float((plus - minus) / (plus + minus))
+
+
+def average_ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks 1..n, ties getting their average rank (scipy.stats.rankdata's default)."""
+    order = np.argsort(x, kind="stable")
+    ordered = x[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], x.size]
+    average = (starts + ends + 1) / 2  # the mean of ranks starts+1 .. ends
+    ranks = np.empty(x.size, dtype=float)
+    ranks[order] = np.repeat(average, ends - starts)
+    return ranks
+
+
+def wilcoxon_p(d: np.ndarray) -> float:
+    """Two-sided p of the Wilcoxon signed-rank test, as scipy.stats.wilcoxon gives it.
+
+    Above 50 differences scipy uses the normal approximation (zeros dropped, ties
+    corrected, no continuity correction); that is computed here so a large report need
+    not load scipy.stats (most of a second). Smaller samples go to scipy itself.
+    """
+    if d.size <= 50:
+        from scipy import stats
+
+        return float(stats.wilcoxon(d, alternative="two-sided").pvalue)
+    from scipy.special import ndtr
+
+    nonzero = d[d != 0]
+    count = float(nonzero.size)
+    ranks = average_ranks(np.abs(nonzero))
+    r_plus = float(np.sum((nonzero > 0) * ranks))
+    _, ties = np.unique(np.abs(nonzero), return_counts=True)
+    tie_correct = float(np.sum(ties.astype(float) ** 3 - ties))
+    mn = count * (count + 1.0) * 0.25
+    se = count * (count + 1.0) * (2.0 * count + 1.0)
+    se = np.sqrt((se - tie_correct / 2) / 24)
+    z = (r_plus - mn) / se
+    return float(2 * ndtr(-abs(z)))
 
 
 def paired_change(starts: Sequence[int], ends: Sequence[int]) -> dict[str, Any]:
@@ -52,7 +88,7 @@ def paired_change(starts: Sequence[int], ends: Sequence[int]) -> dict[str, Any]:
     worse = int((d < 0).sum())
     p_value = None
     if pairs >= MIN_PAIRS_FOR_TEST and (d != 0).any():
-        p_value = float(stats.wilcoxon(d, alternative="two-sided").pvalue)
+        p_value = wilcoxon_p(d)
     interval = share_cell(pairs, improved)
     return {
         "pairs": pairs,
@@ -73,40 +109,52 @@ def paired_change(starts: Sequence[int], ends: Sequence[int]) -> dict[str, Any]:
 
 
 def pairs_per_person(
-    entries: dict[EntryKey, Entry], key: str = CHANGE_KEY
-) -> dict[int, list[tuple[Entry, Entry]]]:
-    """version -> (start, avslut) pairs; one pair per person, the latest avslut.
+    entries: Entries, key: str = CHANGE_KEY
+) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """version -> (start rows, avslut rows); one pair per person, the latest avslut.
 
     A pair needs its avslut answer in the period; its start may be earlier.
     """
-    best: dict[tuple[int, str], tuple[Entry, Entry]] = {}
-    for (questionnaire, version, occasion, ekey), end in entries.items():
-        if questionnaire != key or occasion != "avslut" or not end.in_period:
-            continue
-        start = entries.get((questionnaire, version, "start", ekey))
-        if start is None:
-            continue
-        person = (version, end.row.participant)
-        found = best.get(person)
-        if found is None or found[1].submitted_at < end.submitted_at:
-            best[person] = (start, end)
-    out: dict[int, list[tuple[Entry, Entry]]] = {}
-    for (version, _), pair in best.items():
-        out.setdefault(version, []).append(pair)
+    occasions = entries.occasion.names
+    if "start" not in occasions or "avslut" not in occasions:
+        return {}
+    start_code, end_code = occasions.index("start"), occasions.index("avslut")
+    wanted = np.asarray([layout.key == key for layout in entries.layouts], dtype=bool)
+    if not wanted.any():
+        return {}
+    qv, occasion, enrolment = entries.qv, entries.occasion.codes, entries.enrolment.codes
+    mine = wanted[qv]
+    # (version, enrolment) -> start row, found by binary search.
+    starts = np.flatnonzero(mine & (occasion == start_code))
+    size = np.int64(len(entries.enrolment.names) + 1)
+    start_keys = qv[starts].astype(np.int64) * size + enrolment[starts]
+    order = np.argsort(start_keys, kind="stable")
+    start_keys, starts = start_keys[order], starts[order]
+    ends = np.flatnonzero(mine & (occasion == end_code) & entries.in_period)
+    end_keys = qv[ends].astype(np.int64) * size + enrolment[ends]
+    at = np.minimum(np.searchsorted(start_keys, end_keys), max(start_keys.size - 1, 0))
+    has_start = start_keys[at] == end_keys if start_keys.size else np.zeros(ends.size, bool)
+    ends, at = ends[has_start], at[has_start]
+    match = dict(zip(ends.tolist(), starts[at].tolist(), strict=True))
+    ends = latest_per_group(entries, [qv, entries.participant.codes], ends)
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for code in np.unique(qv[ends]).tolist():
+        chosen = ends[qv[ends] == code]
+        begun = np.asarray([match[e] for e in chosen.tolist()], dtype=np.int64)
+        out[entries.layouts[code].version] = (begun, chosen)
     return out
 
 
-def change_tables(
-    entries: dict[EntryKey, Entry], layouts: dict[tuple[str, int], Layout], min_group: int
-) -> dict[str, dict[str, dict[str, Any]]]:
+def change_tables(entries: Entries, min_group: int) -> dict[str, dict[str, dict[str, Any]]]:
     """ident ("sjalvskattning/v1") -> dimension -> change fields."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
-    for version, pairs in sorted(pairs_per_person(entries).items()):
-        layout = layouts[(CHANGE_KEY, version)]
+    where = entries.layout_index()
+    for version, (start_rows, end_rows) in sorted(pairs_per_person(entries).items()):
+        layout = entries.layouts[where[(CHANGE_KEY, version)]]
         width = len(layout.items)
-        start = values_matrix([s for s, _ in pairs], width)
-        end = values_matrix([e for _, e in pairs], width)
-        genders = np.asarray([e.row[1] for _, e in pairs])
+        start = entries.values[start_rows, :width]
+        end = entries.values[end_rows, :width]
+        genders = np.asarray(entries.gender.names, dtype=object)[entries.gender.codes[end_rows]]
         table: dict[str, dict[str, Any]] = {}
         for i, dimension in enumerate(layout.items):
             both = (start[:, i] >= 0) & (end[:, i] >= 0)

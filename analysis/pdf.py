@@ -258,7 +258,9 @@ def _scale(registry: Registry, ident: str) -> tuple[list[int], frozenset[int], d
     return values, q.scale.positive, {s.value: s.label.standard for s in q.scale.steps}
 
 
-def diverging_bars(ax: Axes, items: dict[str, dict[str, Any]], registry: Registry, ident: str) -> None:
+def diverging_bars(
+    ax: Axes, items: dict[str, dict[str, Any]], registry: Registry, ident: str
+) -> None:
     values, positive, labels = _scale(registry, ident)
     negative = [v for v in values if v not in positive]
     agree = sorted(v for v in values if v in positive)

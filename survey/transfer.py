@@ -111,7 +111,7 @@ def _load(organisation: Organisation, rows: list[AnswerRow]) -> list[str]:
         select(Insats).where(Insats.organisation_id == organisation.id))}
     people = {p.pseudonym: p for p in db.session.scalars(
         select(Participant).where(Participant.organisation_id == organisation.id))}
-    for key, answers in responses.items():
+    for answers in responses.values():
         head = answers[0]
         insats = insatser.get(head.insats)
         if insats is None:
@@ -143,7 +143,8 @@ def _load(organisation: Organisation, rows: list[AnswerRow]) -> list[str]:
             db.session.add(enrolment)
         enrolment.start_date = min(enrolment.start_date, day)
         duplicate = any(
-            inv.questionnaire_key == head.questionnaire and inv.questionnaire_version == head.version
+            inv.questionnaire_key == head.questionnaire
+            and inv.questionnaire_version == head.version
             and str(inv.occasion) == head.occasion and inv.response is not None
             and inv.response.submitted_at == head.submitted_at
             for inv in enrolment.invitations
