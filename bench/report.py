@@ -35,10 +35,57 @@ sys.exit(status)
 """
 
 
-def _measure(args: list[str]) -> dict[str, float]:
+# The web app's path: the same report from the database (survey/reports/routes.py _report).
+_DB_CHILD = """
+import resource, sys
+from sqlalchemy import select
+from analysis.report import ReportOptions, build_report
+from survey import create_app
+from survey.extensions import db
+from survey.models import Insats
+from survey.reports.rows import answer_rows, enrolment_rows
+app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "bench"})
+with app.app_context():
+    insatser = db.session.scalars(select(Insats)).all()
+    ids = [i.id for i in insatser]
+    options = ReportOptions(insatser=tuple(i.name for i in insatser))
+    report = build_report(answer_rows(ids), options, enrolments=enrolment_rows(ids),
+                          registry=app.extensions["stegvis.questionnaires"])
+    assert report["people"] > 0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(f"MAXRSS_KB {peak}", file=sys.stderr)
+"""
+
+# Importing through the ORM (flask import) is fine up to 10 k participants; beyond that
+# it would take most of the bench's time budget, so larger files are not loaded.
+DB_IMPORT_LIMIT = 10_000
+
+
+def _load_database(csv_path: Path, database: Path) -> tuple[str, float]:
+    """The synthetic CSV into a fresh SQLite file with the app's own `flask import`."""
+    from survey import create_app
+    from survey.extensions import db
+    from survey.models import Organisation
+
+    uri = f"sqlite:///{database}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench"})
+    started = time.perf_counter()
+    with app.app_context():
+        db.create_all()
+        db.session.add(Organisation(name="Bench"))
+        db.session.commit()
+        result = app.test_cli_runner().invoke(args=["import", str(csv_path)])
+        if result.exit_code != 0:
+            raise RuntimeError(result.output)
+        db.session.remove()
+        db.engine.dispose()
+    return uri, time.perf_counter() - started
+
+
+def _measure(args: list[str], child: str = _CHILD) -> dict[str, float]:
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, *args],
+        [sys.executable, "-c", child, *args],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True, cwd=ROOT,
     )  # fmt: skip
     seconds = time.perf_counter() - started
@@ -73,26 +120,39 @@ def main() -> dict[str, Any]:
                 "generate_seconds": round(generated, 1),
                 "json": _measure(["report", str(path), "--json"]),
                 "pdf": _measure(["report", str(path), "--pdf", str(Path(folder) / "r.pdf")]),
+                "db": None,
             }
+            if size <= DB_IMPORT_LIMIT:
+                uri, seconds = _load_database(path, Path(folder) / f"db_{size}.sqlite3")
+                entry["db_import_seconds"] = round(seconds, 1)
+                entry["db"] = _measure([uri], _DB_CHILD)
             results.append(entry)
+            db = entry["db"]
+            db_text = f"{db['seconds']:>6.2f} s {db['peak_mb']:>6.0f} MB" if db else "ej mätt"
             print(
                 f"{size:>7} deltagare {rows:>9} rader ({entry['csv_mb']} MB): "
                 f"JSON {entry['json']['seconds']:>6.2f} s {entry['json']['peak_mb']:>6.0f} MB · "
-                f"PDF {entry['pdf']['seconds']:>6.2f} s {entry['pdf']['peak_mb']:>6.0f} MB",
+                f"PDF {entry['pdf']['seconds']:>6.2f} s {entry['pdf']['peak_mb']:>6.0f} MB · "
+                f"DB-JSON {db_text}",
                 flush=True,
             )
     lines = [
         "Rapport från CSV (python -m analysis report), ny process per körning",
-        f"{'deltagare':>9} {'rader':>9} {'JSON s':>7} {'JSON MB':>8} {'PDF s':>7} {'PDF MB':>7}",
+        "(DB: samma JSON-rapport från databasen som webbappen bygger den, SQLite-fil laddad"
+        f" med flask import; över {DB_IMPORT_LIMIT} deltagare ej mätt)",
+        f"{'deltagare':>9} {'rader':>9} {'JSON s':>7} {'JSON MB':>8} {'PDF s':>7} {'PDF MB':>7}"
+        f" {'DB s':>7} {'DB MB':>7}",
     ]
     for r in results:
-        json_, pdf = r["json"], r["pdf"]
+        json_, pdf, db = r["json"], r["pdf"], r["db"]
+        db_cols = f" {db['seconds']:>7.2f} {db['peak_mb']:>7.0f}" if db else f" {'–':>7} {'–':>7}"
         lines.append(
             f"{r['participants']:>9} {r['rows']:>9} {json_['seconds']:>7.2f} "
-            f"{json_['peak_mb']:>8.0f} {pdf['seconds']:>7.2f} {pdf['peak_mb']:>7.0f}"
+            f"{json_['peak_mb']:>8.0f} {pdf['seconds']:>7.2f} {pdf['peak_mb']:>7.0f}{db_cols}"
         )
     lines.append("Tillväxt:")
     lines += _growth(results, "json") + _growth(results, "pdf")
+    lines += _growth([r for r in results if r["db"]], "db")
     lines.append("Mål vid 100 k: JSON under 2 s och 500 MB, PDF under 10 s.")
     text = "\n".join(lines)
     print(text)
