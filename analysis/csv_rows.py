@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,9 @@ from .collect import DONT_KNOW
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS, AnswerRow
 
 _EASY = {"0": False, "1": True}
+# Control characters other than tab and line breaks: never typed by a person, refused by
+# PostgreSQL (NUL) and by the web forms, so never imported either.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BAD = object()
 _NO_ERRORS: list[str] = []  # shared: most responses have none, and one list each adds up
 
@@ -144,6 +148,9 @@ class AnswerCsvReader:
         except UnicodeDecodeError:
             self._error(1, "Filen är inte sparad som UTF-8.")
             return
+        except csv.Error as exc:
+            self._error(1, f"Rubrikraden går inte att läsa som CSV ({exc}).")
+            return
         if header is None:
             self._error(1, "Filen är tom; den ska börja med en rubrikrad.")
             return
@@ -178,6 +185,9 @@ class AnswerCsvReader:
                 continue
             (participant, _, _, _, insats, site, questionnaire, version, occasion,
              submitted_at, language, easy, assisted, item, value, comment) = fields  # fmt: skip
+            # The other columns are checked against fixed sets; these are free text.
+            if CONTROL_CHARACTERS.search(participant + insats + site + language + comment):
+                self._error(line, "Raden innehåller styrtecken (t.ex. NUL) som inte kan sparas.")
             key = (participant, insats, site, questionnaire, version, occasion, submitted_at)
             # A response's rows usually come together: skip the lookup in a large dict.
             if key == last_key:

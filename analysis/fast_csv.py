@@ -26,6 +26,7 @@ import numpy as np
 from questionnaires import Registry
 
 from .collect import ABSENT, DONT_KNOW, Collector, Layout, Selection
+from .csv_rows import CONTROL_CHARACTERS
 from .entries import Codes, Entries
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS
 
@@ -207,8 +208,9 @@ def _same_within(groups: np.ndarray, values: np.ndarray, size: int) -> bool:
 
 def _collect(columns: _Columns, registry: Registry, selection: Selection) -> Entries | None:
     limit = columns.limit
-    if columns.too_long or any(len(v) > limit for names in columns.names for v in names):
-        return None
+    if columns.too_long or any(len(v) > limit or CONTROL_CHARACTERS.search(v)
+                               for names in columns.names for v in names):
+        return None  # the strict reader reports it, with line numbers
 
     participant, participants = columns.column("participant")
     if not _all([bool(p) and len(p) <= 40 for p in participants], participant):

@@ -71,6 +71,7 @@ def test_quoted_comment_with_comma_and_newline(tmp_path: Path) -> None:
         (",nytta,", ",okand_fraga,"),
         (",start,", ",borjan,"),
         ("2024-", "2024/"),
+        (",Skövde,", ",Sk\x00övde,"),  # control characters are refused on both paths
     ],
 )
 def test_a_bad_file_gets_the_strict_readers_errors(tmp_path: Path, old: str, new: str) -> None:

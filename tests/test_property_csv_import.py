@@ -1,15 +1,13 @@
 """Hostile input at the answers CSV import (Hypothesis).
 
-There is no `flask import` command yet (see `issues show 5` note in docs/security.md):
-the analysis package's strict reader `read_answers_csv` is what an import will call, so
-it is the target here. Properties: it never raises, a file with any error gives no rows
+`flask import` (survey/transfer.py) calls the analysis package's strict reader
+`read_answers_csv` before it touches the database, so the reader is the target here. Properties: it never raises, a file with any error gives no rows
 (nothing would be stored), every error names a line, and accepted rows carry only
 values from the pinned sets.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 
 import pytest
@@ -44,10 +42,8 @@ def test_any_text_after_the_header_is_read_without_raising(text):
     check(read_answers_text(HEADER + "\n" + text))
 
 
-# Found by this test: a header line with an unterminated quote (the file '"') makes the
-# reader raise csv.Error instead of reporting "line 1". Reported to the analysis work.
-@pytest.mark.xfail(raises=csv.Error, strict=False,
-                   reason="analysis reader: csv.Error from a broken header line is not caught")
+# Found by this test: a header line with an unterminated quote (the file '"') made the
+# reader raise csv.Error instead of reporting "line 1". Fixed.
 @SETTINGS
 @given(text=st.text(st.characters(codec="utf-8"), max_size=2000))
 @example(text='"')
@@ -81,10 +77,9 @@ def test_comment_with_markup_is_kept_as_text():
     assert result.rows[0].comment == "<script>alert(1)</script>"
 
 
-# Found by these tests: NUL and other control characters pass the reader, but PostgreSQL
+# Found by these tests: NUL and other control characters passed the reader, but PostgreSQL
 # refuses NUL in text and the web forms refuse control characters, so an import would
-# fail half-way or store what the web app never would. Reported to the analysis work.
-@pytest.mark.xfail(strict=False, reason="analysis reader accepts control characters in cells")
+# have failed half-way or stored what the web app never would. Fixed.
 @pytest.mark.parametrize("column", [0, 4, 5, 15])
 def test_control_characters_are_refused(column):
     cells = GOOD.split(",")
