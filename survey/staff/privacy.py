@@ -162,7 +162,6 @@ def settings() -> Any:
         db.session.commit()
         flash(_("Inställningarna är sparade."))
         return redirect(url_for(".settings"))
-    status_fn = getattr(i18n, "translation_status", None)
     return render_template("staff/settings.html", form=form, organisation=organisation,
-                           translations=status_fn() if status_fn else [],
+                           translations=i18n.translation_status(),
                            empty_form=EmptyForm()), (400 if form.errors else 200)
