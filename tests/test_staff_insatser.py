@@ -73,3 +73,10 @@ def test_handledare_sees_only_their_insatser(app, insats, make_user, handledare_
     overview = handledare_client.get("/personal/").text
     assert insats.name in overview and "Hemlig insats" not in overview
     assert handledare_client.get(f"/personal/insatser/{other.id}").status_code == 404
+
+
+def test_admin_sees_each_languages_translation_status(admin_client):
+    page = admin_client.get("/personal/installningar")
+    assert page.status_code == 200
+    assert page.text.count("needs review by a certified translator") == 7
+    assert "ትግርኛ" in page.text and "Lättläst svenska" in page.text
