@@ -1,9 +1,8 @@
 """Hostile input at the answers CSV import (Hypothesis).
 
-`flask import` (survey/transfer.py) calls the analysis package's strict reader
-`read_answers_csv` before it touches the database, so the reader is the target here. Properties: it never raises, a file with any error gives no rows
-(nothing would be stored), every error names a line, and accepted rows carry only
-values from the pinned sets.
+Two layers: analysis' strict reader `read_answers_csv` (never raises, a file with any
+error gives no rows, every error names a line), and the `flask import FILE.csv` command
+on both databases (never crashes, and a refused file stores nothing at all).
 """
 
 from __future__ import annotations
@@ -11,10 +10,12 @@ from __future__ import annotations
 import io
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analysis import CSV_COLUMNS, read_answers_csv, read_answers_text
+
+from .test_property_forms import database_state
 
 HEADER = ",".join(CSV_COLUMNS)
 GOOD = (
@@ -86,3 +87,50 @@ def test_control_characters_are_refused(column):
     cells[column] = "a\x00b"
     result = read_answers_text(HEADER + "\n" + ",".join(cells) + "\n")
     assert not result.ok
+
+
+# ---- the `flask import` command, on SQLite and PostgreSQL ----------------------------------
+
+
+@pytest.fixture
+def importing(app, tmp_path):  # type: ignore[no-untyped-def]
+    from survey.extensions import db
+    from survey.models import Insats, Organisation, Site
+
+    organisation = Organisation(name="Förbundet")
+    insats = Insats(organisation=organisation, name="Hantverksstegen")
+    db.session.add_all([organisation, insats, Site(insats=insats, name="Skövde")])
+    db.session.commit()
+    runner = app.test_cli_runner()
+    path = tmp_path / "svar.csv"
+
+    def run(text: str):  # type: ignore[no-untyped-def]
+        path.write_bytes(text.encode("utf-8", "surrogateescape"))
+        return runner.invoke(args=["import", str(path)])
+
+    return run
+
+
+def test_import_command_loads_a_good_file(importing):
+    result = importing(HEADER + "\n" + GOOD + "\n")
+    assert result.exit_code == 0, result.output
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_import_command_refuses_hostile_files_and_stores_nothing(importing, data):
+    """The fixture's database is shared by the examples: every property holds whatever
+    earlier examples stored (a good file may be imported more than once)."""
+    cells = GOOD.split(",")
+    for index in data.draw(st.sets(st.integers(0, len(cells) - 1), min_size=1, max_size=3)):
+        cells[index] = data.draw(cell)
+    text = HEADER + "\n" + GOOD + "\n" + ",".join(cells).replace("\x00", "\x00") + "\n"
+    before = database_state()
+    result = importing(text)
+    assert result.exit_code in {0, 1}, (result.exit_code, result.output, result.exception)
+    if result.exception is not None:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+    if result.exit_code != 0:
+        assert "Inget importerades" in result.output
+        assert database_state() == before
