@@ -58,11 +58,21 @@ def build_report(
 ) -> dict[str, Any]:
     """The whole report in one pass over `rows` (an iterator is fine).
 
-    `enrolments` comes from the web app; without it the report says which figures
-    (reasons for missing answers, exit outcomes) a CSV alone cannot give.
+    `rows` may also offer `entries(registry, selection) -> Entries | None` (see
+    survey.reports.rows.AnswerRows): the same entries built from columns, or None when
+    the rows must be read one by one. `enrolments` comes from the web app; without it
+    the report says which figures (reasons for missing answers, exit outcomes) a CSV
+    alone cannot give.
     """
     options = options or ReportOptions()
-    collector = Collector(registry or Registry.load(), options.selection)
+    registry = registry or Registry.load()
+    # A source that can give the columns directly (the web app's database rows).
+    columnar = getattr(rows, "entries", None)
+    if callable(columnar):
+        entries = columnar(registry, options.selection)
+        if entries is not None:
+            return _finish(entries, options, enrolments)
+    collector = Collector(registry, options.selection)
     collector.add(rows)
     return _finish(from_collector(collector), options, enrolments)
 

@@ -1,6 +1,7 @@
 """The database as the plain rows `analysis` works on, and the CSV interface.
 
-One streaming query for the answers, one for the enrolments; nothing per row.
+Reports read columns (one query per response, a narrow one per answer); exports stream
+rows. Enrolments come from two Core queries. No ORM objects anywhere.
 """
 
 from __future__ import annotations
@@ -10,63 +11,263 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+import numpy as np
+import pyarrow as pa
+from sqlalchemy import Integer, String, cast, func, select, type_coerce
 
+from analysis.collect import DONT_KNOW, Selection
+from analysis.columns import AnswerColumns, ResponseColumns, entries_from_columns
+from analysis.entries import Entries
 from analysis.rows import CSV_COLUMNS, AnswerRow, EnrolmentRow
+from questionnaires import Registry
 
 from ..extensions import db
 from ..models import Answer, Enrolment, Insats, Invitation, Participant, Response, Site
 
 
-def answer_rows(insats_ids: Iterable[int], date_from: dt.date | None = None,
-                date_to: dt.date | None = None) -> Iterator[AnswerRow]:
-    """Every submitted answer of the insatser; the period filters on submitted_at."""
-    query = (
-        select(Participant.pseudonym, Participant.gender, Participant.birth_year,
-               Participant.born_abroad, Insats.name, Site.name, Invitation.questionnaire_key,
-               Invitation.questionnaire_version, Invitation.occasion, Response.submitted_at,
-               Response.language, Response.easy, Response.assisted, Answer.item_id,
-               Answer.value, Answer.comment, Enrolment.id)
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Invitation, Response.invitation_id == Invitation.id)
-        .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
-        .join(Participant, Enrolment.participant_id == Participant.id)
-        .join(Insats, Enrolment.insats_id == Insats.id)
-        .outerjoin(Site, Enrolment.site_id == Site.id)
-        .where(Response.submitted_at.is_not(None), Insats.id.in_(list(insats_ids)))
-        .order_by(Response.id, Answer.item_id)
-    )
+def _selected(query, insats_ids: list[int], date_from: dt.date | None,  # type: ignore[no-untyped-def]
+              date_to: dt.date | None):
+    query = query.where(Response.submitted_at.is_not(None), Enrolment.insats_id.in_(insats_ids))
     if date_from is not None:
         query = query.where(Response.submitted_at >= dt.datetime.combine(date_from, dt.time()))
     if date_to is not None:
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
         query = query.where(Response.submitted_at < end)
-    # On the session's connection (Core, not the ORM): the same rows, about half the time.
-    # (Options on the statement: set on the connection they would stay for later statements.)
-    for row in db.session.connection().execute(query.execution_options(yield_per=5000)):
-        yield AnswerRow(row[0], str(row[1]), row[2], str(row[3]), row[4], row[5], row[6],
-                        row[7], str(row[8]), row[9], row[10], bool(row[11]), str(row[12]),
-                        row[13], row[14], row[15], str(row[16]))
+    return query
+
+
+def _text(column):  # type: ignore[no-untyped-def]
+    """An enum column as its stored string (no enum object per row)."""
+    return type_coerce(column, String)
+
+
+# Rows per round trip when streaming: large batches, few Python calls per row.
+_BATCH = 50_000
+
+
+class AnswerRows:
+    """Every submitted answer of the insatser; the period filters on submitted_at.
+
+    Iterating gives one `AnswerRow` per answer (CSV export, Excel raw sheet), from one
+    joined query ordered by (response, item). `build_report` instead asks `entries()`
+    for the columns it needs: one query per response and a narrow one per answer,
+    assembled with numpy, never a Python object per answer.
+    """
+
+    def __init__(self, insats_ids: Iterable[int], date_from: dt.date | None = None,
+                 date_to: dt.date | None = None) -> None:
+        self.insats_ids = list(insats_ids)
+        self.date_from = date_from
+        self.date_to = date_to
+
+    def _where(self, query):  # type: ignore[no-untyped-def]
+        return _selected(query, self.insats_ids, self.date_from, self.date_to)
+
+    def __iter__(self) -> Iterator[AnswerRow]:
+        query = self._where(
+            select(Participant.pseudonym, _text(Participant.gender), Participant.birth_year,
+                   _text(Participant.born_abroad), Insats.name, Site.name,
+                   Invitation.questionnaire_key, Invitation.questionnaire_version,
+                   _text(Invitation.occasion), Response.submitted_at, Response.language,
+                   Response.easy, _text(Response.assisted), Answer.item_id, Answer.value,
+                   Answer.comment, Enrolment.id)
+            .select_from(Answer)
+            .join(Response, Answer.response_id == Response.id)
+            .join(Invitation, Response.invitation_id == Invitation.id)
+            .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
+            .join(Participant, Enrolment.participant_id == Participant.id)
+            .join(Insats, Enrolment.insats_id == Insats.id)
+            .outerjoin(Site, Enrolment.site_id == Site.id)
+            .order_by(Response.id, Answer.item_id)
+        )
+        # On the session's connection (Core, not the ORM); options on the statement: set
+        # on the connection they would stay for later statements.
+        result = db.session.connection().execute(query.execution_options(yield_per=_BATCH))
+        for part in result.partitions():
+            for row in part:
+                yield AnswerRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                                row[7], row[8], row[9], row[10], bool(row[11]), row[12],
+                                row[13], row[14], row[15], str(row[16]))
+
+    def entries(self, registry: Registry, selection: Selection) -> Entries | None:
+        """The report's columns straight from the database (None: use the rows).
+
+        Three narrow queries: enrolments (with their people, insats and site), responses,
+        answers (response id, item, value), so that the driver makes as few Python objects
+        as it can, and each batch becomes columns in one pyarrow call.
+        """
+        connection = db.session.connection()
+        where = (Response.submitted_at.is_not(None), Enrolment.insats_id.in_(self.insats_ids))
+        people = _table(connection, (
+            select(Enrolment.id, Participant.pseudonym, _text(Participant.gender),
+                   _text(Participant.born_abroad), Insats.name, Site.name)
+            .join(Participant, Enrolment.participant_id == Participant.id)
+            .join(Insats, Enrolment.insats_id == Insats.id)
+            .outerjoin(Site, Enrolment.site_id == Site.id)
+            .where(Enrolment.insats_id.in_(self.insats_ids))
+            .order_by(Enrolment.id)
+        ), (pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(), pa.string()),
+            encode=(1, 2, 3, 4, 5))
+        responses = _table(connection, (
+            select(Response.id, Response.submitted_at, Response.language,
+                   Invitation.questionnaire_key, Invitation.questionnaire_version,
+                   _text(Invitation.occasion), Invitation.enrolment_id)
+            .select_from(Response)
+            .join(Invitation, Response.invitation_id == Invitation.id)
+            .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
+            .where(*where)
+            .order_by(Response.id)
+        ), _RESPONSE_TYPES, encode=(2, 3, 5))
+        moments = _moments(responses.column(1))
+        # This object's own period (exports), on top of the report's selection.
+        keep = np.ones(len(moments), dtype=bool)
+        if self.date_from is not None:
+            keep &= moments >= np.datetime64(self.date_from, "D")
+        if self.date_to is not None:
+            keep &= moments < np.datetime64(self.date_to, "D") + np.timedelta64(1, "D")
+        if not keep.all():
+            responses = responses.filter(pa.array(keep))
+            moments = moments[keep]
+        enrolment_ids = people.column(0).to_numpy()
+        enrolment = responses.column(6).to_numpy()
+        person = np.searchsorted(enrolment_ids, enrolment)
+        if person.size and (enrolment_ids[np.minimum(person, len(enrolment_ids) - 1)]
+                            != enrolment).any():
+            return None
+        response_columns = ResponseColumns(
+            id=responses.column(0).to_numpy(), submitted_at=moments,
+            language=_codes(responses.column(2)), questionnaire=_codes(responses.column(3)),
+            version=responses.column(4).to_numpy(), occasion=_codes(responses.column(5)),
+            enrolment=enrolment, participant=_codes(people.column(1), person),
+            gender=_codes(people.column(2), person), born_abroad=_codes(people.column(3), person),
+            insats=_codes(people.column(4), person), site=_codes(people.column(5), person),
+        )
+        del responses, people
+        answers = _table(connection, (
+            select(Answer.response_id, Answer.item_id, func.coalesce(Answer.value, DONT_KNOW))
+            .select_from(Answer)
+            .join(Response, Answer.response_id == Response.id)
+            .join(Invitation, Response.invitation_id == Invitation.id)
+            .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
+            .where(*where)
+        ), (pa.int64(), pa.string(), pa.int64()), encode=(1,))
+        item, item_names = _codes(answers.column(1))
+        answer_columns = AnswerColumns(
+            response=answers.column(0).to_numpy(), item=item, item_names=item_names,
+            value=answers.column(2).to_numpy(),
+        )
+        del answers
+        return entries_from_columns(response_columns, answer_columns, registry, selection)
+
+
+def _codes(column: pa.ChunkedArray, take: np.ndarray | None = None) -> tuple[np.ndarray, list]:
+    """A dictionary-encoded column as (codes, names), optionally for rows `take`."""
+    column = column.unify_dictionaries()
+    names = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
+    codes = column.combine_chunks().indices if column.num_chunks else pa.array([], pa.int32())
+    codes = codes.to_numpy(zero_copy_only=False).astype(np.int32)
+    if column.null_count:  # a NULL (no site) as a name of its own
+        nulls = column.combine_chunks().is_null().to_numpy(zero_copy_only=False)
+        codes[nulls] = len(names)
+        names.append(None)
+    return (codes if take is None else codes[take]), names
+
+
+# Moments and days: SQLite stores them as text, PostgreSQL's driver gives datetime/date.
+_MOMENT = pa.timestamp("us")
+_DAY = pa.date32()
+_RESPONSE_TYPES = (pa.int64(), _MOMENT, pa.string(), pa.string(), pa.int64(), pa.string(),
+                   pa.int64())
+
+
+def _moments(column: pa.ChunkedArray) -> np.ndarray:
+    """Naive UTC moments as numpy datetime64[us]."""
+    return column.to_numpy().astype("datetime64[us]").reshape(len(column))
+
+
+def _table(connection, query, types, encode: tuple[int, ...] = ()) -> pa.Table:  # type: ignore[no-untyped-def]
+    """A query's rows as a pyarrow table, fetched with the driver's own cursor.
+
+    SQLAlchemy would make a Row object per row and convert values one by one; here each
+    batch of plain tuples becomes columns in one C call. The statement must only bind
+    plain values (ints, strings), which need no conversion by SQLAlchemy. On PostgreSQL
+    the cursor is a server-side one, so rows stream instead of all arriving at once.
+    """
+    compiled = query.compile(dialect=connection.dialect,
+                             compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    raw = connection.connection.dbapi_connection
+    text_dates = connection.dialect.name == "sqlite"
+    fields = [(f"c{i}", pa.string() if text_dates and t in (_MOMENT, _DAY) else t)
+              for i, t in enumerate(types)]
+    if connection.dialect.name == "postgresql":
+        cursor = raw.cursor(name="stegvis_report")
+    else:
+        cursor = raw.cursor()
+    parts = []
+    try:
+        cursor.execute(str(compiled), params)
+        while rows := cursor.fetchmany(_BATCH):
+            columns = pa.array(rows, type=pa.struct(fields)).flatten()
+            for i, t in enumerate(types):
+                if columns[i].type != t:
+                    columns[i] = columns[i].cast(t)  # "2024-01-08 09:00:00.000000"
+            for i in encode:
+                columns[i] = columns[i].dictionary_encode()
+            parts.append(pa.RecordBatch.from_arrays(columns, names=[n for n, _ in fields]))
+    finally:
+        cursor.close()
+    if not parts:
+        empty = [pa.array([], type=t) for t in types]
+        for i in encode:
+            empty[i] = empty[i].dictionary_encode()
+        return pa.Table.from_arrays(empty, names=[n for n, _ in fields])
+    return pa.Table.from_batches(parts)
+
+
+def answer_rows(insats_ids: Iterable[int], date_from: dt.date | None = None,
+                date_to: dt.date | None = None) -> AnswerRows:
+    """Every submitted answer of the insatser; the period filters on submitted_at."""
+    return AnswerRows(insats_ids, date_from, date_to)
 
 
 def enrolment_rows(insats_ids: Iterable[int]) -> list[EnrolmentRow]:
-    enrolments = db.session.scalars(
-        select(Enrolment).where(Enrolment.insats_id.in_(list(insats_ids)))
-        .options(selectinload(Enrolment.participant), selectinload(Enrolment.insats),
-                 selectinload(Enrolment.site), selectinload(Enrolment.invitations))
-    )
+    """Two Core queries (enrolments with their people, and invitations), no ORM objects."""
+    ids = list(insats_ids)
+    connection = db.session.connection()
+    invited: dict[int, set[tuple[str, str]]] = {}
+    sent = _table(connection, (
+        select(Invitation.enrolment_id, Invitation.questionnaire_key, _text(Invitation.occasion))
+        .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
+        .where(Enrolment.insats_id.in_(ids)).distinct()
+    ), (pa.int64(), pa.string(), pa.string()))
+    for enrolment_id, key, occasion in zip(*(c.to_pylist() for c in sent.columns), strict=True):
+        invited.setdefault(enrolment_id, set()).add((key, occasion))
+    del sent
+    table = _table(connection, (
+        select(Enrolment.id, Participant.pseudonym, _text(Participant.gender),
+               _text(Participant.born_abroad), Insats.name, Site.name,
+               Enrolment.start_date, Enrolment.end_date, _text(Enrolment.exit_outcome),
+               cast(Enrolment.left_early, Integer))
+        .join(Participant, Enrolment.participant_id == Participant.id)
+        .join(Insats, Enrolment.insats_id == Insats.id)
+        .outerjoin(Site, Enrolment.site_id == Site.id)
+        .where(Enrolment.insats_id.in_(ids))
+        .order_by(Enrolment.id)
+    ), (pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(), pa.string(), _DAY,
+        _DAY, pa.string(), pa.int64()))
+    empty: frozenset[tuple[str, str]] = frozenset()
     return [
         EnrolmentRow(
-            id=str(e.id), participant=e.participant.pseudonym, gender=str(e.participant.gender),
-            born_abroad=str(e.participant.born_abroad), insats=e.insats.name,
-            site=e.site.name if e.site else None, start_date=e.start_date, end_date=e.end_date,
-            exit_outcome=str(e.exit_outcome) if e.exit_outcome else None,
-            left_early=e.left_early,
-            invited=frozenset((i.questionnaire_key, str(i.occasion)) for i in e.invitations),
+            id=str(number), participant=participant, gender=gender, born_abroad=abroad,
+            insats=insats, site=site, start_date=start, end_date=end, exit_outcome=outcome,
+            left_early=bool(left),
+            invited=frozenset(invited[number]) if number in invited else empty,
         )
-        for e in enrolments
+        for (number, participant, gender, abroad, insats, site, start, end, outcome, left)
+        in zip(*(column.to_pylist() for column in table.columns), strict=True)
     ]
 
 
