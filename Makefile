@@ -28,7 +28,12 @@ run: system-deps install compile-translations audio
 	@echo "Stegvis körs på http://127.0.0.1:5000 (avsluta med Ctrl+C)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: system-deps install compile-translations
+# axe-core for the accessibility scan (pinned in tests/browser/package-lock.json).
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
+	npm ci --no-audit --no-fund --prefix tests/browser >/dev/null
+	touch $@
+
+test: system-deps install compile-translations tests/browser/node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 
 bench: install compile-translations
