@@ -193,6 +193,18 @@ class Server:
             if match:
                 self.peak_rss[pid] = max(self.peak_rss.get(pid, 0), int(match[1]) * 1024)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the master and the live workers."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in [self.process.pid, *self.workers()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
+
     def kill_one_worker(self) -> int:
         self.sample_rss()
         pid = self.workers()[0]
@@ -241,7 +253,7 @@ class Browser:
             text = reply.read().decode()
         except (OSError, http.client.HTTPException) as error:
             self.close()
-            raise Broken(f"{method} {kind}: {type(error).__name__}") from error
+            raise Broken(f"{kind}: {type(error).__name__}") from error
         self.timings[kind].append((time.perf_counter() - started) * 1000)
         for header, value in reply.getheaders():
             if header.lower() == "set-cookie" and value.startswith("session="):
@@ -497,10 +509,15 @@ def load_run(url: str, folder: Path) -> dict[str, object]:
     plans = prepare_database(url, 6000 if not QUICK else 1500)
     server = Server(url, folder)
     try:
+        server_cpu = server.cpu_seconds()
+        client_cpu = sum(os.times()[:2])
         outcome = drive(server, plans, LOAD_SECONDS, CONCURRENCY)
+        server_cpu = server.cpu_seconds() - server_cpu
+        client_cpu = sum(os.times()[:2]) - client_cpu
     finally:
         server.stop()
     requests = sum(len(v) for v in outcome.timings.values())
+    journeys = max(1, len(outcome.acknowledged))
     return {
         "concurrency": CONCURRENCY,
         "seconds": round(outcome.seconds, 1),
@@ -514,6 +531,12 @@ def load_run(url: str, folder: Path) -> dict[str, object]:
         "peak_rss_mb_per_worker": sorted(round(v / 2**20, 1)
                                          for v in server.peak_rss.values()),
         "gunicorn": f"{WORKERS} workers x {THREADS} threads (gthread)",
+        # What a journey costs the server in CPU, whatever else shares the machine: the
+        # ceiling on N dedicated cores is N / this many journeys per second.
+        "server_cpu_ms_per_journey": round(1000 * server_cpu / journeys, 1),
+        "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, requests), 2),
+        "client_cpu_share": round(client_cpu / max(0.001, client_cpu + server_cpu), 2),
+        "loadavg_at_end": os.getloadavg(),
     }
 
 
@@ -534,6 +557,9 @@ def _print(kind: str, kill: dict, load: dict) -> None:  # type: ignore[type-arg]
         print(f"  {request:<16}{figures['count']:>8}{figures['p50']:>9}{figures['p95']:>9}"
               f"{figures['p99']:>9}")
     print(f"  peak RSS per worker (MB, goal < 150): {load['peak_rss_mb_per_worker']}")
+    print(f"  server CPU per journey {load['server_cpu_ms_per_journey']} ms "
+          f"({load['server_cpu_ms_per_request']} ms per request); the load client used "
+          f"{int(100 * load['client_cpu_share'])} % of the CPU the run used")
 
 
 def main() -> dict[str, object]:

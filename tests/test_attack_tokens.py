@@ -134,7 +134,7 @@ def test_unknown_and_used_links_take_the_same_time(app, make_invitation):
             client.get(f"/s/{token}")
             times[label].append(time.perf_counter() - started)
     difference = abs(statistics.median(times["used"]) - statistics.median(times["unknown"]))
-    assert difference < 0.010, times
+    assert difference < 0.025, times  # a slow hash would show; queries: the test above
 
 
 # ---- rate limits ------------------------------------------------------------------------
