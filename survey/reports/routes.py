@@ -14,7 +14,6 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
-from analysis import charts, pdf, xlsx
 from analysis.report import ReportOptions, build_report
 from analysis.tables import VERDICT_NAMES, all_tables, suppression_note
 from analysis.targets import Target as AnalysisTarget
@@ -68,6 +67,10 @@ def _report(form: ReportForm, insatser: dict[int, Any]):  # type: ignore[no-unty
 
 
 def _charts(report: dict[str, Any]) -> list[dict[str, str]]:
+    # Matplotlib is imported on the first report, not at start-up: every worker that only
+    # serves participants stays small.
+    from analysis import charts
+
     registry = current_app.extensions["stegvis.questionnaires"]
     out = []
     for ident, occasions in report["indicators_by_version"].items():
@@ -111,6 +114,8 @@ def download(kind: str) -> Any:
         write_csv(answer_rows(ids, form.fran.data, form.till.data), buffer)
         return Response(buffer.getvalue(), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename={name}.csv"})
+    from analysis import pdf, xlsx  # Matplotlib and openpyxl only when a file is asked for
+
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{name}.{kind}"
         if kind == "pdf":
