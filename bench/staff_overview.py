@@ -41,7 +41,7 @@ PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a throwaway
 
 
 def _fill(app) -> None:  # type: ignore[no-untyped-def]
-    rng = random.Random(5)  # noqa: S311 - synthetic data
+    rng = random.Random(5)
     registry = app.extensions["stegvis.questionnaires"]
     organisation = Organisation(name="Bench")
     insats = Insats(organisation=organisation, name="Bench-insats")

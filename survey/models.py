@@ -11,14 +11,14 @@ import enum
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     Column,
     Date,
     DateTime,
     Enum,
-    ForeignKey,
     Float,
+    ForeignKey,
     Integer,
-    JSON,
     SmallInteger,
     String,
     Table,

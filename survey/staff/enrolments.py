@@ -63,7 +63,8 @@ def enrolment(enrolment_id: int) -> Any:
     ((_same, enrolment_status),) = with_status([enrolment])
     return render_template(
         "staff/enrolment.html", enrolment=enrolment, status=enrolment_status,
-        slots=status.translated_slots(), labels=status.translated_labels(), invite_form=InvitationForm(),
+        slots=status.translated_slots(), labels=status.translated_labels(),
+        invite_form=InvitationForm(),
         handover_form=HandoverForm(), empty_form=EmptyForm(),
     )
 

@@ -120,7 +120,8 @@ class EnrolForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1920, max=2015,
                                             message=_l("Skriv ett år mellan 1920 och 2015."))],
     )
-    born_abroad = RadioField(_l("Född"), choices=BORN_ABROAD_CHOICES, default=BornAbroad.okant.value,
+    born_abroad = RadioField(_l("Född"), choices=BORN_ABROAD_CHOICES,
+                             default=BornAbroad.okant.value,
                              validators=[InputRequired(_l("Välj ett alternativ."))])
     site = SelectField(_l("Ort"), coerce=int, validators=[InputRequired(_l("Välj en ort."))])
     start_date = DateField(_l("Startdatum"), default=dt.date.today,
@@ -176,7 +177,8 @@ class HandoverForm(FlaskForm):
 
 class EmailInvitationForm(FlaskForm):
     email = EmailField(_l("Deltagarens e-post"),
-                       description=_l("Adressen används bara för det här utskicket och sparas inte."),
+                       description=_l(
+                           "Adressen används bara för det här utskicket och sparas inte."),
                        validators=[DataRequired(_l("Skriv en e-postadress.")),
                                    Email(_l("Skriv en giltig e-postadress.")), Length(max=254)])
 

@@ -26,7 +26,8 @@ BLANK_TARGET_ROWS = 2
 def insats(insats_id: int) -> Any:
     insats = scope.insats_or_404(insats_id)
     rows = enrolment_statuses([insats.id])
-    return render_template("staff/insats.html", insats=insats, rows=rows, slots=status.translated_slots(),
+    return render_template("staff/insats.html", insats=insats, rows=rows,
+                           slots=status.translated_slots(),
                            labels=status.translated_labels())
 
 

@@ -24,7 +24,8 @@ from .forms import ConfirmDeleteForm, EmptyForm, ParticipantForm, SettingsForm
 @requires(ADMIN)
 def participants() -> Any:
     people = db.session.scalars(select(Participant).where(
-        Participant.organisation_id == current_user.organisation_id).order_by(Participant.pseudonym))
+        Participant.organisation_id == current_user.organisation_id
+    ).order_by(Participant.pseudonym))
     return render_template("staff/participants.html", people=list(people))
 
 

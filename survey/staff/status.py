@@ -106,9 +106,9 @@ def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool
             state = State.not_due
         status.slots[key] = state
         # The to-do: avslut surveys missing once exit is near, start surveys never sent.
-        if occasion == "avslut" and state in (State.due, State.expired, State.sent, State.started) \
-                and _is_due(occasion, start, end, exited, today):
-            status.todo.append(key)
-        elif occasion == "start" and state in (State.due, State.expired):
+        missing_avslut = occasion == "avslut" and _is_due(occasion, start, end, exited, today) \
+            and state in (State.due, State.expired, State.sent, State.started)
+        unsent_start = occasion == "start" and state in (State.due, State.expired)
+        if missing_avslut or unsent_start:
             status.todo.append(key)
     return status
