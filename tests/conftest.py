@@ -6,7 +6,6 @@ SQLite file in the test's temporary folder.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from collections.abc import Iterator
@@ -17,10 +16,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from survey import create_app, invitations
+from survey import create_app
 from survey.extensions import db
-from survey.models import BornAbroad, Enrolment, Gender, Insats, Organisation, Participant, Site
+from survey.models import Insats, Organisation, Site
 
+from .factories import participant_with_invitation
 from .postgres_server import PostgresServer, find_bin
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
@@ -126,24 +126,8 @@ def make_invitation(app: Flask, insats: Insats):  # type: ignore[no-untyped-def]
 
     def make(key: str = "finsam-indikatorer", occasion: str = "avslut", code: str | None = None,
              expired: bool = False) -> str:
-        registry = app.extensions["stegvis.questionnaires"]
-        participant = Participant(
-            organisation_id=insats.organisation_id,
-            pseudonym=code or f"T-{next(counter):03d}",
-            gender=Gender.kvinna,
-            birth_year=1990,
-            born_abroad=BornAbroad.nej,
-        )
-        enrolment = Enrolment(
-            participant=participant, insats=insats, site=insats.sites[0],
-            start_date=dt.date(2026, 1, 1),
-        )
-        db.session.add_all([participant, enrolment])
-        token = invitations.create(enrolment, registry.latest(key), occasion)
-        if expired:
-            enrolment.invitations[-1].expires_at = dt.datetime(2020, 1, 1)
-        db.session.commit()
-        return token
+        return participant_with_invitation(insats, code or f"T-{next(counter):03d}", key,
+                                           occasion, expired)
 
     return make
 

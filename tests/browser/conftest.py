@@ -9,7 +9,6 @@ here when missing, and in .ci/run).
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import os
 import shutil
@@ -23,20 +22,18 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from survey import create_app, invitations
+from survey import create_app
 from survey.auth.passwords import hash_password
 from survey.extensions import db
 from survey.models import (
-    BornAbroad,
-    Enrolment,
-    Gender,
     Insats,
     Organisation,
-    Participant,
     Role,
     Site,
     User,
 )
+
+from ..factories import participant_with_invitation
 
 HERE = Path(__file__).parent
 CHROMIUM = os.environ.get("STEGVIS_CHROMIUM", "/usr/bin/chromium")
@@ -66,19 +63,8 @@ class Live:
         """A fresh participant with one invitation; returns the token."""
         with self.app.app_context():
             insats = db.session.scalar(db.select(Insats).filter_by(name="Stegen"))
-            registry = self.app.extensions["stegvis.questionnaires"]
-            participant = Participant(organisation_id=insats.organisation_id,
-                                      pseudonym=f"B-{next(self.counter):03d}",
-                                      gender=Gender.kvinna, birth_year=1990,
-                                      born_abroad=BornAbroad.nej)
-            enrolment = Enrolment(participant=participant, insats=insats,
-                                  site=insats.sites[0], start_date=dt.date(2026, 1, 1))
-            db.session.add_all([participant, enrolment])
-            token = invitations.create(enrolment, registry.latest(key), occasion)
-            if expired:
-                enrolment.invitations[-1].expires_at = dt.datetime(2020, 1, 1)
-            db.session.commit()
-            return token
+            return participant_with_invitation(insats, f"B-{next(self.counter):03d}", key,
+                                               occasion, expired)
 
     def query(self, statement):  # type: ignore[no-untyped-def]
         with self.app.app_context():

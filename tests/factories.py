@@ -1,0 +1,27 @@
+"""Test data made the same way everywhere: a participant with one invitation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+
+from survey import invitations
+from survey.extensions import db
+from survey.models import BornAbroad, Enrolment, Gender, Insats, Participant
+
+
+def participant_with_invitation(insats: Insats, code: str, key: str = "finsam-indikatorer",
+                                occasion: str = "avslut", expired: bool = False) -> str:
+    """Enrol a new participant at the insats's first site and invite them; the token."""
+    registry = current_app.extensions["stegvis.questionnaires"]
+    participant = Participant(organisation_id=insats.organisation_id, pseudonym=code,
+                              gender=Gender.kvinna, birth_year=1990, born_abroad=BornAbroad.nej)
+    enrolment = Enrolment(participant=participant, insats=insats, site=insats.sites[0],
+                          start_date=dt.date(2026, 1, 1))
+    db.session.add_all([participant, enrolment])
+    token = invitations.create(enrolment, registry.latest(key), occasion)
+    if expired:
+        enrolment.invitations[-1].expires_at = dt.datetime(2020, 1, 1)
+    db.session.commit()
+    return token
