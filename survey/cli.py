@@ -126,5 +126,5 @@ def init_app(app: Flask) -> None:
     from . import demo, transfer
 
     for command in (init_db, invite, demo.demo, purge, create_user, transfer.export,
-                    transfer.import_csv):
+                    transfer.import_csv, transfer.report):
         app.cli.add_command(command)

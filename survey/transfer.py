@@ -52,6 +52,15 @@ def _organisation(name: str | None) -> Organisation:
     return organisations[0]
 
 
+def _insatser(organisation: Organisation, names: tuple[str, ...]) -> list[Insats]:
+    insatser = list(db.session.scalars(select(Insats).where(
+        Insats.organisation_id == organisation.id, Insats.name.in_(names))))
+    missing = set(names) - {i.name for i in insatser}
+    if missing:
+        raise click.UsageError(f"Okänd insats: {', '.join(sorted(missing))}")
+    return insatser
+
+
 @click.command("export")
 @click.option("--insats", "insats_names", required=True, multiple=True, help="Insatsens namn.")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None)
@@ -62,11 +71,7 @@ def _organisation(name: str | None) -> Organisation:
 def export(insats_names, date_from, date_to, organisation_name, output) -> None:  # type: ignore[no-untyped-def]
     """Write the answers of one or more insatser as CSV, one row per answer."""
     organisation = _organisation(organisation_name)
-    insatser = list(db.session.scalars(select(Insats).where(
-        Insats.organisation_id == organisation.id, Insats.name.in_(insats_names))))
-    missing = set(insats_names) - {i.name for i in insatser}
-    if missing:
-        raise click.UsageError(f"Okänd insats: {', '.join(sorted(missing))}")
+    insatser = _insatser(organisation, insats_names)
     rows = answer_rows([i.id for i in insatser], date_from and date_from.date(),
                        date_to and date_to.date())
     if output is None:
@@ -169,3 +174,42 @@ def _load(organisation: Organisation, rows: list[AnswerRow]) -> list[str]:
     if not problems:
         db.session.flush()
     return problems
+
+
+@click.command("report")
+@click.option("--insats", "insats_names", required=True, multiple=True, help="Insatsens namn.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--site", default=None, help="Bara en ort.")
+@click.option("--organisation", "organisation_name", default=None)
+@click.option("--json", "as_json", is_flag=True, help="Skriv rapporten som JSON.")
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def report(insats_names, date_from, date_to, site, organisation_name, as_json, pdf_path,  # type: ignore[no-untyped-def]
+           xlsx_path) -> None:
+    """The indicator report from the database, e.g. for a board meeting or a cron job."""
+    import json
+
+    from analysis import pdf, text, xlsx
+
+    from .reports.build import report_for
+
+    organisation = _organisation(organisation_name)
+    insatser = _insatser(organisation, insats_names)
+    built, _options = report_for(insatser, date_from and date_from.date(),
+                                 date_to and date_to.date(), site,
+                                 f"{organisation.name}: " + ", ".join(sorted(insats_names)))
+    registry = current_app.extensions["stegvis.questionnaires"]
+    if pdf_path:
+        pdf.write_pdf(built, pdf_path, registry=registry)
+    if xlsx_path:
+        xlsx.write_xlsx(built, xlsx_path, answer_rows([i.id for i in insatser],
+                                                      date_from and date_from.date(),
+                                                      date_to and date_to.date()))
+    audit.record("report_cli", ", ".join(sorted(insats_names)), organisation_id=organisation.id)
+    db.session.commit()
+    if as_json:
+        click.echo(json.dumps(built, ensure_ascii=False, indent=2, default=str))
+    elif not (pdf_path or xlsx_path):
+        click.echo(text.summary(built))
+

@@ -131,3 +131,17 @@ def test_export_period_applies_to_the_columns(app, loaded):
     rows = answer_rows(ids, dt.date(2024, 9, 1), dt.date(2025, 2, 28))
     _same(build_report(rows, options, registry=registry),
           build_report(iter(rows), options, registry=registry))
+
+
+def test_enrolments_without_a_site(app, loaded):
+    """Invitations made with `flask invite` have no site: NULL must stay its own group."""
+    _path, ids = loaded
+    enrolments = list(db.session.scalars(select(Enrolment).order_by(Enrolment.id)))
+    for enrolment in enrolments[::4]:
+        enrolment.site = None
+    db.session.commit()
+    options = ReportOptions(insatser=_names(ids))
+    rows = list(answer_rows(ids))
+    _same(build_report(answer_rows(ids), options, enrolments=enrolment_rows(ids)),
+          build_report(iter(rows), options, enrolments=enrolment_rows(ids)))
+    assert any(row.site is None for row in rows)

@@ -75,3 +75,23 @@ def test_gender_conflict_with_the_database_imports_nothing(app, make_invitation,
     result = app.test_cli_runner().invoke(args=["import", str(path)])
     assert result.exit_code != 0 and "kön man i filen" in result.output
     assert count(Answer) == 0 and count(Participant) == 1
+
+
+def test_report_command_from_the_database(app, insats, tmp_path):
+    path = tmp_path / "papper.csv"
+    path.write_text(HEADER + "".join(good_line(n) for n in range(12)))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["import", str(path)]).exit_code == 0
+    result = runner.invoke(args=["report", "--insats", "Testinsatsen", "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    report = json.loads(result.output)
+    assert report["indicators"]["avslut"]["nytta"]["n"] == 12
+    assert report["people"] == 12
+    pdf = tmp_path / "rapport.pdf"
+    assert runner.invoke(args=["report", "--insats", "Testinsatsen", "--pdf", str(pdf)]) \
+        .exit_code == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    unknown = runner.invoke(args=["report", "--insats", "Finns inte"])
+    assert unknown.exit_code != 0 and "Okänd insats" in unknown.output

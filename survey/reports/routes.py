@@ -14,9 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
-from analysis.report import ReportOptions, build_report
 from analysis.tables import VERDICT_NAMES, all_tables, suppression_note
-from analysis.targets import Target as AnalysisTarget
 
 from .. import audit
 from ..auth.access import ADMIN, requires
@@ -24,7 +22,8 @@ from ..extensions import db
 from ..staff import scope
 from ..staff.forms import MultiCheckboxField, choices
 from . import bp
-from .rows import answer_rows, enrolment_rows, write_csv
+from .build import report_for
+from .rows import answer_rows, write_csv
 
 
 class ReportForm(FlaskForm):
@@ -52,18 +51,9 @@ def _form():  # type: ignore[no-untyped-def]
 
 def _report(form: ReportForm, insatser: dict[int, Any]):  # type: ignore[no-untyped-def]
     chosen = [insatser[i] for i in (form.insats.data or []) if i in insatser]
-    targets = {(t.item_id, str(t.occasion)): t.threshold for i in chosen for t in i.targets}
-    options = ReportOptions(
-        date_from=form.fran.data, date_to=form.till.data,
-        insatser=tuple(i.name for i in chosen), site=form.ort.data or None,
-        targets=tuple(AnalysisTarget(item, occasion, threshold)
-                      for (item, occasion), threshold in sorted(targets.items())),
-        title=f"{current_user.organisation.name}: " + ", ".join(i.name for i in chosen),
-    )
-    ids = [i.id for i in chosen]
-    report = build_report(answer_rows(ids), options, enrolments=enrolment_rows(ids),
-                          registry=current_app.extensions["stegvis.questionnaires"])
-    return report, ids, options
+    title = f"{current_user.organisation.name}: " + ", ".join(i.name for i in chosen)
+    report, options = report_for(chosen, form.fran.data, form.till.data, form.ort.data, title)
+    return report, [i.id for i in chosen], options
 
 
 def _charts(report: dict[str, Any]) -> list[dict[str, str]]:

@@ -13,6 +13,7 @@ from typing import TextIO
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Integer, String, cast, func, select, type_coerce
 
 from analysis.collect import DONT_KNOW, Selection
@@ -164,12 +165,11 @@ def _codes(column: pa.ChunkedArray, take: np.ndarray | None = None) -> tuple[np.
     """A dictionary-encoded column as (codes, names), optionally for rows `take`."""
     column = column.unify_dictionaries()
     names = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
-    codes = column.combine_chunks().indices if column.num_chunks else pa.array([], pa.int32())
-    codes = codes.to_numpy(zero_copy_only=False).astype(np.int32)
-    if column.null_count:  # a NULL (no site) as a name of its own
-        nulls = column.combine_chunks().is_null().to_numpy(zero_copy_only=False)
-        codes[nulls] = len(names)
+    indices = column.combine_chunks().indices if column.num_chunks else pa.array([], pa.int32())
+    if indices.null_count:  # a NULL (no site) as a name of its own
+        indices = pc.fill_null(indices, len(names))
         names.append(None)
+    codes = indices.to_numpy(zero_copy_only=False).astype(np.int32)
     return (codes if take is None else codes[take]), names
 
 

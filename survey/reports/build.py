@@ -1,0 +1,32 @@
+"""One report for chosen insatser: shared by the web page, the downloads and `flask report`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from flask import current_app
+
+from analysis.report import ReportOptions, build_report
+from analysis.targets import Target as AnalysisTarget
+
+from ..models import Insats
+from .rows import answer_rows, enrolment_rows
+
+
+def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: dt.date | None,
+               site: str | None, title: str) -> tuple[dict[str, Any], ReportOptions]:
+    """The report dict, with the targets the insatser report against."""
+    targets = {(t.item_id, str(t.occasion)): t.threshold for i in insatser for t in i.targets}
+    options = ReportOptions(
+        date_from=date_from, date_to=date_to, insatser=tuple(i.name for i in insatser),
+        site=site or None,
+        targets=tuple(AnalysisTarget(item, occasion, threshold)
+                      for (item, occasion), threshold in sorted(targets.items())),
+        title=title,
+    )
+    ids = [i.id for i in insatser]
+    report = build_report(answer_rows(ids), options, enrolments=enrolment_rows(ids),
+                          registry=current_app.extensions["stegvis.questionnaires"])
+    return report, options
