@@ -18,6 +18,7 @@ import re
 
 from flask import Flask, Response, abort, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 CSP = "; ".join(
     [
@@ -70,7 +71,25 @@ def install_log_filter(*loggers: logging.Logger | str) -> None:
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Marks the session cookie Secure whenever the request came over HTTPS."""
+    """Marks the session cookie Secure whenever the request came over HTTPS.
+
+    The signing serializer is built once per set of keys instead of twice per request
+    (Flask builds a new one to open and another to save every session).
+    """
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[object, ...], URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        try:
+            return self._serializers[keys]
+        except KeyError:
+            serializer = super().get_signing_serializer(app)
+            if len(self._serializers) > 8:  # keys changed at run time (tests)
+                self._serializers.clear()
+            self._serializers[keys] = serializer
+            return serializer
 
     def get_cookie_secure(self, app: Flask) -> bool:  # type: ignore[override]
         configured = bool(app.config["SESSION_COOKIE_SECURE"])

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload
 
 from questionnaires import Item, Questionnaire, Registry
 
@@ -28,19 +28,72 @@ class LinkState(enum.Enum):
     submitted = "submitted"
 
 
+class Link(NamedTuple):
+    """The invitation behind a link: only what a participant request needs."""
+
+    id: int
+    questionnaire_key: str
+    questionnaire_version: int
+    expires_at: dt.datetime
+
+
+class Started(NamedTuple):
+    """The participant's response, once a language has been chosen."""
+
+    id: int
+    language: str
+    easy: bool
+    submitted_at: dt.datetime | None
+
+
+class Given(NamedTuple):
+    """One stored answer."""
+
+    item_id: str
+    value: int | None
+    comment: str | None
+
+
+_INVITATION = Invitation.__table__
+_RESPONSE = Response.__table__
+_ANSWER = Answer.__table__
+
+# Plain Core statements (no ORM objects are built per request). The same single
+# statement runs for every token, known, unknown or used.
+_FIND = (
+    select(
+        _INVITATION.c.id,
+        _INVITATION.c.questionnaire_key,
+        _INVITATION.c.questionnaire_version,
+        _INVITATION.c.expires_at,
+        _RESPONSE.c.id,
+        _RESPONSE.c.language,
+        _RESPONSE.c.easy,
+        _RESPONSE.c.submitted_at,
+    )
+    .select_from(_INVITATION.outerjoin(_RESPONSE, _RESPONSE.c.invitation_id == _INVITATION.c.id))
+    .where(_INVITATION.c.token_hash == bindparam("token_hash"))
+)
+_ANSWERS = select(_ANSWER.c.item_id, _ANSWER.c.value, _ANSWER.c.comment).where(
+    _ANSWER.c.response_id == bindparam("response_id")
+)
+
+
 @dataclass
 class Survey:
-    invitation: Invitation
+    invitation: Link
     questionnaire: Questionnaire
+    response: Started | None = None
+    _answers: dict[str, Given] | None = field(default=None, repr=False)
 
-    @property
-    def response(self) -> Response | None:
-        return self.invitation.response
-
-    def answers(self) -> dict[str, Answer]:
+    def answers(self) -> dict[str, Given]:
+        """The stored answers by item id, read once per request (and again after a save)."""
         if self.response is None:
             return {}
-        return {answer.item_id: answer for answer in self.response.answers}
+        if self._answers is None:
+            rows = db.session.connection().execute(_ANSWERS, {"response_id": self.response.id})
+            self._answers = {row[0]: Given(*row) for row in rows}
+        return self._answers
 
     def item_at(self, number: int) -> Item | None:
         if 1 <= number <= len(self.questionnaire.items):
@@ -62,18 +115,16 @@ def find(
 ) -> tuple[LinkState, Survey | None]:
     # Tokens only ever contain URL-safe base64; anything else cannot match, but still
     # goes through the same query so unknown and used links answer alike.
-    invitation = db.session.scalar(
-        select(Invitation)
-        .where(Invitation.token_hash == hash_token(token))
-        .options(joinedload(Invitation.response))
-    )
-    if invitation is None:
+    row = db.session.connection().execute(_FIND, {"token_hash": hash_token(token)}).first()
+    if row is None:
         return LinkState.unknown, None
+    invitation = Link(*row[:4])
     questionnaire = registry.get(invitation.questionnaire_key, invitation.questionnaire_version)
     if questionnaire is None:
         return LinkState.unknown, None
-    survey = Survey(invitation, questionnaire)
-    if invitation.response is not None and invitation.response.submitted_at is not None:
+    response = Started(*row[4:]) if row[4] is not None else None
+    survey = Survey(invitation, questionnaire, response)
+    if response is not None and response.submitted_at is not None:
         return LinkState.submitted, survey
     if (now or utcnow()) >= invitation.expires_at:
         return LinkState.expired, survey
@@ -91,7 +142,7 @@ def choose_language(survey: Survey, locale: str, easy: bool, assisted: str = "sj
     """Create the response on first choice, or switch its language. False if submitted."""
     now = utcnow()
     if survey.response is None:
-        statement = _insert(Response.__table__).values(
+        statement = _insert(_RESPONSE).values(
             invitation_id=survey.invitation.id,
             language=locale,
             easy=easy,
@@ -101,11 +152,12 @@ def choose_language(survey: Survey, locale: str, easy: bool, assisted: str = "sj
         )
         db.session.execute(statement.on_conflict_do_nothing(index_elements=["invitation_id"]))
     changed = db.session.execute(
-        update(Response)
-        .where(Response.invitation_id == survey.invitation.id, Response.submitted_at.is_(None))
+        update(_RESPONSE)
+        .where(
+            _RESPONSE.c.invitation_id == survey.invitation.id, _RESPONSE.c.submitted_at.is_(None)
+        )
         .values(language=locale, easy=easy, updated_at=now)
     ).rowcount
-    db.session.expire(survey.invitation)
     return changed == 1
 
 
@@ -117,13 +169,13 @@ def save_answer(survey: Survey, item: Item, value: int | None, comment: str | No
     # Touching the response first takes its row lock, so a submit running at the same
     # time either happens before (and this refuses) or waits for this answer.
     still_open = db.session.execute(
-        update(Response)
-        .where(Response.id == response.id, Response.submitted_at.is_(None))
+        update(_RESPONSE)
+        .where(_RESPONSE.c.id == response.id, _RESPONSE.c.submitted_at.is_(None))
         .values(updated_at=utcnow())
     ).rowcount
     if still_open != 1:
         return False
-    statement = _insert(Answer.__table__).values(
+    statement = _insert(_ANSWER).values(
         response_id=response.id, item_id=item.id, value=value, comment=comment
     )
     db.session.execute(
@@ -132,7 +184,7 @@ def save_answer(survey: Survey, item: Item, value: int | None, comment: str | No
             set_={"value": value, "comment": comment},
         )
     )
-    db.session.expire(response)
+    survey._answers = None  # read again if this request shows them
     return True
 
 
@@ -143,9 +195,8 @@ def submit(survey: Survey) -> bool:
         return False
     now = utcnow()
     done = db.session.execute(
-        update(Response)
-        .where(Response.id == response.id, Response.submitted_at.is_(None))
+        update(_RESPONSE)
+        .where(_RESPONSE.c.id == response.id, _RESPONSE.c.submitted_at.is_(None))
         .values(submitted_at=now, updated_at=now)
     ).rowcount
-    db.session.expire(response)
     return done == 1

@@ -17,10 +17,13 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_translations
 from flask_babel import gettext as _
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from .. import i18n, readaloud
-from ..extensions import db
+from ..extensions import db, login_manager
 from . import bp, journey
 from .forms import DONT_KNOW, LanguageForm, item_form
 from .journey import LinkState
@@ -34,11 +37,43 @@ def registry():  # type: ignore[no-untyped-def]
 def load_survey(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if not values or "token" not in values:
         return
+    if "_user_id" not in session:
+        # Nobody is signed in on this browser: the participant is anonymous. Without this,
+        # Flask-Login's strong session protection runs on every rendered page (its
+        # current_user context processor), finds a session holding only the CSRF token,
+        # marks it modified and clears the remember cookie: a re-signed session cookie on
+        # every response for nothing. (`in` does not mark the session accessed.)
+        g._login_user = login_manager.anonymous_user()
     g.token = values["token"]
     g.link_state, g.survey = journey.find(g.token, registry())
     response = g.survey.response if g.survey else None
     if response is not None:
         i18n.use(i18n.language("lattlast" if response.easy else response.language))
+
+
+@bp.context_processor
+def _request_translations() -> dict[str, Any]:
+    """The template `_()`/`gettext()` bound to this request's catalog, looked up once per
+    page instead of once per string (Flask-Babel resolves the domain, locale and catalog
+    on every call). Same output as Jinja's new-style gettext that Flask-Babel installs."""
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context: Any, string: str, **variables: Any) -> str:
+        text = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704  (catalog text is ours; % escapes variables)
+        return text % variables  # type: ignore[no-any-return]
+
+    @pass_context
+    def ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704  (catalog text is ours; % escapes variables)
+        return text % variables  # type: ignore[no-any-return]
+
+    return {"gettext": gettext, "ngettext": ngettext}
 
 
 def _link_problem() -> tuple[str, int] | None:
