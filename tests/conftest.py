@@ -160,17 +160,18 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD):  # type: i
         "csrf_token": csrf_token(page.text), "email": email, "password": password})
 
 
-@pytest.fixture
-def admin_client(app: Flask, make_user) -> FlaskClient:  # type: ignore[no-untyped-def]
-    user = make_user("admin")
+def _logged_in(app: Flask, make_user, role: str) -> FlaskClient:  # type: ignore[no-untyped-def]
+    user = make_user(role)
     client = app.test_client()
     assert login(client, user.email).status_code == 302
     return client
+
+
+@pytest.fixture
+def admin_client(app: Flask, make_user) -> FlaskClient:  # type: ignore[no-untyped-def]
+    return _logged_in(app, make_user, "admin")
 
 
 @pytest.fixture
 def handledare_client(app: Flask, make_user) -> FlaskClient:  # type: ignore[no-untyped-def]
-    user = make_user("handledare")
-    client = app.test_client()
-    assert login(client, user.email).status_code == 302
-    return client
+    return _logged_in(app, make_user, "handledare")
