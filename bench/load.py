@@ -47,6 +47,7 @@ QUICK = os.environ.get("STEGVIS_BENCH_QUICK") == "1"
 
 WORKERS = int(os.environ.get("STEGVIS_BENCH_WORKERS", "4"))
 THREADS = int(os.environ.get("STEGVIS_BENCH_THREADS", "2"))
+WORKER_CLASS = os.environ.get("STEGVIS_BENCH_WORKER_CLASS", "gthread")
 CONCURRENCY = 32
 LOAD_SECONDS = 5.0 if QUICK else 30.0
 KILL_SECONDS = 4.0 if QUICK else 15.0
@@ -145,7 +146,7 @@ class Server:
                    PYTHONPATH=str(ROOT))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-             "--worker-class", "gthread", "--threads", str(threads),
+             "--worker-class", WORKER_CLASS, "--threads", str(threads),
              "--bind", f"127.0.0.1:{self.port}", "--keep-alive", "5",
              "--access-logfile", str(self.access_log), "--error-logfile", str(self.error_log),
              "--graceful-timeout", "5", "wsgi:app"],
@@ -530,7 +531,7 @@ def load_run(url: str, folder: Path) -> dict[str, object]:
                        for kind, values in sorted(outcome.timings.items())},
         "peak_rss_mb_per_worker": sorted(round(v / 2**20, 1)
                                          for v in server.peak_rss.values()),
-        "gunicorn": f"{WORKERS} workers x {THREADS} threads (gthread)",
+        "gunicorn": f"{WORKERS} workers x {THREADS} threads ({WORKER_CLASS})",
         # What a journey costs the server in CPU, whatever else shares the machine: the
         # ceiling on N dedicated cores is N / this many journeys per second.
         "server_cpu_ms_per_journey": round(1000 * server_cpu / journeys, 1),

@@ -50,8 +50,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import database, i18n
-    from .extensions import babel, csrf, db, limiter, login_manager
+    from . import database, i18n, ratelimit
+    from .extensions import babel, csrf, db, login_manager
 
     db.init_app(app)
     database.init_app(app)
@@ -60,7 +60,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
-    limiter.init_app(app)
+    ratelimit.init_app(app)
     if app.config["PROXY_COUNT"]:
         # Behind a reverse proxy: take the client address and scheme from its headers.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Enrolment, Invitation, Participant
 
-from .conftest import login
+from .conftest import PASSWORD, csrf_token, login
 
 # Values for URL parameters a route added later may have; ints fall back to 1.
 EXTRA_VALUES = {"kind": "csv", "filename": "stegvis.css"}
@@ -97,19 +97,57 @@ def test_every_post_route_refuses_without_a_valid_csrf_token(app, world, who, cs
             "auth.login"} <= set(refused)
 
 
-def test_a_token_from_another_session_is_refused(app, world):
-    """A CSRF token is bound to its session: one stolen from another browser does not work."""
-    from .conftest import csrf_token
-
-    other = app.test_client()
-    stolen = csrf_token(other.get(f"/s/{world['token']}/sprak").text)
+def test_a_staff_token_from_another_session_is_refused(app, world):
+    """A staff CSRF token is bound to its session: one stolen from another browser fails."""
+    stolen = csrf_token(app.test_client().get("/personal/logga-in").text)
     client = app.test_client()
-    client.get(f"/s/{world['token']}/sprak")
+    client.get("/personal/logga-in")
     before = table_contents()
-    reply = client.post(f"/s/{world['token']}/sprak", data={"csrf_token": stolen,
-                                                            "language": "sv"})
+    reply = client.post("/personal/logga-in", data={
+        "csrf_token": stolen, "email": "a@test.se", "password": PASSWORD})
     assert reply.status_code == 400
     assert table_contents() == before
+
+
+def test_a_participant_token_from_another_link_is_refused(app, world, make_invitation):
+    """Participant forms carry a token bound to their link (no cookie): another link's
+    token, or this link's token signed with another key, does not work."""
+    from survey.answering import link_csrf
+
+    client = app.test_client()
+    other_link = make_invitation("sjalvskattning", "start")
+    stolen = csrf_token(client.get(f"/s/{other_link}/sprak").text)
+    page = client.get(f"/s/{world['token']}/sprak")
+    own = csrf_token(page.text)
+    assert stolen != own
+    with app.test_request_context():
+        assert own == link_csrf.token_for(world["token"])
+        other_key = link_csrf._sign("another-secret-key", world["token"])
+    before = table_contents()
+    for forged in (stolen, other_key, own[:-1], own + "A"):
+        reply = client.post(f"/s/{world['token']}/sprak",
+                            data={"csrf_token": forged, "language": "sv"})
+        assert reply.status_code == 400
+    assert table_contents() == before
+    # And the right token works, from any browser: a new phone can go on with the link.
+    reply = app.test_client().post(f"/s/{world['token']}/sprak",
+                                   data={"csrf_token": own, "language": "sv"})
+    assert reply.status_code == 302
+
+
+def test_participant_pages_set_no_cookie(app, world):
+    client = app.test_client()
+    base = f"/s/{world['token']}"
+    pages = [client.get(base), client.get(f"{base}/sprak")]
+    token = csrf_token(pages[-1].text)
+    pages.append(client.post(f"{base}/sprak", data={"csrf_token": token, "language": "sv"}))
+    pages += [client.get(f"{base}/start"), client.get(f"{base}/1")]
+    pages.append(client.post(f"{base}/1", data={"csrf_token": token, "value": "4"}))
+    pages.append(client.get(f"{base}/granska"))
+    pages.append(client.post(f"{base}/granska", data={"csrf_token": token}))
+    pages.append(client.get(f"{base}/tack"))
+    assert [p.status_code for p in pages] == [302, 200, 302, 200, 200, 302, 200, 302, 200]
+    assert all("Set-Cookie" not in p.headers for p in pages)
 
 
 def test_expired_survey_dates_do_not_matter_for_csrf(app, world):

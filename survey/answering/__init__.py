@@ -1,12 +1,13 @@
 """What a participant sees: the survey behind /s/<token>."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from ..extensions import limiter
+from ..extensions import csrf
 
 bp = Blueprint("answering", __name__, url_prefix="/s")
 
-# Token lookup is rate-limited per client address (see survey/security.py for the figure).
-limiter.limit(lambda: current_app.config["PARTICIPANT_RATE_LIMIT"])(bp)
+# Participant forms carry a token bound to the link instead of the session's (see
+# link_csrf.py): checked for every POST under /s/ in routes.load_survey.
+csrf.exempt(bp)
 
 from . import routes  # noqa: E402,F401  (routes register themselves on bp)

@@ -26,7 +26,12 @@ def _plain_text(form: FlaskForm, field: TextAreaField) -> None:
         raise ValidationError(_l("Texten innehåller tecken som inte går att spara."))
 
 
-class ItemForm(FlaskForm):
+class _LinkForm(FlaskForm):
+    class Meta:
+        csrf = False  # the link-bound token is checked for every POST (link_csrf.py)
+
+
+class ItemForm(_LinkForm):
     """Validation only: the screen draws its own large buttons with faces."""
 
     value = RadioField(validate_choice=False)
@@ -66,5 +71,5 @@ def item_form(item: Item, scale: Scale) -> ItemForm:
     return form
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(_LinkForm):
     language = StringField()

@@ -22,9 +22,9 @@ from flask_babel import gettext as _
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .. import i18n, readaloud
+from .. import i18n, ratelimit, readaloud
 from ..extensions import db, login_manager
-from . import bp, journey
+from . import bp, journey, link_csrf
 from .forms import DONT_KNOW, LanguageForm, item_form
 from .journey import LinkState
 
@@ -37,6 +37,8 @@ def registry():  # type: ignore[no-untyped-def]
 def load_survey(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if not values or "token" not in values:
         return
+    # Counted before the lookup: guessing links costs the guesser, not the database.
+    ratelimit.hit("answering", "PARTICIPANT_RATE_LIMIT")
     if "_user_id" not in session:
         # Nobody is signed in on this browser: the participant is anonymous. Without this,
         # Flask-Login's strong session protection runs on every rendered page (its
@@ -45,6 +47,8 @@ def load_survey(endpoint: str | None, values: dict[str, Any] | None) -> None:
         # every response for nothing. (`in` does not mark the session accessed.)
         g._login_user = login_manager.anonymous_user()
     g.token = values["token"]
+    if request.method == "POST":
+        link_csrf.check(g.token)
     g.link_state, g.survey = journey.find(g.token, registry())
     response = g.survey.response if g.survey else None
     if response is not None:
@@ -73,7 +77,11 @@ def _request_translations() -> dict[str, Any]:
             text = Markup(text)  # noqa: S704  (catalog text is ours; % escapes variables)
         return text % variables  # type: ignore[no-any-return]
 
-    return {"gettext": gettext, "ngettext": ngettext}
+    return {"gettext": gettext, "ngettext": ngettext, "csrf_field": _csrf_field}
+
+
+def _csrf_field() -> Markup:
+    return link_csrf.hidden_field(g.token)
 
 
 def _link_problem() -> tuple[str, int] | None:
@@ -239,9 +247,8 @@ def listen(token: str, number: int) -> Any:
 def review(token: str) -> Any:
     survey = g.survey
     answers = survey.answers()
-    form = LanguageForm()  # only its CSRF token is used
     error = None
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST":  # the link's CSRF token was checked in load_survey
         if not answers:
             error = _("Svara på minst en fråga innan du skickar in.")
         else:
@@ -249,7 +256,7 @@ def review(token: str) -> Any:
             db.session.commit()
             return redirect(url_for(".thanks", token=token))
     return render_template(
-        "answering/review.html", answers=answers, form=form, error=error
+        "answering/review.html", answers=answers, error=error
     ), (400 if error else 200)
 
 

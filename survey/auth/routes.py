@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from .. import audit, i18n
-from ..extensions import db, limiter, login_manager
+from .. import audit, i18n, ratelimit
+from ..extensions import db, login_manager
 from ..models import User, utcnow
 from . import bp, passwords
 from .forms import LoginForm, UnlockForm
@@ -39,7 +39,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@ratelimit.limit("LOGIN_RATE_LIMIT")
 def login() -> Any:
     if session.get("kiosk"):
         return redirect(url_for(".locked"))
@@ -88,7 +88,7 @@ def logout() -> Any:
 
 
 @bp.route("/last", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@ratelimit.limit("LOGIN_RATE_LIMIT")
 def locked() -> Any:
     """The tablet's lock screen after a hand-over; the handledare's password opens it."""
     kiosk = session.get("kiosk")
