@@ -10,4 +10,6 @@ bp = Blueprint("answering", __name__, url_prefix="/s")
 # link_csrf.py): checked for every POST under /s/ in routes.load_survey.
 csrf.exempt(bp)
 
-from . import routes  # noqa: E402,F401  (routes register themselves on bp)
+from . import journey, routes  # noqa: E402,F401  (routes register themselves on bp)
+
+bp.teardown_request(journey.close)

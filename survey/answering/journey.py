@@ -2,6 +2,11 @@
 
 Every change is a single statement guarded by `submitted_at IS NULL`, so a double tap,
 two tabs or a retried request can never change a submitted survey or store it twice.
+
+A participant request works on one plain Core connection (`connection()`), committed by
+the route and closed (rolled back if not committed) when the request ends: no ORM
+session, identity map or unit of work is needed for a handful of statements, and their
+bookkeeping cost more than the statements themselves.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from flask import g
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from questionnaires import Item, Questionnaire, Registry
@@ -54,6 +60,29 @@ class Given(NamedTuple):
     comment: str | None
 
 
+def connection() -> Connection:
+    """This request's connection; its transaction begins with the first statement."""
+    found: Connection | None = g.get("_answer_connection")
+    if found is None:
+        found = g._answer_connection = db.engine.connect()
+    return found
+
+
+def commit() -> None:
+    connection().commit()
+
+
+def rollback() -> None:
+    connection().rollback()
+
+
+def close(_error: BaseException | None = None) -> None:
+    """Teardown: give the connection back to the pool (an open transaction rolls back)."""
+    found: Connection | None = g.pop("_answer_connection", None)
+    if found is not None:
+        found.close()
+
+
 _INVITATION = Invitation.__table__
 _RESPONSE = Response.__table__
 _ANSWER = Answer.__table__
@@ -91,7 +120,7 @@ class Survey:
         if self.response is None:
             return {}
         if self._answers is None:
-            rows = db.session.connection().execute(_ANSWERS, {"response_id": self.response.id})
+            rows = connection().execute(_ANSWERS, {"response_id": self.response.id})
             self._answers = {row[0]: Given(*row) for row in rows}
         return self._answers
 
@@ -115,7 +144,7 @@ def find(
 ) -> tuple[LinkState, Survey | None]:
     # Tokens only ever contain URL-safe base64; anything else cannot match, but still
     # goes through the same query so unknown and used links answer alike.
-    row = db.session.connection().execute(_FIND, {"token_hash": hash_token(token)}).first()
+    row = connection().execute(_FIND, {"token_hash": hash_token(token)}).first()
     if row is None:
         return LinkState.unknown, None
     invitation = Link(*row[:4])
@@ -133,7 +162,7 @@ def find(
 
 def _insert(table):  # type: ignore[no-untyped-def]
     """INSERT with ON CONFLICT support on both databases Stegvis runs on."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 
@@ -150,8 +179,8 @@ def choose_language(survey: Survey, locale: str, easy: bool, assisted: str = "sj
             started_at=now,
             updated_at=now,
         )
-        db.session.execute(statement.on_conflict_do_nothing(index_elements=["invitation_id"]))
-    changed = db.session.execute(
+        connection().execute(statement.on_conflict_do_nothing(index_elements=["invitation_id"]))
+    changed = connection().execute(
         update(_RESPONSE)
         .where(
             _RESPONSE.c.invitation_id == survey.invitation.id, _RESPONSE.c.submitted_at.is_(None)
@@ -168,7 +197,7 @@ def save_answer(survey: Survey, item: Item, value: int | None, comment: str | No
         return False
     # Touching the response first takes its row lock, so a submit running at the same
     # time either happens before (and this refuses) or waits for this answer.
-    still_open = db.session.execute(
+    still_open = connection().execute(
         update(_RESPONSE)
         .where(_RESPONSE.c.id == response.id, _RESPONSE.c.submitted_at.is_(None))
         .values(updated_at=utcnow())
@@ -178,7 +207,7 @@ def save_answer(survey: Survey, item: Item, value: int | None, comment: str | No
     statement = _insert(_ANSWER).values(
         response_id=response.id, item_id=item.id, value=value, comment=comment
     )
-    db.session.execute(
+    connection().execute(
         statement.on_conflict_do_update(
             index_elements=["response_id", "item_id"],
             set_={"value": value, "comment": comment},
@@ -194,7 +223,7 @@ def submit(survey: Survey) -> bool:
     if response is None:
         return False
     now = utcnow()
-    done = db.session.execute(
+    done = connection().execute(
         update(_RESPONSE)
         .where(_RESPONSE.c.id == response.id, _RESPONSE.c.submitted_at.is_(None))
         .values(submitted_at=now, updated_at=now)

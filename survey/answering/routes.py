@@ -23,7 +23,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from .. import i18n, ratelimit, readaloud
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from . import bp, journey, link_csrf
 from .forms import DONT_KNOW, LanguageForm, item_form
 from .journey import LinkState
@@ -165,9 +165,9 @@ def language(token: str) -> Any:
             ), 400
         chosen = i18n.language(code)
         if not journey.choose_language(g.survey, chosen.stored, chosen.easy, _assisted()):
-            db.session.rollback()
+            journey.rollback()
             return render_template("answering/already_answered.html")
-        db.session.commit()
+        journey.commit()
         return redirect(_return_to(token))
     return render_template(
         "answering/language.html", form=form, languages=i18n.PARTICIPANT_LANGUAGES
@@ -196,9 +196,9 @@ def question(token: str, number: int) -> Any:
         comment = form.cleaned_comment() if item.comment else None
         if answered or comment:
             if not journey.save_answer(survey, item, value, comment):
-                db.session.rollback()
+                journey.rollback()
                 return render_template("answering/already_answered.html")
-            db.session.commit()
+            journey.commit()
         following = number + 1 if number < len(survey.questionnaire.items) else None
         if following is None or request.args.get("granska"):
             return redirect(url_for(".review", token=token))
@@ -253,7 +253,7 @@ def review(token: str) -> Any:
             error = _("Svara på minst en fråga innan du skickar in.")
         else:
             journey.submit(survey)
-            db.session.commit()
+            journey.commit()
             return redirect(url_for(".thanks", token=token))
     return render_template(
         "answering/review.html", answers=answers, error=error
