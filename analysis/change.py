@@ -135,13 +135,13 @@ def pairs_per_person(
     at = np.minimum(np.searchsorted(start_keys, end_keys), max(start_keys.size - 1, 0))
     has_start = start_keys[at] == end_keys if start_keys.size else np.zeros(ends.size, bool)
     ends, at = ends[has_start], at[has_start]
-    match = dict(zip(ends.tolist(), starts[at].tolist(), strict=True))
+    start_of = np.full(len(entries), -1, dtype=np.int64)  # avslut row -> its start row
+    start_of[ends] = starts[at]
     ends = latest_per_group(entries, [qv, entries.participant.codes], ends)
     out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for code in np.unique(qv[ends]).tolist():
         chosen = ends[qv[ends] == code]
-        begun = np.asarray([match[e] for e in chosen.tolist()], dtype=np.int64)
-        out[entries.layouts[code].version] = (begun, chosen)
+        out[entries.layouts[code].version] = (start_of[chosen], chosen)
     return out
 
 
@@ -154,14 +154,17 @@ def change_tables(entries: Entries, min_group: int) -> dict[str, dict[str, dict[
         width = len(layout.items)
         start = entries.values[start_rows, :width]
         end = entries.values[end_rows, :width]
-        genders = np.asarray(entries.gender.names, dtype=object)[entries.gender.codes[end_rows]]
+        gender_names = entries.gender.names
+        genders = entries.gender.codes[end_rows]
         table: dict[str, dict[str, Any]] = {}
         for i, dimension in enumerate(layout.items):
             both = (start[:, i] >= 0) & (end[:, i] >= 0)
             fields = paired_change(start[both, i], end[both, i])
             cells = {}
             for gender in GENDERS:
-                chosen = both & (genders == gender)
+                if gender not in gender_names:
+                    continue
+                chosen = both & (genders == gender_names.index(gender))
                 if chosen.any():
                     d = end[chosen, i].astype(int) - start[chosen, i]
                     n, up = int(d.size), int((d > 0).sum())

@@ -13,6 +13,7 @@ the row-by-row collector did.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,22 +115,36 @@ def occasion_code(entries: Entries, occasion: str) -> int:
         return -1
 
 
+def group_ids(keys: Sequence[np.ndarray]) -> np.ndarray:
+    """One int64 per row that is equal exactly when every key (codes >= 0) is equal, and
+    sorts like the keys do (the first key first). Not dense: use it to sort and compare."""
+    ids = np.zeros(len(keys[0]) if keys else 0, dtype=np.int64)
+    size = 1
+    for key in keys:
+        count = int(key.max()) + 1 if key.size else 1
+        if size * count >= 2**62:  # renumber densely (in the same order) before it overflows
+            _, ids = np.unique(ids, return_inverse=True)
+            ids = ids.reshape(-1)
+            size = int(ids.max()) + 1 if ids.size else 1
+        ids = ids * count + key
+        size *= count
+    return ids
+
+
 def latest_per_group(
     entries: Entries, keys: list[np.ndarray], index: np.ndarray
 ) -> np.ndarray:
     """Of rows `index`, one per group of equal `keys`: the latest submitted; on a tie the
-    one that came first. Returned in input order."""
+    one that came first. Returned in ascending order."""
     if index.size == 0:
         return index
+    index = np.sort(index)
+    group = group_ids([key[index] for key in keys])
     moments = entries.submitted_at.view(np.int64)[index]
-    # lexsort: the last key is the primary one.
-    order = np.lexsort((index, -moments, *[k[index] for k in reversed(keys)]))
-    chosen = index[order]
-    first = np.ones(chosen.size, dtype=bool)
-    if chosen.size > 1:
-        same = np.ones(chosen.size - 1, dtype=bool)
-        for key in keys:
-            k = key[chosen]
-            same &= k[1:] == k[:-1]
-        first[1:] = ~same
-    return np.sort(chosen[first])
+    _, rank = np.unique(moments, return_inverse=True)
+    # Within a group the latest first; a stable sort keeps ties in row order.
+    order = np.argsort(group_ids([group, rank.max() - rank.reshape(-1)]), kind="stable")
+    group = group[order]
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = group[1:] != group[:-1]
+    return np.sort(index[order[first]])

@@ -9,8 +9,12 @@ changes between rows...) returns None, and the caller runs the strict reader, wh
 finds every error with its line number. So good files are fast and bad files still get
 the exact messages.
 
-Each text column is read as a dictionary: its distinct values are checked once in
-Python with the reader's own rules, and rows are checked by looking their codes up.
+The rows of one response normally come one after the other, and they share the first
+13 columns (participant ... assisted). So rows are folded, batch by batch, into *runs*
+of neighbours that agree on those columns: the checks, the grouping into responses and
+the choice of the latest response then work on one run per response, ten times fewer
+than rows, and only item and value stay per row. A response split over several runs
+(rows in another order) is still one response: runs are grouped by the response key.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import mmap
+import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO, overload
 
 import numpy as np
 
@@ -36,144 +43,233 @@ _BLOCK = 1 << 20
 _MAX_QUOTES = 400_000
 _COMMA, _CR, _LF, _QUOTE = 44, 13, 10, 34
 _NOW_YEAR = dt.date.today().year
+# The columns every row of a response shares: participant ... assisted.
+_SHARED = CSV_COLUMNS.index("item")
+# CONTROL_CHARACTERS for pyarrow's regular expressions (RE2).
+_CONTROL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
 def collect_csv(
     source: Path | str | TextIO, registry: Registry, selection: Selection
 ) -> Entries | None:
     try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
+        import pyarrow  # noqa: F401
     except ImportError:  # pragma: no cover - pyarrow is a dependency; the reader still works
         return None
     if isinstance(source, str | Path):
-        opened = open(source, "rb")  # noqa: SIM115 - closed below
+        with open(source, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:
+                return None  # the reader says what an empty file lacks
+            # Mapped for the quote check (no copy), then unmapped: mapped pages count in
+            # the process's memory, so pyarrow reads the file itself.
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                agrees = _quoting_agrees(data)
+            columns = _read(handle) if agrees else None
     else:
         try:
-            opened = io.BytesIO(source.read().encode("utf-8"))
+            data = source.read().encode("utf-8")
         except UnicodeEncodeError:
             return None
-    # Buffers go back to the system as soon as a block is done (mimalloc keeps them).
-    pa.set_memory_pool(pa.system_memory_pool())
-    with opened as handle:
-        if not _quoting_agrees(handle):
-            return None
-        handle.seek(0)
-        text = pa.dictionary(pa.int32(), pa.string())
-        try:
-            reader = pacsv.open_csv(
-                handle,
-                read_options=pacsv.ReadOptions(block_size=_BLOCK),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(CSV_COLUMNS, text),
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
-            if tuple(reader.schema.names) != CSV_COLUMNS:
-                return None
-            columns = _Columns()
-            for batch in reader:
-                columns.add(batch)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
-            return None
-    return columns.collect(registry, selection)
+        columns = _read(io.BytesIO(data)) if _quoting_agrees(data) else None
+    if columns is None:
+        return None
+    return _collect(columns, registry, selection)
 
 
-def _quoting_agrees(handle: io.BufferedIOBase) -> bool:
+def _read(handle: BinaryIO) -> _Columns | None:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    _use_a_returning_pool(pa)
+    try:
+        reader = pacsv.open_csv(
+            handle,
+            read_options=pacsv.ReadOptions(block_size=_BLOCK),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            # Bytes, not text: UTF-8 is checked once per run and per distinct value,
+            # not on every cell.
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(CSV_COLUMNS, pa.binary()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        if tuple(reader.schema.names) != CSV_COLUMNS:
+            return None
+        runs = _Runs()
+        for batch in reader:
+            runs.add(batch)
+        return runs.columns()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return None
+
+
+def _use_a_returning_pool(pa) -> None:  # type: ignore[no-untyped-def]
+    """jemalloc for pyarrow's buffers where the build has it, else the system allocator.
+
+    The runs kept from every block sit between the blocks' short-lived buffers: in the
+    heap numpy also uses, or with mimalloc (pyarrow's default), the freed blocks stay
+    with the process; jemalloc gives them back (about 100 MB less at 2 M rows).
+    """
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:  # pragma: no cover - built without jemalloc
+        pa.set_memory_pool(pa.system_memory_pool())
+
+
+def _quoting_agrees(data: bytes | mmap.mmap) -> bool:
     """Whether Python's csv module (strict) and pyarrow read the quotes the same way.
 
     They differ on a quoted field followed by anything but a comma or a line end
     (`"a"b`: pyarrow reads `ab`, the strict reader reports the line), and on an
     unterminated quote; both are sent to the strict reader.
     """
+    start = 3 if data[:3] == b"\xef\xbb\xbf" else 0
+    size = len(data)
     inside = False
-    pending = False  # the block ended on a quote inside a quoted field
-    previous = _LF
     quotes = 0
-    first = True
-    while True:
-        block = handle.read(16 << 20)
-        if not block:
-            break
-        pos = 0
-        if first:
-            first = False
-            if block.startswith(b"\xef\xbb\xbf"):
-                pos = 3
-        start = pos
-        if pending:
-            pending = False
-            if block[0] == _QUOTE:
-                pos = 1  # "" across the boundary: still inside
-            else:
+    pos = start
+    while (at := data.find(b'"', pos)) >= 0:
+        quotes += 1
+        if quotes > _MAX_QUOTES:
+            return False
+        pos = at + 1
+        if inside:
+            if pos == size:
+                return True  # the last field is closed at the end of the file
+            after = data[pos]
+            if after == _QUOTE:
+                pos += 1  # "" inside a quoted field
+            elif after in (_COMMA, _CR, _LF):
                 inside = False
-                if block[0] not in (_COMMA, _CR, _LF):
-                    return False
-        size = len(block)
-        while True:
-            at = block.find(b'"', pos)
-            if at < 0:
-                break
-            quotes += 1
-            if quotes > _MAX_QUOTES:
+            else:
                 return False
-            if inside:
-                if at + 1 == size:
-                    pending = True
-                    break
-                after = block[at + 1]
-                if after == _QUOTE:
-                    pos = at + 2
-                    continue
-                if after not in (_COMMA, _CR, _LF):
-                    return False
-                inside = False
-                pos = at + 1
-            else:
-                before = block[at - 1] if at > start else previous
-                inside = before in (_COMMA, _CR, _LF)
-                pos = at + 1
-        previous = block[-1]
-    return not inside or pending
+        else:
+            inside = (data[at - 1] if at > start else _LF) in (_COMMA, _CR, _LF)
+    return not inside
+
+
+class _Coded:
+    """One per-row column as codes into its distinct values (first appearance order)."""
+
+    def __init__(self) -> None:
+        self.names: dict[bytes, int] = {}
+        self.parts: list[np.ndarray] = []
+
+    def add(self, column) -> None:  # type: ignore[no-untyped-def]
+        encoded = column.dictionary_encode()
+        names = self.names
+        lookup = np.fromiter(
+            (names.setdefault(v, len(names)) for v in encoded.dictionary.to_pylist()),
+            dtype=np.int32,
+        )
+        self.parts.append(lookup[encoded.indices.to_numpy(zero_copy_only=False)])
+
+    def result(self) -> tuple[np.ndarray, list[str]]:
+        """(codes, names); a name that is not UTF-8 raises UnicodeDecodeError."""
+        codes = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)
+        return codes, [name.decode("utf-8") for name in self.names]
+
+
+class _Runs:
+    """The rows folded into runs of neighbours that agree on the shared columns."""
+
+    def __init__(self) -> None:
+        self.heads: list = []  # type: ignore[type-arg] # shared columns of each run's first row
+        self.run: list[np.ndarray] = []  # per row: its run
+        self.item = _Coded()
+        self.value = _Coded()
+        self.count = 0
+        self.limit = csv.field_size_limit()
+        self.refused = False  # a comment that only the strict reader can judge
+
+    def add(self, batch) -> None:  # type: ignore[no-untyped-def]
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        size = batch.num_rows
+        if size == 0:
+            return
+        columns = batch.columns
+        starts = np.ones(size, dtype=bool)
+        if size > 1:
+            changed = None
+            for column in columns[:_SHARED]:
+                differs = pc.not_equal(column.slice(1), column.slice(0, size - 1))
+                changed = differs if changed is None else pc.or_(changed, differs)
+            starts[1:] = changed.to_numpy(zero_copy_only=False)
+        first = np.flatnonzero(starts)
+        shared = pa.RecordBatch.from_arrays(columns[:_SHARED], names=CSV_COLUMNS[:_SHARED])
+        self.heads.append(shared.take(pa.array(first)))
+        run = np.cumsum(starts, dtype=np.int32)
+        run += self.count - 1
+        self.run.append(run)
+        self.count += first.size
+        self.item.add(columns[_SHARED])
+        self.value.add(columns[_SHARED + 1])
+        self.refused |= not _comments_pass(columns[_SHARED + 2], self.limit)
+
+    def columns(self) -> _Columns | None:
+        """Codes and names of every column; None when something needs the strict reader."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self.refused or not self.heads:
+            return None
+        table = pa.Table.from_batches(self.heads)
+        self.heads = []
+        shared = {}
+        for name in CSV_COLUMNS[:_SHARED]:
+            # Casting to text checks UTF-8 (ArrowInvalid otherwise).
+            column = table.column(name).combine_chunks().cast(pa.string())
+            encoded = column.dictionary_encode()
+            names = encoded.dictionary
+            too_long = pc.max(pc.utf8_length(names)).as_py() > self.limit
+            if too_long or pc.any(pc.match_substring_regex(names, _CONTROL_RE2)).as_py():
+                return None
+            shared[name] = (encoded.indices.to_numpy(zero_copy_only=False), names.to_pylist())
+        item = self.item.result()
+        value = self.value.result()
+        if any(len(v) > self.limit or CONTROL_CHARACTERS.search(v)
+               for v in (*item[1], *value[1])):  # fmt: skip
+            return None
+        run = np.concatenate(self.run)
+        self.run = []
+        return _Columns(shared, run, item, value)
+
+
+def _comments_pass(column, limit: int) -> bool:  # type: ignore[no-untyped-def]
+    """Whether every comment is text the strict reader takes (mostly: none is written)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lengths = pc.binary_length(column)
+    longest = pc.max(lengths).as_py()
+    if not longest:
+        return True
+    if longest > limit:  # bytes, at least as many as characters: let the reader count
+        return False
+    written = column.filter(pc.greater(lengths, 0)).cast(pa.string())
+    return not pc.any(pc.match_substring_regex(written, _CONTROL_RE2)).as_py()
 
 
 class _Columns:
-    """Codes of every column, batch by batch, against one dictionary per column."""
+    """The shared columns per run, item and value per row (with the row's run)."""
 
-    def __init__(self) -> None:
-        self.names: list[dict[str, int]] = [{} for _ in CSV_COLUMNS]
-        self.parts: list[list[np.ndarray]] = [[] for _ in CSV_COLUMNS]
-        # Comments are free text: only their length is checked (as csv's field limit).
-        self.skip = CSV_COLUMNS.index("comment")
-        self.limit = csv.field_size_limit()
-        self.too_long = False
-
-    def add(self, batch) -> None:  # type: ignore[no-untyped-def]
-        for i, column in enumerate(batch.columns):
-            names = self.names[i]
-            if i == self.skip:
-                texts = column.dictionary.to_pylist()
-                self.too_long |= any(len(v) > self.limit for v in texts)
-                continue
-            lookup = np.fromiter(
-                (names.setdefault(v, len(names)) for v in column.dictionary.to_pylist()),
-                dtype=np.int32,
-            )
-            indices = column.indices.to_numpy(zero_copy_only=False)
-            codes = lookup[indices] if lookup.size else indices.astype(np.int32)
-            self.parts[i].append(codes)
+    def __init__(
+        self,
+        shared: dict[str, tuple[np.ndarray, list[str]]],
+        run: np.ndarray,
+        item: tuple[np.ndarray, list[str]],
+        value: tuple[np.ndarray, list[str]],
+    ) -> None:
+        self.shared = shared
+        self.run = run
+        self.item = item
+        self.value = value
 
     def column(self, name: str) -> tuple[np.ndarray, list[str]]:
-        i = CSV_COLUMNS.index(name)
-        parts = self.parts[i]
-        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
-        self.parts[i] = []
-        return codes, list(self.names[i])
-
-    def collect(self, registry: Registry, selection: Selection) -> Entries | None:
-        return _collect(self, registry, selection)
+        return self.shared.pop(name)
 
 
 def _int(text: str) -> int | None:
@@ -192,6 +288,17 @@ def _moment(text: str) -> dt.datetime | None:
     return moment
 
 
+def _stamps(texts: list[str]) -> np.ndarray | None:
+    """The moments as datetime64[us] (naive UTC); None if any text is not a moment."""
+    import pyarrow as pa
+
+    moments = [_moment(text) for text in texts]
+    if any(moment is None for moment in moments):
+        return None
+    # pyarrow converts datetimes about 20 times faster than numpy does.
+    return pa.array(moments, type=pa.timestamp("us")).to_numpy(zero_copy_only=False)
+
+
 def _all(ok: list[bool], codes: np.ndarray) -> bool:
     """Every row's value passes (checked on the distinct values first)."""
     if all(ok):
@@ -207,17 +314,9 @@ def _same_within(groups: np.ndarray, values: np.ndarray, size: int) -> bool:
 
 
 def _collect(columns: _Columns, registry: Registry, selection: Selection) -> Entries | None:
-    limit = columns.limit
-    if columns.too_long or any(len(v) > limit or CONTROL_CHARACTERS.search(v)
-                               for names in columns.names for v in names):
-        return None  # the strict reader reports it, with line numbers
-
     participant, participants = columns.column("participant")
     if not _all([bool(p) and len(p) <= 40 for p in participants], participant):
         return None
-    rows = participant.size
-    if rows == 0:
-        return None  # let the reader say what an empty file holds
     gender, genders = columns.column("gender")
     birth, births = columns.column("birth_year")
     abroad, abroads = columns.column("born_abroad")
@@ -289,29 +388,25 @@ def _collect(columns: _Columns, registry: Registry, selection: Selection) -> Ent
         return None
 
     moment_codes, moment_texts = columns.column("submitted_at")
-    moments = [_moment(text) for text in moment_texts]
-    if any(m is None for m in moments) and not _all(
-        [m is not None for m in moments], moment_codes
-    ):
+    stamps = _stamps(moment_texts)
+    if stamps is None:
         return None
-    used = [m for m in moments if m is not None]
-    # Two spellings of one moment would be two responses to the reader.
-    if len(set(used)) != len(used):
-        return None
-    stamps = np.array(
-        [m if m is not None else dt.datetime(1, 1, 1) for m in moments], dtype="datetime64[us]"
-    )
     # Codes renumbered in time order, so sorting by code sorts by time.
     by_time = np.argsort(stamps, kind="stable")
-    rank = np.empty(len(moments), dtype=np.int64)
-    rank[by_time] = np.arange(len(moments))
+    rank = np.empty(len(moment_texts), dtype=np.int64)
+    rank[by_time] = np.arange(len(moment_texts))
     when = rank[moment_codes]
     stamps = stamps[by_time]
+    # Two spellings of one moment would be two responses to the reader.
+    if (stamps[1:] == stamps[:-1]).any():
+        return None
     del moment_codes
 
+    # Item and value per row, through the version of the row's run.
     site, sites = columns.column("site")
-    item, items = columns.column("item")
-    value, values = columns.column("value")
+    item, items = columns.item
+    value, values = columns.value
+    run = columns.run
     width = max(len(layout.items) for layout in layouts)
     position = np.full((len(layouts), max(len(items), 1)), -1, dtype=np.int32)
     number = np.full((len(layouts), max(len(values), 1)), -9, dtype=np.int16)
@@ -327,83 +422,79 @@ def _collect(columns: _Columns, registry: Registry, selection: Selection) -> Ent
                 number[li, vi] = scale[text]
             elif text == "" and q.scale.dont_know is not None:
                 number[li, vi] = DONT_KNOW
-    pos = position[qv, item]
-    num = number[qv, value]
+    row_qv = qv[run]
+    pos = position[row_qv, item]
+    num = number[row_qv, value]
+    del row_qv, item, value
     if (pos < 0).any() or (num == -9).any():
         return None
-    del item, value
 
-    # One key per response as the reader groups them, with the item last: sorted, an
-    # item answered twice is two equal neighbours.
+    # One key per response as the reader groups them (version, occasion, enrolment, time):
+    # responses come out sorted by it, so each enrolment's are together, latest last.
     sizes = [len(layouts), len(occasions), len(participants), len(insatser), len(sites),
-             len(moments), width]  # fmt: skip
+             len(stamps)]  # fmt: skip
     total = 1
     for s in sizes:
         total *= max(s, 1)
-    if total >= 2**62:
+    if total * width >= 2**62:
         return None
     key = qv.astype(np.int64)
-    for codes, s in zip((occasion, participant, insats, site, when, pos), sizes[1:], strict=True):
+    for codes, s in zip((occasion, participant, insats, site, when), sizes[1:], strict=True):
         key *= max(s, 1)
         key += codes
-    order = np.argsort(key)
-    key = key[order]
-    if (key[1:] == key[:-1]).any():
-        return None
-    response = key // width
-    enrolment_key = response // max(len(moments), 1)  # (version, occasion, enrolment)
+    keys, first_run, response = np.unique(key, return_index=True, return_inverse=True)
+    response = response.reshape(-1)
+    count = keys.size
     del key
+    # An item answered twice in one response: two rows in one (response, item) slot.
+    slot = response[run].astype(np.int64) * width + pos
+    if np.bincount(slot, minlength=count * width).max(initial=0) > 1:
+        return None
+    del slot
     # Language, easy and assisted are the same on every row of a response.
     style = (language.astype(np.int64) * len(easies) + easy) * len(assisteds) + assisted
-    style = style[order]
-    same_response = response[1:] == response[:-1]
-    if (same_response & (style[1:] != style[:-1])).any():
+    if not _same_within(response, style, count):
         return None
     del style, easy, assisted
 
-    # The selection, per row (every row of a response shares insats, site and time).
-    keep = np.ones(rows, dtype=bool)
+    # The selection, per response (every row of a response shares insats, site and time).
+    head = first_run  # the response's first run stands for it
+    keep = np.ones(count, dtype=bool)
     if selection.insatser:
-        keep &= np.asarray([i in selection.insatser for i in insatser], dtype=bool)[insats]
+        keep &= np.asarray([i in selection.insatser for i in insatser], dtype=bool)[insats[head]]
     if selection.site is not None:
-        keep &= np.asarray([s == selection.site for s in sites], dtype=bool)[site]
+        keep &= np.asarray([s == selection.site for s in sites], dtype=bool)[site[head]]
     days = stamps.astype("datetime64[D]")
     if selection.date_to is not None:
-        keep &= (days <= np.datetime64(selection.date_to))[when]
+        keep &= (days <= np.datetime64(selection.date_to))[when[head]]
     in_period_at = (
         np.ones(len(stamps), dtype=bool)
         if selection.date_from is None
         else days >= np.datetime64(selection.date_from)
     )
     start = occasions.index("start") if "start" in occasions else -1
-    keep &= in_period_at[when] | (occasion == start)
-    chosen = order[keep[order]]
-    response = response[keep[order]]
-    enrolment_key = enrolment_key[keep[order]]
-    del order, keep, same_response
+    keep &= in_period_at[when[head]] | (occasion[head] == start)
+    chosen = np.flatnonzero(keep)
 
     # The latest response of each (version, occasion, enrolment): the last in key order.
-    if chosen.size == 0:
-        group_start = np.zeros(0, dtype=np.int64)
-    else:
-        group_start = np.flatnonzero(np.r_[True, enrolment_key[1:] != enrolment_key[:-1]])
+    enrolment_key = keys[chosen] // max(len(stamps), 1)
+    group_start = np.flatnonzero(np.r_[True, enrolment_key[1:] != enrolment_key[:-1]])
     group_end = np.r_[group_start[1:], chosen.size] - 1
-    group = np.cumsum(np.r_[False, enrolment_key[1:] != enrolment_key[:-1]]) if chosen.size else (
-        np.zeros(0, dtype=np.int64)
-    )
-    latest = response[group_end][group] == response if chosen.size else np.zeros(0, bool)
+    latest = chosen[group_end]
     # Entries in the order their key first appeared in the file, as the reader makes them.
-    first_row = np.minimum.reduceat(chosen, group_start) if chosen.size else chosen
-    entry_order = np.argsort(first_row, kind="stable")
-    entry_of_group = np.empty(entry_order.size, dtype=np.int64)
-    entry_of_group[entry_order] = np.arange(entry_order.size)
-    count = entry_order.size
-    head = chosen[group_end][entry_order]  # a row of each entry's latest response
+    first = (np.minimum.reduceat(first_run[chosen], group_start) if chosen.size
+             else np.zeros(0, dtype=np.int64))  # fmt: skip
+    latest = latest[np.argsort(first, kind="stable")]
+    entries = latest.size
+    entry_of = np.full(count, -1, dtype=np.int64)
+    entry_of[latest] = np.arange(entries)
+    entry = entry_of[response][run]
+    mine = entry >= 0
+    matrix = np.full((entries, width), ABSENT, dtype=np.int16)
+    matrix[entry[mine], pos[mine]] = num[mine]
+    del entry, mine, pos, num, run
 
-    matrix = np.full((count, width), ABSENT, dtype=np.int16)
-    rows_latest = chosen[latest]
-    matrix[entry_of_group[group[latest]], pos[rows_latest]] = num[rows_latest]
-
+    head = first_run[latest]  # a run of each entry's latest response
     enrolment_codes, enrolment_names = _enrolments(participant[head], insats[head], site[head],
                                                    participants, insatser, sites)  # fmt: skip
     return Entries(
@@ -430,13 +521,36 @@ def _enrolments(
     participants: list[str],
     insatser: list[str],
     sites: list[str],
-) -> tuple[np.ndarray, list[tuple[str, str, str | None]]]:
+) -> tuple[np.ndarray, _EnrolmentNames]:
     """In a CSV an enrolment is (participant, insats, site)."""
-    joined = (participant.astype(np.int64) * len(insatser) + insats) * max(len(sites), 1) + site
+    site_count = max(len(sites), 1)
+    joined = (participant.astype(np.int64) * len(insatser) + insats) * site_count + site
     unique, codes = np.unique(joined, return_inverse=True)
-    names = []
-    for number in unique.tolist():
-        rest, s = divmod(number, max(len(sites), 1))
-        p, i = divmod(rest, len(insatser))
-        names.append((participants[p], insatser[i], sites[s] or None))
-    return codes.astype(np.int32), names
+    rest, s = np.divmod(unique, site_count)
+    p, i = np.divmod(rest, len(insatser))
+    return codes.reshape(-1).astype(np.int32), _EnrolmentNames(p, i, s, participants, insatser,
+                                                               [name or None for name in sites])
+
+
+class _EnrolmentNames(Sequence[tuple[str, str, str | None]]):
+    """(participant, insats, site) per enrolment code, made when asked for: a report from
+    a CSV alone only counts enrolments, and 100 000s of tuples take a while to make."""
+
+    def __init__(self, participant: np.ndarray, insats: np.ndarray, site: np.ndarray,
+                 participants: list[str], insatser: list[str],
+                 sites: list[str | None]) -> None:  # fmt: skip
+        self._codes = (participant, insats, site)
+        self._names = (participants, insatser, sites)
+
+    def __len__(self) -> int:
+        return len(self._codes[0])
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, str, str | None]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, str, str | None]]: ...
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        (p, i, s), (participants, insatser, sites) = self._codes, self._names
+        return (participants[p[index]], insatser[i[index]], sites[s[index]])

@@ -18,7 +18,7 @@ from questionnaires import Registry
 from .change import CHANGE_KEY, change_tables
 from .collect import Collector, Selection
 from .csv_rows import AnswerCsvReader, CsvError
-from .entries import Entries, from_collector
+from .entries import Entries, from_collector, group_ids
 from .fast_csv import collect_csv
 from .indicators import indicator_tables
 from .missing import missing_table
@@ -157,20 +157,27 @@ def _iso(day: dt.date | None) -> str | None:
 def _counts(entries: Entries) -> tuple[int, int, dict[str, dict[str, int]]]:
     """Distinct people and enrolments with an answer in the period, in total and per insats."""
     current = np.flatnonzero(entries.in_period)
-    person = entries.participant.codes[current].astype(np.int64)
-    insats = entries.insats.codes[current].astype(np.int64)
-    enrolment = entries.enrolment.codes[current].astype(np.int64)
-    # (participant, insats, enrolment) once per enrolment, then counted per insats.
-    seen = np.unique(np.stack([insats, enrolment, person], axis=1), axis=0)
+    person = entries.participant.codes[current]
+    insats = entries.insats.codes[current]
+    enrolment = entries.enrolment.codes[current]
+    # (insats, enrolment, participant) once per enrolment, then counted per insats.
+    _, first = np.unique(group_ids([insats, enrolment, person]), return_index=True)
+    insats, enrolment, person = insats[first], enrolment[first], person[first]
     by_insats = {}
     names = entries.insats.names
-    for code in sorted(np.unique(seen[:, 0]).tolist(), key=names.__getitem__):
-        mine = seen[seen[:, 0] == code]
+    for code in sorted(np.unique(insats).tolist(), key=names.__getitem__):
+        mine = insats == code
         by_insats[names[code]] = {
-            "people": int(np.unique(mine[:, 2]).size),
-            "enrolments": int(np.unique(mine[:, 1]).size),
+            "people": _distinct(person[mine]),
+            "enrolments": _distinct(enrolment[mine]),
         }
-    return int(np.unique(seen[:, 2]).size), len(seen), by_insats
+    return _distinct(person), int(first.size), by_insats
+
+
+def _distinct(codes: np.ndarray) -> int:
+    if codes.size == 0:
+        return 0
+    return int(np.count_nonzero(np.bincount(codes)))
 
 
 def _targets(options: ReportOptions, indicators: dict[str, Any]) -> list[dict[str, Any]]:

@@ -109,3 +109,35 @@ def test_empty_value_and_duplicate_item(tmp_path: Path) -> None:
     report, errors = build_report_from_csv(path)
     assert report is None
     assert [e.line for e in errors] == [3]
+
+
+def test_rows_of_a_response_apart_are_still_one_response(tmp_path: Path) -> None:
+    """The fast path folds neighbouring rows into runs; shuffled rows give many runs per
+    response, which must be grouped exactly as the reader groups them."""
+    import random
+
+    path = _file(tmp_path, 80)
+    header, *lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    random.Random(5).shuffle(lines)
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    assert collect_csv(path, Registry.load(), Selection()) is not None
+    _same_as_rows(path)
+    _same_as_rows(path, ReportOptions(date_from=dt.date(2024, 9, 1), insatser=("Elings ark",)))
+    # An item answered twice, the two rows far apart.
+    lines.append(lines[0])
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    assert collect_csv(path, Registry.load(), Selection()) is None
+    report, errors = build_report_from_csv(path)
+    assert report is None
+    assert [e.line for e in errors] == [len(lines) + 1]
+
+
+def test_a_control_character_in_a_comment_is_the_readers_error(tmp_path: Path) -> None:
+    path = _file(tmp_path, 30)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[5] += "bra\x07svar"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert collect_csv(path, Registry.load(), Selection()) is None
+    report, errors = build_report_from_csv(path)
+    assert report is None
+    assert [e.line for e in errors] == [6]
