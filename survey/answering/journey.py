@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -160,34 +161,64 @@ def find(
     return LinkState.open, survey
 
 
-def _insert(table):  # type: ignore[no-untyped-def]
-    """INSERT with ON CONFLICT support on both databases Stegvis runs on."""
-    if db.engine.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+# The writes, built once with bind parameters: building a statement and its cache key on
+# every call cost more than running it. Bind names may not be column names (p_ prefix).
+# The upserts need the dialect's own INSERT for ON CONFLICT: built per dialect, once.
+_TOUCH = (
+    update(_RESPONSE)
+    .where(_RESPONSE.c.id == bindparam("p_response_id"), _RESPONSE.c.submitted_at.is_(None))
+    .values(updated_at=bindparam("p_now"))
+)
+_SUBMIT = (
+    update(_RESPONSE)
+    .where(_RESPONSE.c.id == bindparam("p_response_id"), _RESPONSE.c.submitted_at.is_(None))
+    .values(submitted_at=bindparam("p_now"), updated_at=bindparam("p_now"))
+)
+_SWITCH_LANGUAGE = (
+    update(_RESPONSE)
+    .where(
+        _RESPONSE.c.invitation_id == bindparam("p_invitation_id"),
+        _RESPONSE.c.submitted_at.is_(None),
+    )
+    .values(
+        language=bindparam("p_language"), easy=bindparam("p_easy"), updated_at=bindparam("p_now")
+    )
+)
+
+
+@functools.cache
+def _upserts(dialect: str):  # type: ignore[no-untyped-def]
+    """(start response, store answer): INSERT ... ON CONFLICT for this dialect."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    start = insert(_RESPONSE).values(
+        invitation_id=bindparam("p_invitation_id"),
+        language=bindparam("p_language"),
+        easy=bindparam("p_easy"),
+        assisted=bindparam("p_assisted"),
+        started_at=bindparam("p_now"),
+        updated_at=bindparam("p_now"),
+    ).on_conflict_do_nothing(index_elements=["invitation_id"])
+    answer = insert(_ANSWER).values(
+        response_id=bindparam("p_response_id"),
+        item_id=bindparam("p_item_id"),
+        value=bindparam("p_value"),
+        comment=bindparam("p_comment"),
+    )
+    answer = answer.on_conflict_do_update(
+        index_elements=["response_id", "item_id"],
+        set_={"value": answer.excluded.value, "comment": answer.excluded.comment},
+    )
+    return start, answer
 
 
 def choose_language(survey: Survey, locale: str, easy: bool, assisted: str = "sjalv") -> bool:
     """Create the response on first choice, or switch its language. False if submitted."""
-    now = utcnow()
+    values = {"p_invitation_id": survey.invitation.id, "p_language": locale, "p_easy": easy,
+              "p_now": utcnow()}
     if survey.response is None:
-        statement = _insert(_RESPONSE).values(
-            invitation_id=survey.invitation.id,
-            language=locale,
-            easy=easy,
-            assisted=assisted,
-            started_at=now,
-            updated_at=now,
-        )
-        connection().execute(statement.on_conflict_do_nothing(index_elements=["invitation_id"]))
-    changed = connection().execute(
-        update(_RESPONSE)
-        .where(
-            _RESPONSE.c.invitation_id == survey.invitation.id, _RESPONSE.c.submitted_at.is_(None)
-        )
-        .values(language=locale, easy=easy, updated_at=now)
-    ).rowcount
-    return changed == 1
+        start, _ = _upserts(db.engine.dialect.name)
+        connection().execute(start, {**values, "p_assisted": assisted})
+    return connection().execute(_SWITCH_LANGUAGE, values).rowcount == 1
 
 
 def save_answer(survey: Survey, item: Item, value: int | None, comment: str | None) -> bool:
@@ -197,22 +228,12 @@ def save_answer(survey: Survey, item: Item, value: int | None, comment: str | No
         return False
     # Touching the response first takes its row lock, so a submit running at the same
     # time either happens before (and this refuses) or waits for this answer.
-    still_open = connection().execute(
-        update(_RESPONSE)
-        .where(_RESPONSE.c.id == response.id, _RESPONSE.c.submitted_at.is_(None))
-        .values(updated_at=utcnow())
-    ).rowcount
-    if still_open != 1:
+    touched = connection().execute(_TOUCH, {"p_response_id": response.id, "p_now": utcnow()})
+    if touched.rowcount != 1:
         return False
-    statement = _insert(_ANSWER).values(
-        response_id=response.id, item_id=item.id, value=value, comment=comment
-    )
-    connection().execute(
-        statement.on_conflict_do_update(
-            index_elements=["response_id", "item_id"],
-            set_={"value": value, "comment": comment},
-        )
-    )
+    _, store = _upserts(db.engine.dialect.name)
+    connection().execute(store, {"p_response_id": response.id, "p_item_id": item.id,
+                                 "p_value": value, "p_comment": comment})
     survey._answers = None  # read again if this request shows them
     return True
 
@@ -222,10 +243,5 @@ def submit(survey: Survey) -> bool:
     response = survey.response
     if response is None:
         return False
-    now = utcnow()
-    done = connection().execute(
-        update(_RESPONSE)
-        .where(_RESPONSE.c.id == response.id, _RESPONSE.c.submitted_at.is_(None))
-        .values(submitted_at=now, updated_at=now)
-    ).rowcount
-    return done == 1
+    done = connection().execute(_SUBMIT, {"p_response_id": response.id, "p_now": utcnow()})
+    return done.rowcount == 1
