@@ -9,7 +9,10 @@ and worsenings balance. Zero differences are dropped, as in the Wilcoxon test it
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Sequence
+from importlib import import_module
 from typing import Any
 
 import numpy as np
@@ -50,6 +53,26 @@ def average_ranks(x: np.ndarray) -> np.ndarray:
     ranks = np.empty(x.size, dtype=float)
     ranks[order] = np.repeat(average, ends - starts)
     return ranks
+
+
+def start_loading_scipy() -> None:
+    """Import scipy.special in a background thread, for `wilcoxon_p` later on.
+
+    Its import takes about a third of a second (a sixth of a large report). Reading the
+    answers is mostly pyarrow, numpy or the database driver, which let other threads
+    run, so started before the reading the import mostly costs no time. A later
+    `from scipy.special import ...` waits for it to finish.
+    """
+    global _loader
+    with _loader_lock:
+        if _loader is None and "scipy.special" not in sys.modules:
+            _loader = threading.Thread(target=import_module, args=("scipy.special",),
+                                       name="scipy-import", daemon=True)
+            _loader.start()
+
+
+_loader: threading.Thread | None = None
+_loader_lock = threading.Lock()
 
 
 def wilcoxon_p(d: np.ndarray) -> float:

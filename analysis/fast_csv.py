@@ -38,7 +38,7 @@ from .entries import Codes, Entries
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS
 
 # Small blocks keep pyarrow's buffers (and so the peak memory) small; the time is the same.
-_BLOCK = 1 << 20
+_BLOCK = 2 << 20
 # Beyond this many quote characters the quoting check below costs more than it saves.
 _MAX_QUOTES = 400_000
 _COMMA, _CR, _LF, _QUOTE = 44, 13, 10, 34

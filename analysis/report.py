@@ -15,7 +15,7 @@ import numpy as np
 
 from questionnaires import Registry
 
-from .change import CHANGE_KEY, change_tables
+from .change import CHANGE_KEY, change_tables, start_loading_scipy
 from .collect import Collector, Selection
 from .csv_rows import AnswerCsvReader, CsvError
 from .entries import Entries, from_collector, group_ids
@@ -66,6 +66,7 @@ def build_report(
     """
     options = options or ReportOptions()
     registry = registry or Registry.load()
+    start_loading_scipy()
     # A source that can give the columns directly (the web app's database rows).
     columnar = getattr(rows, "entries", None)
     if callable(columnar):
@@ -90,6 +91,7 @@ def build_report_from_csv(
     """
     options = options or ReportOptions()
     registry = registry or Registry.load()
+    start_loading_scipy()
     entries = collect_csv(source, registry, options.selection)
     if entries is not None:
         return _finish(entries, options, None), []
