@@ -7,14 +7,13 @@ only enrolments known are those that answered something, and the reason is "unkn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .collect import Selection
+from .enrolments import EnrolmentColumns
 from .entries import Entries, occasion_code
-from .rows import EnrolmentKey, EnrolmentRow
 
 REASONS = ("still_enrolled", "left_early", "no_invitation", "not_answered", "unknown")
 
@@ -24,45 +23,32 @@ CSV_NOTE = (
 )
 
 
-def reason(enrolment: EnrolmentRow, key: str, selection: Selection) -> str:
-    """Why this enrolment has no avslut answer to questionnaire `key`.
+def reasons(
+    enrolments: EnrolmentColumns, chosen: np.ndarray, key: str, selection: Selection
+) -> dict[str, int]:
+    """How many of enrolments `chosen` miss an avslut answer to questionnaire `key` for
+    each reason.
 
     Checked in this order because the first one that holds explains the rest: someone
     still enrolled is not due an avslut survey, and someone who left early is seldom
     reachable, whether invited or not.
     """
-    end = enrolment.end_date
-    if end is None or (selection.date_to is not None and end > selection.date_to):
-        return "still_enrolled"
-    if enrolment.left_early:
-        return "left_early"
-    if (key, "avslut") not in enrolment.invited:
-        return "no_invitation"
-    return "not_answered"
-
-
-def selected_enrolments(
-    enrolments: Sequence[EnrolmentRow], selection: Selection
-) -> list[EnrolmentRow]:
-    """Enrolments in the selected insatser and site that overlap the period."""
-    out = []
-    for e in enrolments:
-        if selection.insatser and e.insats not in selection.insatser:
-            continue
-        if selection.site is not None and e.site != selection.site:
-            continue
-        if selection.date_to is not None and e.start_date > selection.date_to:
-            continue
-        if selection.date_from is not None and e.end_date and e.end_date < selection.date_from:
-            continue
-        out.append(e)
-    return out
+    end = enrolments.end_date[chosen]
+    still = np.isnat(end)
+    if selection.date_to is not None:
+        still |= end > np.datetime64(selection.date_to)
+    left = enrolments.left_early[chosen]
+    invited = enrolments.invited.get((key, "avslut"))
+    sent = invited[chosen] if invited is not None else np.zeros(chosen.size, dtype=bool)
+    first = np.select([still, left, ~sent], [0, 1, 2], default=3)
+    counts = np.bincount(first, minlength=len(REASONS))
+    return {name: int(count) for name, count in zip(REASONS, counts, strict=True)}
 
 
 def missing_table(
     entries: Entries,
     selection: Selection,
-    enrolments: Sequence[EnrolmentRow] | None,
+    enrolments: EnrolmentColumns | None,
 ) -> dict[str, Any]:
     # Masks over enrolment codes instead of a loop per enrolment: this runs on 100 000s.
     size = len(entries.enrolment.names)
@@ -74,19 +60,23 @@ def missing_table(
         mask[enrolment[rows]] = True
         return mask
 
-    rows: dict[EnrolmentKey, EnrolmentRow] | None = None
+    chosen = codes = np.zeros(0, dtype=np.int64)
     if enrolments is None:
         enrolled = answered(np.flatnonzero(entries.in_period))
         outside = 0  # enrolled without any entry
         enrolled_count = int(enrolled.sum())
     else:
-        rows = {e.key: e for e in selected_enrolments(enrolments, selection)}
+        # One enrolment per key (the last, as a dict of rows would keep).
+        keys = enrolments.key
+        last = {keys[i]: i for i in np.flatnonzero(enrolments.selected(selection)).tolist()}
+        chosen = np.fromiter(last.values(), dtype=np.int64, count=len(last))
         known = {key: code for code, key in enumerate(entries.enrolment.names)}
+        codes = np.fromiter((known.get(key, -1) for key in last), dtype=np.int64,
+                            count=len(last))  # fmt: skip
         enrolled = np.zeros(size, dtype=bool)
-        codes = [known[key] for key in rows if key in known]
-        enrolled[np.asarray(codes, dtype=np.int64)] = True
-        outside = len(rows) - len(codes)
-        enrolled_count = len(rows)
+        enrolled[codes[codes >= 0]] = True
+        outside = int((codes < 0).sum())
+        enrolled_count = len(last)
 
     table: dict[str, Any] = {}
     for key in sorted({layout.key for layout in layouts}):
@@ -113,15 +103,12 @@ def missing_table(
                 )
             paired = int((pairs & enrolled).sum())
         without = enrolled & ~by_occasion["avslut"]
-        reasons = dict.fromkeys(REASONS, 0)
-        if rows is None:
-            reasons["unknown"] = int(without.sum())
+        if enrolments is None:
+            found = dict.fromkeys(REASONS, 0)
+            found["unknown"] = int(without.sum())
         else:
-            names = entries.enrolment.names
-            missing = {names[code] for code in np.flatnonzero(without).tolist()}
-            for ekey, row in rows.items():
-                if ekey in missing or ekey not in known:
-                    reasons[reason(row, key, selection)] += 1
+            lacking = (codes < 0) | without[np.maximum(codes, 0)]
+            found = reasons(enrolments, chosen[lacking], key, selection)
         table[key] = {
             "enrolled": enrolled_count,
             "with_start": counts.get("start"),
@@ -129,7 +116,7 @@ def missing_table(
             "with_avslut": counts.get("avslut", 0),
             "paired": paired,
             "without_avslut": int(without.sum()) + outside,
-            "reasons": reasons,
+            "reasons": found,
         }
     return {
         "source": "csv" if enrolments is None else "enrolments",

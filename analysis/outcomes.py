@@ -6,12 +6,13 @@ had two. Only the web app knows outcomes; a CSV of answers has none.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .collect import Selection
-from .missing import selected_enrolments
-from .rows import EXIT_OUTCOMES, GENDERS, EnrolmentRow
+from .enrolments import EnrolmentColumns
+from .rows import EXIT_OUTCOMES, GENDERS
 from .shares import share_cell
 from .suppression import suppress_breakdown
 
@@ -36,28 +37,35 @@ def normalise_outcome(outcome: str | None) -> str:
 
 
 def outcome_table(
-    enrolments: Sequence[EnrolmentRow] | None, selection: Selection, min_group: int
+    enrolments: EnrolmentColumns | None, selection: Selection, min_group: int
 ) -> dict[str, Any]:
     if enrolments is None:
         return {"available": False, "note": CSV_NOTE}
-    ended = [
-        e
-        for e in selected_enrolments(enrolments, selection)
-        if e.end_date is not None
-        and (selection.date_from is None or e.end_date >= selection.date_from)
-        and (selection.date_to is None or e.end_date <= selection.date_to)
-    ]
-    total = len(ended)
-    counts = dict.fromkeys(EXIT_OUTCOMES, 0)
+    end = enrolments.end_date
+    ended = enrolments.selected(selection) & ~np.isnat(end)
+    if selection.date_from is not None:
+        ended &= end >= np.datetime64(selection.date_from)
+    if selection.date_to is not None:
+        ended &= end <= np.datetime64(selection.date_to)
+    rows = np.flatnonzero(ended)
+    total = int(rows.size)
+    # Each outcome written once per distinct value; only ended enrolments' are checked.
+    codes, names = enrolments.exit_outcome
+    keys = list(EXIT_OUTCOMES)
+    position = np.full(len(names), -1, dtype=np.int64)
+    for code in np.unique(codes[rows]).tolist():
+        position[code] = keys.index(normalise_outcome(names[code]))
+    outcome = position[codes[rows]]
+    genders, gender_names = enrolments.gender
+    gender = genders[rows]
     by_gender: dict[str, dict[str, Any]] = {}
-    for e in ended:
-        outcome = normalise_outcome(e.exit_outcome)
-        counts[outcome] += 1
-        cell = by_gender.setdefault(
-            e.gender, {"ended": 0, "outcomes": dict.fromkeys(EXIT_OUTCOMES, 0)}
-        )
-        cell["ended"] += 1
-        cell["outcomes"][outcome] += 1
+    for code in np.unique(gender).tolist():
+        mine = np.bincount(outcome[gender == code], minlength=len(keys))
+        by_gender[gender_names[code]] = {
+            "ended": int(mine.sum()),
+            "outcomes": {key: int(n) for key, n in zip(keys, mine, strict=True)},
+        }
+    counts = dict(zip(keys, np.bincount(outcome, minlength=len(keys)).tolist(), strict=True))
     rank = {g: i for i, g in enumerate(GENDERS)}
     ordered = {g: by_gender[g] for g in sorted(by_gender, key=lambda g: (rank.get(g, 99), g))}
     work = counts["arbete"] + counts["studier"]

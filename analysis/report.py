@@ -18,6 +18,7 @@ from questionnaires import Registry
 from .change import CHANGE_KEY, change_tables, start_loading_scipy
 from .collect import Collector, Selection
 from .csv_rows import AnswerCsvReader, CsvError
+from .enrolments import EnrolmentColumns
 from .entries import Entries, from_collector, group_ids
 from .fast_csv import collect_csv
 from .indicators import indicator_tables
@@ -54,7 +55,7 @@ def build_report(
     options: ReportOptions | None = None,
     *,
     registry: Registry | None = None,
-    enrolments: Sequence[EnrolmentRow] | None = None,
+    enrolments: Sequence[EnrolmentRow] | EnrolmentColumns | None = None,
 ) -> dict[str, Any]:
     """The whole report in one pass over `rows` (an iterator is fine).
 
@@ -108,8 +109,12 @@ def build_report_from_csv(
 
 
 def _finish(
-    entries: Entries, options: ReportOptions, enrolments: Sequence[EnrolmentRow] | None
+    entries: Entries,
+    options: ReportOptions,
+    enrolments: Sequence[EnrolmentRow] | EnrolmentColumns | None,
 ) -> dict[str, Any]:
+    if enrolments is not None and not isinstance(enrolments, EnrolmentColumns):
+        enrolments = EnrolmentColumns.from_rows(enrolments)
     layouts = entries.layouts
     min_group = options.min_group
 

@@ -42,22 +42,19 @@ sys.exit(status)
 """
 
 
-# The web app's path: the same report from the database (survey/reports/routes.py _report).
+# The web app's path: the same report from the database (survey/reports/build.py report_for,
+# which the report page, the downloads and `flask report` call).
 _DB_CHILD = """
 import resource, sys
 from sqlalchemy import select
-from analysis.report import ReportOptions, build_report
 from survey import create_app
 from survey.extensions import db
 from survey.models import Insats
-from survey.reports.rows import answer_rows, enrolment_rows
+from survey.reports.build import report_for
 app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "bench"})
 with app.app_context():
     insatser = db.session.scalars(select(Insats)).all()
-    ids = [i.id for i in insatser]
-    options = ReportOptions(insatser=tuple(i.name for i in insatser))
-    report = build_report(answer_rows(ids), options, enrolments=enrolment_rows(ids),
-                          registry=app.extensions["stegvis.questionnaires"])
+    report, _options = report_for(insatser, None, None, None, "Bench")
     assert report["people"] > 0
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(f"MAXRSS_KB {peak}", file=sys.stderr)

@@ -118,7 +118,7 @@ def test_rows_of_a_response_apart_are_still_one_response(tmp_path: Path) -> None
 
     path = _file(tmp_path, 80)
     header, *lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    random.Random(5).shuffle(lines)
+    random.Random(5).shuffle(lines)  # noqa: S311 - test data, not secrets
     path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
     assert collect_csv(path, Registry.load(), Selection()) is not None
     _same_as_rows(path)

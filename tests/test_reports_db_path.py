@@ -83,6 +83,20 @@ def test_columns_equal_row_by_row_with_enrolments(app, loaded, extra):
     assert columns["missing"]["source"] == "enrolments"
 
 
+@pytest.mark.parametrize("extra", OPTIONS)
+def test_enrolment_columns_from_the_database_equal_the_rows(app, loaded, extra):
+    """What report_for passes (the enrolment table read once, as columns) gives the report
+    that one EnrolmentRow per enrolment gives."""
+    _path, ids = loaded
+    registry = app.extensions["stegvis.questionnaires"]
+    options = ReportOptions(insatser=_names(ids), **extra)
+    rows = answer_rows(ids)
+    columns = build_report(rows, options, enrolments=rows.enrolments(), registry=registry)
+    _same(columns, build_report(answer_rows(ids), options, enrolments=enrolment_rows(ids),
+                                registry=registry))
+    assert columns["exit_outcomes"]["ended"] > 0 or extra
+
+
 def test_enrolment_rows_equal_the_orm_objects(app, loaded):
     _path, ids = loaded
     expected = [

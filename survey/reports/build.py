@@ -12,7 +12,7 @@ from analysis.report import ReportOptions, build_report
 from analysis.targets import Target as AnalysisTarget
 
 from ..models import Insats
-from .rows import answer_rows, enrolment_rows
+from .rows import answer_rows
 
 
 def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: dt.date | None,
@@ -26,7 +26,9 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
                       for (item, occasion), threshold in sorted(targets.items())),
         title=title,
     )
-    ids = [i.id for i in insatser]
-    report = build_report(answer_rows(ids), options, enrolments=enrolment_rows(ids),
+    rows = answer_rows([i.id for i in insatser])
+    # The enrolments first: the answers' columns reuse the enrolment table they read.
+    enrolments = rows.enrolments()
+    report = build_report(rows, options, enrolments=enrolments,
                           registry=current_app.extensions["stegvis.questionnaires"])
     return report, options

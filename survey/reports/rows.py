@@ -18,6 +18,7 @@ from sqlalchemy import Integer, String, cast, func, select, type_coerce
 
 from analysis.collect import DONT_KNOW, Selection
 from analysis.columns import AnswerColumns, ResponseColumns, entries_from_columns
+from analysis.enrolments import EnrolmentColumns
 from analysis.entries import Entries
 from analysis.rows import CSV_COLUMNS, AnswerRow, EnrolmentRow
 from questionnaires import Registry
@@ -60,9 +61,58 @@ class AnswerRows:
         self.insats_ids = list(insats_ids)
         self.date_from = date_from
         self.date_to = date_to
+        self._enrolments: pa.Table | None = None
 
     def _where(self, query):  # type: ignore[no-untyped-def]
         return _selected(query, self.insats_ids, self.date_from, self.date_to)
+
+    def _enrolment_table(self) -> pa.Table:
+        """Enrolments with their people, insats and site, ordered by id; read once for both
+        `enrolments()` and `entries()`."""
+        if self._enrolments is None:
+            self._enrolments = _sorted_by_first(_table(db.session.connection(), (
+                select(Enrolment.id, Participant.pseudonym, _text(Participant.gender),
+                       _text(Participant.born_abroad), Insats.name, Site.name,
+                       Enrolment.start_date, Enrolment.end_date, _text(Enrolment.exit_outcome),
+                       cast(Enrolment.left_early, Integer))
+                .join(Participant, Enrolment.participant_id == Participant.id)
+                .join(Insats, Enrolment.insats_id == Insats.id)
+                .outerjoin(Site, Enrolment.site_id == Site.id)
+                .where(Enrolment.insats_id.in_(self.insats_ids))
+            ), _ENROLMENT_TYPES, encode=(1, 2, 3, 4, 5, 8)))
+        return self._enrolments
+
+    def enrolments(self) -> EnrolmentColumns:
+        """The insatser's enrolments as columns, with the invitations each was sent."""
+        table = self._enrolment_table()
+        ids = table.column(0).to_numpy()
+        # Every invitation, not DISTINCT: a mask does not mind repeats, and the database's
+        # de-duplication cost more than the query.
+        sent = _table(db.session.connection(), (
+            select(Invitation.enrolment_id, Invitation.questionnaire_key,
+                   _text(Invitation.occasion))
+            .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
+            .where(Enrolment.insats_id.in_(self.insats_ids))
+        ), (pa.int64(), pa.string(), pa.string()), encode=(1, 2))
+        at = np.searchsorted(ids, sent.column(0).to_numpy())
+        keys, key_names = _codes(sent.column(1))
+        occasions, occasion_names = _codes(sent.column(2))
+        pair = keys.astype(np.int64) * max(len(occasion_names), 1) + occasions
+        invited = {}
+        for code in np.unique(pair).tolist():
+            mask = np.zeros(ids.size, dtype=bool)
+            mask[at[pair == code]] = True
+            key, occasion = divmod(code, max(len(occasion_names), 1))
+            invited[(key_names[key], occasion_names[occasion])] = mask
+        left_early = table.column(9).to_numpy().astype(bool)
+        return EnrolmentColumns(
+            key=[str(number) for number in ids.tolist()],
+            participant=_codes(table.column(1)), gender=_codes(table.column(2)),
+            born_abroad=_codes(table.column(3)), insats=_codes(table.column(4)),
+            site=_codes(table.column(5)), start_date=_days(table.column(6)),
+            end_date=_days(table.column(7)), exit_outcome=_codes(table.column(8)),
+            left_early=left_early, invited=invited,
+        )
 
     def __iter__(self) -> Iterator[AnswerRow]:
         query = self._where(
@@ -99,16 +149,7 @@ class AnswerRows:
         """
         connection = db.session.connection()
         where = (Response.submitted_at.is_not(None), Enrolment.insats_id.in_(self.insats_ids))
-        people = _table(connection, (
-            select(Enrolment.id, Participant.pseudonym, _text(Participant.gender),
-                   _text(Participant.born_abroad), Insats.name, Site.name)
-            .join(Participant, Enrolment.participant_id == Participant.id)
-            .join(Insats, Enrolment.insats_id == Insats.id)
-            .outerjoin(Site, Enrolment.site_id == Site.id)
-            .where(Enrolment.insats_id.in_(self.insats_ids))
-            .order_by(Enrolment.id)
-        ), (pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(), pa.string()),
-            encode=(1, 2, 3, 4, 5))
+        people = self._enrolment_table()
         responses = _table(connection, (
             select(Response.id, Response.submitted_at, Response.language,
                    Invitation.questionnaire_key, Invitation.questionnaire_version,
@@ -117,8 +158,9 @@ class AnswerRows:
             .join(Invitation, Response.invitation_id == Invitation.id)
             .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
             .where(*where)
-            .order_by(Response.id)
         ), _RESPONSE_TYPES, encode=(2, 3, 5))
+        # Ordered here rather than by the database (a sort of every response there).
+        responses = _sorted_by_first(responses)
         moments = _moments(responses.column(1))
         # This object's own period (exports), on top of the report's selection.
         keep = np.ones(len(moments), dtype=bool)
@@ -178,11 +220,18 @@ _MOMENT = pa.timestamp("us")
 _DAY = pa.date32()
 _RESPONSE_TYPES = (pa.int64(), _MOMENT, pa.string(), pa.string(), pa.int64(), pa.string(),
                    pa.int64())
+_ENROLMENT_TYPES = (pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(), pa.string(),
+                    _DAY, _DAY, pa.string(), pa.int64())
 
 
 def _moments(column: pa.ChunkedArray) -> np.ndarray:
     """Naive UTC moments as numpy datetime64[us]."""
     return column.to_numpy().astype("datetime64[us]").reshape(len(column))
+
+
+def _days(column: pa.ChunkedArray) -> np.ndarray:
+    """Dates as numpy datetime64[D], NaT where NULL."""
+    return column.to_numpy().astype("datetime64[D]").reshape(len(column))
 
 
 def _table(connection, query, types, encode: tuple[int, ...] = ()) -> pa.Table:  # type: ignore[no-untyped-def]
@@ -233,42 +282,22 @@ def answer_rows(insats_ids: Iterable[int], date_from: dt.date | None = None,
     return AnswerRows(insats_ids, date_from, date_to)
 
 
+def enrolment_columns(insats_ids: Iterable[int]) -> EnrolmentColumns:
+    """The insatser's enrolments as columns (what a report counts missing answers from)."""
+    return AnswerRows(insats_ids).enrolments()
+
+
 def enrolment_rows(insats_ids: Iterable[int]) -> list[EnrolmentRow]:
-    """Two Core queries (enrolments with their people, and invitations), no ORM objects."""
-    ids = list(insats_ids)
-    connection = db.session.connection()
-    invited: dict[int, set[tuple[str, str]]] = {}
-    sent = _table(connection, (
-        select(Invitation.enrolment_id, Invitation.questionnaire_key, _text(Invitation.occasion))
-        .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
-        .where(Enrolment.insats_id.in_(ids)).distinct()
-    ), (pa.int64(), pa.string(), pa.string()))
-    for enrolment_id, key, occasion in zip(*(c.to_pylist() for c in sent.columns), strict=True):
-        invited.setdefault(enrolment_id, set()).add((key, occasion))
-    del sent
-    table = _table(connection, (
-        select(Enrolment.id, Participant.pseudonym, _text(Participant.gender),
-               _text(Participant.born_abroad), Insats.name, Site.name,
-               Enrolment.start_date, Enrolment.end_date, _text(Enrolment.exit_outcome),
-               cast(Enrolment.left_early, Integer))
-        .join(Participant, Enrolment.participant_id == Participant.id)
-        .join(Insats, Enrolment.insats_id == Insats.id)
-        .outerjoin(Site, Enrolment.site_id == Site.id)
-        .where(Enrolment.insats_id.in_(ids))
-        .order_by(Enrolment.id)
-    ), (pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(), pa.string(), _DAY,
-        _DAY, pa.string(), pa.int64()))
-    empty: frozenset[tuple[str, str]] = frozenset()
-    return [
-        EnrolmentRow(
-            id=str(number), participant=participant, gender=gender, born_abroad=abroad,
-            insats=insats, site=site, start_date=start, end_date=end, exit_outcome=outcome,
-            left_early=bool(left),
-            invited=frozenset(invited[number]) if number in invited else empty,
-        )
-        for (number, participant, gender, abroad, insats, site, start, end, outcome, left)
-        in zip(*(column.to_pylist() for column in table.columns), strict=True)
-    ]
+    """The same enrolments as one EnrolmentRow each, ordered by id."""
+    return enrolment_columns(insats_ids).rows()
+
+
+def _sorted_by_first(table: pa.Table) -> pa.Table:
+    """The rows in order of the first column (an id)."""
+    first = table.column(0).to_numpy()
+    if first.size < 2 or (first[1:] > first[:-1]).all():
+        return table
+    return table.take(pa.array(np.argsort(first, kind="stable")))
 
 
 def write_csv(rows: Iterable[AnswerRow], out: TextIO) -> int:
