@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Domain, get_babel, gettext, refresh
+from flask_babel import Domain, get_babel, get_translations, refresh
 
 EASY_DOMAIN = "lattlast"
 PARTICIPANT_BLUEPRINT = "answering"
@@ -108,7 +108,25 @@ def use(chosen: Language) -> None:
         _easy_domain.as_default()
     else:
         get_babel().instance.domain_instance.as_default()
+    _refresh()
+
+
+def _refresh() -> None:
     refresh()
+    g.pop(_CATALOG, None)
+
+
+# This request's catalog, looked up once: Flask-Babel resolves domain, locale and catalog
+# on every gettext call, and a question page translates a dozen questionnaire texts.
+_CATALOG = "_stegvis_catalog"
+
+
+def catalog():  # type: ignore[no-untyped-def]
+    found = g.get(_CATALOG)
+    if found is None:
+        found = get_translations()
+        setattr(g, _CATALOG, found)
+    return found
 
 
 @contextmanager
@@ -125,7 +143,7 @@ def rendered_in(chosen: Language) -> Iterator[None]:
         else:
             g.pop("language", None)
             get_babel().instance.domain_instance.as_default()
-            refresh()
+            _refresh()
 
 
 def _start_request(endpoint: str | None, values: dict | None) -> None:
@@ -134,9 +152,10 @@ def _start_request(endpoint: str | None, values: dict | None) -> None:
     Runs before any blueprint's url_value_preprocessor. In production every request has
     its own `g`; this matters where several requests share one app context (tests).
     """
-    if "language" in g or "_flask_babel" in g:
+    if "language" in g or "_flask_babel" in g or _CATALOG in g:
         g.pop("language", None)
         g.pop("_flask_babel", None)
+        g.pop(_CATALOG, None)
 
 
 def _participant_request() -> bool:
@@ -192,7 +211,7 @@ def question_text(text) -> str:  # type: ignore[no-untyped-def]
     other languages from the catalogs (the standard Swedish text is the msgid)."""
     if current().easy:
         return str(text.easy)
-    return gettext(text.standard)
+    return catalog().ugettext(text.standard)  # type: ignore[no-any-return]
 
 
 def init_app(app: Flask) -> None:

@@ -84,9 +84,13 @@ def session_cookie(reply) -> str:  # type: ignore[no-untyped-def]
     return cookies[0]
 
 
-def test_session_cookie_flags_over_plain_http(client, make_invitation):
-    token = make_invitation()
-    reply = client.get(f"/s/{token}/sprak")
+# The staff login page sets the session cookie (its form's CSRF token); participant pages
+# set no cookie at all (tests/test_csrf_every_post_route.py).
+LOGIN = "/personal/logga-in"
+
+
+def test_session_cookie_flags_over_plain_http(client):
+    reply = client.get(LOGIN)
     cookie = session_cookie(reply)
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
@@ -94,31 +98,28 @@ def test_session_cookie_flags_over_plain_http(client, make_invitation):
     assert "Strict-Transport-Security" not in reply.headers
 
 
-def test_session_cookie_is_secure_when_the_request_came_over_https(client, make_invitation):
-    token = make_invitation()
-    reply = client.get(f"/s/{token}/sprak", base_url="https://stegvis.test")
+def test_session_cookie_is_secure_when_the_request_came_over_https(client):
+    reply = client.get(LOGIN, base_url="https://stegvis.test")
     cookie = session_cookie(reply)
     assert "Secure" in cookie and "HttpOnly" in cookie
     assert reply.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_session_cookie_is_secure_behind_a_tls_proxy(app, make_invitation):
+def test_session_cookie_is_secure_behind_a_tls_proxy(app):
     """With STEGVIS_PROXY_COUNT=1 the proxy's X-Forwarded-Proto decides (ProxyFix)."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    token = make_invitation()
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     client = app.test_client()
-    reply = client.get(f"/s/{token}/sprak", headers={"X-Forwarded-Proto": "https"})
+    reply = client.get(LOGIN, headers={"X-Forwarded-Proto": "https"})
     assert "Secure" in session_cookie(reply)
-    plain = app.test_client().get(f"/s/{token}/sprak")
+    plain = app.test_client().get(LOGIN)
     assert "Secure" not in session_cookie(plain)
 
 
-def test_session_cookie_is_secure_when_configured(app, make_invitation):
-    token = make_invitation()
+def test_session_cookie_is_secure_when_configured(app):
     app.config["SESSION_COOKIE_SECURE"] = True
-    reply = app.test_client().get(f"/s/{token}/sprak")
+    reply = app.test_client().get(LOGIN)
     assert "Secure" in session_cookie(reply)
 
 

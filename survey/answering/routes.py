@@ -17,7 +17,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_translations
 from flask_babel import gettext as _
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -60,7 +59,7 @@ def _request_translations() -> dict[str, Any]:
     """The template `_()`/`gettext()` bound to this request's catalog, looked up once per
     page instead of once per string (Flask-Babel resolves the domain, locale and catalog
     on every call). Same output as Jinja's new-style gettext that Flask-Babel installs."""
-    translations = get_translations()
+    translations = i18n.catalog()
 
     @pass_context
     def gettext(context: Any, string: str, **variables: Any) -> str:
