@@ -11,3 +11,14 @@ import os
 # (gunicorn creates the file with mkstemp: private to the worker, whatever the folder.)
 if os.path.isdir("/dev/shm"):  # noqa: S108
     worker_tmp_dir = "/dev/shm"  # noqa: S108
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Once the app is loaded: move everything it built to the garbage collector's
+    permanent generation. A full collection otherwise walks the ~125 000 objects of the
+    imported libraries, a pause of about 50 ms in the middle of some participant's request,
+    and they never become garbage anyway."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
