@@ -64,14 +64,15 @@ class Given(NamedTuple):
 def connection() -> Connection:
     """This request's connection; its transaction begins with the first statement.
 
-    A GET only reads: it runs without a transaction, which on PostgreSQL saves the BEGIN
-    and ROLLBACK round trips (half of a page's trips to the database). Every write comes
-    from a POST and keeps its transaction.
+    On PostgreSQL a GET, which only reads, runs without a transaction: that saves the
+    BEGIN and ROLLBACK round trips, half of a page's trips to the database. Every write
+    comes from a POST and keeps its transaction. (SQLite begins no transaction for a read
+    anyway, and switching its isolation level costs PRAGMA statements.)
     """
     found: Connection | None = g.get("_answer_connection")
     if found is None:
         found = db.engine.connect()
-        if request.method in ("GET", "HEAD"):
+        if request.method in ("GET", "HEAD") and found.dialect.name == "postgresql":
             found.execution_options(isolation_level="AUTOCOMMIT")
         g._answer_connection = found
     return found
