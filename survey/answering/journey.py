@@ -17,8 +17,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from flask import g, request
-from sqlalchemy import Connection, bindparam, select, update
+from flask import g
+from sqlalchemy import Connection, Integer, String, Text, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from questionnaires import Item, Questionnaire, Registry
@@ -64,15 +64,16 @@ class Given(NamedTuple):
 def connection() -> Connection:
     """This request's connection; its transaction begins with the first statement.
 
-    On PostgreSQL a GET, which only reads, runs without a transaction: that saves the
-    BEGIN and ROLLBACK round trips, half of a page's trips to the database. Every write
-    comes from a POST and keeps its transaction. (SQLite begins no transaction for a read
-    anyway, and switching its isolation level costs PRAGMA statements.)
+    On PostgreSQL every participant statement runs on its own (autocommit): each write is
+    one atomic, guarded statement there (`_store_on_postgresql`), so a transaction would
+    only add BEGIN and COMMIT or ROLLBACK round trips, most of a request's trips to the
+    database. On SQLite, which has no such statement and no round trips, a POST's writes
+    share a transaction (and switching its isolation level would cost PRAGMA statements).
     """
     found: Connection | None = g.get("_answer_connection")
     if found is None:
         found = db.engine.connect()
-        if request.method in ("GET", "HEAD") and found.dialect.name == "postgresql":
+        if found.dialect.name == "postgresql":
             found.execution_options(isolation_level="AUTOCOMMIT")
         g._answer_connection = found
     return found
@@ -230,20 +231,44 @@ def choose_language(survey: Survey, locale: str, easy: bool, assisted: str = "sj
     return connection().execute(_SWITCH_LANGUAGE, values).rowcount == 1
 
 
+@functools.cache
+def _store_on_postgresql():  # type: ignore[no-untyped-def]
+    """Touch the open response and upsert the answer in one statement: the UPDATE takes
+    the response's row lock, so a submit at the same time either commits first (the
+    UPDATE then matches nothing and no answer is stored) or waits for this one."""
+    touched = _TOUCH.returning(_RESPONSE.c.id).cte("touched")
+    store = postgresql.insert(_ANSWER).from_select(
+        ["response_id", "item_id", "value", "comment"],
+        select(
+            touched.c.id,
+            bindparam("p_item_id", type_=String),
+            bindparam("p_value", type_=Integer),
+            bindparam("p_comment", type_=Text),
+        ),
+    )
+    store = store.on_conflict_do_update(
+        index_elements=["response_id", "item_id"],
+        set_={"value": store.excluded.value, "comment": store.excluded.comment},
+    )
+    return store.returning(_ANSWER.c.response_id).add_cte(touched)
+
+
 def save_answer(survey: Survey, item: Item, value: int | None, comment: str | None) -> bool:
     """Store (or replace) the answer to one item. False if the survey was already submitted."""
     response = survey.response
     if response is None:
         return False
-    # Touching the response first takes its row lock, so a submit running at the same
-    # time either happens before (and this refuses) or waits for this answer.
-    touched = connection().execute(_TOUCH, {"p_response_id": response.id, "p_now": utcnow()})
-    if touched.rowcount != 1:
-        return False
-    _, store = _upserts(db.engine.dialect.name)
-    connection().execute(store, {"p_response_id": response.id, "p_item_id": item.id,
-                                 "p_value": value, "p_comment": comment})
+    values = {"p_response_id": response.id, "p_now": utcnow(), "p_item_id": item.id,
+              "p_value": value, "p_comment": comment}
     survey._answers = None  # read again if this request shows them
+    if connection().dialect.name == "postgresql":
+        return connection().execute(_store_on_postgresql(), values).first() is not None
+    # Touching the response first takes the write lock, so a submit running at the same
+    # time either happens before (and this refuses) or waits for this answer.
+    if connection().execute(_TOUCH, values).rowcount != 1:
+        return False
+    _, store = _upserts("sqlite")
+    connection().execute(store, values)
     return True
 
 
