@@ -173,7 +173,7 @@ def find(
 
 # The writes, built once with bind parameters: building a statement and its cache key on
 # every call cost more than running it. Bind names may not be column names (p_ prefix).
-# The upserts need the dialect's own INSERT for ON CONFLICT: built per dialect, once.
+# ON CONFLICT needs the dialect's own INSERT.
 _TOUCH = (
     update(_RESPONSE)
     .where(_RESPONSE.c.id == bindparam("p_response_id"), _RESPONSE.c.submitted_at.is_(None))
@@ -197,10 +197,10 @@ _SWITCH_LANGUAGE = (
 
 
 @functools.cache
-def _upserts(dialect: str):  # type: ignore[no-untyped-def]
-    """(start response, store answer): INSERT ... ON CONFLICT for this dialect."""
+def _start_response(dialect: str):  # type: ignore[no-untyped-def]
+    """INSERT ... ON CONFLICT DO NOTHING in this dialect's own INSERT."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    start = insert(_RESPONSE).values(
+    return insert(_RESPONSE).values(
         invitation_id=bindparam("p_invitation_id"),
         language=bindparam("p_language"),
         easy=bindparam("p_easy"),
@@ -208,17 +208,23 @@ def _upserts(dialect: str):  # type: ignore[no-untyped-def]
         started_at=bindparam("p_now"),
         updated_at=bindparam("p_now"),
     ).on_conflict_do_nothing(index_elements=["invitation_id"])
-    answer = insert(_ANSWER).values(
+
+
+def _store_on_sqlite():  # type: ignore[no-untyped-def]
+    """The answer upsert that follows _TOUCH in the same transaction."""
+    store = sqlite.insert(_ANSWER).values(
         response_id=bindparam("p_response_id"),
         item_id=bindparam("p_item_id"),
         value=bindparam("p_value"),
         comment=bindparam("p_comment"),
     )
-    answer = answer.on_conflict_do_update(
+    return store.on_conflict_do_update(
         index_elements=["response_id", "item_id"],
-        set_={"value": answer.excluded.value, "comment": answer.excluded.comment},
+        set_={"value": store.excluded.value, "comment": store.excluded.comment},
     )
-    return start, answer
+
+
+_STORE_ON_SQLITE = _store_on_sqlite()
 
 
 def choose_language(survey: Survey, locale: str, easy: bool, assisted: str = "sjalv") -> bool:
@@ -226,7 +232,7 @@ def choose_language(survey: Survey, locale: str, easy: bool, assisted: str = "sj
     values = {"p_invitation_id": survey.invitation.id, "p_language": locale, "p_easy": easy,
               "p_now": utcnow()}
     if survey.response is None:
-        start, _ = _upserts(db.engine.dialect.name)
+        start = _start_response(connection().dialect.name)
         connection().execute(start, {**values, "p_assisted": assisted})
     return connection().execute(_SWITCH_LANGUAGE, values).rowcount == 1
 
@@ -267,8 +273,7 @@ def save_answer(survey: Survey, item: Item, value: int | None, comment: str | No
     # time either happens before (and this refuses) or waits for this answer.
     if connection().execute(_TOUCH, values).rowcount != 1:
         return False
-    _, store = _upserts("sqlite")
-    connection().execute(store, values)
+    connection().execute(_STORE_ON_SQLITE, values)
     return True
 
 
