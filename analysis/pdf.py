@@ -325,6 +325,21 @@ def _indicators(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
             _breakdowns(w, report, items)
 
 
+def _group_cell(sub: dict[str, Any] | None, share: str, count: str, n: str) -> str:
+    """One group's cell in a breakdown table: "93 % (27 av 29)", the mark of a group too
+    small to show, or empty where the group has no answers."""
+    if sub is None:
+        return ""
+    if is_suppressed(sub):
+        return SUPPRESSED_MARK
+    return f"{percent(sub[share])} ({sub[count]} av {sub[n]})"
+
+
+def _suppression_footnote(w: _Writer, report: dict[str, Any]) -> None:
+    w.paragraph(f"{SUPPRESSED_MARK} färre än {report['selection']['min_group']} personer",
+                size=7.5, color=GREY)  # fmt: skip
+
+
 def _breakdowns(w: _Writer, report: dict[str, Any], items: dict[str, dict[str, Any]]) -> None:
     any_hidden = False
     for breakdown in ("by_gender", "by_born_abroad", "by_site", "by_language", "by_insats"):
@@ -340,15 +355,10 @@ def _breakdowns(w: _Writer, report: dict[str, Any], items: dict[str, dict[str, A
         for item, cell in items.items():
             row = [item_name(item)]
             for group in shown:
-                sub = cell.get(breakdown, {}).get(group)
-                if sub is None:
-                    row.append("")
-                elif is_suppressed(sub):
-                    any_hidden = True
-                    row.append(SUPPRESSED_MARK)
-                else:
-                    row.append(f"{percent(sub['share'])} ({sub['positive']} av {sub['n']})")
+                row.append(_group_cell(cell.get(breakdown, {}).get(group),
+                                       "share", "positive", "n"))  # fmt: skip
             rows.append(row)
+        any_hidden |= any(SUPPRESSED_MARK in row for row in rows)
         width = (TEXT_W - 1.9) / len(shown)
         w.need(0.7)  # keep the caption with its table
         w.paragraph(f"Per {BREAKDOWN_NAMES[breakdown].lower()}", size=8.5, color=DARK)
@@ -357,8 +367,7 @@ def _breakdowns(w: _Writer, report: dict[str, Any], items: dict[str, dict[str, A
             w.paragraph(f"Ytterligare {len(groups) - len(shown)} grupper finns i Excel-filen.",
                         size=7, color=GREY)  # fmt: skip
     if any_hidden:
-        w.paragraph(f"{SUPPRESSED_MARK} färre än {report['selection']['min_group']} personer",
-                    size=7.5, color=GREY)  # fmt: skip
+        _suppression_footnote(w, report)
 
 
 def change_bars(ax: Axes, dims: dict[str, dict[str, Any]]) -> None:
@@ -451,28 +460,17 @@ def _change_by_gender(w: _Writer, report: dict[str, Any], dims: dict[str, dict[s
     if len(genders) < 2:
         return
     rows = []
-    hidden = False
     for d, c in dims.items():
         row = [item_name(d)]
         for g in genders:
-            sub = c["by_gender"].get(g)
-            if sub is None:
-                row.append("")
-            elif is_suppressed(sub):
-                hidden = True
-                row.append(SUPPRESSED_MARK)
-            else:
-                row.append(
-                    f"{percent(sub['share_improved'])} ({sub['improved']} av {sub['pairs']})"
-                )
+            row.append(_group_cell(c["by_gender"].get(g), "share_improved", "improved", "pairs"))
         rows.append(row)
     w.need(0.7)
     w.paragraph("Andel förbättrade per kön", size=8.5, color=DARK)
     width = (TEXT_W - 1.9) / len(genders)
     w.table([Col("Område", 1.9), *(Col(group_name(g), width, "right") for g in genders)], rows)
-    if hidden:
-        w.paragraph(f"{SUPPRESSED_MARK} färre än {report['selection']['min_group']} personer",
-                    size=7.5, color=GREY)  # fmt: skip
+    if any(SUPPRESSED_MARK in row for row in rows):
+        _suppression_footnote(w, report)
 
 
 def _p(p: float | None) -> str:
