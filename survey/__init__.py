@@ -12,7 +12,9 @@ from questionnaires import Registry
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    from .static_files import StegvisFlask
+
+    app = StegvisFlask(__name__, instance_relative_config=True)
 
     from . import config as defaults
 
@@ -27,9 +29,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
 
-    from . import errors, security
+    from . import errors, security, static_files
 
     security.init_app(app)
+    static_files.init_app(app)
     errors.init_app(app)
 
     from .answering import bp as answering_bp

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import shutil
 
 import pytest
@@ -71,7 +73,7 @@ def test_question_screen_offers_listen(client, make_invitation, tmp_path, monkey
     page = client.get(f"/s/{token}/1").text
     # No file: the browser's voice, if it has one (listen.js unhides the button).
     assert 'data-speak="uk"' in page and " hidden " in page
-    assert 'src="/static/listen.js" defer' in page
+    assert re.search(r'src="/static/listen\.js\?v=\w+" defer', page)
     assert client.get(f"/s/{token}/1/lyssna").status_code == 404
 
     folder = tmp_path / "uk" / f"{INDICATORS.key}-v{INDICATORS.version}"

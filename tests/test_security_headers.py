@@ -130,9 +130,27 @@ def test_participant_pages_load_nothing_from_elsewhere(client, make_invitation):
         assert url.startswith(("/", "#")), url
     # Scripts only from our own files (CSP script-src 'self'), never inline.
     for tag in re.findall(r"<script[^>]*>", html):
-        assert re.search(r'src="/static/[\w.-]+\.js"', tag), tag
+        assert re.search(r'src="/static/[\w.-]+\.js(\?v=\w+)?"', tag), tag
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert "style=" not in html
+
+
+def test_static_files_are_kept_by_the_browser_under_their_content_address(client, app):
+    """A screen needs no request for its style sheet or scripts once they are kept: the
+    address names the content (so a changed file gets a new one), kept for a year."""
+    from flask import url_for
+
+    with app.test_request_context():
+        css = url_for("static", filename="stegvis.css")
+    assert re.fullmatch(r"/static/stegvis\.css\?v=[0-9a-f]{12}", css)
+    reply = client.get(css)
+    assert reply.status_code == 200
+    assert reply.headers["Cache-Control"] == "public, max-age=31536000"
+    # Without the content address (fonts named inside style sheets): an hour.
+    plain = client.get("/static/stegvis.css")
+    assert plain.headers["Cache-Control"] == "public, max-age=3600"
+    reply.close()
+    plain.close()
 
 
 def test_pages_with_answers_are_not_cached(client, make_invitation):

@@ -57,11 +57,11 @@ class ItemForm(_LinkForm):
         return text or None
 
 
-def item_form(item: Item, scale: Scale) -> ItemForm:
+def item_form(item: Item, scale: Scale, **form_options: object) -> ItemForm:
     allowed = [str(step.value) for step in scale.steps]
     if scale.dont_know is not None:
         allowed.append(DONT_KNOW)
-    form = ItemForm()
+    form = ItemForm(**form_options)
     form.value.validators = [
         Optional(),
         AnyOf(allowed, message=_l("Välj ett av svaren på skärmen."), values_formatter=str),

@@ -95,6 +95,29 @@ def _link_problem() -> tuple[str, int] | None:
     return None
 
 
+# Added to every participant form by static/screen.js; its absence means no script ran.
+SCREEN_FIELD = "next_screen"
+
+
+def _wants_screen() -> bool:
+    """The page's script marks a form it sends (screen.js): answer such a POST with the
+    next screen itself instead of a redirect to it, saving a round trip per tap."""
+    return request.method == "POST" and request.form.get(SCREEN_FIELD) == "1"
+
+
+def _go(endpoint: str, **values: Any) -> Any:
+    """After a POST that changed something: the next screen. Without the page's script,
+    POST-redirect-GET as always; with it, that screen rendered now (200), carrying its own
+    URL so the script can put it in the address bar (reload and back then GET it)."""
+    url = url_for(endpoint, token=g.token, **values)
+    if not _wants_screen():
+        return redirect(url)
+    g.screen_url = url
+    reply = current_app.make_response(_SCREENS[endpoint](**values))
+    reply.headers["Content-Location"] = url
+    return reply
+
+
 def open_survey(view: Callable[..., Any]) -> Callable[..., Any]:
     """Only for links that can still be answered, after a language has been chosen."""
 
@@ -106,7 +129,7 @@ def open_survey(view: Callable[..., Any]) -> Callable[..., Any]:
             and request.endpoint == "answering.review"
         ):
             # A second tap on "Skicka": the first one already stored everything.
-            return redirect(url_for(".thanks", token=token))
+            return _go(".thanks")
         problem = _link_problem()
         if problem is not None:
             return problem
@@ -131,7 +154,9 @@ def entry(token: str) -> Any:
     if problem is not None:
         return problem
     if g.survey.response is None:
-        return redirect(url_for(".language", token=token))
+        # A new link opens on the language screen itself: one round trip less on a slow
+        # phone. Its form posts to the language screen's own address.
+        return _language_page(LanguageForm())
     number = g.survey.resume_at()
     if number is None:
         return redirect(url_for(".review", token=token))
@@ -140,13 +165,22 @@ def entry(token: str) -> Any:
     return redirect(url_for(".question", token=token, number=number))
 
 
-def _return_to(token: str) -> str:
+def _return_to() -> Any:
+    """Where the language screen leads: back to the screen it was opened from, or on."""
     number = request.args.get("fraga", type=int)
     if number == 0:
-        return url_for(".review", token=token)
+        return _go(".review")
     if number and g.survey.item_at(number):
-        return url_for(".question", token=token, number=number)
-    return url_for(".welcome", token=token)
+        return _go(".question", number=number)
+    return _go(".welcome")
+
+
+def _language_page(form: LanguageForm, error: bool = False) -> Any:
+    page = render_template(
+        "answering/language.html", form=form, languages=i18n.PARTICIPANT_LANGUAGES,
+        error=error,
+    )
+    return (page, 400) if error else page
 
 
 @bp.route("/<token>/sprak", methods=["GET", "POST"])
@@ -158,24 +192,24 @@ def language(token: str) -> Any:
     if form.validate_on_submit():
         code = form.language.data
         if not i18n.is_known(code):
-            return render_template(
-                "answering/language.html", form=form, languages=i18n.PARTICIPANT_LANGUAGES,
-                error=True,
-            ), 400
+            return _language_page(form, error=True)
         chosen = i18n.language(code)
         if not journey.choose_language(g.survey, chosen.stored, chosen.easy, _assisted()):
             journey.rollback()
             return render_template("answering/already_answered.html")
         journey.commit()
-        return redirect(_return_to(token))
-    return render_template(
-        "answering/language.html", form=form, languages=i18n.PARTICIPANT_LANGUAGES
-    )
+        i18n.use(chosen)  # the next screen, if rendered now, is in the chosen language
+        return _return_to()
+    return _language_page(form)
 
 
 @bp.get("/<token>/start")
 @open_survey
 def welcome(token: str) -> Any:
+    return _welcome_page()
+
+
+def _welcome_page() -> str:
     return render_template("answering/welcome.html")
 
 
@@ -200,12 +234,22 @@ def question(token: str, number: int) -> Any:
             journey.commit()
         following = number + 1 if number < len(survey.questionnaire.items) else None
         if following is None or request.args.get("granska"):
-            return redirect(url_for(".review", token=token))
-        return redirect(url_for(".question", token=token, number=following))
+            return _go(".review")
+        return _go(".question", number=following)
     return _question_page(number, item, form)
 
 
-def _question_page(number, item, form):  # type: ignore[no-untyped-def]
+def _next_question_page(number: int) -> str:
+    """Question `number` shown in answer to the previous one's POST: a form of its own,
+    not bound to the posted data, and never "back to review" (that POST leads there)."""
+    item = g.survey.item_at(number)
+    form = item_form(item, g.survey.questionnaire.scale, formdata=None)
+    return _question_page(number, item, form, back_to_review=False)
+
+
+def _question_page(number, item, form, back_to_review=None):  # type: ignore[no-untyped-def]
+    if back_to_review is None:
+        back_to_review = bool(request.args.get("granska"))
     previous = g.survey.answers().get(item.id)
     if previous is not None and not form.value.raw_data:
         form.value.data = DONT_KNOW if previous.value is None else str(previous.value)
@@ -218,7 +262,7 @@ def _question_page(number, item, form):  # type: ignore[no-untyped-def]
         item=item,
         scale=g.survey.questionnaire.scale,
         form=form,
-        back_to_review=bool(request.args.get("granska")),
+        back_to_review=back_to_review,
         listen=readaloud.offer(
             i18n.current(), g.survey.questionnaire, item,
             url_for(".listen", token=g.token, number=number, sprak=i18n.current().code),
@@ -253,14 +297,30 @@ def review(token: str) -> Any:
         else:
             journey.submit(survey)
             journey.commit()
-            return redirect(url_for(".thanks", token=token))
-    return render_template(
-        "answering/review.html", answers=answers, error=error
-    ), (400 if error else 200)
+            return _go(".thanks")
+    return _review_page(error)
+
+
+def _review_page(error: str | None = None) -> Any:
+    page = render_template("answering/review.html", answers=g.survey.answers(), error=error)
+    return (page, 400) if error else page
 
 
 @bp.get("/<token>/tack")
 def thanks(token: str) -> Any:
     if g.link_state is LinkState.submitted:
-        return render_template("answering/thanks.html")
+        return _thanks_page()
     return redirect(url_for(".entry", token=token))
+
+
+def _thanks_page() -> str:
+    return render_template("answering/thanks.html")
+
+
+# The screens a POST can lead to, rendered in its response when the page's script asks.
+_SCREENS: dict[str, Callable[..., Any]] = {
+    ".welcome": _welcome_page,
+    ".question": _next_question_page,
+    ".review": _review_page,
+    ".thanks": _thanks_page,
+}

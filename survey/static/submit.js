@@ -30,8 +30,12 @@
       credentials: "same-origin",
       redirect: "follow"
     }).then(function (response) {
-      if (response.redirected) {
-        window.location.assign(response.url);  // the thank-you page
+      // Stored: the server answered with the thank-you page and its address.
+      var shown = response.ok && response.headers.get("Content-Location");
+      if (shown) {
+        window.location.assign(shown);
+      } else if (response.redirected) {
+        window.location.assign(response.url);
       } else {
         form.submit();  // let the server's own page (e.g. a message) show as usual
       }

@@ -1,0 +1,49 @@
+"""Static files under an address that names their content, so a phone keeps them.
+
+Without this every page asked again for its style sheet and scripts (Flask's default
+`no-cache` answers each with a revalidation), a round trip per screen on a slow phone
+before the page counts as loaded. `url_for('static', ...)` adds `v=` (a hash of the file),
+and a request carrying it is cached for a year: a changed file gets a new address. Other
+static requests (fonts named inside style sheets) are cached for an hour.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+VERSIONED_MAX_AGE = 365 * 24 * 3600
+UNVERSIONED_MAX_AGE = 3600
+
+
+class StegvisFlask(Flask):
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        if request.endpoint == "static" and request.args.get("v"):
+            return VERSIONED_MAX_AGE
+        return super().get_send_file_max_age(filename)
+
+
+@functools.cache
+def _version(folder: str, filename: str) -> str | None:
+    try:
+        content = (Path(folder) / filename).read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256(content).hexdigest()[:12]
+
+
+def init_app(app: Flask) -> None:
+    if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = UNVERSIONED_MAX_AGE
+    folder = str(app.static_folder)
+
+    @app.url_defaults
+    def _add_version(endpoint: str, values: dict[str, Any]) -> None:
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = _version(folder, values["filename"])
+            if version:
+                values["v"] = version
