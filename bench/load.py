@@ -54,6 +54,8 @@ ACCESS_LOG = os.environ.get("STEGVIS_BENCH_ACCESS_LOG", "1") == "1"
 CONCURRENCY = 32
 LOAD_SECONDS = 5.0 if QUICK else 30.0
 KILL_SECONDS = 4.0 if QUICK else 15.0
+# Participants without JavaScript: POST, redirect, GET for every tap (for comparison).
+NO_JS = os.environ.get("STEGVIS_BENCH_NO_JS") == "1"
 
 
 # ---- the plan: who answers what ----------------------------------------------------------
@@ -241,6 +243,7 @@ class Browser:
         self.cookie = ""
         self.timings = timings
         self.connection: http.client.HTTPConnection | None = None
+        self.shown = ""  # the address of the screen a POST was answered with
 
     def request(self, kind: str, method: str, path: str,
                 form: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -263,6 +266,7 @@ class Browser:
         for header, value in reply.getheaders():
             if header.lower() == "set-cookie" and value.startswith("session="):
                 self.cookie = value.split(";", 1)[0]
+        self.shown = reply.getheader("Content-Location") or ""
         if reply.getheader("Connection", "").lower() == "close":
             self.close()
         return reply.status, reply.getheader("Location") or "", text
@@ -276,45 +280,51 @@ class Browser:
 def journey(port: int, plan: Plan, timings: dict[str, list[float]]) -> str:
     """Answer the whole survey from the link. Returns "acknowledged" or "already".
 
+    As a phone with JavaScript (the usual case): every form carries screen.js's field, so
+    each POST is answered with the next screen itself. With STEGVIS_BENCH_NO_JS=1, as a
+    phone without: every POST is answered with a redirect that the phone then follows.
     Raises Broken when anything goes wrong (dropped connection, unexpected status).
     """
     browser = Browser(port, timings)
     base = f"/s/{plan.token}"
+    mark = {} if NO_JS else {"next_screen": "1"}
+    moved = 302 if NO_JS else 200  # what a POST that worked answers
+
+    def post(kind: str, path: str, form: dict[str, str], leads_to: str) -> None:
+        status, location, _ = browser.request(kind, "POST", path, {**form, **mark})
+        if NO_JS:
+            if status != 302 or not location.endswith(leads_to):
+                raise Broken(f"{kind} {status} {location}")
+            browser.request("GET page", "GET", leads_to)
+        elif status != moved or browser.shown != leads_to:
+            raise Broken(f"{kind} {status} {browser.shown}")
+
     try:
-        status, location, text = browser.request("GET entry", "GET", base)
-        if status == 200 and "redan" in text:
+        status, _, page = browser.request("GET entry", "GET", base)
+        if status == 200 and "redan" in page:
             return "already"  # the kind "already answered" page
-        if status != 302:
-            raise Broken(f"entry {status}")
-        status, _, page = browser.request("GET page", "GET", f"{base}/sprak")
+        if status == 302:  # started before (e.g. cut off by the kill): back to the start
+            status, _, page = browser.request("GET page", "GET", f"{base}/sprak")
         if status != 200:
             raise Broken(f"language page {status}")
         csrf = _CSRF.search(page)[1]  # type: ignore[index]
-        status, _, _ = browser.request("POST language", "POST", f"{base}/sprak",
-                                       {"csrf_token": csrf, "language": "sv"})
-        if status != 302:
-            raise Broken(f"language {status}")
-        browser.request("GET page", "GET", f"{base}/start")
+        post("POST language", f"{base}/sprak", {"csrf_token": csrf, "language": "sv"},
+             f"{base}/start")
+        browser.request("GET page", "GET", f"{base}/1")
         for number, (item, value) in enumerate(zip(plan.items, plan.values, strict=True), 1):
-            status, _, page = browser.request("GET page", "GET", f"{base}/{number}")
-            if status != 200:
-                raise Broken(f"question page {status}")
             form = {"csrf_token": csrf, "value": str(value)}
             comment = plan.comment(item)
             if comment:
                 form["comment"] = comment
-            status, _, _ = browser.request("POST answer", "POST", f"{base}/{number}", form)
-            if status != 302:
-                raise Broken(f"answer {status}")
-        status, _, page = browser.request("GET page", "GET", f"{base}/granska")
-        if status != 200:
-            raise Broken(f"review {status}")
+            following = f"{base}/{number + 1}" if number < len(plan.items) else f"{base}/granska"
+            post("POST answer", f"{base}/{number}", form, following)
+        # Acknowledged: the participant was shown the thank-you page (or sent to it).
         status, location, _ = browser.request("POST submit", "POST", f"{base}/granska",
-                                              {"csrf_token": csrf})
-        if status != 302 or not location.endswith("/tack"):
-            raise Broken(f"submit {status} {location}")
-        # Acknowledged: the participant saw the redirect to the thank-you page.
-        status, _, _ = browser.request("GET page", "GET", f"{base}/tack")
+                                              {"csrf_token": csrf, **mark})
+        shown = location if NO_JS else browser.shown
+        if status != moved or not shown.endswith("/tack"):
+            raise Broken(f"submit {status} {shown}")
+        browser.request("GET page", "GET", f"{base}/tack")
         return "acknowledged"
     finally:
         browser.close()
@@ -529,6 +539,8 @@ def load_run(url: str, folder: Path) -> dict[str, object]:
         "seconds": round(outcome.seconds, 1),
         "journeys_completed": len(outcome.acknowledged),
         "journeys_per_second": round(len(outcome.acknowledged) / outcome.seconds, 1),
+        "javascript": not NO_JS,
+        "requests_per_journey": round(requests / journeys, 1),
         "requests_per_second": round(requests / outcome.seconds, 1),
         "errors": len(outcome.broken),
         "error_reasons": sorted(set(outcome.broken.values()))[:10],
@@ -563,6 +575,8 @@ def _print(kind: str, kill: dict, load: dict) -> None:  # type: ignore[type-arg]
         print(f"  {request:<16}{figures['count']:>8}{figures['p50']:>9}{figures['p95']:>9}"
               f"{figures['p99']:>9}")
     print(f"  peak RSS per worker (MB, goal < 150): {load['peak_rss_mb_per_worker']}")
+    print(f"  {load['requests_per_journey']} requests per journey "
+          f"({'with' if load['javascript'] else 'without'} JavaScript)")
     print(f"  server CPU per journey {load['server_cpu_ms_per_journey']} ms "
           f"({load['server_cpu_ms_per_request']} ms per request); the load client used "
           f"{int(100 * load['client_cpu_share'])} % of the CPU the run used")
@@ -597,7 +611,7 @@ def main() -> dict[str, object]:
           f"{results['machine']['loadavg_before']}, after "  # type: ignore[index]
           f"{results['machine']['loadavg_after']} (other work shares these cores)")  # type: ignore[index]
     RESULTS.mkdir(exist_ok=True)
-    name = "load-quick.json" if QUICK else "load.json"
+    name = ("load-quick" if QUICK else "load") + ("-nojs" if NO_JS else "") + ".json"
     (RESULTS / name).write_text(json.dumps(results, indent=2, default=str) + "\n")
     return results
 
