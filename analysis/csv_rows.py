@@ -4,8 +4,8 @@ Every row is checked and every problem is collected with its line number, so fö
 staff can fix a file in one round instead of one error at a time. Rows are only handed
 on while the file is still error-free: a file with any error imports nothing.
 
-The reader validates as it streams, so a report over a large file is built in the same
-single pass; `read_answers_csv` is the all-or-nothing wrapper for importing.
+The reader only validates and yields rows; `read_answers_csv` is the all-or-nothing
+wrapper for importing, and the report groups the rows with `from_rows.columns_from_rows`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TextIO
 
 from questionnaires import Questionnaire, Registry
 
-from .collect import DONT_KNOW
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS, AnswerRow
 
 _EASY = {"0": False, "1": True}
@@ -30,11 +29,6 @@ _EASY = {"0": False, "1": True}
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BAD = object()
 _NO_ERRORS: list[str] = []  # shared: most responses have none, and one list each adds up
-
-
-class ResponseSink(Protocol):
-    def open_response(self, head: AnswerRow) -> list[int] | None:
-        """Where to put one response's values (by item position), or None to skip it."""
 
 
 _NOW_YEAR = dt.date.today().year
@@ -100,8 +94,6 @@ class _Response:
     version: _Version | None
     per_response: tuple[str, str, str]  # language, easy, assisted as written
     seen: int = 0  # bit mask of items answered, to catch an item answered twice
-    # Where the report collector wants this response's values (see `feed`).
-    entry: list[int] | None = None
 
 
 class AnswerCsvReader:
@@ -117,121 +109,116 @@ class AnswerCsvReader:
         self._times: dict[str, dt.datetime | None] = {}
         self._keys = set(self.registry.keys())
         self._shared: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+        self._responses: dict[tuple[str, ...], _Response] = {}
+        # A response's rows usually come together: the last one found skips a lookup.
+        self._last: tuple[tuple[str, ...] | None, _Response | None] = (None, None)
 
     def rows(self) -> Iterator[AnswerRow]:
-        yield from self._open(None)
-
-    def feed(self, sink: ResponseSink) -> None:
-        """Validate the whole file and hand each response's answers straight to `sink`.
-
-        The same checks as `rows()`, without building an AnswerRow per answer: this is
-        what makes a report over millions of rows fast. Check `errors` afterwards; with
-        any error, whatever reached the sink must be thrown away.
-        """
-        for _ in self._open(sink):
-            pass
-
-    def _open(self, sink: ResponseSink | None) -> Iterator[AnswerRow]:
+        """Every row while the file has no error; none after the first error."""
         if isinstance(self.source, str | Path):
             with open(self.source, encoding="utf-8-sig", newline="") as handle:
-                yield from self._read(handle, sink)
+                yield from self._read(handle)
         else:
-            yield from self._read(self.source, sink)
+            yield from self._read(self.source)
 
     def _error(self, line: int, message: str) -> None:
         self.errors.append(CsvError(line, message))
 
-    def _read(self, handle: TextIO, sink: ResponseSink | None) -> Iterator[AnswerRow]:
+    def _read(self, handle: TextIO) -> Iterator[AnswerRow]:
+        reader = self._open(handle)
+        if reader is None:
+            return
+        for line, fields in self._records(reader):
+            row = self._row(line, fields)
+            if row is not None and not self.errors:
+                yield row
+
+    def _open(self, handle: TextIO):  # type: ignore[no-untyped-def]
+        """A csv reader past a correct header row, or None (with the error noted)."""
         try:
             reader = csv.reader(handle, strict=True)
             header = next(reader, None)
         except UnicodeDecodeError:
             self._error(1, "Filen är inte sparad som UTF-8.")
-            return
+            return None
         except csv.Error as exc:
             self._error(1, f"Rubrikraden går inte att läsa som CSV ({exc}).")
-            return
+            return None
         if header is None:
             self._error(1, "Filen är tom; den ska börja med en rubrikrad.")
-            return
+            return None
         if header and header[0].startswith("\ufeff"):
             header[0] = header[0][1:]
         if tuple(header) != CSV_COLUMNS:
             self._error(1, _header_problem(header))
-            return
+            return None
+        return reader
 
-        responses: dict[tuple[str, ...], _Response] = {}
+    def _records(self, reader) -> Iterator[tuple[int, list[str]]]:  # type: ignore[no-untyped-def]
+        """(line number, fields) of each record with the right number of fields."""
         width = len(CSV_COLUMNS)
-        make = AnswerRow._make
         previous_end = reader.line_num
-        last_key: tuple[str, ...] | None = None
-        last_response: _Response | None = None
         while True:
             try:
                 fields = next(reader)
             except StopIteration:
-                break
+                return
             except csv.Error as exc:
                 self._error(previous_end + 1, f"Raden går inte att läsa som CSV ({exc}).")
-                break
+                return
             except UnicodeDecodeError:
                 self._error(previous_end + 1, "Filen är inte sparad som UTF-8.")
-                break
+                return
             line = previous_end + 1
             previous_end = reader.line_num
-            if len(fields) != width:
-                if fields:  # a blank line is harmless
-                    self._error(line, f"Raden har {len(fields)} fält men ska ha {width}.")
-                continue
-            (participant, _, _, _, insats, site, questionnaire, version, occasion,
-             submitted_at, language, easy, assisted, item, value, comment) = fields  # fmt: skip
-            # The other columns are checked against fixed sets; these are free text.
-            if CONTROL_CHARACTERS.search(participant + insats + site + language + comment):
-                self._error(line, "Raden innehåller styrtecken (t.ex. NUL) som inte kan sparas.")
-            key = (participant, insats, site, questionnaire, version, occasion, submitted_at)
-            # A response's rows usually come together: skip the lookup in a large dict.
-            if key == last_key:
-                response = last_response
-            else:
-                response = responses.get(key)
-                last_key = key
-            if response is None:
-                response = self._response(fields, line)
-                # Stored under a key of shared strings: only submitted_at is new per response.
-                intern = self._intern
-                responses[
-                    (intern(participant), intern(insats), intern(site), intern(questionnaire),
-                     intern(version), intern(occasion), submitted_at)
-                ] = response  # fmt: skip
-                if sink is not None and response.prefix is not None:
-                    head = make((*response.prefix, "", None, None, None))
-                    response.entry = sink.open_response(head)
-                    # The collector keeps the head row; holding the prefix too costs memory.
-                    response.prefix = head
-            elif response.per_response != (language, easy, assisted):
-                self._error(
-                    line,
-                    "Språk, lättläst eller hjälp (language, easy, assisted) skiljer sig från "
-                    f"samma svar på rad {response.line}.",
-                )
-            last_response = response
-            version_info = response.version
-            found = version_info.items.get(item) if version_info is not None else None
-            if found is not None and response.prefix is not None:
-                # The common case, kept short: a known item with a value on the scale.
-                item_id, bit, index = found
-                number = version_info.values.get(value, _BAD)  # type: ignore[union-attr]
-                if number is not _BAD and not response.seen & bit:
-                    response.seen |= bit
-                    if sink is None:
-                        if not self.errors:
-                            yield make((*response.prefix, item_id, number, comment or None, None))
-                    elif response.entry is not None:
-                        response.entry[index] = DONT_KNOW if number is None else number
-                    continue
-            for message in response.errors:
-                self._error(line, message)
-            self._answer(response, item, value, line)
+            if len(fields) == width:
+                yield line, fields
+            elif fields:  # a blank line is harmless
+                self._error(line, f"Raden har {len(fields)} fält men ska ha {width}.")
+
+    def _row(self, line: int, fields: list[str]) -> AnswerRow | None:
+        """The row checked; None when it (or its response) has an error."""
+        (participant, _, _, _, insats, site, questionnaire, version, occasion,
+         submitted_at, language, _, _, item, value, comment) = fields  # fmt: skip
+        # The other columns are checked against fixed sets; these are free text.
+        if CONTROL_CHARACTERS.search(participant + insats + site + language + comment):
+            self._error(line, "Raden innehåller styrtecken (t.ex. NUL) som inte kan sparas.")
+        response = self._response_of(
+            (participant, insats, site, questionnaire, version, occasion, submitted_at),
+            fields, line,
+        )  # fmt: skip
+        version_info = response.version
+        found = version_info.items.get(item) if version_info is not None else None
+        if found is not None and response.prefix is not None:
+            # The common case, kept short: a known item with a value on the scale.
+            item_id, bit, _ = found
+            number = version_info.values.get(value, _BAD)  # type: ignore[union-attr]
+            if number is not _BAD and not response.seen & bit:
+                response.seen |= bit
+                return AnswerRow(*response.prefix, item_id, number, comment or None)  # type: ignore[arg-type]
+        for message in response.errors:
+            self._error(line, message)
+        self._answer(response, item, value, line)
+        return None
+
+    def _response_of(self, key: tuple[str, ...], fields: list[str], line: int) -> _Response:
+        """The response this row belongs to, made (and checked) at its first row."""
+        last_key, response = self._last
+        if key != last_key:
+            response = self._responses.get(key)
+        if response is None:
+            response = self._response(fields, line)
+            # Stored under a key of shared strings: only submitted_at is new per response.
+            intern = self._intern
+            self._responses[(*map(intern, key[:-1]), key[-1])] = response
+        elif response.per_response != (fields[10], fields[11], fields[12]):
+            self._error(
+                line,
+                "Språk, lättläst eller hjälp (language, easy, assisted) skiljer sig från "
+                f"samma svar på rad {response.line}.",
+            )
+        self._last = (key, response)
+        return response
 
     def _answer(
         self, response: _Response, item: str, value: str, line: int

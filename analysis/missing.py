@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from .collect import Selection
 from .enrolments import EnrolmentColumns
-from .entries import Entries, occasion_code
+from .entries import Entries
+from .selection import Selection
 
 REASONS = ("still_enrolled", "left_early", "no_invitation", "not_answered", "unknown")
 
@@ -85,7 +85,7 @@ def missing_table(
         occasions = {o for i in versions for o in layouts[i].occasions}
         by_occasion = {}
         for name in ("start", "pagaende", "avslut"):
-            code = occasion_code(entries, name)
+            code = entries.occasion.code_of(name)
             by_occasion[name] = answered(np.flatnonzero(of_key & (occasion == code)))
         counts = {
             o: int((by_occasion[o] & enrolled).sum())
@@ -95,7 +95,7 @@ def missing_table(
         paired: int | None = None
         if {"start", "avslut"} <= occasions:
             pairs = np.zeros(size, dtype=bool)
-            start, end = occasion_code(entries, "start"), occasion_code(entries, "avslut")
+            start, end = entries.occasion.code_of("start"), entries.occasion.code_of("avslut")
             for version in versions:
                 mine = qv == version
                 pairs |= answered(np.flatnonzero(mine & (occasion == start))) & answered(

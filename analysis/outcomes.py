@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from .collect import Selection
 from .enrolments import EnrolmentColumns
 from .rows import EXIT_OUTCOMES, GENDERS
+from .selection import Selection
 from .shares import share_cell
 from .suppression import suppress_breakdown
 
@@ -50,13 +50,13 @@ def outcome_table(
     rows = np.flatnonzero(ended)
     total = int(rows.size)
     # Each outcome written once per distinct value; only ended enrolments' are checked.
-    codes, names = enrolments.exit_outcome
+    codes, names = enrolments.exit_outcome.codes, enrolments.exit_outcome.names
     keys = list(EXIT_OUTCOMES)
     position = np.full(len(names), -1, dtype=np.int64)
     for code in np.unique(codes[rows]).tolist():
         position[code] = keys.index(normalise_outcome(names[code]))
     outcome = position[codes[rows]]
-    genders, gender_names = enrolments.gender
+    genders, gender_names = enrolments.gender.codes, enrolments.gender.names
     gender = genders[rows]
     by_gender: dict[str, dict[str, Any]] = {}
     for code in np.unique(gender).tolist():
