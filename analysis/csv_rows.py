@@ -295,72 +295,18 @@ class AnswerCsvReader:
         return moment
 
     def _response(self, fields: list[str], line: int) -> _Response:
+        """A response's shared columns checked once, at its first row (errors in the order
+        of the columns)."""
         (participant, gender, birth_year, born_abroad, insats, site, questionnaire,
          version, occasion, submitted_at, language, easy, assisted) = fields[:13]  # fmt: skip
-        errors: list[str] = []
-        if not participant:
-            errors.append("Deltagarkod (participant) saknas.")
-        elif len(participant) > 40:
-            errors.append("Deltagarkoden (participant) är längre än 40 tecken.")
-        if gender not in GENDERS:
-            errors.append(f"Okänt kön (gender) '{gender}'. Tillåtet: {', '.join(GENDERS)}.")
-        year: int | None = None
-        if birth_year:
-            year = _int(birth_year)
-            if year is None or not 1900 <= year <= _NOW_YEAR:
-                errors.append(
-                    f"Ogiltigt födelseår (birth_year) '{birth_year}': ange ett årtal som 1985 "
-                    "eller lämna tomt."
-                )
-        if born_abroad not in BORN_ABROAD:
-            errors.append(
-                f"Okänt värde för född utomlands (born_abroad) '{born_abroad}'. "
-                f"Tillåtet: {', '.join(BORN_ABROAD)}."
-            )
+        errors, year = _person_errors(participant, gender, birth_year, born_abroad)
         if not insats:
             errors.append("Insats saknas.")
-        found = self._version(questionnaire, version)
-        if isinstance(found, str):
-            errors.append(found)
-            found_version = None
-        else:
-            found_version = found
-        if occasion not in OCCASIONS:
-            errors.append(
-                f"Okänt tillfälle (occasion) '{occasion}'. Tillåtet: {', '.join(OCCASIONS)}."
-            )
-        elif found_version is not None and occasion not in found_version.occasions:
-            errors.append(
-                f"Tillfället '{occasion}' används inte i {found_version.ident} "
-                f"(bara {', '.join(found_version.occasions)})."
-            )
-        moment = self._time(submitted_at)
-        if moment is None:
-            errors.append(
-                f"Ogiltig tidpunkt (submitted_at) '{submitted_at}': använd ISO 8601, "
-                "till exempel 2025-03-14T10:30:00."
-            )
-        if not language:
-            errors.append("Språk (language) saknas.")
-        elif len(language) > 16:
-            errors.append(f"Ogiltigt språk (language) '{language}'.")
-        if easy not in _EASY:
-            errors.append(f"Lättläst (easy) ska vara 0 eller 1, inte '{easy}'.")
-        if assisted not in ASSISTED:
-            errors.append(
-                f"Okänt värde för hjälp (assisted) '{assisted}'. Tillåtet: {', '.join(ASSISTED)}."
-            )
+        found_version, moment = self._survey_errors(errors, questionnaire, version, occasion,
+                                                    submitted_at)  # fmt: skip
+        errors += _style_errors(language, easy, assisted)
         if participant:
-            person = (gender, birth_year, born_abroad, line)
-            first = self._people.setdefault(participant, person)
-            for index, (name, label) in enumerate(
-                (("gender", "kön"), ("birth_year", "födelseår"), ("born_abroad", "född utomlands"))
-            ):
-                if first[index] != person[index]:
-                    errors.append(
-                        f"Deltagaren '{participant}' har {label} ({name}) '{person[index]}' här "
-                        f"men '{first[index]}' på rad {first[3]}."
-                    )
+            errors += self._person_changes(participant, (gender, birth_year, born_abroad, line))
         prefix = None
         if not errors and found_version is not None and moment is not None:
             intern = self._intern
@@ -378,6 +324,88 @@ class AnswerCsvReader:
             found_version,
             self._shared.setdefault(per_response, per_response),
         )
+
+    def _survey_errors(
+        self, errors: list[str], questionnaire: str, version: str, occasion: str,
+        submitted_at: str,
+    ) -> tuple[_Version | None, dt.datetime | None]:
+        """(the version, the moment) of a response; what is wrong with them into `errors`."""
+        found = self._version(questionnaire, version)
+        found_version = None if isinstance(found, str) else found
+        if isinstance(found, str):
+            errors.append(found)
+        if occasion not in OCCASIONS:
+            errors.append(
+                f"Okänt tillfälle (occasion) '{occasion}'. Tillåtet: {', '.join(OCCASIONS)}."
+            )
+        elif found_version is not None and occasion not in found_version.occasions:
+            errors.append(
+                f"Tillfället '{occasion}' används inte i {found_version.ident} "
+                f"(bara {', '.join(found_version.occasions)})."
+            )
+        moment = self._time(submitted_at)
+        if moment is None:
+            errors.append(
+                f"Ogiltig tidpunkt (submitted_at) '{submitted_at}': använd ISO 8601, "
+                "till exempel 2025-03-14T10:30:00."
+            )
+        return found_version, moment
+
+    def _person_changes(self, participant: str, person: tuple[str, str, str, int]) -> list[str]:
+        """One gender, birth year and born abroad per participant: what differs from the
+        participant's first row."""
+        first = self._people.setdefault(participant, person)
+        return [
+            f"Deltagaren '{participant}' har {label} ({name}) '{person[index]}' här "
+            f"men '{first[index]}' på rad {first[3]}."
+            for index, (name, label) in enumerate(
+                (("gender", "kön"), ("birth_year", "födelseår"), ("born_abroad", "född utomlands"))
+            )
+            if first[index] != person[index]
+        ]
+
+
+def _person_errors(
+    participant: str, gender: str, birth_year: str, born_abroad: str
+) -> tuple[list[str], int | None]:
+    """(errors, birth year) of a row's person columns."""
+    errors: list[str] = []
+    if not participant:
+        errors.append("Deltagarkod (participant) saknas.")
+    elif len(participant) > 40:
+        errors.append("Deltagarkoden (participant) är längre än 40 tecken.")
+    if gender not in GENDERS:
+        errors.append(f"Okänt kön (gender) '{gender}'. Tillåtet: {', '.join(GENDERS)}.")
+    year: int | None = None
+    if birth_year:
+        year = _int(birth_year)
+        if year is None or not 1900 <= year <= _NOW_YEAR:
+            errors.append(
+                f"Ogiltigt födelseår (birth_year) '{birth_year}': ange ett årtal som 1985 "
+                "eller lämna tomt."
+            )
+    if born_abroad not in BORN_ABROAD:
+        errors.append(
+            f"Okänt värde för född utomlands (born_abroad) '{born_abroad}'. "
+            f"Tillåtet: {', '.join(BORN_ABROAD)}."
+        )
+    return errors, year
+
+
+def _style_errors(language: str, easy: str, assisted: str) -> list[str]:
+    """What is wrong with how a response was answered (language, easy, assisted)."""
+    errors = []
+    if not language:
+        errors.append("Språk (language) saknas.")
+    elif len(language) > 16:
+        errors.append(f"Ogiltigt språk (language) '{language}'.")
+    if easy not in _EASY:
+        errors.append(f"Lättläst (easy) ska vara 0 eller 1, inte '{easy}'.")
+    if assisted not in ASSISTED:
+        errors.append(
+            f"Okänt värde för hjälp (assisted) '{assisted}'. Tillåtet: {', '.join(ASSISTED)}."
+        )
+    return errors
 
 
 def read_answers_csv(source: Path | str | TextIO, registry: Registry | None = None) -> CsvResult:

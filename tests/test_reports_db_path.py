@@ -82,8 +82,9 @@ def _rows_of(columns: EnrolmentColumns) -> list[EnrolmentRow]:
 def _from_database(app, ids: list[int], options: ReportOptions) -> dict:  # type: ignore[no-untyped-def]
     """What report_for builds: entries and enrolment columns from the database."""
     registry = app.extensions["stegvis.questionnaires"]
-    entries = report_entries(ids, registry, options.selection)
-    return report_from_entries(entries, options, enrolment_columns(ids))
+    enrolments = enrolment_columns(ids)
+    return report_from_entries(report_entries(ids, registry, options.selection, enrolments),
+                               options, enrolments)
 
 
 def _same(a: dict, b: dict) -> None:
@@ -107,7 +108,8 @@ def test_database_report_equals_csv_report(app, loaded, extra):
     options = ReportOptions(insatser=_names(ids), **extra)
     from_csv, errors = build_report_from_csv(path, options, registry=registry)
     assert not errors
-    from_db = report_from_entries(report_entries(ids, registry, options.selection), options)
+    entries = report_entries(ids, registry, options.selection, enrolment_columns(ids))
+    from_db = report_from_entries(entries, options)
     _same(from_db, from_csv)
     assert from_db["people"] == 60 or extra
 
@@ -147,7 +149,7 @@ def test_two_responses_at_the_same_latest_moment_are_one(app, loaded):
     twin.submitted_at = first.submitted_at
     db.session.commit()
     options = ReportOptions(insatser=_names(ids))
-    entries = report_entries(ids, registry, options.selection)
+    entries = report_entries(ids, registry, options.selection, enrolment_columns(ids))
     mine = [i for i in range(len(entries))
             if entries.enrolment.name(i) == str(first.invitation.enrolment_id)
             and entries.occasion.name(i) == str(first.invitation.occasion)

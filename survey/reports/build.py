@@ -28,5 +28,6 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
     )
     ids = [i.id for i in insatser]
     registry = current_app.extensions["stegvis.questionnaires"]
-    entries = report_entries(ids, registry, options.selection)
-    return report_from_entries(entries, options, enrolment_columns(ids)), options
+    enrolments = enrolment_columns(ids)
+    entries = report_entries(ids, registry, options.selection, enrolments)
+    return report_from_entries(entries, options, enrolments), options

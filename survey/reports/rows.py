@@ -146,29 +146,24 @@ def _invited(insats_ids: list[int], enrolment: np.ndarray) -> dict[tuple[str, st
     return invited
 
 
-def report_entries(insats_ids: Iterable[int], registry: Registry,
-                   selection: Selection) -> Entries:
+def report_entries(insats_ids: Iterable[int], registry: Registry, selection: Selection,
+                   enrolments: EnrolmentColumns) -> Entries:
     """The report's entries: every submitted response of the insatser with its answers,
-    as columns for the core, which selects them and keeps the latest."""
+    as columns for the core, which selects them and keeps the latest. `enrolments`
+    (enrolment_columns of the same insatser) gives each response its person, insats and
+    site, so the responses' query needs no joins for them."""
     ids = list(insats_ids)
     table = _table(
         select(Response.id, Response.submitted_at, Response.language,
                Invitation.questionnaire_key, Invitation.questionnaire_version,
-               _text(Invitation.occasion).label("occasion"), Invitation.enrolment_id,
-               Participant.pseudonym, _text(Participant.gender).label("gender"),
-               _text(Participant.born_abroad).label("born_abroad"),
-               Insats.name.label("insats"), Site.name.label("site"))
+               _text(Invitation.occasion).label("occasion"), Invitation.enrolment_id)
         .select_from(Response)
         .join(Invitation, Response.invitation_id == Invitation.id)
         .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
-        .join(Participant, Enrolment.participant_id == Participant.id)
-        .join(Insats, Enrolment.insats_id == Insats.id)
-        .outerjoin(Site, Enrolment.site_id == Site.id)
         .where(*_submitted(ids)),
         {"id": pa.int64(), "submitted_at": _MOMENT, "language": _TEXT,
          "questionnaire_key": _TEXT, "questionnaire_version": pa.int64(), "occasion": _TEXT,
-         "enrolment_id": pa.int64(), "pseudonym": _TEXT, "gender": _TEXT,
-         "born_abroad": _TEXT, "insats": _TEXT, "site": _TEXT},
+         "enrolment_id": pa.int64()},
     )
     # In id order (the order responses were made, which breaks ties), sorted here rather
     # than by the database.
@@ -180,16 +175,24 @@ def report_entries(insats_ids: Iterable[int], registry: Registry,
                                axis=0, return_inverse=True)  # fmt: skip
     codes = [layouts.code(questionnaire.names[q], v) for q, v in pairs.tolist()]
     qv = np.asarray(codes, dtype=np.int32)[pair_of.reshape(-1)] if codes else pair_of
+    # Each response's enrolment, as a row of `enrolments` (ordered by id).
+    row = np.searchsorted(np.asarray([int(key) for key in enrolments.key], dtype=np.int64),
+                          table.column("enrolment_id").to_numpy())  # fmt: skip
     responses = ResponseColumns(
         layouts=layouts.found, qv=qv, occasion=_codes(table.column("occasion")),
-        enrolment=Codes.factorize([str(e) for e in table.column("enrolment_id").to_pylist()]),
-        participant=_codes(table.column("pseudonym")), gender=_codes(table.column("gender")),
-        born_abroad=_codes(table.column("born_abroad")), insats=_codes(table.column("insats")),
-        site=_codes(table.column("site")), language=_codes(table.column("language")),
+        enrolment=Codes(row.astype(np.int32), enrolments.key),
+        participant=_take(enrolments.participant, row),
+        gender=_take(enrolments.gender, row), born_abroad=_take(enrolments.born_abroad, row),
+        insats=_take(enrolments.insats, row), site=_take(enrolments.site, row),
+        language=_codes(table.column("language")),
         submitted_at=_moments(table.column("submitted_at")),
     )  # fmt: skip
-    answers = _answers(ids, table.column("id").to_numpy(), responses)
-    return to_entries(responses, answers, selection)
+    return to_entries(responses, _answers(ids, table.column("id").to_numpy(), responses),
+                      selection)  # fmt: skip
+
+
+def _take(column: Codes, row: np.ndarray) -> Codes:
+    return Codes(column.codes[row], column.names)
 
 
 def _answers(insats_ids: list[int], response_ids: np.ndarray,
