@@ -4,8 +4,8 @@ Every row is checked and every problem is collected with its line number, so fö
 staff can fix a file in one round instead of one error at a time. Rows are only handed
 on while the file is still error-free: a file with any error imports nothing.
 
-The reader validates as it streams, so a report over a large file is built in the same
-single pass; `read_answers_csv` is the all-or-nothing wrapper for importing.
+The reader only validates and yields rows; `read_answers_csv` is the all-or-nothing
+wrapper for importing, and the report groups the rows with `from_rows.columns_from_rows`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TextIO
 
 from questionnaires import Questionnaire, Registry
 
-from .collect import DONT_KNOW
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS, AnswerRow
 
 _EASY = {"0": False, "1": True}
@@ -30,11 +29,6 @@ _EASY = {"0": False, "1": True}
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BAD = object()
 _NO_ERRORS: list[str] = []  # shared: most responses have none, and one list each adds up
-
-
-class ResponseSink(Protocol):
-    def open_response(self, head: AnswerRow) -> list[int] | None:
-        """Where to put one response's values (by item position), or None to skip it."""
 
 
 _NOW_YEAR = dt.date.today().year
@@ -100,8 +94,6 @@ class _Response:
     version: _Version | None
     per_response: tuple[str, str, str]  # language, easy, assisted as written
     seen: int = 0  # bit mask of items answered, to catch an item answered twice
-    # Where the report collector wants this response's values (see `feed`).
-    entry: list[int] | None = None
 
 
 class AnswerCsvReader:
@@ -117,121 +109,116 @@ class AnswerCsvReader:
         self._times: dict[str, dt.datetime | None] = {}
         self._keys = set(self.registry.keys())
         self._shared: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+        self._responses: dict[tuple[str, ...], _Response] = {}
+        # A response's rows usually come together: the last one found skips a lookup.
+        self._last: tuple[tuple[str, ...] | None, _Response | None] = (None, None)
 
     def rows(self) -> Iterator[AnswerRow]:
-        yield from self._open(None)
-
-    def feed(self, sink: ResponseSink) -> None:
-        """Validate the whole file and hand each response's answers straight to `sink`.
-
-        The same checks as `rows()`, without building an AnswerRow per answer: this is
-        what makes a report over millions of rows fast. Check `errors` afterwards; with
-        any error, whatever reached the sink must be thrown away.
-        """
-        for _ in self._open(sink):
-            pass
-
-    def _open(self, sink: ResponseSink | None) -> Iterator[AnswerRow]:
+        """Every row while the file has no error; none after the first error."""
         if isinstance(self.source, str | Path):
             with open(self.source, encoding="utf-8-sig", newline="") as handle:
-                yield from self._read(handle, sink)
+                yield from self._read(handle)
         else:
-            yield from self._read(self.source, sink)
+            yield from self._read(self.source)
 
     def _error(self, line: int, message: str) -> None:
         self.errors.append(CsvError(line, message))
 
-    def _read(self, handle: TextIO, sink: ResponseSink | None) -> Iterator[AnswerRow]:
+    def _read(self, handle: TextIO) -> Iterator[AnswerRow]:
+        reader = self._open(handle)
+        if reader is None:
+            return
+        for line, fields in self._records(reader):
+            row = self._row(line, fields)
+            if row is not None and not self.errors:
+                yield row
+
+    def _open(self, handle: TextIO):  # type: ignore[no-untyped-def]
+        """A csv reader past a correct header row, or None (with the error noted)."""
         try:
             reader = csv.reader(handle, strict=True)
             header = next(reader, None)
         except UnicodeDecodeError:
             self._error(1, "Filen är inte sparad som UTF-8.")
-            return
+            return None
         except csv.Error as exc:
             self._error(1, f"Rubrikraden går inte att läsa som CSV ({exc}).")
-            return
+            return None
         if header is None:
             self._error(1, "Filen är tom; den ska börja med en rubrikrad.")
-            return
+            return None
         if header and header[0].startswith("\ufeff"):
             header[0] = header[0][1:]
         if tuple(header) != CSV_COLUMNS:
             self._error(1, _header_problem(header))
-            return
+            return None
+        return reader
 
-        responses: dict[tuple[str, ...], _Response] = {}
+    def _records(self, reader) -> Iterator[tuple[int, list[str]]]:  # type: ignore[no-untyped-def]
+        """(line number, fields) of each record with the right number of fields."""
         width = len(CSV_COLUMNS)
-        make = AnswerRow._make
         previous_end = reader.line_num
-        last_key: tuple[str, ...] | None = None
-        last_response: _Response | None = None
         while True:
             try:
                 fields = next(reader)
             except StopIteration:
-                break
+                return
             except csv.Error as exc:
                 self._error(previous_end + 1, f"Raden går inte att läsa som CSV ({exc}).")
-                break
+                return
             except UnicodeDecodeError:
                 self._error(previous_end + 1, "Filen är inte sparad som UTF-8.")
-                break
+                return
             line = previous_end + 1
             previous_end = reader.line_num
-            if len(fields) != width:
-                if fields:  # a blank line is harmless
-                    self._error(line, f"Raden har {len(fields)} fält men ska ha {width}.")
-                continue
-            (participant, _, _, _, insats, site, questionnaire, version, occasion,
-             submitted_at, language, easy, assisted, item, value, comment) = fields  # fmt: skip
-            # The other columns are checked against fixed sets; these are free text.
-            if CONTROL_CHARACTERS.search(participant + insats + site + language + comment):
-                self._error(line, "Raden innehåller styrtecken (t.ex. NUL) som inte kan sparas.")
-            key = (participant, insats, site, questionnaire, version, occasion, submitted_at)
-            # A response's rows usually come together: skip the lookup in a large dict.
-            if key == last_key:
-                response = last_response
-            else:
-                response = responses.get(key)
-                last_key = key
-            if response is None:
-                response = self._response(fields, line)
-                # Stored under a key of shared strings: only submitted_at is new per response.
-                intern = self._intern
-                responses[
-                    (intern(participant), intern(insats), intern(site), intern(questionnaire),
-                     intern(version), intern(occasion), submitted_at)
-                ] = response  # fmt: skip
-                if sink is not None and response.prefix is not None:
-                    head = make((*response.prefix, "", None, None, None))
-                    response.entry = sink.open_response(head)
-                    # The collector keeps the head row; holding the prefix too costs memory.
-                    response.prefix = head
-            elif response.per_response != (language, easy, assisted):
-                self._error(
-                    line,
-                    "Språk, lättläst eller hjälp (language, easy, assisted) skiljer sig från "
-                    f"samma svar på rad {response.line}.",
-                )
-            last_response = response
-            version_info = response.version
-            found = version_info.items.get(item) if version_info is not None else None
-            if found is not None and response.prefix is not None:
-                # The common case, kept short: a known item with a value on the scale.
-                item_id, bit, index = found
-                number = version_info.values.get(value, _BAD)  # type: ignore[union-attr]
-                if number is not _BAD and not response.seen & bit:
-                    response.seen |= bit
-                    if sink is None:
-                        if not self.errors:
-                            yield make((*response.prefix, item_id, number, comment or None, None))
-                    elif response.entry is not None:
-                        response.entry[index] = DONT_KNOW if number is None else number
-                    continue
-            for message in response.errors:
-                self._error(line, message)
-            self._answer(response, item, value, line)
+            if len(fields) == width:
+                yield line, fields
+            elif fields:  # a blank line is harmless
+                self._error(line, f"Raden har {len(fields)} fält men ska ha {width}.")
+
+    def _row(self, line: int, fields: list[str]) -> AnswerRow | None:
+        """The row checked; None when it (or its response) has an error."""
+        (participant, _, _, _, insats, site, questionnaire, version, occasion,
+         submitted_at, language, _, _, item, value, comment) = fields  # fmt: skip
+        # The other columns are checked against fixed sets; these are free text.
+        if CONTROL_CHARACTERS.search(participant + insats + site + language + comment):
+            self._error(line, "Raden innehåller styrtecken (t.ex. NUL) som inte kan sparas.")
+        response = self._response_of(
+            (participant, insats, site, questionnaire, version, occasion, submitted_at),
+            fields, line,
+        )  # fmt: skip
+        version_info = response.version
+        found = version_info.items.get(item) if version_info is not None else None
+        if found is not None and response.prefix is not None:
+            # The common case, kept short: a known item with a value on the scale.
+            item_id, bit, _ = found
+            number = version_info.values.get(value, _BAD)  # type: ignore[union-attr]
+            if number is not _BAD and not response.seen & bit:
+                response.seen |= bit
+                return AnswerRow(*response.prefix, item_id, number, comment or None)  # type: ignore[arg-type]
+        for message in response.errors:
+            self._error(line, message)
+        self._answer(response, item, value, line)
+        return None
+
+    def _response_of(self, key: tuple[str, ...], fields: list[str], line: int) -> _Response:
+        """The response this row belongs to, made (and checked) at its first row."""
+        last_key, response = self._last
+        if key != last_key:
+            response = self._responses.get(key)
+        if response is None:
+            response = self._response(fields, line)
+            # Stored under a key of shared strings: only submitted_at is new per response.
+            intern = self._intern
+            self._responses[(*map(intern, key[:-1]), key[-1])] = response
+        elif response.per_response != (fields[10], fields[11], fields[12]):
+            self._error(
+                line,
+                "Språk, lättläst eller hjälp (language, easy, assisted) skiljer sig från "
+                f"samma svar på rad {response.line}.",
+            )
+        self._last = (key, response)
+        return response
 
     def _answer(
         self, response: _Response, item: str, value: str, line: int
@@ -308,72 +295,18 @@ class AnswerCsvReader:
         return moment
 
     def _response(self, fields: list[str], line: int) -> _Response:
+        """A response's shared columns checked once, at its first row (errors in the order
+        of the columns)."""
         (participant, gender, birth_year, born_abroad, insats, site, questionnaire,
          version, occasion, submitted_at, language, easy, assisted) = fields[:13]  # fmt: skip
-        errors: list[str] = []
-        if not participant:
-            errors.append("Deltagarkod (participant) saknas.")
-        elif len(participant) > 40:
-            errors.append("Deltagarkoden (participant) är längre än 40 tecken.")
-        if gender not in GENDERS:
-            errors.append(f"Okänt kön (gender) '{gender}'. Tillåtet: {', '.join(GENDERS)}.")
-        year: int | None = None
-        if birth_year:
-            year = _int(birth_year)
-            if year is None or not 1900 <= year <= _NOW_YEAR:
-                errors.append(
-                    f"Ogiltigt födelseår (birth_year) '{birth_year}': ange ett årtal som 1985 "
-                    "eller lämna tomt."
-                )
-        if born_abroad not in BORN_ABROAD:
-            errors.append(
-                f"Okänt värde för född utomlands (born_abroad) '{born_abroad}'. "
-                f"Tillåtet: {', '.join(BORN_ABROAD)}."
-            )
+        errors, year = _person_errors(participant, gender, birth_year, born_abroad)
         if not insats:
             errors.append("Insats saknas.")
-        found = self._version(questionnaire, version)
-        if isinstance(found, str):
-            errors.append(found)
-            found_version = None
-        else:
-            found_version = found
-        if occasion not in OCCASIONS:
-            errors.append(
-                f"Okänt tillfälle (occasion) '{occasion}'. Tillåtet: {', '.join(OCCASIONS)}."
-            )
-        elif found_version is not None and occasion not in found_version.occasions:
-            errors.append(
-                f"Tillfället '{occasion}' används inte i {found_version.ident} "
-                f"(bara {', '.join(found_version.occasions)})."
-            )
-        moment = self._time(submitted_at)
-        if moment is None:
-            errors.append(
-                f"Ogiltig tidpunkt (submitted_at) '{submitted_at}': använd ISO 8601, "
-                "till exempel 2025-03-14T10:30:00."
-            )
-        if not language:
-            errors.append("Språk (language) saknas.")
-        elif len(language) > 16:
-            errors.append(f"Ogiltigt språk (language) '{language}'.")
-        if easy not in _EASY:
-            errors.append(f"Lättläst (easy) ska vara 0 eller 1, inte '{easy}'.")
-        if assisted not in ASSISTED:
-            errors.append(
-                f"Okänt värde för hjälp (assisted) '{assisted}'. Tillåtet: {', '.join(ASSISTED)}."
-            )
+        found_version, moment = self._survey_errors(errors, questionnaire, version, occasion,
+                                                    submitted_at)  # fmt: skip
+        errors += _style_errors(language, easy, assisted)
         if participant:
-            person = (gender, birth_year, born_abroad, line)
-            first = self._people.setdefault(participant, person)
-            for index, (name, label) in enumerate(
-                (("gender", "kön"), ("birth_year", "födelseår"), ("born_abroad", "född utomlands"))
-            ):
-                if first[index] != person[index]:
-                    errors.append(
-                        f"Deltagaren '{participant}' har {label} ({name}) '{person[index]}' här "
-                        f"men '{first[index]}' på rad {first[3]}."
-                    )
+            errors += self._person_changes(participant, (gender, birth_year, born_abroad, line))
         prefix = None
         if not errors and found_version is not None and moment is not None:
             intern = self._intern
@@ -391,6 +324,88 @@ class AnswerCsvReader:
             found_version,
             self._shared.setdefault(per_response, per_response),
         )
+
+    def _survey_errors(
+        self, errors: list[str], questionnaire: str, version: str, occasion: str,
+        submitted_at: str,
+    ) -> tuple[_Version | None, dt.datetime | None]:
+        """(the version, the moment) of a response; what is wrong with them into `errors`."""
+        found = self._version(questionnaire, version)
+        found_version = None if isinstance(found, str) else found
+        if isinstance(found, str):
+            errors.append(found)
+        if occasion not in OCCASIONS:
+            errors.append(
+                f"Okänt tillfälle (occasion) '{occasion}'. Tillåtet: {', '.join(OCCASIONS)}."
+            )
+        elif found_version is not None and occasion not in found_version.occasions:
+            errors.append(
+                f"Tillfället '{occasion}' används inte i {found_version.ident} "
+                f"(bara {', '.join(found_version.occasions)})."
+            )
+        moment = self._time(submitted_at)
+        if moment is None:
+            errors.append(
+                f"Ogiltig tidpunkt (submitted_at) '{submitted_at}': använd ISO 8601, "
+                "till exempel 2025-03-14T10:30:00."
+            )
+        return found_version, moment
+
+    def _person_changes(self, participant: str, person: tuple[str, str, str, int]) -> list[str]:
+        """One gender, birth year and born abroad per participant: what differs from the
+        participant's first row."""
+        first = self._people.setdefault(participant, person)
+        return [
+            f"Deltagaren '{participant}' har {label} ({name}) '{person[index]}' här "
+            f"men '{first[index]}' på rad {first[3]}."
+            for index, (name, label) in enumerate(
+                (("gender", "kön"), ("birth_year", "födelseår"), ("born_abroad", "född utomlands"))
+            )
+            if first[index] != person[index]
+        ]
+
+
+def _person_errors(
+    participant: str, gender: str, birth_year: str, born_abroad: str
+) -> tuple[list[str], int | None]:
+    """(errors, birth year) of a row's person columns."""
+    errors: list[str] = []
+    if not participant:
+        errors.append("Deltagarkod (participant) saknas.")
+    elif len(participant) > 40:
+        errors.append("Deltagarkoden (participant) är längre än 40 tecken.")
+    if gender not in GENDERS:
+        errors.append(f"Okänt kön (gender) '{gender}'. Tillåtet: {', '.join(GENDERS)}.")
+    year: int | None = None
+    if birth_year:
+        year = _int(birth_year)
+        if year is None or not 1900 <= year <= _NOW_YEAR:
+            errors.append(
+                f"Ogiltigt födelseår (birth_year) '{birth_year}': ange ett årtal som 1985 "
+                "eller lämna tomt."
+            )
+    if born_abroad not in BORN_ABROAD:
+        errors.append(
+            f"Okänt värde för född utomlands (born_abroad) '{born_abroad}'. "
+            f"Tillåtet: {', '.join(BORN_ABROAD)}."
+        )
+    return errors, year
+
+
+def _style_errors(language: str, easy: str, assisted: str) -> list[str]:
+    """What is wrong with how a response was answered (language, easy, assisted)."""
+    errors = []
+    if not language:
+        errors.append("Språk (language) saknas.")
+    elif len(language) > 16:
+        errors.append(f"Ogiltigt språk (language) '{language}'.")
+    if easy not in _EASY:
+        errors.append(f"Lättläst (easy) ska vara 0 eller 1, inte '{easy}'.")
+    if assisted not in ASSISTED:
+        errors.append(
+            f"Okänt värde för hjälp (assisted) '{assisted}'. Tillåtet: {', '.join(ASSISTED)}."
+        )
+    return errors
 
 
 def read_answers_csv(source: Path | str | TextIO, registry: Registry | None = None) -> CsvResult:

@@ -1,36 +1,23 @@
 """The collected responses as columns: what every table of the report is computed from.
 
-One row per (questionnaire version, occasion, enrolment): the latest response, as the
-`Collector` keeps it (`Entry`). Each text field is an integer code into a list of names,
-so the report steps (latest per person, pairs, breakdowns, who is missing) are numpy
-sorts and counts instead of Python loops over hundreds of thousands of objects.
+One row per (questionnaire version, occasion, enrolment): the latest response
+(`responses.to_entries` makes them). Each text field is `Codes`, so the report steps
+(latest per person, pairs, breakdowns, who is missing) are numpy sorts and counts
+instead of Python loops over hundreds of thousands of objects.
 
 Rows are in the order their (version, occasion, enrolment) first appeared in the input;
-that order breaks ties between two responses submitted at the same moment, exactly as
-the row-by-row collector did.
+that order breaks ties between two responses submitted at the same moment.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from .collect import ABSENT, Collector, Layout
-
-
-@dataclass(slots=True)
-class Codes:
-    """One text column: codes[i] indexes names."""
-
-    codes: np.ndarray
-    names: list[Any]
-
-    def take(self, index: np.ndarray) -> np.ndarray:
-        return self.codes[index]
+from .codes import Codes
+from .layouts import Layout
 
 
 @dataclass(slots=True)
@@ -55,65 +42,6 @@ class Entries:
     def layout_index(self) -> dict[tuple[str, int], int]:
         return {(layout.key, layout.version): i for i, layout in enumerate(self.layouts)}
 
-    def moment(self, index: int) -> dt.datetime:
-        return self.submitted_at[index].item()
-
-
-def from_collector(collector: Collector) -> Entries:
-    """The row-by-row collector's entries as columns (the database path)."""
-    layouts = list(collector.layouts.values())
-    where = {(layout.key, layout.version): i for i, layout in enumerate(layouts)}
-    width = max((len(layout.items) for layout in layouts), default=0)
-    count = len(collector.entries)
-    tables: list[dict[Any, int]] = [{} for _ in range(8)]
-    columns = [np.empty(count, dtype=np.int32) for _ in range(8)]
-    qv = np.empty(count, dtype=np.int32)
-    moments = []
-    in_period = np.empty(count, dtype=bool)
-    values = np.full((count, width), ABSENT, dtype=np.int16)
-    (occasions, enrolments, participants, genders, born_abroad, insatser, sites,
-     languages) = tables  # fmt: skip
-    (c_occ, c_enr, c_par, c_gen, c_abr, c_ins, c_site, c_lang) = columns
-    for i, ((questionnaire, version, occasion, ekey), entry) in enumerate(
-        collector.entries.items()
-    ):
-        row = entry.row
-        qv[i] = where[(questionnaire, version)]
-        c_occ[i] = occasions.setdefault(occasion, len(occasions))
-        c_enr[i] = enrolments.setdefault(ekey, len(enrolments))
-        c_par[i] = participants.setdefault(row[0], len(participants))
-        c_gen[i] = genders.setdefault(row[1], len(genders))
-        c_abr[i] = born_abroad.setdefault(row[3], len(born_abroad))
-        c_ins[i] = insatser.setdefault(row[4], len(insatser))
-        c_site[i] = sites.setdefault(row[5], len(sites))
-        c_lang[i] = languages.setdefault(row[10], len(languages))
-        moments.append(entry.submitted_at)
-        in_period[i] = entry.in_period
-        entry_values = entry.values
-        values[i, : len(entry_values)] = entry_values
-    return Entries(
-        layouts=layouts,
-        qv=qv,
-        occasion=Codes(c_occ, list(occasions)),
-        enrolment=Codes(c_enr, list(enrolments)),
-        participant=Codes(c_par, list(participants)),
-        gender=Codes(c_gen, list(genders)),
-        born_abroad=Codes(c_abr, list(born_abroad)),
-        insats=Codes(c_ins, list(insatser)),
-        site=Codes(c_site, list(sites)),
-        language=Codes(c_lang, list(languages)),
-        submitted_at=np.array(moments, dtype="datetime64[us]").reshape(count),
-        in_period=in_period,
-        values=values,
-    )
-
-
-def occasion_code(entries: Entries, occasion: str) -> int:
-    try:
-        return entries.occasion.names.index(occasion)
-    except ValueError:
-        return -1
-
 
 def group_ids(keys: Sequence[np.ndarray]) -> np.ndarray:
     """One int64 per row that is equal exactly when every key (codes >= 0) is equal, and
@@ -131,6 +59,31 @@ def group_ids(keys: Sequence[np.ndarray]) -> np.ndarray:
     return ids
 
 
+def latest_in_groups(group: np.ndarray, moments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rule "the latest response counts", for rows in their order.
+
+    Returns (dense group number per row, the first row at its group's latest moment per
+    group, as positions in group-number order). Rows at the same latest moment as that
+    first one are found with `at_latest`.
+    """
+    if group.size == 0:
+        return group.astype(np.int64), group.astype(np.int64)
+    _, dense = np.unique(group, return_inverse=True)
+    dense = dense.reshape(-1)
+    stamp = moments.view(np.int64)
+    # Sorted by group, latest first; a stable sort keeps ties in row order.
+    order = np.lexsort((-stamp, dense))
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = dense[order][1:] != dense[order][:-1]
+    return dense, order[first]
+
+
+def at_latest(dense: np.ndarray, heads: np.ndarray, moments: np.ndarray) -> np.ndarray:
+    """Mask of the rows submitted at the same moment as their group's head."""
+    stamp = moments.view(np.int64)
+    return stamp == stamp[heads][dense]
+
+
 def latest_per_group(
     entries: Entries, keys: list[np.ndarray], index: np.ndarray
 ) -> np.ndarray:
@@ -139,12 +92,6 @@ def latest_per_group(
     if index.size == 0:
         return index
     index = np.sort(index)
-    group = group_ids([key[index] for key in keys])
-    moments = entries.submitted_at.view(np.int64)[index]
-    _, rank = np.unique(moments, return_inverse=True)
-    # Within a group the latest first; a stable sort keeps ties in row order.
-    order = np.argsort(group_ids([group, rank.max() - rank.reshape(-1)]), kind="stable")
-    group = group[order]
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = group[1:] != group[:-1]
-    return np.sort(index[order[first]])
+    _, heads = latest_in_groups(group_ids([key[index] for key in keys]),
+                                entries.submitted_at[index])  # fmt: skip
+    return np.sort(index[heads])

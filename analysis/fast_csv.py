@@ -24,17 +24,17 @@ import datetime as dt
 import io
 import mmap
 import os
-from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO, TextIO, overload
+from typing import BinaryIO, TextIO
 
 import numpy as np
 
 from questionnaires import Registry
 
-from .collect import ABSENT, DONT_KNOW, Collector, Layout, Selection
+from .codes import Codes
 from .csv_rows import CONTROL_CHARACTERS
-from .entries import Codes, Entries
+from .layouts import DONT_KNOW, Layouts
+from .responses import AnswerColumns, ResponseColumns
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS
 
 # Small blocks keep pyarrow's buffers (and so the peak memory) small; the time is the same.
@@ -49,9 +49,15 @@ _SHARED = CSV_COLUMNS.index("item")
 _CONTROL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
-def collect_csv(
-    source: Path | str | TextIO, registry: Registry, selection: Selection
-) -> Entries | None:
+def read_csv_columns(
+    source: Path | str | TextIO, registry: Registry
+) -> tuple[ResponseColumns, AnswerColumns] | None:
+    """The file's responses and answers, or None: then the strict reader must read it."""
+    runs = _read_runs(source)
+    return None if runs is None else _columns(runs, registry)
+
+
+def _read_runs(source: Path | str | TextIO) -> _Columns | None:
     try:
         import pyarrow  # noqa: F401
     except ImportError:  # pragma: no cover - pyarrow is a dependency; the reader still works
@@ -71,9 +77,7 @@ def collect_csv(
         except UnicodeEncodeError:
             return None
         columns = _read(io.BytesIO(data)) if _quoting_agrees(data) else None
-    if columns is None:
-        return None
-    return _collect(columns, registry, selection)
+    return columns
 
 
 def _read(handle: BinaryIO) -> _Columns | None:
@@ -149,8 +153,8 @@ def _quoting_agrees(data: bytes | mmap.mmap) -> bool:
     return not inside
 
 
-class _Coded:
-    """One per-row column as codes into its distinct values (first appearance order)."""
+class _RowCodes:
+    """One per-row column, batch by batch, as codes into its distinct values."""
 
     def __init__(self) -> None:
         self.names: dict[bytes, int] = {}
@@ -165,10 +169,10 @@ class _Coded:
         )
         self.parts.append(lookup[encoded.indices.to_numpy(zero_copy_only=False)])
 
-    def result(self) -> tuple[np.ndarray, list[str]]:
-        """(codes, names); a name that is not UTF-8 raises UnicodeDecodeError."""
+    def result(self) -> Codes:
+        """A name that is not UTF-8 raises UnicodeDecodeError."""
         codes = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)
-        return codes, [name.decode("utf-8") for name in self.names]
+        return Codes(codes, [name.decode("utf-8") for name in self.names])
 
 
 class _Runs:
@@ -177,8 +181,8 @@ class _Runs:
     def __init__(self) -> None:
         self.heads: list = []  # type: ignore[type-arg] # shared columns of each run's first row
         self.run: list[np.ndarray] = []  # per row: its run
-        self.item = _Coded()
-        self.value = _Coded()
+        self.item = _RowCodes()
+        self.value = _RowCodes()
         self.count = 0
         self.limit = csv.field_size_limit()
         self.refused = False  # a comment that only the strict reader can judge
@@ -227,11 +231,12 @@ class _Runs:
             too_long = pc.max(pc.utf8_length(names)).as_py() > self.limit
             if too_long or pc.any(pc.match_substring_regex(names, _CONTROL_RE2)).as_py():
                 return None
-            shared[name] = (encoded.indices.to_numpy(zero_copy_only=False), names.to_pylist())
+            shared[name] = Codes(encoded.indices.to_numpy(zero_copy_only=False),
+                                 names.to_pylist())
         item = self.item.result()
         value = self.value.result()
         if any(len(v) > self.limit or CONTROL_CHARACTERS.search(v)
-               for v in (*item[1], *value[1])):  # fmt: skip
+               for v in (*item.names, *value.names)):  # fmt: skip
             return None
         run = np.concatenate(self.run)
         self.run = []
@@ -256,19 +261,14 @@ def _comments_pass(column, limit: int) -> bool:  # type: ignore[no-untyped-def]
 class _Columns:
     """The shared columns per run, item and value per row (with the row's run)."""
 
-    def __init__(
-        self,
-        shared: dict[str, tuple[np.ndarray, list[str]]],
-        run: np.ndarray,
-        item: tuple[np.ndarray, list[str]],
-        value: tuple[np.ndarray, list[str]],
-    ) -> None:
+    def __init__(self, shared: dict[str, Codes], run: np.ndarray, item: Codes,
+                 value: Codes) -> None:  # fmt: skip
         self.shared = shared
         self.run = run
         self.item = item
         self.value = value
 
-    def column(self, name: str) -> tuple[np.ndarray, list[str]]:
+    def column(self, name: str) -> Codes:
         return self.shared.pop(name)
 
 
@@ -288,17 +288,6 @@ def _moment(text: str) -> dt.datetime | None:
     return moment
 
 
-def _stamps(texts: list[str]) -> np.ndarray | None:
-    """The moments as datetime64[us] (naive UTC); None if any text is not a moment."""
-    import pyarrow as pa
-
-    moments = [_moment(text) for text in texts]
-    if any(moment is None for moment in moments):
-        return None
-    # pyarrow converts datetimes about 20 times faster than numpy does.
-    return pa.array(moments, type=pa.timestamp("us")).to_numpy(zero_copy_only=False)
-
-
 def _all(ok: list[bool], codes: np.ndarray) -> bool:
     """Every row's value passes (checked on the distinct values first)."""
     if all(ok):
@@ -313,244 +302,199 @@ def _same_within(groups: np.ndarray, values: np.ndarray, size: int) -> bool:
     return bool((first[groups] == values).all())
 
 
-def _collect(columns: _Columns, registry: Registry, selection: Selection) -> Entries | None:
-    participant, participants = columns.column("participant")
-    if not _all([bool(p) and len(p) <= 40 for p in participants], participant):
-        return None
-    gender, genders = columns.column("gender")
-    birth, births = columns.column("birth_year")
-    abroad, abroads = columns.column("born_abroad")
-    birth_ok = []
-    for text in births:
-        year = _int(text) if text else 0
-        birth_ok.append(not text or (year is not None and 1900 <= year <= _NOW_YEAR))
+# The steps below each check what the strict reader would check, on the distinct values
+# of a column, and return None when a file needs the strict reader after all.
+
+
+def _people(columns: _Columns) -> tuple[Codes, Codes, Codes] | None:
+    """Participant, gender and born abroad per run: valid, and one of each per person."""
+    participant = columns.column("participant")
+    gender = columns.column("gender")
+    birth = columns.column("birth_year")
+    abroad = columns.column("born_abroad")
+    birth_ok = [not text or (1900 <= (_int(text) or 0) <= _NOW_YEAR) for text in birth.names]
     if not (
-        _all([g in GENDERS for g in genders], gender)
-        and _all(birth_ok, birth)
-        and _all([b in BORN_ABROAD for b in abroads], abroad)
+        _all([bool(p) and len(p) <= 40 for p in participant.names], participant.codes)
+        and _all([g in GENDERS for g in gender.names], gender.codes)
+        and _all(birth_ok, birth.codes)
+        and _all([b in BORN_ABROAD for b in abroad.names], abroad.codes)
     ):
         return None
-    # One gender, birth year and born abroad per participant on every row.
-    size = len(participants)
-    for codes in (gender, birth, abroad):
-        if not _same_within(participant, codes, size):
-            return None
-    del birth
-
-    insats, insatser = columns.column("insats")
-    if not _all([bool(i) for i in insatser], insats):
+    size = len(participant.names)
+    if not all(_same_within(participant.codes, codes, size)
+               for codes in (gender.codes, birth.codes, abroad.codes)):  # fmt: skip
         return None
-    language, languages = columns.column("language")
-    easy, easies = columns.column("easy")
-    assisted, assisteds = columns.column("assisted")
+    return participant, gender, abroad
+
+
+def _styles(columns: _Columns) -> tuple[Codes, Codes, np.ndarray] | None:
+    """Insats and language per run, and one code per run for (language, easy, assisted)."""
+    insats = columns.column("insats")
+    language = columns.column("language")
+    easy = columns.column("easy")
+    assisted = columns.column("assisted")
     if not (
-        _all([bool(x) and len(x) <= 16 for x in languages], language)
-        and _all([x in ("0", "1") for x in easies], easy)
-        and _all([x in ASSISTED for x in assisteds], assisted)
+        _all([bool(i) for i in insats.names], insats.codes)
+        and _all([bool(x) and len(x) <= 16 for x in language.names], language.codes)
+        and _all([x in ("0", "1") for x in easy.names], easy.codes)
+        and _all([x in ASSISTED for x in assisted.names], assisted.codes)
     ):
         return None
+    style = (language.codes.astype(np.int64) * len(easy.names) + easy.codes) * len(assisted.names)
+    return insats, language, style + assisted.codes
 
-    # Questionnaire and version as written -> one code per known version.
-    questionnaire, questionnaires = columns.column("questionnaire")
-    version, versions = columns.column("version")
+
+def _versions(columns: _Columns, registry: Registry) -> tuple[Layouts, np.ndarray] | None:
+    """The layout code of each run's questionnaire version (each spelled one way)."""
+    questionnaire, questionnaires = _unpack(columns.column("questionnaire"))
+    version, versions = _unpack(columns.column("version"))
     known = set(registry.keys())
-    layouts: list[Layout] = []
-    where: dict[tuple[str, int], int] = {}
+    layouts = Layouts(registry)
     pair_code = np.full((len(questionnaires), len(versions)), -1, dtype=np.int32)
     spelled: dict[tuple[str, int], str] = {}
-    maker = Collector(registry, selection)
     for qi, key in enumerate(questionnaires):
-        if key not in known:
-            continue
         for vi, written in enumerate(versions):
-            number = _int(written.removeprefix("v"))
+            number = _int(written.removeprefix("v")) if key in known else None
             if not number or registry.get(key, number) is None:
                 continue
             # Two spellings of one version ("1", "v1") would be two responses to the
             # reader; keep such files on its path.
             if spelled.setdefault((key, number), written) != written:
                 return None
-            if (key, number) not in where:
-                where[(key, number)] = len(layouts)
-                layouts.append(maker.layout(key, number))
-            pair_code[qi, vi] = where[(key, number)]
+            pair_code[qi, vi] = layouts.code(key, number)
     qv = pair_code[questionnaire, version]
-    del questionnaire, version
-    if (qv < 0).any():
-        return None
+    return None if (qv < 0).any() else (layouts, qv)
 
-    occasion, occasions = columns.column("occasion")
-    allowed = np.zeros((len(layouts), max(len(occasions), 1)), dtype=bool)
-    for li, layout in enumerate(layouts):
+
+def _occasions(columns: _Columns, layouts: Layouts, qv: np.ndarray) -> Codes | None:
+    """The occasion per run, one its questionnaire version is used at."""
+    occasion, occasions = _unpack(columns.column("occasion"))
+    allowed = np.zeros((len(layouts.found), max(len(occasions), 1)), dtype=bool)
+    for li, layout in enumerate(layouts.found):
         for oi, name in enumerate(occasions):
             allowed[li, oi] = name in OCCASIONS and name in layout.occasions
-    if not allowed[qv, occasion].all():
-        return None
+    return Codes(occasion, occasions) if allowed[qv, occasion].all() else None
 
-    moment_codes, moment_texts = columns.column("submitted_at")
-    stamps = _stamps(moment_texts)
-    if stamps is None:
+
+def _moments(columns: _Columns) -> tuple[np.ndarray, np.ndarray] | None:
+    """(code per run, moments): the codes in time order, each moment written one way."""
+    import pyarrow as pa
+
+    codes, texts = _unpack(columns.column("submitted_at"))
+    moments = [_moment(text) for text in texts]
+    if any(moment is None for moment in moments):
         return None
-    # Codes renumbered in time order, so sorting by code sorts by time.
+    # pyarrow converts datetimes about 20 times faster than numpy does.
+    stamps = pa.array(moments, type=pa.timestamp("us")).to_numpy(zero_copy_only=False)
     by_time = np.argsort(stamps, kind="stable")
-    rank = np.empty(len(moment_texts), dtype=np.int64)
-    rank[by_time] = np.arange(len(moment_texts))
-    when = rank[moment_codes]
+    rank = np.empty(len(texts), dtype=np.int64)
+    rank[by_time] = np.arange(len(texts))
     stamps = stamps[by_time]
     # Two spellings of one moment would be two responses to the reader.
     if (stamps[1:] == stamps[:-1]).any():
         return None
-    del moment_codes
+    return rank[codes], stamps
 
-    # Item and value per row, through the version of the row's run.
-    site, sites = columns.column("site")
-    item, items = columns.item
-    value, values = columns.value
-    run = columns.run
-    width = max(len(layout.items) for layout in layouts)
-    position = np.full((len(layouts), max(len(items), 1)), -1, dtype=np.int32)
-    number = np.full((len(layouts), max(len(values), 1)), -9, dtype=np.int16)
-    for li, layout in enumerate(layouts):
+
+def _answers(
+    columns: _Columns, layouts: Layouts, qv: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(item position, value) per row, through the questionnaire version of the row's run."""
+    item, items = _unpack(columns.item)
+    value, values = _unpack(columns.value)
+    found = layouts.found
+    position = np.full((len(found), max(len(items), 1)), -1, dtype=np.int32)
+    number = np.full((len(found), max(len(values), 1)), -9, dtype=np.int16)
+    for li, layout in enumerate(found):
         for ii, name in enumerate(items):
             position[li, ii] = layout.index.get(name, -1)
-        q = registry.get(layout.key, layout.version)
-        if q is None:
-            return None
-        scale = {str(v): v for v in q.scale.values}
+        scale = layouts.registry.get(layout.key, layout.version).scale  # type: ignore[union-attr]
+        written = {str(v): v for v in scale.values}
         for vi, text in enumerate(values):
-            if text in scale:
-                number[li, vi] = scale[text]
-            elif text == "" and q.scale.dont_know is not None:
+            if text in written:
+                number[li, vi] = written[text]
+            elif text == "" and scale.dont_know is not None:
                 number[li, vi] = DONT_KNOW
-    row_qv = qv[run]
+    row_qv = qv[columns.run]
     pos = position[row_qv, item]
     num = number[row_qv, value]
-    del row_qv, item, value
     if (pos < 0).any() or (num == -9).any():
         return None
+    return pos, num
 
-    # One key per response as the reader groups them (version, occasion, enrolment, time):
-    # responses come out sorted by it, so each enrolment's are together, latest last.
-    sizes = [len(layouts), len(occasions), len(participants), len(insatser), len(sites),
-             len(stamps)]  # fmt: skip
-    total = 1
-    for s in sizes:
-        total *= max(s, 1)
-    if total * width >= 2**62:
+
+def _responses(
+    keys: list[tuple[np.ndarray, int]], run: np.ndarray, pos: np.ndarray, width: int,
+    style: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(response per run, first run per response), responses in the order the file
+    first shows them; None for an item answered twice or a style that changes."""
+    total = width
+    for _, size in keys:
+        total *= max(size, 1)
+    if total >= 2**62:
         return None
-    key = qv.astype(np.int64)
-    for codes, s in zip((occasion, participant, insats, site, when), sizes[1:], strict=True):
-        key *= max(s, 1)
+    key = np.zeros(len(keys[0][0]), dtype=np.int64)
+    for codes, size in keys:
+        key *= max(size, 1)
         key += codes
-    keys, first_run, response = np.unique(key, return_index=True, return_inverse=True)
-    response = response.reshape(-1)
-    count = keys.size
+    _, first_run, response = np.unique(key, return_index=True, return_inverse=True)
     del key
+    # In the order of each response's first run.
+    order = np.argsort(first_run, kind="stable")
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    response = rank[response.reshape(-1)]
+    count = order.size
     # An item answered twice in one response: two rows in one (response, item) slot.
-    slot = response[run].astype(np.int64) * width + pos
+    slot = response[run] * width + pos
     if np.bincount(slot, minlength=count * width).max(initial=0) > 1:
         return None
-    del slot
     # Language, easy and assisted are the same on every row of a response.
-    style = (language.astype(np.int64) * len(easies) + easy) * len(assisteds) + assisted
     if not _same_within(response, style, count):
         return None
-    del style, easy, assisted
+    return response, first_run[order]
 
-    # The selection, per response (every row of a response shares insats, site and time).
-    head = first_run  # the response's first run stands for it
-    keep = np.ones(count, dtype=bool)
-    if selection.insatser:
-        keep &= np.asarray([i in selection.insatser for i in insatser], dtype=bool)[insats[head]]
-    if selection.site is not None:
-        keep &= np.asarray([s == selection.site for s in sites], dtype=bool)[site[head]]
-    days = stamps.astype("datetime64[D]")
-    if selection.date_to is not None:
-        keep &= (days <= np.datetime64(selection.date_to))[when[head]]
-    in_period_at = (
-        np.ones(len(stamps), dtype=bool)
-        if selection.date_from is None
-        else days >= np.datetime64(selection.date_from)
-    )
-    start = occasions.index("start") if "start" in occasions else -1
-    keep &= in_period_at[when[head]] | (occasion[head] == start)
-    chosen = np.flatnonzero(keep)
 
-    # The latest response of each (version, occasion, enrolment): the last in key order.
-    enrolment_key = keys[chosen] // max(len(stamps), 1)
-    group_start = np.flatnonzero(np.r_[True, enrolment_key[1:] != enrolment_key[:-1]])
-    group_end = np.r_[group_start[1:], chosen.size] - 1
-    latest = chosen[group_end]
-    # Entries in the order their key first appeared in the file, as the reader makes them.
-    first = (np.minimum.reduceat(first_run[chosen], group_start) if chosen.size
-             else np.zeros(0, dtype=np.int64))  # fmt: skip
-    latest = latest[np.argsort(first, kind="stable")]
-    entries = latest.size
-    entry_of = np.full(count, -1, dtype=np.int64)
-    entry_of[latest] = np.arange(entries)
-    entry = entry_of[response][run]
-    mine = entry >= 0
-    matrix = np.full((entries, width), ABSENT, dtype=np.int16)
-    matrix[entry[mine], pos[mine]] = num[mine]
-    del entry, mine, pos, num, run
-
-    head = first_run[latest]  # a run of each entry's latest response
-    enrolment_codes, enrolment_names = _enrolments(participant[head], insats[head], site[head],
-                                                   participants, insatser, sites)  # fmt: skip
-    return Entries(
-        layouts=layouts,
+def _columns(columns: _Columns, registry: Registry) -> tuple[ResponseColumns, AnswerColumns] | None:
+    """The file's responses and answers as the core takes them, or None."""
+    people = _people(columns)
+    styles = _styles(columns)
+    versions = _versions(columns, registry)
+    if people is None or styles is None or versions is None:
+        return None
+    (participant, gender, abroad), (insats, language, style) = people, styles
+    layouts, qv = versions
+    occasion = _occasions(columns, layouts, qv)
+    moments = _moments(columns)
+    answers = _answers(columns, layouts, qv)
+    if occasion is None or moments is None or answers is None:
+        return None
+    when, stamps = moments
+    site = columns.column("site")
+    width = max(len(layout.items) for layout in layouts.found)
+    # Rows of one response share version, occasion, enrolment and moment.
+    keys = [(qv, len(layouts.found)), (occasion.codes, len(occasion.names)),
+            (participant.codes, len(participant.names)), (insats.codes, len(insats.names)),
+            (site.codes, len(site.names)), (when, len(stamps))]  # fmt: skip
+    grouped = _responses(keys, columns.run, answers[0], width, style)
+    if grouped is None:
+        return None
+    response, head = grouped
+    return ResponseColumns(
+        layouts=layouts.found,
         qv=qv[head],
-        occasion=Codes(occasion[head], occasions),
-        enrolment=Codes(enrolment_codes, enrolment_names),
-        participant=Codes(participant[head], participants),
-        gender=Codes(gender[head], genders),
-        born_abroad=Codes(abroad[head], abroads),
-        insats=Codes(insats[head], insatser),
-        site=Codes(site[head], [s or None for s in sites]),
-        language=Codes(language[head], languages),
+        occasion=Codes(occasion.codes[head], occasion.names),
+        enrolment=None,
+        participant=Codes(participant.codes[head], participant.names),
+        gender=Codes(gender.codes[head], gender.names),
+        born_abroad=Codes(abroad.codes[head], abroad.names),
+        insats=Codes(insats.codes[head], insats.names),
+        site=Codes(site.codes[head], [name or None for name in site.names]),
+        language=Codes(language.codes[head], language.names),
         submitted_at=stamps[when[head]],
-        in_period=in_period_at[when[head]],
-        values=matrix,
-    )
+    ), AnswerColumns(response=response[columns.run], position=answers[0], value=answers[1])
 
 
-def _enrolments(
-    participant: np.ndarray,
-    insats: np.ndarray,
-    site: np.ndarray,
-    participants: list[str],
-    insatser: list[str],
-    sites: list[str],
-) -> tuple[np.ndarray, _EnrolmentNames]:
-    """In a CSV an enrolment is (participant, insats, site)."""
-    site_count = max(len(sites), 1)
-    joined = (participant.astype(np.int64) * len(insatser) + insats) * site_count + site
-    unique, codes = np.unique(joined, return_inverse=True)
-    rest, s = np.divmod(unique, site_count)
-    p, i = np.divmod(rest, len(insatser))
-    return codes.reshape(-1).astype(np.int32), _EnrolmentNames(p, i, s, participants, insatser,
-                                                               [name or None for name in sites])
-
-
-class _EnrolmentNames(Sequence[tuple[str, str, str | None]]):
-    """(participant, insats, site) per enrolment code, made when asked for: a report from
-    a CSV alone only counts enrolments, and 100 000s of tuples take a while to make."""
-
-    def __init__(self, participant: np.ndarray, insats: np.ndarray, site: np.ndarray,
-                 participants: list[str], insatser: list[str],
-                 sites: list[str | None]) -> None:  # fmt: skip
-        self._codes = (participant, insats, site)
-        self._names = (participants, insatser, sites)
-
-    def __len__(self) -> int:
-        return len(self._codes[0])
-
-    @overload
-    def __getitem__(self, index: int) -> tuple[str, str, str | None]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[str, str, str | None]]: ...
-    def __getitem__(self, index):  # type: ignore[no-untyped-def]
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        (p, i, s), (participants, insatser, sites) = self._codes, self._names
-        return (participants[p[index]], insatser[i[index]], sites[s[index]])
+def _unpack(column: Codes) -> tuple[np.ndarray, list[str]]:
+    return column.codes, list(column.names)

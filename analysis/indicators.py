@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .collect import ABSENT, DONT_KNOW, Layout
-from .entries import Codes, Entries, latest_per_group
+from .codes import Codes
+from .entries import Entries, latest_per_group
+from .layouts import ABSENT, DONT_KNOW, Layout
 from .rows import BORN_ABROAD, GENDERS
 from .shares import share_cell
 from .suppression import suppress_breakdown

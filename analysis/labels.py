@@ -47,7 +47,6 @@ REASON_NAMES: dict[str, str] = {
 }
 
 SUPPRESSED_MARK = "–"
-SUPPRESSED_NOTE = "– färre än {n} personer"
 
 
 def item_name(item: str) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from .collect import Selection
 from .enrolments import EnrolmentColumns
-from .entries import Entries, occasion_code
+from .entries import Entries
+from .selection import Selection
 
 REASONS = ("still_enrolled", "left_early", "no_invitation", "not_answered", "unknown")
 
@@ -45,6 +45,41 @@ def reasons(
     return {name: int(count) for name, count in zip(REASONS, counts, strict=True)}
 
 
+def _enrolled(
+    entries: Entries, selection: Selection, enrolments: EnrolmentColumns | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """(enrolled mask over entry enrolment codes, chosen enrolment rows, their entry codes
+    (-1: no entry), enrolled without any entry, enrolled count)."""
+    size = len(entries.enrolment.names)
+    none = np.zeros(0, dtype=np.int64)
+    if enrolments is None:
+        enrolled = np.zeros(size, dtype=bool)
+        enrolled[entries.enrolment.codes[np.flatnonzero(entries.in_period)]] = True
+        return enrolled, none, none, 0, int(enrolled.sum())
+    # One enrolment per key (the last, as a dict of rows would keep).
+    keys = enrolments.key
+    last = {keys[i]: i for i in np.flatnonzero(enrolments.selected(selection)).tolist()}
+    chosen = np.fromiter(last.values(), dtype=np.int64, count=len(last))
+    known = {key: code for code, key in enumerate(entries.enrolment.names)}
+    codes = np.fromiter((known.get(key, -1) for key in last), dtype=np.int64, count=len(last))
+    enrolled = np.zeros(size, dtype=bool)
+    enrolled[codes[codes >= 0]] = True
+    return enrolled, chosen, codes, int((codes < 0).sum()), len(last)
+
+
+def _paired(entries: Entries, versions: list[int], answered: Any) -> np.ndarray:
+    """Mask over enrolment codes: answered start and avslut of one questionnaire version."""
+    qv, occasion = entries.qv, entries.occasion.codes
+    start, end = entries.occasion.code_of("start"), entries.occasion.code_of("avslut")
+    pairs = np.zeros(len(entries.enrolment.names), dtype=bool)
+    for version in versions:
+        mine = qv == version
+        pairs |= answered(np.flatnonzero(mine & (occasion == start))) & answered(
+            np.flatnonzero(mine & (occasion == end))
+        )
+    return pairs
+
+
 def missing_table(
     entries: Entries,
     selection: Selection,
@@ -60,48 +95,24 @@ def missing_table(
         mask[enrolment[rows]] = True
         return mask
 
-    chosen = codes = np.zeros(0, dtype=np.int64)
-    if enrolments is None:
-        enrolled = answered(np.flatnonzero(entries.in_period))
-        outside = 0  # enrolled without any entry
-        enrolled_count = int(enrolled.sum())
-    else:
-        # One enrolment per key (the last, as a dict of rows would keep).
-        keys = enrolments.key
-        last = {keys[i]: i for i in np.flatnonzero(enrolments.selected(selection)).tolist()}
-        chosen = np.fromiter(last.values(), dtype=np.int64, count=len(last))
-        known = {key: code for code, key in enumerate(entries.enrolment.names)}
-        codes = np.fromiter((known.get(key, -1) for key in last), dtype=np.int64,
-                            count=len(last))  # fmt: skip
-        enrolled = np.zeros(size, dtype=bool)
-        enrolled[codes[codes >= 0]] = True
-        outside = int((codes < 0).sum())
-        enrolled_count = len(last)
-
+    enrolled, chosen, codes, outside, enrolled_count = _enrolled(entries, selection, enrolments)
     table: dict[str, Any] = {}
     for key in sorted({layout.key for layout in layouts}):
         versions = [i for i, layout in enumerate(layouts) if layout.key == key]
         of_key = np.isin(qv, versions)
         occasions = {o for i in versions for o in layouts[i].occasions}
-        by_occasion = {}
-        for name in ("start", "pagaende", "avslut"):
-            code = occasion_code(entries, name)
-            by_occasion[name] = answered(np.flatnonzero(of_key & (occasion == code)))
+        by_occasion = {
+            name: answered(np.flatnonzero(of_key & (occasion == entries.occasion.code_of(name))))
+            for name in ("start", "pagaende", "avslut")
+        }
         counts = {
             o: int((by_occasion[o] & enrolled).sum())
             for o in ("start", "pagaende", "avslut")
             if o in occasions
         }
-        paired: int | None = None
+        paired = None
         if {"start", "avslut"} <= occasions:
-            pairs = np.zeros(size, dtype=bool)
-            start, end = occasion_code(entries, "start"), occasion_code(entries, "avslut")
-            for version in versions:
-                mine = qv == version
-                pairs |= answered(np.flatnonzero(mine & (occasion == start))) & answered(
-                    np.flatnonzero(mine & (occasion == end))
-                )
-            paired = int((pairs & enrolled).sum())
+            paired = int((_paired(entries, versions, answered) & enrolled).sum())
         without = enrolled & ~by_occasion["avslut"]
         if enrolments is None:
             found = dict.fromkeys(REASONS, 0)

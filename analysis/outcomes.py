@@ -10,9 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from .collect import Selection
+from questionnaires.vocabulary import ExitOutcome
+
 from .enrolments import EnrolmentColumns
 from .rows import EXIT_OUTCOMES, GENDERS
+from .selection import Selection
 from .shares import share_cell
 from .suppression import suppress_breakdown
 
@@ -21,19 +23,14 @@ CSV_NOTE = (
     "i webbtjänsten."
 )
 
-# Also accepted: the ASCII enum member names (survey.models.ExitOutcome.sjukersattning).
-_ASCII = str.maketrans("åäö ", "aao_")
-_ACCEPTED = {key.translate(_ASCII): key for key in EXIT_OUTCOMES} | {k: k for k in EXIT_OUTCOMES}
 
-
-def normalise_outcome(outcome: str | None) -> str:
-    """One of EXIT_OUTCOMES; labels and ASCII names are accepted, and none means "okänd"."""
-    if outcome is None or not str(outcome).strip():
-        return "okänd"
-    found = _ACCEPTED.get(str(outcome).strip().lower())
-    if found is None:
+def _outcome(outcome: str | None) -> str:
+    """One of EXIT_OUTCOMES (ExitOutcome values); an ended enrolment without one: okänd."""
+    if outcome is None:
+        return ExitOutcome.okand.value
+    if outcome not in EXIT_OUTCOMES:
         raise ValueError(f"unknown exit outcome {outcome!r}; use one of {', '.join(EXIT_OUTCOMES)}")
-    return found
+    return outcome
 
 
 def outcome_table(
@@ -50,13 +47,13 @@ def outcome_table(
     rows = np.flatnonzero(ended)
     total = int(rows.size)
     # Each outcome written once per distinct value; only ended enrolments' are checked.
-    codes, names = enrolments.exit_outcome
+    codes, names = enrolments.exit_outcome.codes, enrolments.exit_outcome.names
     keys = list(EXIT_OUTCOMES)
     position = np.full(len(names), -1, dtype=np.int64)
     for code in np.unique(codes[rows]).tolist():
-        position[code] = keys.index(normalise_outcome(names[code]))
+        position[code] = keys.index(_outcome(names[code]))
     outcome = position[codes[rows]]
-    genders, gender_names = enrolments.gender
+    genders, gender_names = enrolments.gender.codes, enrolments.gender.names
     gender = genders[rows]
     by_gender: dict[str, dict[str, Any]] = {}
     for code in np.unique(gender).tolist():

@@ -16,15 +16,17 @@ import numpy as np
 from questionnaires import Registry
 
 from .change import CHANGE_KEY, change_tables, start_loading_scipy
-from .collect import Collector, Selection
 from .csv_rows import AnswerCsvReader, CsvError
 from .enrolments import EnrolmentColumns
-from .entries import Entries, from_collector, group_ids
-from .fast_csv import collect_csv
+from .entries import Entries, group_ids
+from .fast_csv import read_csv_columns
+from .from_rows import columns_from_rows
 from .indicators import indicator_tables
 from .missing import missing_table
 from .outcomes import outcome_table
+from .responses import to_entries
 from .rows import AnswerRow, EnrolmentRow
+from .selection import Selection
 from .suppression import DEFAULT_MIN_GROUP
 from .targets import DEFAULT_MIN_ANSWERS, Target, check_target, target_sentence
 
@@ -57,26 +59,17 @@ def build_report(
     registry: Registry | None = None,
     enrolments: Sequence[EnrolmentRow] | EnrolmentColumns | None = None,
 ) -> dict[str, Any]:
-    """The whole report in one pass over `rows` (an iterator is fine).
+    """The whole report from answer rows (an iterator is fine).
 
-    `rows` may also offer `entries(registry, selection) -> Entries | None` (see
-    survey.reports.rows.AnswerRows): the same entries built from columns, or None when
-    the rows must be read one by one. `enrolments` comes from the web app; without it
-    the report says which figures (reasons for missing answers, exit outcomes) a CSV
-    alone cannot give.
+    `enrolments` comes from the web app; without it the report says which figures
+    (reasons for missing answers, exit outcomes) a CSV alone cannot give.
     """
     options = options or ReportOptions()
     registry = registry or Registry.load()
     start_loading_scipy()
-    # A source that can give the columns directly (the web app's database rows).
-    columnar = getattr(rows, "entries", None)
-    if callable(columnar):
-        entries = columnar(registry, options.selection)
-        if entries is not None:
-            return _finish(entries, options, enrolments)
-    collector = Collector(registry, options.selection)
-    collector.add(rows)
-    return _finish(from_collector(collector), options, enrolments)
+    responses, answers = columns_from_rows(rows, registry)
+    return report_from_entries(to_entries(responses, answers, options.selection), options,
+                               enrolments)  # fmt: skip
 
 
 def build_report_from_csv(
@@ -85,27 +78,31 @@ def build_report_from_csv(
     *,
     registry: Registry | None = None,
 ) -> tuple[dict[str, Any] | None, list[CsvError]]:
-    """(report, []) for a good file, (None, every error) for a bad one.
-
-    Validates and collects in the same single pass without building a row object per
-    answer, which is several times faster than `build_report(reader.rows())`.
-    """
+    """(report, []) for a good file, (None, every error) for a bad one."""
     options = options or ReportOptions()
     registry = registry or Registry.load()
     start_loading_scipy()
-    entries = collect_csv(source, registry, options.selection)
-    if entries is not None:
-        return _finish(entries, options, None), []
-    # Something about the file needs a closer look: the strict reader finds every error
-    # with its line number (or, for an odd but valid file, collects it row by row).
-    if not isinstance(source, str | Path):
-        source.seek(0)
-    reader = AnswerCsvReader(source, registry)
-    collector = Collector(reader.registry, options.selection)
-    reader.feed(collector)
-    if reader.errors:
-        return None, reader.errors
-    return _finish(from_collector(collector), options, None), []
+    columns = read_csv_columns(source, registry)
+    if columns is None:
+        # Something about the file needs a closer look: the strict reader finds every
+        # error with its line number (or, for an odd but valid file, reads it row by row).
+        if not isinstance(source, str | Path):
+            source.seek(0)
+        reader = AnswerCsvReader(source, registry)
+        columns = columns_from_rows(reader.rows(), registry)
+        if reader.errors:
+            return None, reader.errors
+    return report_from_entries(to_entries(*columns, options.selection), options, None), []
+
+
+def report_from_entries(
+    entries: Entries,
+    options: ReportOptions,
+    enrolments: Sequence[EnrolmentRow] | EnrolmentColumns | None = None,
+) -> dict[str, Any]:
+    """The report from the core's entries (the web app's database path starts here)."""
+    start_loading_scipy()
+    return _finish(entries, options, enrolments)
 
 
 def _finish(

@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from questionnaires.vocabulary import Assisted, BornAbroad, ExitOutcome, Gender, Occasion, values
+
 CSV_COLUMNS: tuple[str, ...] = (
     "participant",
     "gender",
@@ -31,24 +33,13 @@ CSV_COLUMNS: tuple[str, ...] = (
     "comment",
 )
 
-GENDERS: tuple[str, ...] = ("kvinna", "man", "annat", "okänt")
-BORN_ABROAD: tuple[str, ...] = ("ja", "nej", "okänt")
-OCCASIONS: tuple[str, ...] = ("start", "pagaende", "avslut")
-ASSISTED: tuple[str, ...] = ("sjalv", "handledare", "tolk")
+GENDERS = values(Gender)
+BORN_ABROAD = values(BornAbroad)
+OCCASIONS = values(Occasion)
+ASSISTED = values(Assisted)
 
-# Exit outcomes (avslutsorsak) as the web app stores them (survey.models.ExitOutcome
-# values), with the capitalised label shown in reports.
-EXIT_OUTCOMES: dict[str, str] = {
-    "arbete": "Arbete",
-    "studier": "Studier",
-    "arbetssökande": "Arbetssökande",
-    "arbetslivsinriktad rehabilitering": "Arbetslivsinriktad rehabilitering",
-    "medicinsk rehabilitering": "Medicinsk rehabilitering",
-    "sjukersättning": "Sjukersättning",
-    "annan insats": "Annan insats",
-    "annat": "Annat",
-    "okänd": "Okänd",
-}
+# Exit outcomes (avslutsorsak) with the capitalised label shown in reports.
+EXIT_OUTCOMES: dict[str, str] = {o.value: o.value.capitalize() for o in ExitOutcome}
 
 EnrolmentKey = str | tuple[str, str, str | None]
 

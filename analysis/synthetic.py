@@ -8,6 +8,7 @@ import io
 import random
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .rows import CSV_COLUMNS, AnswerRow
 
@@ -24,7 +25,6 @@ def write_csv(path: Path, participants: int, seed: int = 1) -> int:
     """Write about 20 answers per participant; returns the number of answer rows."""
     rnd = random.Random(seed)  # noqa: S311 - test data, not secrets
     names = list(INSATSER)
-    base = dt.datetime(2024, 1, 8, 9, 0)
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
@@ -42,61 +42,47 @@ def write_csv(path: Path, participants: int, seed: int = 1) -> int:
                 stays.append(rnd.choice([n for n in names if n != stays[0]]))
             for insats in stays:
                 site = rnd.choice(INSATSER[insats])
-                start = base + dt.timedelta(days=rnd.randint(0, 600), minutes=rnd.randint(0, 480))
-                level = [rnd.randint(1, 5) for _ in SELF_ITEMS]
                 common = (person, gender, year, abroad, insats, site)
-
-                def answer(
-                    questionnaire: str,
-                    occasion: str,
-                    when: dt.datetime,
-                    items: dict[str, str],
-                    common: tuple[str, ...] = common,
-                    language: str = language,
-                ) -> None:
-                    nonlocal count
-                    easy = "1" if rnd.random() < 0.3 else "0"
-                    assisted = rnd.choice(("sjalv", "sjalv", "handledare", "tolk"))
-                    for item, value in items.items():
-                        out.writerow(
-                            (
-                                *common,
-                                questionnaire,
-                                "1",
-                                occasion,
-                                when.isoformat(timespec="seconds"),
-                                language,
-                                easy,
-                                assisted,
-                                item,
-                                value,
-                                "",
-                            )
-                        )
-                    count += len(items)
-
-                answer(
-                    "sjalvskattning",
-                    "start",
-                    start,
-                    {item: str(v) for item, v in zip(SELF_ITEMS, level, strict=True)},
-                )
-                if rnd.random() < 0.6:
-                    answer(
-                        "finsam-indikatorer",
-                        "pagaende",
-                        start + dt.timedelta(days=60),
-                        _indicator_values(rnd),
-                    )
-                if rnd.random() < 0.75:
-                    end = start + dt.timedelta(days=rnd.randint(90, 300))
-                    moved = {
-                        item: str(min(6, max(1, v + rnd.choice((-1, 0, 1, 1, 2)))))
-                        for item, v in zip(SELF_ITEMS, level, strict=True)
-                    }
-                    answer("sjalvskattning", "avslut", end, moved)
-                    answer("finsam-indikatorer", "avslut", end, _indicator_values(rnd))
+                count += _stay(out, rnd, common, language)
     return count
+
+
+_BASE = dt.datetime(2024, 1, 8, 9, 0)
+
+
+def _stay(out: Any, rnd: random.Random, common: tuple[str, ...], language: str) -> int:
+    """One enrolment's answers: start, sometimes pågående, mostly avslut. Returns the rows."""
+    start = _BASE + dt.timedelta(days=rnd.randint(0, 600), minutes=rnd.randint(0, 480))
+    level = [rnd.randint(1, 5) for _ in SELF_ITEMS]
+    start_values = {item: str(v) for item, v in zip(SELF_ITEMS, level, strict=True)}
+    count = _answer(out, rnd, common, language, ("sjalvskattning", "start", start),
+                    start_values)  # fmt: skip
+    if rnd.random() < 0.6:
+        when = start + dt.timedelta(days=60)
+        count += _answer(out, rnd, common, language, ("finsam-indikatorer", "pagaende", when),
+                         _indicator_values(rnd))  # fmt: skip
+    if rnd.random() < 0.75:
+        end = start + dt.timedelta(days=rnd.randint(90, 300))
+        moved = {
+            item: str(min(6, max(1, v + rnd.choice((-1, 0, 1, 1, 2)))))
+            for item, v in zip(SELF_ITEMS, level, strict=True)
+        }
+        count += _answer(out, rnd, common, language, ("sjalvskattning", "avslut", end), moved)
+        count += _answer(out, rnd, common, language, ("finsam-indikatorer", "avslut", end),
+                         _indicator_values(rnd))  # fmt: skip
+    return count
+
+
+def _answer(out: Any, rnd: random.Random, common: tuple[str, ...], language: str,
+            survey: tuple[str, str, dt.datetime], items: dict[str, str]) -> int:
+    """One response's rows; returns how many."""
+    questionnaire, occasion, when = survey
+    easy = "1" if rnd.random() < 0.3 else "0"
+    assisted = rnd.choice(("sjalv", "sjalv", "handledare", "tolk"))
+    for item, value in items.items():
+        out.writerow((*common, questionnaire, "1", occasion, when.isoformat(timespec="seconds"),
+                      language, easy, assisted, item, value, ""))  # fmt: skip
+    return len(items)
 
 
 def _indicator_values(rnd: random.Random) -> dict[str, str]:

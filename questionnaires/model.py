@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-OCCASIONS = ("start", "pagaende", "avslut")
+from .vocabulary import Occasion, values
+
+OCCASIONS = values(Occasion)
 
 
 @dataclass(frozen=True)
 class Text:
     standard: str
     easy: str
-
-    def pick(self, easy: bool) -> str:
-        return self.easy if easy else self.standard
 
 
 @dataclass(frozen=True)
@@ -83,10 +82,6 @@ class Questionnaire:
             if item.id == item_id:
                 return item
         return None
-
-    def position_of(self, item_id: str) -> int:
-        """1-based screen number of an item."""
-        return [item.id for item in self.items].index(item_id) + 1
 
     def texts(self) -> list[Text]:
         """Every text in the definition, for translation extraction and checks."""

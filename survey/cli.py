@@ -8,9 +8,11 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from questionnaires.vocabulary import BornAbroad, Gender, Occasion, values
+
 from . import database, invitations
 from .extensions import db
-from .models import BornAbroad, Enrolment, Gender, Insats, Organisation, Participant, Role, User
+from .models import Enrolment, Insats, Organisation, Participant, Role, User
 
 
 def _registry():  # type: ignore[no-untyped-def]
@@ -28,9 +30,9 @@ def init_db() -> None:
 @click.option("--insats", "insats_name", required=True, help="Insatsens namn.")
 @click.option("--participant", "code", required=True, help="Deltagarens kod (pseudonym).")
 @click.option("--questionnaire", "key", required=True, help="t.ex. finsam-indikatorer")
-@click.option("--occasion", required=True, type=click.Choice(["start", "pagaende", "avslut"]))
+@click.option("--occasion", required=True, type=click.Choice(values(Occasion)))
 @click.option("--version", type=int, default=None, help="Enkätversion (senaste om utelämnad).")
-@click.option("--gender", type=click.Choice([g.value for g in Gender]), default="okänt")
+@click.option("--gender", type=click.Choice(values(Gender)), default=Gender.okant.value)
 @click.option("--site", "site_name", default=None, help="Ort, om deltagaren är ny.")
 def invite(insats_name, code, key, occasion, version, gender, site_name) -> None:  # type: ignore[no-untyped-def]
     """Create an invitation (and the enrolment if needed); print the participant link last."""

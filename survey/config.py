@@ -55,7 +55,8 @@ def defaults(instance_path: Path) -> dict[str, object]:
         "MAIL_USERNAME": os.environ.get("STEGVIS_MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("STEGVIS_MAIL_PASSWORD", ""),
         "MAIL_FROM": os.environ.get("STEGVIS_MAIL_FROM", "stegvis@localhost"),
-        # Rate limits (Flask-Limiter); storage is per process unless a shared one is set.
+        # Rate limits (survey/ratelimit.py on `limits`); counted per process unless a shared
+        # storage (redis://...) is set.
         "RATELIMIT_STORAGE_URI": os.environ.get("STEGVIS_RATELIMIT_STORAGE", "memory://"),
         "LOGIN_RATE_LIMIT": "10 per minute",
         # How many reverse proxies stand in front (0: none; see docs/deploy.md).

@@ -27,6 +27,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# The vocabulary is defined once, in questionnaires.vocabulary; the columns below store its
+# values. Re-exported, so `from survey.models import Gender` names the same class.
+from questionnaires.vocabulary import (  # noqa: F401
+    Assisted,
+    BornAbroad,
+    ExitOutcome,
+    Gender,
+    IncomeSource,
+    Occasion,
+)
+
 from .extensions import db
 
 
@@ -34,62 +45,9 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class Gender(enum.StrEnum):
-    kvinna = "kvinna"
-    man = "man"
-    annat = "annat"
-    okant = "okänt"
-
-
-class BornAbroad(enum.StrEnum):
-    ja = "ja"
-    nej = "nej"
-    okant = "okänt"
-
-
-class Occasion(enum.StrEnum):
-    start = "start"
-    pagaende = "pagaende"
-    avslut = "avslut"
-
-
 class Role(enum.StrEnum):
     admin = "admin"
     handledare = "handledare"
-
-
-class Assisted(enum.StrEnum):
-    sjalv = "sjalv"
-    handledare = "handledare"
-    tolk = "tolk"
-
-
-class ExitOutcome(enum.StrEnum):
-    """Avslutsorsak, stored as the Swedish words reports and exports use."""
-
-    arbete = "arbete"
-    studier = "studier"
-    arbetssokande = "arbetssökande"
-    arbetslivsinriktad_rehabilitering = "arbetslivsinriktad rehabilitering"
-    medicinsk_rehabilitering = "medicinsk rehabilitering"
-    sjukersattning = "sjukersättning"
-    annan_insats = "annan insats"
-    annat = "annat"
-    okand = "okänd"
-
-
-class IncomeSource(enum.StrEnum):
-    """Sources of income (försörjning) at start and at exit; several may apply."""
-
-    forsorjningsstod = "forsorjningsstod"
-    sjukpenning = "sjukpenning"
-    aktivitetsersattning = "aktivitetsersattning"
-    sjukersattning = "sjukersattning"
-    arbetsformedlingen = "arbetsformedlingen"
-    lon = "lon"
-    studiemedel = "studiemedel"
-    ingen = "ingen"
-    annat = "annat"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:

@@ -12,6 +12,7 @@ The storage comes from RATELIMIT_STORAGE_URI: `memory://` counts per gunicorn wo
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from functools import cache, wraps
@@ -19,34 +20,75 @@ from typing import Any
 
 from flask import Flask, abort, current_app, request
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 EXTENSION = "stegvis.ratelimit"
 
 
-class SweptMemoryStorage(MemoryStorage):
-    """limits' memory storage without its expiry thread.
+class SweptMemoryStorage(Storage):
+    """Fixed-window counters in this process, on limits' public storage interface.
 
-    MemoryStorage starts a threading.Timer 10 ms after a hit whenever none is running:
-    under load that is a thread start (and a wait for it) on almost every request. An
-    expired window is already dropped when it is read; the rest are swept here, at most
-    once a second, by the request that comes by.
+    limits' own MemoryStorage starts a threading.Timer 10 ms after a hit whenever none is
+    running: under load that is a thread start (and a wait for it) on almost every
+    request. Here an expired window reads as empty, and the rest are swept at most once
+    a second by the request that comes by. Only the fixed window (FixedWindowRateLimiter)
+    is supported, which is the one `init_app` uses.
     """
 
     SWEEP_SECONDS = 1.0
 
     def __init__(self) -> None:
         super().__init__()
-        self.timer.cancel()
+        self.counts: dict[str, int] = {}
+        self.expirations: dict[str, float] = {}
+        self._lock = threading.Lock()  # gthread workers serve requests in threads
         self._swept = time.monotonic()
 
-    # Replaces MemoryStorage's private scheduler (name-mangled), called on every hit.
-    def _MemoryStorage__schedule_expiry(self) -> None:
-        now = time.monotonic()
-        if now - self._swept >= self.SWEEP_SECONDS:
-            self._swept = now
-            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return RuntimeError
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        now = time.time()
+        with self._lock:
+            self._sweep(now)
+            if self.expirations.get(key, 0.0) <= now:
+                self.counts[key] = 0
+                self.expirations[key] = now + expiry
+            self.counts[key] += amount
+            return self.counts[key]
+
+    def get(self, key: str) -> int:
+        if self.expirations.get(key, 0.0) <= time.time():
+            return 0
+        return self.counts.get(key, 0)
+
+    def get_expiry(self, key: str) -> float:
+        return self.expirations.get(key, time.time())
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int | None:
+        with self._lock:
+            count = len(self.counts)
+            self.counts.clear()
+            self.expirations.clear()
+        return count
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self.counts.pop(key, None)
+            self.expirations.pop(key, None)
+
+    def _sweep(self, now: float) -> None:
+        moment = time.monotonic()
+        if moment - self._swept < self.SWEEP_SECONDS:
+            return
+        self._swept = moment
+        for key in [key for key, end in self.expirations.items() if end <= now]:
+            del self.counts[key], self.expirations[key]
 
 
 def init_app(app: Flask) -> None:

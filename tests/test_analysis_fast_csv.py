@@ -1,6 +1,6 @@
 """The pyarrow path (analysis/fast_csv.py) must give the strict reader's report or step aside.
 
-Whenever it returns entries, the report must equal the one built row by row; whenever a
+Whenever it returns columns, the report must equal the one built row by row; whenever a
 file has an error or anything it cannot vouch for, it returns None and the strict
 reader gives every error with its line number.
 """
@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from analysis import AnswerCsvReader, ReportOptions, build_report, build_report_from_csv
-from analysis.collect import Selection
-from analysis.fast_csv import collect_csv
+from analysis.fast_csv import read_csv_columns
 from analysis.synthetic import write_csv
 from questionnaires import Registry
 
@@ -41,7 +40,7 @@ def _same_as_rows(path: Path, options: ReportOptions | None = None) -> dict:
 
 def test_a_good_file_takes_the_fast_path(tmp_path: Path) -> None:
     path = _file(tmp_path)
-    assert collect_csv(path, Registry.load(), Selection()) is not None
+    assert read_csv_columns(path, Registry.load()) is not None
     _same_as_rows(path)
     _same_as_rows(path, ReportOptions(date_from=dt.date(2024, 9, 1), site="Skövde"))
 
@@ -52,12 +51,12 @@ def test_quoted_comment_with_comma_and_newline(tmp_path: Path) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
     lines[1] = lines[1].rstrip("\r") + '"bra, men\nlångt ""svar"""'
     path.write_text("\n".join(lines), encoding="utf-8")
-    assert collect_csv(path, Registry.load(), Selection()) is not None
+    assert read_csv_columns(path, Registry.load()) is not None
     _same_as_rows(path)
     # An error after the comment is on the right line (the comment spans lines 2-3).
     lines[3] = lines[3].replace(",sv,", ",,", 1)
     path.write_text("\n".join(lines), encoding="utf-8")
-    assert collect_csv(path, Registry.load(), Selection()) is None
+    assert read_csv_columns(path, Registry.load()) is None
     report, errors = build_report_from_csv(path)
     assert report is None
     assert [e.line for e in errors] == [5]
@@ -77,7 +76,7 @@ def test_quoted_comment_with_comma_and_newline(tmp_path: Path) -> None:
 def test_a_bad_file_gets_the_strict_readers_errors(tmp_path: Path, old: str, new: str) -> None:
     path = _file(tmp_path, 50)
     _edit(path, old, new)
-    assert collect_csv(path, Registry.load(), Selection()) is None
+    assert read_csv_columns(path, Registry.load()) is None
     report, errors = build_report_from_csv(path)
     assert report is None
     expected = AnswerCsvReader(path)
@@ -96,7 +95,7 @@ def test_unusual_but_valid_files_give_the_same_report(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     stamp = text.split("\n")[1].split(",")[9]
     _edit(path, stamp, stamp + "+01:00", text.count(stamp))
-    assert collect_csv(path, Registry.load(), Selection()) is not None
+    assert read_csv_columns(path, Registry.load()) is not None
     _same_as_rows(path)
 
 
@@ -105,7 +104,7 @@ def test_empty_value_and_duplicate_item(tmp_path: Path) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
     lines.insert(2, lines[1])  # the same item twice in one response
     path.write_text("\n".join(lines), encoding="utf-8")
-    assert collect_csv(path, Registry.load(), Selection()) is None
+    assert read_csv_columns(path, Registry.load()) is None
     report, errors = build_report_from_csv(path)
     assert report is None
     assert [e.line for e in errors] == [3]
@@ -120,13 +119,13 @@ def test_rows_of_a_response_apart_are_still_one_response(tmp_path: Path) -> None
     header, *lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
     random.Random(5).shuffle(lines)  # noqa: S311 - test data, not secrets
     path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
-    assert collect_csv(path, Registry.load(), Selection()) is not None
+    assert read_csv_columns(path, Registry.load()) is not None
     _same_as_rows(path)
     _same_as_rows(path, ReportOptions(date_from=dt.date(2024, 9, 1), insatser=("Elings ark",)))
     # An item answered twice, the two rows far apart.
     lines.append(lines[0])
     path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
-    assert collect_csv(path, Registry.load(), Selection()) is None
+    assert read_csv_columns(path, Registry.load()) is None
     report, errors = build_report_from_csv(path)
     assert report is None
     assert [e.line for e in errors] == [len(lines) + 1]
@@ -137,7 +136,7 @@ def test_a_control_character_in_a_comment_is_the_readers_error(tmp_path: Path) -
     lines = path.read_text(encoding="utf-8").split("\n")
     lines[5] += "bra\x07svar"
     path.write_text("\n".join(lines), encoding="utf-8")
-    assert collect_csv(path, Registry.load(), Selection()) is None
+    assert read_csv_columns(path, Registry.load()) is None
     report, errors = build_report_from_csv(path)
     assert report is None
     assert [e.line for e in errors] == [6]

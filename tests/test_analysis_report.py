@@ -162,8 +162,8 @@ def test_missing_reasons_from_enrolment_rows() -> None:
 def test_exit_outcomes_by_gender() -> None:
     ended = dt.date(2025, 3, 25)
     enrolments = [_enrolment(f"K{i}", end_date=ended, exit_outcome="arbete") for i in range(5)]
-    enrolments += [_enrolment("K9", end_date=ended, exit_outcome="Studier")]
-    enrolments += [_enrolment("K8", end_date=ended, exit_outcome="sjukersattning")]
+    enrolments += [_enrolment("K9", end_date=ended, exit_outcome="studier")]
+    enrolments += [_enrolment("K8", end_date=ended, exit_outcome="sjukersättning")]
     enrolments += [_enrolment("M1", gender="man", end_date=ended)]
     enrolments += [_enrolment("M2", gender="man")]  # still enrolled: no outcome yet
     outcomes = build_report([], ReportOptions(min_group=1), enrolments=enrolments)["exit_outcomes"]

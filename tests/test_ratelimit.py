@@ -32,5 +32,5 @@ def test_expired_windows_are_forgotten_and_swept():
     storage.incr("stale", 0.01)
     time.sleep(0.06)
     storage.incr("new", 60)  # the next hit sweeps what expired meanwhile
-    assert "stale" not in storage.storage
+    assert "stale" not in storage.counts
     assert set(storage.expirations) == {"new"}

@@ -22,7 +22,6 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from .. import i18n, ratelimit, readaloud
-from ..extensions import login_manager
 from . import bp, journey, link_csrf
 from .forms import DONT_KNOW, LanguageForm, item_form
 from .journey import LinkState
@@ -38,13 +37,6 @@ def load_survey(endpoint: str | None, values: dict[str, Any] | None) -> None:
         return
     # Counted before the lookup: guessing links costs the guesser, not the database.
     ratelimit.hit("answering", "PARTICIPANT_RATE_LIMIT")
-    if "_user_id" not in session:
-        # Nobody is signed in on this browser: the participant is anonymous. Without this,
-        # Flask-Login's strong session protection runs on every rendered page (its
-        # current_user context processor), finds a session holding only the CSRF token,
-        # marks it modified and clears the remember cookie: a re-signed session cookie on
-        # every response for nothing. (`in` does not mark the session accessed.)
-        g._login_user = login_manager.anonymous_user()
     g.token = values["token"]
     if request.method == "POST":
         link_csrf.check(g.token)

@@ -37,6 +37,3 @@ def requires(access: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
     return decorate
 
-
-def is_admin() -> bool:
-    return bool(current_user.is_authenticated and current_user.role is Role.admin)

@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import current_app
 
-from analysis.report import ReportOptions, build_report
+from analysis.report import ReportOptions, report_from_entries
 from analysis.targets import Target as AnalysisTarget
 
 from ..models import Insats
-from .rows import answer_rows
+from .rows import enrolment_columns, report_entries
 
 
 def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: dt.date | None,
@@ -26,9 +26,8 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
                       for (item, occasion), threshold in sorted(targets.items())),
         title=title,
     )
-    rows = answer_rows([i.id for i in insatser])
-    # The enrolments first: the answers' columns reuse the enrolment table they read.
-    enrolments = rows.enrolments()
-    report = build_report(rows, options, enrolments=enrolments,
-                          registry=current_app.extensions["stegvis.questionnaires"])
-    return report, options
+    ids = [i.id for i in insatser]
+    registry = current_app.extensions["stegvis.questionnaires"]
+    enrolments = enrolment_columns(ids)
+    entries = report_entries(ids, registry, options.selection, enrolments)
+    return report_from_entries(entries, options, enrolments), options

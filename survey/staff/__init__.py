@@ -10,6 +10,7 @@ bp = Blueprint("staff", __name__, url_prefix="/personal")
 @bp.record_once
 def _template_globals(state) -> None:  # type: ignore[no-untyped-def]
     state.app.jinja_env.globals["staff_languages"] = i18n.STAFF_LANGUAGES
+    state.app.jinja_env.filters["label"] = forms.label
 
 
-from . import enrolments, handout, insatser, overview, privacy, users  # noqa: E402,F401
+from . import enrolments, forms, handout, insatser, overview, privacy, users  # noqa: E402,F401

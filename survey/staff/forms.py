@@ -35,7 +35,16 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..models import Assisted, BornAbroad, ExitOutcome, Gender, IncomeSource, Role
+from questionnaires.vocabulary import (
+    Assisted,
+    BornAbroad,
+    ExitOutcome,
+    Gender,
+    IncomeSource,
+    Occasion,
+)
+
+from ..models import Role
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -96,6 +105,20 @@ ASSISTED_CHOICES = choices([
 ROLE_CHOICES = choices([(Role.handledare.value, _l("Handledare")),
                         (Role.admin.value, _l("Förbundsadmin"))])
 
+# The translated label of each word of the vocabulary, for pages that show a stored value
+# (the `label` template filter).
+LABELS = {
+    vocabulary: {choice.value: choice.label for choice in choices_of}
+    for vocabulary, choices_of in ((Gender, GENDER_CHOICES), (BornAbroad, BORN_ABROAD_CHOICES),
+                                   (IncomeSource, INCOME_CHOICES), (ExitOutcome, EXIT_CHOICES),
+                                   (Assisted, ASSISTED_CHOICES))
+}
+
+
+def label(value: object) -> object:
+    """A stored vocabulary word as people read it (anything else as it is)."""
+    return LABELS.get(type(value), {}).get(value, value)  # type: ignore[call-overload]
+
 
 def _this_year() -> int:
     return dt.date.today().year
@@ -140,8 +163,8 @@ class ExitForm(FlaskForm):
 
 class TargetForm(Form):
     item_id = SelectField(_l("Indikator"), validators=[Optional()])
-    occasion = SelectField(_l("Tillfälle"), choices=choices([("avslut", _l("Avslut")),
-                                                             ("pagaende", _l("Pågående"))]))
+    occasion = SelectField(_l("Tillfälle"), choices=choices([
+        (Occasion.avslut.value, _l("Avslut")), (Occasion.pagaende.value, _l("Pågående"))]))
     percent = IntegerField(_l("Mål i procent"), validators=[
         Optional(), NumberRange(min=1, max=100, message=_l("Skriv ett tal mellan 1 och 100."))])
 

@@ -1,0 +1,61 @@
+"""Questionnaire versions as the report stores their answers: one row of small ints.
+
+Answers are kept as small ints so the report can use numpy; scale values are >= 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from questionnaires import Questionnaire, Registry
+
+ABSENT = -1  # the response has no answer to this item
+DONT_KNOW = -2  # "vet inte" (None in AnswerRow)
+
+
+@dataclass(slots=True)
+class Layout:
+    """Item order of one questionnaire version, so answers fit in a row, not a dict."""
+
+    ident: str
+    key: str
+    version: int
+    items: tuple[str, ...]
+    index: dict[str, int]
+    positive: frozenset[int]
+    values: tuple[int, ...]
+    occasions: tuple[str, ...]
+
+    @classmethod
+    def of(cls, q: Questionnaire) -> Layout:
+        items = tuple(item.id for item in q.items)
+        return cls(
+            ident=q.ident,
+            key=q.key,
+            version=q.version,
+            items=items,
+            index={item: i for i, item in enumerate(items)},
+            positive=q.scale.positive,
+            values=tuple(sorted(q.scale.values, reverse=True)),
+            occasions=q.occasions,
+        )
+
+
+class Layouts:
+    """The layouts met so far, numbered in the order they were first asked for."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.found: list[Layout] = []
+        self._where: dict[tuple[str, int], int] = {}
+
+    def code(self, key: str, version: int) -> int:
+        """The layout's number; ValueError for a version the registry does not know."""
+        found = self._where.get((key, version))
+        if found is None:
+            q = self.registry.get(key, version)
+            if q is None:
+                raise ValueError(f"unknown questionnaire version {key}/v{version}")
+            found = self._where[(key, version)] = len(self.found)
+            self.found.append(Layout.of(q))
+        return found
