@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +21,10 @@ from typing import Protocol, TextIO
 from questionnaires import Questionnaire, Registry
 
 from .collect import DONT_KNOW
+from .plaintext import CONTROL_CHARACTERS
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS, AnswerRow
 
 _EASY = {"0": False, "1": True}
-# Control characters other than tab and line breaks: never typed by a person, refused by
-# PostgreSQL (NUL) and by the web forms, so never imported either.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BAD = object()
 _NO_ERRORS: list[str] = []  # shared: most responses have none, and one list each adds up
 

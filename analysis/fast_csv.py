@@ -33,8 +33,8 @@ import numpy as np
 from questionnaires import Registry
 
 from .collect import ABSENT, DONT_KNOW, Collector, Layout, Selection
-from .csv_rows import CONTROL_CHARACTERS
 from .entries import Codes, Entries
+from .plaintext import CONTROL_CHARACTERS, CONTROL_RE2
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS
 
 # Small blocks keep pyarrow's buffers (and so the peak memory) small; the time is the same.
@@ -45,8 +45,6 @@ _COMMA, _CR, _LF, _QUOTE = 44, 13, 10, 34
 _NOW_YEAR = dt.date.today().year
 # The columns every row of a response shares: participant ... assisted.
 _SHARED = CSV_COLUMNS.index("item")
-# CONTROL_CHARACTERS for pyarrow's regular expressions (RE2).
-_CONTROL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
 def collect_csv(
@@ -225,7 +223,7 @@ class _Runs:
             encoded = column.dictionary_encode()
             names = encoded.dictionary
             too_long = pc.max(pc.utf8_length(names)).as_py() > self.limit
-            if too_long or pc.any(pc.match_substring_regex(names, _CONTROL_RE2)).as_py():
+            if too_long or pc.any(pc.match_substring_regex(names, CONTROL_RE2)).as_py():
                 return None
             shared[name] = (encoded.indices.to_numpy(zero_copy_only=False), names.to_pylist())
         item = self.item.result()
@@ -250,7 +248,7 @@ def _comments_pass(column, limit: int) -> bool:  # type: ignore[no-untyped-def]
     if longest > limit:  # bytes, at least as many as characters: let the reader count
         return False
     written = column.filter(pc.greater(lengths, 0)).cast(pa.string())
-    return not pc.any(pc.match_substring_regex(written, _CONTROL_RE2)).as_py()
+    return not pc.any(pc.match_substring_regex(written, CONTROL_RE2)).as_py()
 
 
 class _Columns:

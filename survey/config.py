@@ -58,6 +58,11 @@ def defaults(instance_path: Path) -> dict[str, object]:
         # Rate limits (Flask-Limiter); storage is per process unless a shared one is set.
         "RATELIMIT_STORAGE_URI": os.environ.get("STEGVIS_RATELIMIT_STORAGE", "memory://"),
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # Staff sessions end after this many minutes without a request (a warning shows
+        # STAFF_IDLE_WARNING_MINUTES before), and after STAFF_SESSION_HOURS in any case.
+        "STAFF_IDLE_MINUTES": int(os.environ.get("STEGVIS_IDLE_MINUTES", "30")),
+        "STAFF_IDLE_WARNING_MINUTES": 5,
+        "STAFF_SESSION_HOURS": int(os.environ.get("STEGVIS_SESSION_HOURS", "12")),
         # How many reverse proxies stand in front (0: none; see docs/deploy.md).
         "PROXY_COUNT": int(os.environ.get("STEGVIS_PROXY_COUNT", "0")),
         # Anonymise participants this many months after exit unless the förbund sets another.

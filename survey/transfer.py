@@ -21,6 +21,7 @@ from analysis.csv_rows import read_answers_csv
 from analysis.rows import AnswerRow
 
 from . import audit
+from .cli import organisation_named
 from .extensions import db
 from .models import (
     Answer,
@@ -38,18 +39,6 @@ from .models import (
 )
 from .reports.rows import answer_rows, write_csv
 from .tokens import hash_token
-
-
-def _organisation(name: str | None) -> Organisation:
-    organisations = list(db.session.scalars(select(Organisation)))
-    if name:
-        found = [o for o in organisations if o.name == name]
-        if not found:
-            raise click.UsageError(f"Okänt förbund: {name}")
-        return found[0]
-    if len(organisations) != 1:
-        raise click.UsageError("Ange förbundet med --organisation (det finns flera eller inget).")
-    return organisations[0]
 
 
 def _insatser(organisation: Organisation, names: tuple[str, ...]) -> list[Insats]:
@@ -70,7 +59,7 @@ def _insatser(organisation: Organisation, names: tuple[str, ...]) -> list[Insats
               help="Fil att skriva till (annars standard ut).")
 def export(insats_names, date_from, date_to, organisation_name, output) -> None:  # type: ignore[no-untyped-def]
     """Write the answers of one or more insatser as CSV, one row per answer."""
-    organisation = _organisation(organisation_name)
+    organisation = organisation_named(organisation_name)
     insatser = _insatser(organisation, insats_names)
     rows = answer_rows([i.id for i in insatser], date_from and date_from.date(),
                        date_to and date_to.date())
@@ -89,7 +78,7 @@ def export(insats_names, date_from, date_to, organisation_name, output) -> None:
 @click.option("--organisation", "organisation_name", default=None)
 def import_csv(path: Path, organisation_name: str | None) -> None:
     """Load answers from a CSV file (paper surveys, earlier data); all or nothing."""
-    organisation = _organisation(organisation_name)
+    organisation = organisation_named(organisation_name)
     result = read_answers_csv(path, current_app.extensions["stegvis.questionnaires"])
     problems = [str(error) for error in result.errors]
     if not problems:
@@ -194,7 +183,7 @@ def report(insats_names, date_from, date_to, site, organisation_name, as_json, p
 
     from .reports.build import report_for
 
-    organisation = _organisation(organisation_name)
+    organisation = organisation_named(organisation_name)
     insatser = _insatser(organisation, insats_names)
     built, _options = report_for(insatser, date_from and date_from.date(),
                                  date_to and date_to.date(), site,
