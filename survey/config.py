@@ -7,6 +7,12 @@ import secrets
 from pathlib import Path
 
 
+def private_folder(path: Path) -> None:
+    """The instance folder holds the database and the secret key: owner only (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
 def secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, else a random key kept in instance/ (mode 0600).
 
@@ -18,7 +24,7 @@ def secret_key(instance_path: Path) -> str:
         return from_env
     path = instance_path / "secret_key"
     if not path.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
+        private_folder(instance_path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
