@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import AuditEvent, User
+from survey.models import AuditEvent
 
 from .conftest import PASSWORD, login
 
