@@ -1,7 +1,7 @@
 """Nothing lost, under load: complete participant journeys against gunicorn on loopback.
 
-Two runs per database (SQLite in WAL mode, and a throwaway PostgreSQL when Debian's
-`postgresql` is installed):
+Two runs per database (SQLite in WAL mode with synchronous=FULL, and a throwaway
+PostgreSQL with fsync on, as in production, when Debian's `postgresql` is installed):
 
 - **kill**: many concurrent journeys while one gunicorn worker is killed with SIGKILL
   partway. Then the database is checked: every submission that got a success response
@@ -487,7 +487,8 @@ class Databases:
             bindir = find_bin()
             if bindir is None:
                 return None
-            self.postgres = PostgresServer(bindir)
+            # fsync on, as in production: an acknowledged submit is on disk.
+            self.postgres = PostgresServer(bindir, durable=True)
             self.base_url = self.postgres.start()
         return self.base_url
 

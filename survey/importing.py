@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import JSON, Connection, select, text
 
 from analysis.rows import AnswerRow
 
@@ -41,7 +41,6 @@ from .models import (
 )
 from .tokens import hash_token
 
-BATCH = 5_000
 # The tables written, with their columns, in the order the rows must go in.
 COLUMNS = {
     "participant": ("id", "organisation_id", "pseudonym", "gender", "birth_year",
@@ -216,17 +215,44 @@ def _reserve_ids(connection: Connection, table: str, count: int) -> list[int]:
 
 
 def _insert(connection: Connection, table: str, rows: Iterator[tuple]) -> None:
-    """executemany in batches: Core converts dates and JSON as the ORM would."""
+    """Bulk insert: COPY on PostgreSQL; executemany of converted values on SQLite.
+
+    Going around SQLAlchemy's per-row statement handling is what keeps the write
+    transaction (and on SQLite its lock) short; the values are converted by the columns'
+    own types, so they are stored exactly as the ORM would store them.
+    """
     target = db.metadata.tables[table]
     columns = COLUMNS[table]
-    batch: list[dict[str, Any]] = []
+    dbapi = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        names = ", ".join(f'"{name}"' for name in columns)
+        with dbapi.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    dialect = connection.dialect
+    # JSON values are written as JSON text already (see write()).
+    convert = [None if isinstance(target.c[name].type, JSON)
+               else target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+               for name in columns]
+    statement = (f'INSERT INTO "{table}" ({", ".join(columns)}) '  # noqa: S608 - fixed names
+                 f'VALUES ({", ".join("?" * len(columns))})')
+    needed = [(index, f) for index, f in enumerate(convert) if f is not None]
+    cursor = dbapi.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(statement, _converted(rows, needed) if needed else rows)
+    finally:
+        cursor.close()
+
+
+def _converted(rows: Iterator[tuple], needed: list[tuple[int, Any]]) -> Iterator[list]:
     for row in rows:
-        batch.append(dict(zip(columns, row, strict=True)))
-        if len(batch) == BATCH:
-            connection.execute(target.insert(), batch)
-            batch = []
-    if batch:
-        connection.execute(target.insert(), batch)
+        values = list(row)
+        for index, convert in needed:
+            if values[index] is not None:
+                values[index] = convert(values[index])
+        yield values
 
 
 def _id(value: Any) -> Any:
@@ -245,7 +271,7 @@ def write(plan: Plan) -> None:
     session.flush()
     connection = session.connection()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    no_income: list[str] = []
+    no_income = "[]"  # JSON, as text: COPY and the SQLite converter both take it
     for (new, _values), new_id in zip(plan.participants, _reserve_ids(
             connection, "participant", len(plan.participants)), strict=True):
         new.id = new_id

@@ -86,5 +86,6 @@ def test_import_joins_existing_participants_and_enrolments(app, insats, tmp_path
     first = db.session.scalar(select(Enrolment).join(Participant).where(
         Participant.pseudonym == "P-1"))
     assert str(first.start_date) == "2025-05-01"
+    assert first.income_start == [] and first.left_early is False
     assert db.session.scalar(select(func.count()).select_from(Invitation).where(
         Invitation.enrolment_id == first.id)) == 2
