@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
         if request.blueprint == "answering":
             message = _("Dina tidigare svar är sparade. Försök igen om en liten stund.")
         else:
-            # Staff: what was being saved may not have been.
-            message = _("Det du gjorde kanske inte sparades. Kontrollera och försök igen om "
-                        "en liten stund.")
+            from .staff import SERVER_ERROR
+
+            message = str(SERVER_ERROR)
         return _page(_("Något gick fel"), message, 500)
