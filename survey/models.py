@@ -182,6 +182,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # Base32 TOTP secret (RFC 6238) once the user has set up a second factor.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The time step of the last code accepted: a code works once.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     insatser: Mapped[list[Insats]] = relationship(secondary=insats_staff, back_populates="staff")
     organisation: Mapped[Organisation] = relationship()

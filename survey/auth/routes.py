@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,11 +15,15 @@ from sqlalchemy import func, select
 from .. import audit, i18n, ratelimit
 from ..extensions import db, login_manager
 from ..models import User, utcnow
-from . import bp, passwords, sessions, throttle
-from .forms import LoginForm, UnlockForm
+from . import bp, passwords, sessions, throttle, totp
+from .access import STAFF, requires
+from .forms import CodeForm, LoginForm, UnlockForm
 
 # Wrong passwords on the tablet's lock screen before the tablet session ends.
 MAX_UNLOCK_FAILURES = 5
+# Between a right password and the code: who, since when (the cookie holds no secret).
+PENDING = "pending_login"
+PENDING_SECONDS = 300
 
 
 @login_manager.user_loader
@@ -62,14 +68,16 @@ def login() -> Any:
             ok = passwords.verify(user.password_hash if user else None, form.password.data or "")
             if user is not None and user.active and ok:
                 throttle.succeeded(email, _address())
-                user.last_login_at = utcnow()
                 if passwords.needs_rehash(user.password_hash):
                     user.password_hash = passwords.hash_password(form.password.data)
-                sessions.start(user)
-                login_user(user)
-                audit.record("login", user=user)
-                db.session.commit()
-                return redirect(_safe_next(request.args.get("next")))
+                if totp.needed(user):
+                    # The password was right; the code (or its setup) comes next.
+                    session[PENDING] = {"user_id": user.id, "at": int(time.time()),
+                                        "nonce": secrets.token_urlsafe(12),
+                                        "next": _safe_next(request.args.get("next"))}
+                    db.session.commit()
+                    return redirect(url_for(".second_factor"))
+                return _logged_in(user, _safe_next(request.args.get("next")))
             throttle.failed(email, _address())
             audit.record("login_failed", f"{email} ({_address()})", user=None,
                          organisation_id=user.organisation_id if user is not None else None)
@@ -77,6 +85,80 @@ def login() -> Any:
             failed = True
     status = 429 if wait else (401 if failed else 200)
     return render_template("auth/login.html", form=form, failed=failed, wait=wait), status
+
+
+def _logged_in(user: User, target: str) -> Any:
+    user.last_login_at = utcnow()
+    sessions.start(user)
+    login_user(user)
+    audit.record("login", user=user)
+    db.session.commit()
+    return redirect(target)
+
+
+@bp.route("/logga-in/kod", methods=["GET", "POST"])
+@ratelimit.limit("LOGIN_RATE_LIMIT")
+def second_factor() -> Any:
+    """The second step of a login: a code from the user's app, or setting one up."""
+    pending = session.get(PENDING)
+    user = None
+    if isinstance(pending, dict) and time.time() - pending.get("at", 0) < PENDING_SECONDS:
+        user = db.session.get(User, pending.get("user_id"))
+    if user is None or not user.active:
+        session.pop(PENDING, None)
+        return redirect(url_for(".login"))
+    setup = not user.totp_secret
+    secret = user.totp_secret or totp.proposed_secret(user, pending["nonce"])
+    form = CodeForm()
+    failed = False
+    wait = 0
+    if form.validate_on_submit():
+        wait = throttle.seconds_to_wait(user.email, _address())
+        if not wait and totp.accept(user, secret, form.code.data or ""):
+            throttle.succeeded(user.email, _address())
+            if setup:
+                user.totp_secret = secret
+                audit.record("totp_enabled", user=user)
+            session.pop(PENDING, None)
+            return _logged_in(user, pending["next"])
+        if not wait:
+            throttle.failed(user.email, _address())
+            audit.record("login_failed", f"{user.email} ({_address()}): kod", user=None,
+                         organisation_id=user.organisation_id)
+            db.session.commit()
+            failed = True
+    status = 429 if wait else (401 if failed else 200)
+    return render_template(
+        "auth/second_factor.html", form=form, failed=failed, wait=wait, setup=setup,
+        secret=secret if setup else None, qr=totp.qr_svg(user, secret) if setup else None,
+    ), status
+
+
+@bp.route("/tvastegsverifiering", methods=["GET", "POST"])
+@requires(STAFF)
+def enable_second_factor() -> Any:
+    """A logged-in staff member turns on the second factor for their own account."""
+    user = current_user
+    if user.totp_secret:
+        flash(_("Tvåstegsverifiering är redan på för ditt konto."))
+        return redirect(url_for("staff.overview"))
+    nonce = session.setdefault("totp_nonce", secrets.token_urlsafe(12))
+    secret = totp.proposed_secret(user, nonce)
+    form = CodeForm()
+    failed = False
+    if form.validate_on_submit():
+        if totp.accept(user, secret, form.code.data or ""):
+            user.totp_secret = secret
+            session.pop("totp_nonce", None)
+            sessions.end_all(user.id, keep_current=True)
+            audit.record("totp_enabled")
+            db.session.commit()
+            flash(_("Tvåstegsverifiering är på. Nästa gång du loggar in behövs en kod."))
+            return redirect(url_for("staff.overview"))
+        failed = True
+    return render_template("auth/second_factor.html", form=form, failed=failed, wait=0,
+                           setup=True, voluntary=True, secret=secret,
+                           qr=totp.qr_svg(user, secret)), (401 if failed else 200)
 
 
 @bp.post("/logga-ut")

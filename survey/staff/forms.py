@@ -211,4 +211,6 @@ class SettingsForm(FlaskForm):
     retention_months = IntegerField(
         _l("Anonymisera deltagare så här många månader efter avslut"),
         validators=[InputRequired(), NumberRange(min=1, max=120)])
+    admins_need_totp = BooleanField(
+        _l("Förbundsadmin måste logga in med tvåstegsverifiering (engångskod)"))
     active = BooleanField()

@@ -162,9 +162,12 @@ def settings() -> Any:
     form = SettingsForm()
     if not form.is_submitted():
         form.retention_months.data = organisation.retention_months
+        form.admins_need_totp.data = organisation.admins_need_totp
     if form.validate_on_submit():
         organisation.retention_months = form.retention_months.data
-        audit.record("settings_changed", f"retention_months={organisation.retention_months}")
+        organisation.admins_need_totp = bool(form.admins_need_totp.data)
+        audit.record("settings_changed", f"retention_months={organisation.retention_months}, "
+                                         f"admins_need_totp={organisation.admins_need_totp}")
         db.session.commit()
         flash(_("Inställningarna är sparade."))
         return redirect(url_for(".settings"))

@@ -52,6 +52,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
         batch_op.drop_column('failed_logins')
         batch_op.drop_column('locked_until')
 
@@ -63,6 +64,7 @@ def downgrade() -> None:
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
+        batch_op.drop_column('totp_last_step')
         batch_op.drop_column('totp_secret')
 
     with op.batch_alter_table('organisation', schema=None) as batch_op:
