@@ -23,13 +23,20 @@ import re
 import resource
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from bench.load import ROOT, Broken, Databases, Server, journey, percentiles, prepare_database
+from bench.load import (
+    ROOT,
+    Broken,
+    Server,
+    each_database,
+    journey,
+    percentiles,
+    prepare_database,
+)
 
 RESULTS = Path(__file__).parent / "results"
 QUICK = os.environ.get("STEGVIS_BENCH_QUICK") == "1"
@@ -188,23 +195,16 @@ def main() -> dict[str, object]:
     results: dict[str, object] = {"machine": {"cpus": os.cpu_count(),
                                               "loadavg_before": os.getloadavg()},
                                   "quick": QUICK}
-    with tempfile.TemporaryDirectory(prefix="stegvis-import-") as name:
-        folder = Path(name)
-        databases = Databases(folder)
-        try:
-            for kind in ("sqlite", "postgresql"):
-                url = databases.url(kind, "during")
-                if url is None:
-                    print(f"{kind}: not installed, skipped")
-                    continue
-                result = {"during": during(url, folder)}
-                url = databases.url(kind, "memory")
-                assert url is not None
-                result["memory"] = memory(url, folder)
-                results[kind] = result
-                _print(kind, result)
-        finally:
-            databases.close()
+    with each_database("stegvis-import-") as kinds:
+        for kind, folder, databases in kinds:
+            url = databases.url(kind, "during")
+            assert url is not None
+            result = {"during": during(url, folder)}
+            url = databases.url(kind, "memory")
+            assert url is not None
+            result["memory"] = memory(url, folder)
+            results[kind] = result
+            _print(kind, result)
     results["machine"]["loadavg_after"] = os.getloadavg()  # type: ignore[index]
     RESULTS.mkdir(exist_ok=True)
     name = "import-quick.json" if QUICK else "import.json"
