@@ -75,6 +75,8 @@ class Plan:
     enrolments: list[tuple[_New, Any, Any, Any, dt.date]] = field(default_factory=list)
     responses: list[tuple[Any, Sequence[AnswerRow]]] = field(default_factory=list)
     start_dates: dict[int, dt.date] = field(default_factory=dict)  # existing enrolments
+    # Per table, each new row's values after its id and references (see _finish).
+    ready: dict[str, list[tuple]] = field(default_factory=dict)
 
     @property
     def answer_count(self) -> int:
@@ -198,6 +200,8 @@ def prepare(organisation: Organisation, rows: list[AnswerRow]) -> tuple[Plan, li
                                 "(dubbel import?).")
                 continue
         plan.responses.append((enrolment, answers))
+    if not problems:
+        _finish(plan)
     return plan, problems
 
 
@@ -215,13 +219,9 @@ def _reserve_ids(connection: Connection, table: str, count: int) -> list[int]:
 
 
 def _insert(connection: Connection, table: str, rows: Iterator[tuple]) -> None:
-    """Bulk insert: COPY on PostgreSQL; executemany of converted values on SQLite.
-
-    Going around SQLAlchemy's per-row statement handling is what keeps the write
-    transaction (and on SQLite its lock) short; the values are converted by the columns'
-    own types, so they are stored exactly as the ORM would store them.
-    """
-    target = db.metadata.tables[table]
+    """Bulk insert of rows whose values are ready (see `_ready`): COPY on PostgreSQL,
+    executemany on SQLite. Going around SQLAlchemy's per-row statement handling is what
+    keeps the write transaction (and on SQLite its lock) short."""
     columns = COLUMNS[table]
     dbapi = connection.connection.dbapi_connection
     if connection.dialect.name == "postgresql":
@@ -231,34 +231,62 @@ def _insert(connection: Connection, table: str, rows: Iterator[tuple]) -> None:
             for row in rows:
                 copy.write_row(row)
         return
-    dialect = connection.dialect
-    # JSON values are written as JSON text already (see write()).
-    convert = [None if isinstance(target.c[name].type, JSON)
-               else target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-               for name in columns]
     statement = (f'INSERT INTO "{table}" ({", ".join(columns)}) '  # noqa: S608 - fixed names
                  f'VALUES ({", ".join("?" * len(columns))})')
-    needed = [(index, f) for index, f in enumerate(convert) if f is not None]
     cursor = dbapi.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(statement, _converted(rows, needed) if needed else rows)
+        cursor.executemany(statement, rows)
     finally:
         cursor.close()
 
 
-def _converted(rows: Iterator[tuple], needed: list[tuple[int, Any]]) -> Iterator[list]:
-    for row in rows:
-        values = list(row)
-        for index, convert in needed:
-            if values[index] is not None:
-                values[index] = convert(values[index])
-        yield values
+def _ready(table: str, values: list[tuple]) -> list[tuple]:
+    """The trailing columns of `table`'s rows, converted as the ORM would store them.
+
+    Done while preparing, so the write transaction only adds ids. COPY on PostgreSQL
+    takes the Python values as they are; JSON is given as JSON text for both.
+    """
+    if not values or db.engine.dialect.name == "postgresql":
+        return values
+    dialect = db.engine.dialect
+    target = db.metadata.tables[table]
+    names = COLUMNS[table][-len(values[0]):]
+    needed = [(index, processor) for index, name in enumerate(names)
+              if not isinstance(target.c[name].type, JSON)
+              and (processor := target.c[name].type.dialect_impl(dialect)
+                   .bind_processor(dialect)) is not None]
+    if not needed:
+        return values
+    ready = []
+    for row in values:
+        converted = list(row)
+        for index, processor in needed:
+            if converted[index] is not None:
+                converted[index] = processor(converted[index])
+        ready.append(tuple(converted))
+    return ready
 
 
 def _id(value: Any) -> Any:
     if isinstance(value, _New | Insats | Site):
         return value.id
     return value
+
+
+def _finish(plan: Plan) -> None:
+    """Everything but the ids, converted and ready, before the write transaction."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    plan.ready["participant"] = _ready("participant", [
+        (plan.organisation_id, code, gender, year, abroad, now)
+        for _new, (code, gender, year, abroad) in plan.participants])
+    plan.ready["enrolment"] = _ready("enrolment", [
+        (start, False, "[]") for *_refs, start in plan.enrolments])
+    plan.ready["invitation"] = _ready("invitation", [
+        (head.questionnaire, head.version, head.occasion, hash_token(secrets.token_urlsafe(24)),
+         head.submitted_at, head.submitted_at) for _enrolment, (head, *_more) in plan.responses])
+    plan.ready["response"] = _ready("response", [
+        (head.language, head.easy, head.assisted, head.submitted_at, head.submitted_at,
+         head.submitted_at) for _enrolment, (head, *_more) in plan.responses])
 
 
 def write(plan: Plan) -> None:
@@ -270,34 +298,29 @@ def write(plan: Plan) -> None:
             session.add(insats)
     session.flush()
     connection = session.connection()
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    no_income = "[]"  # JSON, as text: COPY and the SQLite converter both take it
-    for (new, _values), new_id in zip(plan.participants, _reserve_ids(
-            connection, "participant", len(plan.participants)), strict=True):
+    ids = _reserve_ids(connection, "participant", len(plan.participants))
+    for (new, _values), new_id in zip(plan.participants, ids, strict=True):
         new.id = new_id
     _insert(connection, "participant", (
-        (new.id, plan.organisation_id, code, gender, year, abroad, now)
-        for new, (code, gender, year, abroad) in plan.participants))
-    for (new, *_rest), new_id in zip(plan.enrolments, _reserve_ids(
-            connection, "enrolment", len(plan.enrolments)), strict=True):
+        (new_id, *values) for new_id, values in zip(ids, plan.ready["participant"], strict=True)))
+    ids = _reserve_ids(connection, "enrolment", len(plan.enrolments))
+    for (new, *_rest), new_id in zip(plan.enrolments, ids, strict=True):
         new.id = new_id
     _insert(connection, "enrolment", (
-        (new.id, _id(person), _id(insats), _id(site), start, False, no_income)
-        for new, person, insats, site, start in plan.enrolments))
+        (new.id, _id(person), _id(insats), _id(site), *values)
+        for (new, person, insats, site, _start), values
+        in zip(plan.enrolments, plan.ready["enrolment"], strict=True)))
     for enrolment_id, start in plan.start_dates.items():
         connection.execute(Enrolment.__table__.update().where(
             Enrolment.__table__.c.id == enrolment_id).values(start_date=start))
     ids = _reserve_ids(connection, "invitation", len(plan.responses))
     _insert(connection, "invitation", (
-        (new_id, _id(enrolment), head.questionnaire, head.version, head.occasion,
-         hash_token(secrets.token_urlsafe(24)), head.submitted_at, head.submitted_at)
-        for new_id, (enrolment, (head, *_more)) in zip(ids, plan.responses, strict=True)))
+        (new_id, _id(enrolment), *values) for new_id, (enrolment, _answers), values
+        in zip(ids, plan.responses, plan.ready["invitation"], strict=True)))
     response_ids = _reserve_ids(connection, "response", len(plan.responses))
     _insert(connection, "response", (
-        (response_id, invitation_id, head.language, head.easy, head.assisted,
-         head.submitted_at, head.submitted_at, head.submitted_at)
-        for response_id, invitation_id, (_enrolment, (head, *_more))
-        in zip(response_ids, ids, plan.responses, strict=True)))
+        (response_id, invitation_id, *values) for response_id, invitation_id, values
+        in zip(response_ids, ids, plan.ready["response"], strict=True)))
     _insert(connection, "answer", (
         (response_id, row.item, row.value, row.comment)
         for response_id, (_enrolment, answers) in zip(response_ids, plan.responses, strict=True)
