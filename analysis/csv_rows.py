@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,12 +20,10 @@ from typing import TextIO
 
 from questionnaires import Questionnaire, Registry
 
+from .plaintext import CONTROL_CHARACTERS
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS, AnswerRow
 
 _EASY = {"0": False, "1": True}
-# Control characters other than tab and line breaks: never typed by a person, refused by
-# PostgreSQL (NUL) and by the web forms, so never imported either.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BAD = object()
 _NO_ERRORS: list[str] = []  # shared: most responses have none, and one list each adds up
 
@@ -121,6 +118,19 @@ class AnswerCsvReader:
         else:
             yield from self._read(self.source)
 
+    def _undecodable_line(self, guess: int) -> int:
+        """The first line that is not UTF-8. Text is decoded in blocks, so the decoder
+        fails at the start of a block rather than at the bad line; look again, by line."""
+        if not isinstance(self.source, str | Path):
+            return guess
+        with open(self.source, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+        return guess
+
     def _error(self, line: int, message: str) -> None:
         self.errors.append(CsvError(line, message))
 
@@ -139,7 +149,7 @@ class AnswerCsvReader:
             reader = csv.reader(handle, strict=True)
             header = next(reader, None)
         except UnicodeDecodeError:
-            self._error(1, "Filen är inte sparad som UTF-8.")
+            self._error(self._undecodable_line(1), "Filen är inte sparad som UTF-8.")
             return None
         except csv.Error as exc:
             self._error(1, f"Rubrikraden går inte att läsa som CSV ({exc}).")
@@ -167,7 +177,8 @@ class AnswerCsvReader:
                 self._error(previous_end + 1, f"Raden går inte att läsa som CSV ({exc}).")
                 return
             except UnicodeDecodeError:
-                self._error(previous_end + 1, "Filen är inte sparad som UTF-8.")
+                self._error(self._undecodable_line(previous_end + 1),
+                            "Filen är inte sparad som UTF-8.")
                 return
             line = previous_end + 1
             previous_end = reader.line_num
@@ -428,6 +439,10 @@ def _int(text: str) -> int | None:
 
 
 def _header_problem(header: list[str]) -> str:
+    if len(header) == 1 and header[0].split(";") == list(CSV_COLUMNS):
+        # Swedish Excel's "CSV" uses semicolons; say so rather than list every column.
+        return ("Filen har semikolon (;) mellan fälten. Spara den som CSV med kommatecken "
+                "(i Excel: \"CSV UTF-8 (kommaavgränsad)\") och försök igen.")
     missing = [c for c in CSV_COLUMNS if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     columns = ", ".join(CSV_COLUMNS)

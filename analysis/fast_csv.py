@@ -32,8 +32,8 @@ import numpy as np
 from questionnaires import Registry
 
 from .codes import Codes
-from .csv_rows import CONTROL_CHARACTERS
 from .layouts import DONT_KNOW, Layouts
+from .plaintext import CONTROL_CHARACTERS, CONTROL_RE2
 from .responses import AnswerColumns, ResponseColumns
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS
 
@@ -45,8 +45,6 @@ _COMMA, _CR, _LF, _QUOTE = 44, 13, 10, 34
 _NOW_YEAR = dt.date.today().year
 # The columns every row of a response shares: participant ... assisted.
 _SHARED = CSV_COLUMNS.index("item")
-# CONTROL_CHARACTERS for pyarrow's regular expressions (RE2).
-_CONTROL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
 def read_csv_columns(
@@ -229,7 +227,7 @@ class _Runs:
             encoded = column.dictionary_encode()
             names = encoded.dictionary
             too_long = pc.max(pc.utf8_length(names)).as_py() > self.limit
-            if too_long or pc.any(pc.match_substring_regex(names, _CONTROL_RE2)).as_py():
+            if too_long or pc.any(pc.match_substring_regex(names, CONTROL_RE2)).as_py():
                 return None
             shared[name] = Codes(encoded.indices.to_numpy(zero_copy_only=False),
                                  names.to_pylist())
@@ -255,7 +253,7 @@ def _comments_pass(column, limit: int) -> bool:  # type: ignore[no-untyped-def]
     if longest > limit:  # bytes, at least as many as characters: let the reader count
         return False
     written = column.filter(pc.greater(lengths, 0)).cast(pa.string())
-    return not pc.any(pc.match_substring_regex(written, _CONTROL_RE2)).as_py()
+    return not pc.any(pc.match_substring_regex(written, CONTROL_RE2)).as_py()
 
 
 class _Columns:

@@ -1,7 +1,7 @@
 """Nothing lost, under load: complete participant journeys against gunicorn on loopback.
 
-Two runs per database (SQLite in WAL mode, and a throwaway PostgreSQL when Debian's
-`postgresql` is installed):
+Two runs per database (SQLite in WAL mode with synchronous=FULL, and a throwaway
+PostgreSQL with fsync on, as in production, when Debian's `postgresql` is installed):
 
 - **kill**: many concurrent journeys while one gunicorn worker is killed with SIGKILL
   partway. Then the database is checked: every submission that got a success response
@@ -37,6 +37,8 @@ import threading
 import time
 import urllib.parse
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -497,13 +499,35 @@ class Databases:
             bindir = find_bin()
             if bindir is None:
                 return None
-            self.postgres = PostgresServer(bindir)
+            # fsync on, as in production: an acknowledged submit is on disk.
+            self.postgres = PostgresServer(bindir, durable=True)
             self.base_url = self.postgres.start()
         return self.base_url
 
     def close(self) -> None:
         if self.postgres is not None:
             self.postgres.stop()
+
+
+@contextmanager
+def each_database(prefix: str) -> Iterator[Iterator[tuple[str, Path, Databases]]]:
+    """(kind, folder, databases) for SQLite, then PostgreSQL when it is installed;
+    everything is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as name:
+        folder = Path(name)
+        databases = Databases(folder)
+
+        def kinds() -> Iterator[tuple[str, Path, Databases]]:
+            for kind in ("sqlite", "postgresql"):
+                if databases.url(kind, "probe") is None:
+                    print(f"{kind}: not installed, skipped")
+                    continue
+                yield kind, folder, databases
+
+        try:
+            yield kinds()
+        finally:
+            databases.close()
 
 
 def kill_check(url: str, folder: Path, count: int, seconds: float, concurrency: int,
@@ -587,25 +611,18 @@ def main() -> dict[str, object]:
         "machine": {"cpus": os.cpu_count(), "loadavg_before": os.getloadavg()},
         "quick": QUICK,
     }
-    with tempfile.TemporaryDirectory(prefix="stegvis-load-") as name:
-        folder = Path(name)
-        databases = Databases(folder)
-        try:
-            for kind in ("sqlite", "postgresql"):
-                url = databases.url(kind, "kill")
-                if url is None:
-                    print(f"{kind}: not installed, skipped")
-                    continue
-                kill = kill_check(url, folder, count=3000 if not QUICK else 400,
-                                  seconds=KILL_SECONDS, concurrency=CONCURRENCY,
-                                  kill_after=40 if not QUICK else 10)
-                url = databases.url(kind, "load")
-                assert url is not None
-                load = load_run(url, folder)
-                results[kind] = {"kill": kill, "load": load}
-                _print(kind, kill, load)
-        finally:
-            databases.close()
+    with each_database("stegvis-load-") as kinds:
+        for kind, folder, databases in kinds:
+            url = databases.url(kind, "kill")
+            assert url is not None
+            kill = kill_check(url, folder, count=3000 if not QUICK else 400,
+                              seconds=KILL_SECONDS, concurrency=CONCURRENCY,
+                              kill_after=40 if not QUICK else 10)
+            url = databases.url(kind, "load")
+            assert url is not None
+            load = load_run(url, folder)
+            results[kind] = {"kill": kill, "load": load}
+            _print(kind, kill, load)
     results["machine"]["loadavg_after"] = os.getloadavg()  # type: ignore[index]
     print(f"\nMachine: {os.cpu_count()} CPUs, load average before "
           f"{results['machine']['loadavg_before']}, after "  # type: ignore[index]

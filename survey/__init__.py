@@ -21,6 +21,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(defaults.defaults(Path(app.instance_path)))
     if config:
         app.config.from_mapping(config)
+    if Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent == \
+            Path(app.instance_path):
+        defaults.private_folder(Path(app.instance_path))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = defaults.secret_key(Path(app.instance_path))
 
@@ -37,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from .answering import bp as answering_bp
     from .auth import bp as auth_bp
+    from .health import bp as health_bp
     from .reports import bp as reports_bp
     from .staff import bp as staff_bp
 
@@ -44,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(health_bp)
     app.add_url_rule("/", "index", lambda: redirect(url_for("staff.overview")))
 
     from . import cli

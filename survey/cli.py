@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from questionnaires.vocabulary import BornAbroad, Gender, Occasion, values
+from questionnaires.vocabulary import Gender, Occasion, values
 
-from . import database, invitations
+from . import audit, database, invitations, participants, validators
 from .extensions import db
-from .models import Enrolment, Insats, Organisation, Participant, Role, User
+from .models import Insats, Organisation, Role, User
 
 
 def _registry():  # type: ignore[no-untyped-def]
@@ -28,13 +26,15 @@ def init_db() -> None:
 
 @click.command("invite")
 @click.option("--insats", "insats_name", required=True, help="Insatsens namn.")
+@click.option("--organisation", "organisation_name", default=None,
+              help="Förbundets namn (krävs när det finns flera förbund).")
 @click.option("--participant", "code", required=True, help="Deltagarens kod (pseudonym).")
 @click.option("--questionnaire", "key", required=True, help="t.ex. finsam-indikatorer")
 @click.option("--occasion", required=True, type=click.Choice(values(Occasion)))
 @click.option("--version", type=int, default=None, help="Enkätversion (senaste om utelämnad).")
 @click.option("--gender", type=click.Choice(values(Gender)), default=Gender.okant.value)
 @click.option("--site", "site_name", default=None, help="Ort, om deltagaren är ny.")
-def invite(insats_name, code, key, occasion, version, gender, site_name) -> None:  # type: ignore[no-untyped-def]
+def invite(insats_name, organisation_name, code, key, occasion, version, gender, site_name) -> None:  # type: ignore[no-untyped-def]
     """Create an invitation (and the enrolment if needed); print the participant link last."""
     registry = _registry()
     questionnaire = registry.get(key, version) if version else None
@@ -45,45 +45,42 @@ def invite(insats_name, code, key, occasion, version, gender, site_name) -> None
             questionnaire = None
     if questionnaire is None:
         raise click.UsageError(f"Okänd enkät: {key}")
-    insats = db.session.scalar(select(Insats).where(Insats.name == insats_name))
+    code = code.strip()
+    problem = validators.pseudonym_problem(code)
+    if problem is not None:
+        raise click.UsageError(f"Deltagarkoden {code!r}: {problem}")
+    organisation = organisation_named(organisation_name)
+    insats = db.session.scalar(select(Insats).where(
+        Insats.organisation_id == organisation.id, Insats.name == insats_name))
     if insats is None:
-        raise click.UsageError(f"Okänd insats: {insats_name}")
-    enrolment = _find_or_enrol(insats, code, Gender(gender), site_name)
+        raise click.UsageError(f"Okänd insats i {organisation.name}: {insats_name}")
+    site = next((s for s in insats.sites if s.name == site_name), None)
+    if site_name and site is None:
+        raise click.UsageError(f"Insatsen {insats.name} har ingen ort {site_name}")
+    enrolled = participants.find_or_enrol(insats, code, participants.Person(Gender(gender)), site)
+    db.session.flush()
     try:
-        token = invitations.create(enrolment, questionnaire, occasion)
+        token = invitations.create(enrolled.enrolment, questionnaire, occasion)
     except invitations.InvitationError as error:
         raise click.UsageError(str(error)) from error
+    audit.record("link_created", f"{questionnaire.ident} {occasion} (flask invite)",
+                 participant=enrolled.enrolment.participant)
     db.session.commit()
     click.echo(f"Inbjudan: {questionnaire.ident}, {occasion}, deltagare {code}")
     click.echo(invitations.public_link(token))
 
 
-def _find_or_enrol(insats: Insats, code: str, gender: Gender, site_name: str | None) -> Enrolment:
-    participant = db.session.scalar(
-        select(Participant).where(
-            Participant.organisation_id == insats.organisation_id, Participant.pseudonym == code
-        )
-    )
-    if participant is None:
-        participant = Participant(
-            organisation_id=insats.organisation_id,
-            pseudonym=code,
-            gender=gender,
-            born_abroad=BornAbroad.okant,
-        )
-        db.session.add(participant)
-    for enrolment in participant.enrolments:
-        if enrolment.insats_id == insats.id and enrolment.end_date is None:
-            return enrolment
-    site = next((s for s in insats.sites if s.name == site_name), None)
-    if site_name and site is None:
-        raise click.UsageError(f"Insatsen {insats.name} har ingen ort {site_name}")
-    enrolment = Enrolment(
-        participant=participant, insats=insats, site=site, start_date=dt.date.today()
-    )
-    db.session.add(enrolment)
-    db.session.flush()
-    return enrolment
+def organisation_named(name: str | None) -> Organisation:
+    """The förbund a command works in: by name, or the only one there is."""
+    organisations = list(db.session.scalars(select(Organisation)))
+    if name:
+        found = [o for o in organisations if o.name == name]
+        if not found:
+            raise click.UsageError(f"Okänt förbund: {name}")
+        return found[0]
+    if len(organisations) != 1:
+        raise click.UsageError("Ange förbundet med --organisation (det finns flera eller inget).")
+    return organisations[0]
 
 
 @click.command("purge")
@@ -105,11 +102,12 @@ def purge() -> None:
 @click.password_option(envvar="STEGVIS_NEW_PASSWORD", help="Lösenord (frågas om det saknas).")
 def create_user(email, name, role, organisation_name, password) -> None:  # type: ignore[no-untyped-def]
     """Create a staff account, e.g. the förbund's first admin."""
-    from .auth.passwords import MIN_LENGTH, hash_password
+    from .auth.passwords import hash_password
 
-    if len(password) < MIN_LENGTH:
-        raise click.UsageError(f"Lösenordet måste ha minst {MIN_LENGTH} tecken.")
     email = email.strip().lower()
+    problem = validators.password_problem(password, name, email)
+    if problem is not None:
+        raise click.UsageError(str(problem))
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise click.UsageError(f"Det finns redan ett konto för {email}.")
     organisation = db.session.scalar(

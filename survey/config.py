@@ -7,6 +7,12 @@ import secrets
 from pathlib import Path
 
 
+def private_folder(path: Path) -> None:
+    """The instance folder holds the database and the secret key: owner only (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
 def secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, else a random key kept in instance/ (mode 0600).
 
@@ -18,7 +24,7 @@ def secret_key(instance_path: Path) -> str:
         return from_env
     path = instance_path / "secret_key"
     if not path.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
+        private_folder(instance_path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
@@ -59,6 +65,11 @@ def defaults(instance_path: Path) -> dict[str, object]:
         # storage (redis://...) is set.
         "RATELIMIT_STORAGE_URI": os.environ.get("STEGVIS_RATELIMIT_STORAGE", "memory://"),
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # Staff sessions end after this many minutes without a request (a warning shows
+        # STAFF_IDLE_WARNING_MINUTES before), and after STAFF_SESSION_HOURS in any case.
+        "STAFF_IDLE_MINUTES": int(os.environ.get("STEGVIS_IDLE_MINUTES", "30")),
+        "STAFF_IDLE_WARNING_MINUTES": 5,
+        "STAFF_SESSION_HOURS": int(os.environ.get("STEGVIS_SESSION_HOURS", "12")),
         # How many reverse proxies stand in front (0: none; see docs/deploy.md).
         "PROXY_COUNT": int(os.environ.get("STEGVIS_PROXY_COUNT", "0")),
         # Anonymise participants this many months after exit unless the förbund sets another.

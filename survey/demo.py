@@ -11,12 +11,11 @@ from argon2 import PasswordHasher
 from flask import current_app
 from sqlalchemy import select
 
-from . import invitations
+from . import invitations, participants
 from .extensions import db
 from .models import (
     Answer,
     BornAbroad,
-    Enrolment,
     ExitOutcome,
     Gender,
     Insats,
@@ -85,23 +84,10 @@ def demo() -> None:
 
     click.echo("Demo-länkar för deltagare:")
     for code, gender, year, abroad, site_name in PARTICIPANTS:
-        participant = db.session.scalar(
-            select(Participant).where(
-                Participant.organisation_id == organisation.id, Participant.pseudonym == code
-            )
-        )
-        if participant is None:
-            participant = Participant(
-                organisation_id=organisation.id, pseudonym=code, gender=gender,
-                birth_year=year, born_abroad=abroad,
-            )
-            enrolment = Enrolment(
-                participant=participant, insats=insats, site=sites[site_name],
-                start_date=dt.date.today() - dt.timedelta(days=60),
-            )
-            db.session.add_all([participant, enrolment])
-            db.session.flush()
-        enrolment = participant.enrolments[0]
+        enrolment = participants.find_or_enrol(
+            insats, code, participants.Person(gender, year, abroad), sites[site_name],
+            dt.date.today() - dt.timedelta(days=60)).enrolment
+        db.session.flush()
         for key, occasion in SURVEYS:
             questionnaire = registry.latest(key)
             token = invitations.create(enrolment, questionnaire, occasion)
@@ -120,19 +106,16 @@ def _history(registry, organisation, insats, sites) -> None:  # type: ignore[no-
     for number in range(1, HISTORY + 1):
         start = today - dt.timedelta(days=rng.randint(200, 400))
         end = start + dt.timedelta(days=rng.randint(120, 180))
-        participant = Participant(
-            organisation_id=organisation.id, pseudonym=f"H-{number:03d}",
-            gender=rng.choice([Gender.kvinna, Gender.kvinna, Gender.man, Gender.man, Gender.annat]),
-            birth_year=rng.randint(1965, 2004),
-            born_abroad=rng.choice([BornAbroad.ja, BornAbroad.nej]),
-        )
-        enrolment = Enrolment(
-            participant=participant, insats=insats, site=rng.choice(sites), start_date=start,
-            end_date=end, exit_outcome=rng.choice(list(ExitOutcome)),
-            income_start=["forsorjningsstod"], income_exit=[rng.choice(["lon", "studiemedel",
-                                                                        "forsorjningsstod"])],
-        )
-        db.session.add_all([participant, enrolment])
+        enrolment = participants.find_or_enrol(
+            insats, f"H-{number:03d}", participants.Person(
+                gender=rng.choice([Gender.kvinna, Gender.kvinna, Gender.man, Gender.man,
+                                   Gender.annat]),
+                birth_year=rng.randint(1965, 2004),
+                born_abroad=rng.choice([BornAbroad.ja, BornAbroad.nej])),
+            rng.choice(sites), start, ["forsorjningsstod"]).enrolment
+        enrolment.end_date = end
+        enrolment.exit_outcome = rng.choice(list(ExitOutcome))
+        enrolment.income_exit = [rng.choice(["lon", "studiemedel", "forsorjningsstod"])]
         gain = rng.choice([0, 1, 1, 2])
         plan = (
             ("sjalvskattning", "start", start, lambda r: r.randint(1, 4)),

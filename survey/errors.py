@@ -1,6 +1,6 @@
 """Kind error pages: a participant must never see a stack trace or a bare status code."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -34,8 +34,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error: Exception):  # type: ignore[no-untyped-def]
         db.session.rollback()
-        return _page(
-            _("Något gick fel"),
-            _("Dina tidigare svar är sparade. Försök igen om en liten stund."),
-            500,
-        )
+        if request.blueprint == "answering":
+            message = _("Dina tidigare svar är sparade. Försök igen om en liten stund.")
+        else:
+            from .staff import SERVER_ERROR
+
+            message = str(SERVER_ERROR)
+        return _page(_("Något gick fel"), message, 500)

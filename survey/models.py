@@ -70,6 +70,8 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # Enrolments are anonymised this many months after exit (flask purge).
     retention_months: Mapped[int] = mapped_column(Integer, default=24)
+    # When set, an admin cannot log in without a second factor (TOTP).
+    admins_need_totp: Mapped[bool] = mapped_column(default=False)
 
     insatser: Mapped[list[Insats]] = relationship(back_populates="organisation")
 
@@ -135,9 +137,11 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Base32 TOTP secret (RFC 6238) once the user has set up a second factor.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The time step of the last code accepted: a code works once.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     insatser: Mapped[list[Insats]] = relationship(secondary=insats_staff, back_populates="staff")
     organisation: Mapped[Organisation] = relationship()
@@ -266,7 +270,46 @@ class AuditEvent(db.Model):
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(40))
-    # What it concerned, as a pseudonym or name: never answers or tokens.
+    # What it concerned, as a name: never answers or tokens. A participant is referred to
+    # by id, not pseudonym, so the log shows the anonymised code once purge has run.
     subject: Mapped[str] = mapped_column(String(300), default="")
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True)
 
     user: Mapped[User | None] = relationship()
+    participant: Mapped[Participant | None] = relationship()
+
+
+class StaffSession(db.Model):
+    """A staff member's login. The cookie holds only a random id; this row, keyed by its
+    SHA-256, is what makes the cookie worth anything, so deleting it ends the session on
+    every worker and machine at once (logout, password change, deactivation, idle time)."""
+
+    __tablename__ = "staff_session"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # Tablet hand-over: set while a participant holds the device (invitation, enrolment,
+    # assisted); staff pages stay locked until the handledare's password is given.
+    kiosk: Mapped[dict | None] = mapped_column(JSON)
+    unlock_failures: Mapped[int] = mapped_column(Integer, default=0)
+    # The link just made, for the hand-out page, letter, e-mail and tablet; never in the
+    # cookie, gone with the session.
+    handout_invitation_id: Mapped[int | None] = mapped_column(Integer)
+    handout_token: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginThrottle(db.Model):
+    """Failed passwords per account (as typed) and client address: each failure past the
+    first few doubles the wait before that address may try that account again. Nobody
+    else's address is slowed, so an attacker cannot keep the owner out."""
+
+    __tablename__ = "login_throttle"
+
+    account: Mapped[str] = mapped_column(String(254), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # The last failure; the wait runs from here (throttle.wait_after).
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -117,8 +117,9 @@ def add_headers(response: Response) -> Response:
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
-    if response.mimetype == "text/html":
-        # Answers are personal: no shared cache may keep a page.
+    if request.endpoint != "static":
+        # Pages, reports, exports and letters are personal: no cache may keep them.
+        # Only the static files (the same for everyone) may be cached.
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -29,7 +29,9 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, durable: bool = False) -> None:
+        # durable: fsync on, as in production (the benchmarks); tests run without it.
+        self.durable = durable
         self.bindir = bindir
         self.folder = Path(tempfile.mkdtemp(prefix="stegvis-pg-"))
         self.data = self.folder / "data"
@@ -47,8 +49,9 @@ class PostgresServer:
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "stegvis",
                   "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8")
         options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} "
-                   f"-c unix_socket_directories={self.folder} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
+                   f"-c unix_socket_directories={self.folder}")
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
                   "-l", str(self.folder / "log"), "-w", "start")
         base = f"postgresql+psycopg://stegvis@127.0.0.1:{self.port}"

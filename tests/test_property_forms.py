@@ -111,7 +111,7 @@ def post_forms(page: str, page_url: str) -> list[tuple[str, dict[str, list[str]]
 
 
 # Columns that a refused request may legitimately change (failed-login counter, audit).
-VOLATILE = {"audit_event": None, "user": {"failed_logins", "locked_until", "last_login_at"}}
+VOLATILE = {"audit_event": None, "user": {"last_login_at"}}
 
 
 def database_state() -> dict[str, list[str]]:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import AnyOf, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, Length, Optional
 
 from questionnaires import Item, Scale
 
+from .. import validators
+from ..validators import COMMENT_MAX
+
 DONT_KNOW = "vet-inte"
-COMMENT_MAX = 1000
-
-# Control characters (other than line breaks and tabs) cannot be meant by a person and
-# PostgreSQL refuses NUL in text, so they are refused with a message instead.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _plain_text(form: FlaskForm, field: TextAreaField) -> None:
-    if field.data and _CONTROL.search(field.data):
-        raise ValidationError(_l("Texten innehåller tecken som inte går att spara."))
-    if field.data and any(0xD800 <= ord(ch) <= 0xDFFF for ch in field.data):
-        raise ValidationError(_l("Texten innehåller tecken som inte går att spara."))
 
 
 class _LinkForm(FlaskForm):
@@ -39,7 +28,7 @@ class ItemForm(_LinkForm):
         validators=[
             Optional(),
             Length(max=COMMENT_MAX, message=_l("Skriv högst %(max)d tecken.")),
-            _plain_text,
+            validators.plain_text,
         ]
     )
 

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, redirect, request, session, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from ..models import Role
+from . import sessions
 
 STAFF = "staff"  # any logged-in staff member (a handledare sees only their insatser)
 ADMIN = "admin"  # förbund admins only
@@ -23,7 +24,7 @@ def requires(access: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if session.get("kiosk"):
+            if sessions.kiosk():
                 # A participant holds the tablet: no staff page until the password is given.
                 return redirect(url_for("auth.locked"))
             if not current_user.is_authenticated:

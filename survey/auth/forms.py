@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -15,3 +15,9 @@ class UnlockForm(FlaskForm):
     password = PasswordField(_l("Handledarens lösenord"),
                              validators=[DataRequired(_l("Skriv ditt lösenord.")),
                                          Length(max=200)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Engångskod (6 siffror)"),
+                       validators=[DataRequired(_l("Skriv koden från din app.")),
+                                   Length(max=20)])

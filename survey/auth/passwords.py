@@ -9,8 +9,6 @@ _hasher = PasswordHasher()
 # Verified against when no account matches, so a missing account costs the same time.
 _DUMMY = _hasher.hash("stegvis-no-such-account")
 
-MIN_LENGTH = 10
-
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)

@@ -1,8 +1,14 @@
 """Handledare and förbund staff pages under /personal."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from .. import i18n
+
+# The error page's text on staff pages (errors.py): what was being saved may not have
+# been; participants are told their earlier answers are kept instead.
+SERVER_ERROR = _l("Det du gjorde kanske inte sparades. Kontrollera och försök igen om en "
+                  "liten stund.")
 
 bp = Blueprint("staff", __name__, url_prefix="/personal")
 

@@ -6,12 +6,11 @@ from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from .. import i18n
+from .. import audit, i18n, participants
 from ..auth.access import STAFF, requires
 from ..extensions import db
-from ..models import BornAbroad, Enrolment, ExitOutcome, Gender, Participant, utcnow
+from ..models import BornAbroad, ExitOutcome, Gender, utcnow
 from . import bp, scope, status
 from .forms import EmptyForm, EnrolForm, ExitForm, HandoverForm, InvitationForm, choices
 from .overview import with_status
@@ -32,23 +31,19 @@ def enrol(insats_id: int) -> Any:
     form.language.choices = language_choices()
     if form.validate_on_submit():
         code = form.pseudonym.data.strip()
-        existing = db.session.scalar(select(Participant).where(
-            Participant.organisation_id == insats.organisation_id, Participant.pseudonym == code))
-        if existing is not None:
+        if participants.find_participant(insats.organisation_id, code) is not None:
             form.pseudonym.errors.append(
                 _("Koden används redan i förbundet. Välj en annan kod."))
         else:
-            participant = Participant(
-                organisation_id=insats.organisation_id, pseudonym=code,
+            person = participants.Person(
                 gender=Gender(form.gender.data), birth_year=form.birth_year.data,
-                born_abroad=BornAbroad(form.born_abroad.data),
-                language=form.language.data or None,
-            )
-            enrolment = Enrolment(
-                participant=participant, insats=insats, site_id=form.site.data,
-                start_date=form.start_date.data, income_start=sorted(form.income_start.data or []),
-            )
-            db.session.add_all([participant, enrolment])
+                born_abroad=BornAbroad(form.born_abroad.data), language=form.language.data or None)
+            site = next((s for s in insats.sites if s.id == form.site.data), None)
+            enrolment = participants.find_or_enrol(
+                insats, code, person, site, form.start_date.data,
+                form.income_start.data).enrolment
+            db.session.flush()
+            audit.record("enrolled", insats.name, participant=enrolment.participant)
             db.session.commit()
             flash(_("%(code)s är inskriven.", code=code))
             return redirect(url_for(".enrolment", enrolment_id=enrolment.id))
@@ -60,6 +55,8 @@ def enrol(insats_id: int) -> Any:
 @requires(STAFF)
 def enrolment(enrolment_id: int) -> Any:
     enrolment = scope.enrolment_or_404(enrolment_id)
+    audit.record("enrolment_viewed", enrolment.insats.name, participant=enrolment.participant)
+    db.session.commit()
     ((_same, enrolment_status),) = with_status([enrolment])
     return render_template(
         "staff/enrolment.html", enrolment=enrolment, status=enrolment_status,
@@ -87,6 +84,8 @@ def record_exit(enrolment_id: int) -> Any:
             enrolment.exit_outcome = ExitOutcome(form.exit_outcome.data)
             enrolment.income_exit = sorted(form.income_exit.data or [])
             enrolment.left_early = bool(form.left_early.data)
+            audit.record("exit_recorded", f"{enrolment.insats.name}: {enrolment.exit_outcome}",
+                         participant=enrolment.participant)
             db.session.commit()
             flash(_("Avslutet är sparat. Glöm inte avslutsenkäterna."))
             return redirect(url_for(".enrolment", enrolment_id=enrolment.id))

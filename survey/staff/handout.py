@@ -1,7 +1,8 @@
 """Handing a survey to a participant: link, QR code, SMS, email, letter, or the tablet.
 
 The token exists only in the link. Right after it is made it is kept in the staff
-member's session so the hand-out page can show it; after that only a new link can be made.
+member's server-side session (never the cookie) so the hand-out page can show it; after
+that only a new link can be made.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from urllib.parse import quote
 import segno
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from markupsafe import Markup
 
-from .. import i18n, invitations, mail
+from .. import audit, i18n, invitations, mail
+from ..auth import sessions
 from ..auth.access import STAFF, requires
 from ..extensions import db
 from ..models import Assisted, Enrolment, Invitation, Response
@@ -24,13 +25,13 @@ from .forms import EmailInvitationForm, EmptyForm, HandoverForm, InvitationForm
 from .status import SLOT_KEYS, SLOTS
 
 
-def _remember(invitation: Invitation, token: str) -> None:
-    session["handout"] = {"invitation_id": invitation.id, "token": token}
-
-
 def _remembered_token(invitation: Invitation) -> str | None:
-    handout = session.get("handout") or {}
-    return handout.get("token") if handout.get("invitation_id") == invitation.id else None
+    return sessions.remembered_link(invitation.id)
+
+
+def _audit(action: str, invitation: Invitation) -> None:
+    audit.record(action, f"{invitation.questionnaire_key} {invitation.occasion}",
+                 participant=invitation.enrolment.participant)
 
 
 def _open_invitation(enrolment: Enrolment, key: str, occasion: str) -> Invitation | None:
@@ -63,8 +64,9 @@ def invite(enrolment_id: int) -> Any:
         registry = current_app.extensions["stegvis.questionnaires"]
         token = invitations.create(enrolment, registry.latest(key), occasion)
         invitation = enrolment.invitations[-1]
+    sessions.remember_link(invitation.id, token)
+    _audit("link_created" if existing is None else "link_rotated", invitation)
     db.session.commit()
-    _remember(invitation, token)
     return redirect(url_for(".handout", invitation_id=invitation.id))
 
 
@@ -108,8 +110,9 @@ def new_link(invitation_id: int) -> Any:
         flash(_("Den enkäten är redan besvarad."))
     else:
         token = invitations.rotate(invitation)
+        sessions.remember_link(invitation.id, token)
+        _audit("link_rotated", invitation)
         db.session.commit()
-        _remember(invitation, token)
         flash(_("En ny länk är skapad. Den gamla länken fungerar inte längre."))
     return redirect(url_for(".handout", invitation_id=invitation.id))
 
@@ -133,6 +136,8 @@ def letter(invitation_id: int) -> Any:
         flash(_("Skapa en ny länk först. Länken visas bara när den skapas."))
         return redirect(url_for(".handout", invitation_id=invitation.id))
     link = invitations.public_link(token)
+    _audit("link_letter", invitation)
+    db.session.commit()
     return _render_in(_participant_language(invitation), "answering/letter.html",
                       link=link, qr=_qr_svg(link), expires=invitation.expires_at.date())
 
@@ -157,6 +162,8 @@ def email(invitation_id: int) -> Any:
         except OSError:
             flash(_("E-posten kunde inte skickas. Försök igen eller välj ett annat sätt."))
         else:
+            _audit("link_emailed", invitation)
+            db.session.commit()
             flash(_("Länken är skickad med e-post."))
     else:
         for error in form.email.errors:
@@ -177,12 +184,16 @@ def tablet(invitation_id: int) -> Any:
     response: Response | None = invitation.response
     if response is not None:
         response.assisted = assisted
+    sessions.forget_link()
+    row = sessions.current()
+    if row is None:  # requires(STAFF) let us in, so the session is there
+        abort(400)
+    row.kiosk = {"invitation_id": invitation.id, "enrolment_id": invitation.enrolment_id,
+                 "assisted": assisted.value}
+    row.unlock_failures = 0
+    _audit("link_tablet", invitation)
     db.session.commit()
-    session.pop("handout", None)
-    session["kiosk"] = {
-        "invitation_id": invitation.id,
-        "enrolment_id": invitation.enrolment_id,
-        "user_id": current_user.id,
-        "assisted": assisted.value,
-    }
+    # The participant pages read this copy (assisted, the way back to the lock screen);
+    # the lock itself is the server-side mark above.
+    session["kiosk"] = {"invitation_id": invitation.id, "assisted": assisted.value}
     return redirect(url_for("answering.entry", token=token))

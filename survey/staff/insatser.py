@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from .. import audit
 from ..auth.access import ADMIN, STAFF, requires
 from ..extensions import db
 from ..models import Enrolment, Insats, Occasion, Role, Site, Target, User
@@ -82,8 +83,14 @@ def _save(form: InsatsForm, insats: Insats) -> str | None:
         if name not in existing:
             insats.sites.append(Site(name=name))
     chosen = set(form.staff.data or [])
+    before = {u.id: u for u in insats.staff}
     insats.staff = [u for u in db.session.scalars(
         select(User).where(User.id.in_(chosen), User.organisation_id == insats.organisation_id))]
+    after = {u.id: u for u in insats.staff}
+    for user_id in sorted(after.keys() - before.keys()):
+        audit.record("insats_staff_added", f"{insats.name}: {after[user_id].email}")
+    for user_id in sorted(before.keys() - after.keys()):
+        audit.record("insats_staff_removed", f"{insats.name}: {before[user_id].email}")
     targets: dict[tuple[str, str], float] = {}
     for entry in form.targets:
         if entry.form.item_id.data and entry.form.percent.data:
@@ -120,6 +127,7 @@ def new_insats() -> Any:
             insats = Insats(organisation_id=current_user.organisation_id, name="")
             db.session.add(insats)
             _save(form, insats)
+            audit.record("insats_created", insats.name)
             db.session.commit()
             flash(_("Insatsen är skapad."))
             return redirect(url_for(".insats", insats_id=insats.id))
@@ -139,6 +147,7 @@ def edit_insats(insats_id: int) -> Any:
         else:
             problem = _save(form, insats)
             if problem is None:
+                audit.record("insats_changed", insats.name)
                 db.session.commit()
                 flash(_("Ändringarna är sparade."))
                 return redirect(url_for(".insats", insats_id=insats.id))

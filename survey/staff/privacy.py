@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 from flask import Response as FlaskResponse
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import audit, i18n
 from ..auth.access import ADMIN, requires
@@ -41,6 +42,9 @@ def participant(participant_id: int) -> Any:
         form.birth_year.data = person.birth_year
         form.born_abroad.data = str(person.born_abroad)
         form.language.data = person.language or ""
+    if request.method == "GET":
+        audit.record("participant_viewed", participant=person)
+        db.session.commit()
     if form.validate_on_submit():
         code = form.pseudonym.data.strip()
         clash = db.session.scalar(select(Participant.id).where(
@@ -54,7 +58,7 @@ def participant(participant_id: int) -> Any:
             person.birth_year = form.birth_year.data
             person.born_abroad = BornAbroad(form.born_abroad.data)
             person.language = form.language.data or None
-            audit.record("participant_corrected", code)
+            audit.record("participant_corrected", participant=person)
             db.session.commit()
             flash(_("Uppgifterna är rättade."))
             return redirect(url_for(".participant", participant_id=person.id))
@@ -116,7 +120,7 @@ def everything_about(person: Participant) -> dict[str, Any]:
 def export_participant(participant_id: int) -> Any:
     person = scope.participant_or_404(participant_id)
     body = json.dumps(everything_about(person), ensure_ascii=False, indent=2)
-    audit.record("participant_exported", person.pseudonym)
+    audit.record("participant_exported", participant=person)
     db.session.commit()
     return FlaskResponse(body, mimetype="application/json", headers={
         "Content-Disposition": f"attachment; filename=deltagare-{person.id}.json",
@@ -144,6 +148,7 @@ def delete_participant(participant_id: int) -> Any:
 def audit_log() -> Any:
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.organisation_id == current_user.organisation_id)
+        .options(selectinload(AuditEvent.user), selectinload(AuditEvent.participant))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(500))
     return render_template("staff/audit.html", events=list(events))
 
@@ -157,9 +162,12 @@ def settings() -> Any:
     form = SettingsForm()
     if not form.is_submitted():
         form.retention_months.data = organisation.retention_months
+        form.admins_need_totp.data = organisation.admins_need_totp
     if form.validate_on_submit():
         organisation.retention_months = form.retention_months.data
-        audit.record("settings_changed", f"retention_months={organisation.retention_months}")
+        organisation.admins_need_totp = bool(form.admins_need_totp.data)
+        audit.record("settings_changed", f"retention_months={organisation.retention_months}, "
+                                         f"admins_need_totp={organisation.admins_need_totp}")
         db.session.commit()
         flash(_("Inställningarna är sparade."))
         return redirect(url_for(".settings"))

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import audit
-from ..auth import passwords
+from ..auth import passwords, sessions
 from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..models import Role, User
@@ -25,7 +25,9 @@ def users() -> Any:
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-            form.email.errors.append(_("Det finns redan ett konto med den e-postadressen."))
+            # Neutral: the address may belong to staff of another förbund.
+            form.email.errors.append(_("Den e-postadressen kan inte användas för ett nytt "
+                                       "konto. Välj en annan adress."))
         else:
             user = User(organisation_id=current_user.organisation_id, name=form.name.data.strip(),
                         email=email, role=Role(form.role.data),
@@ -52,6 +54,8 @@ def toggle_user(user_id: int) -> Any:
         flash(_("Du kan inte stänga av ditt eget konto."))
     else:
         user.active = not user.active
+        if not user.active:
+            sessions.end_all(user.id)
         audit.record("user_activated" if user.active else "user_deactivated", user.email)
         db.session.commit()
     return redirect(url_for(".users"))

@@ -131,6 +131,7 @@ def _staff_paths(live) -> dict[str, str]:  # type: ignore[no-untyped-def]
         "participant": f"/personal/deltagare/{participant_id}",
         "audit": "/personal/logg",
         "settings": "/personal/installningar",
+        "second-factor-setup": "/personal/tvastegsverifiering",
         "users": "/personal/personal",
         "reports": "/personal/rapporter/",
     }
