@@ -198,7 +198,7 @@ def question(token: str, number: int) -> Any:
                 journey.rollback()
                 return render_template("answering/already_answered.html")
             journey.commit()
-        following = number + 1 if number < len(survey.questionnaire.items) else None
+        following = number + 1 if number < len(survey.items) else None
         if following is None or request.args.get("granska"):
             return redirect(url_for(".review", token=token))
         return redirect(url_for(".question", token=token, number=following))
@@ -214,7 +214,7 @@ def _question_page(number, item, form):  # type: ignore[no-untyped-def]
     return render_template(
         "answering/question.html",
         number=number,
-        total=len(g.survey.questionnaire.items),
+        total=len(g.survey.items),
         item=item,
         scale=g.survey.questionnaire.scale,
         form=form,
