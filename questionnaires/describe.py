@@ -48,7 +48,7 @@ def describe(questionnaire: Questionnaire, coverage: Coverage | None = None) -> 
     if not all(text.has_easy for text in texts):
         lines.append("  lättläst saknas i några texter: där visas standardsvenskan")
     for code, name, count in (coverage(q) if coverage else []):
-        state = "komplett" if count == len(texts) else "ofullständig: saknade texter visas på svenska"
+        state = "komplett" if count == len(texts) else "ofullständig: resten visas på svenska"
         lines.append(f"  {code:<8} {name:<20} {count} av {len(texts)} ({state})")
     return "\n".join(lines)
 
