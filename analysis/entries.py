@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .collect import ABSENT, Collector, Layout
+from .languages import answer_language
 
 
 @dataclass(slots=True)
@@ -86,7 +87,7 @@ def from_collector(collector: Collector) -> Entries:
         c_abr[i] = born_abroad.setdefault(row[3], len(born_abroad))
         c_ins[i] = insatser.setdefault(row[4], len(insatser))
         c_site[i] = sites.setdefault(row[5], len(sites))
-        c_lang[i] = languages.setdefault(row[10], len(languages))
+        c_lang[i] = languages.setdefault(answer_language(row[10], row[11]), len(languages))
         moments.append(entry.submitted_at)
         in_period[i] = entry.in_period
         entry_values = entry.values

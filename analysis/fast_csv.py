@@ -35,6 +35,7 @@ from questionnaires import Registry
 from .collect import ABSENT, DONT_KNOW, Collector, Layout, Selection
 from .csv_rows import CONTROL_CHARACTERS
 from .entries import Codes, Entries
+from .languages import easy_swedish_apart
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS
 
 # Small blocks keep pyarrow's buffers (and so the peak memory) small; the time is the same.
@@ -455,7 +456,7 @@ def _collect(columns: _Columns, registry: Registry, selection: Selection) -> Ent
     style = (language.astype(np.int64) * len(easies) + easy) * len(assisteds) + assisted
     if not _same_within(response, style, count):
         return None
-    del style, easy, assisted
+    del style, assisted
 
     # The selection, per response (every row of a response shares insats, site and time).
     head = first_run  # the response's first run stands for it
@@ -497,6 +498,8 @@ def _collect(columns: _Columns, registry: Registry, selection: Selection) -> Ent
     head = first_run[latest]  # a run of each entry's latest response
     enrolment_codes, enrolment_names = _enrolments(participant[head], insats[head], site[head],
                                                    participants, insatser, sites)  # fmt: skip
+    is_easy = np.asarray([flag == "1" for flag in easies], dtype=bool)[easy[head]]
+    language_codes, language_names = easy_swedish_apart(language[head], languages, is_easy)
     return Entries(
         layouts=layouts,
         qv=qv[head],
@@ -507,7 +510,7 @@ def _collect(columns: _Columns, registry: Registry, selection: Selection) -> Ent
         born_abroad=Codes(abroad[head], abroads),
         insats=Codes(insats[head], insatser),
         site=Codes(site[head], [s or None for s in sites]),
-        language=Codes(language[head], languages),
+        language=Codes(language_codes, language_names),
         submitted_at=stamps[when[head]],
         in_period=in_period_at[when[head]],
         values=matrix,

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 
 from questionnaires import Registry
 
+from .instruments import heading, notes
 from .labels import (
     BREAKDOWN_NAMES,
     OCCASION_NAMES,
@@ -203,11 +204,13 @@ def _title_page(w: _Writer, report: dict[str, Any]) -> None:
         ("Insatser", ", ".join(s["insatser"]) or "alla"),
         ("Ort", s["site"] or "alla"),
         ("Deltagare", f"{report['people']} personer i {report['enrolments']} inskrivningar"),
-        ("Frågeformulär", ", ".join(report["versions"]) or "–"),
+        ("Frågeformulär", "; ".join(heading(report, i) for i in report["versions"]) or "–"),
     ]
     for label, value in facts:
         w._text(MARGIN, w.y, label, fontsize=9, color=GREY)
         w.paragraph(value, size=9, indent=1.3)
+    for note in notes(report):
+        w.paragraph(note, size=8.5, color=GREY)
     w.y -= 0.1
     w.paragraph(
         "Alla andelar visas med antal: ”27 av 29” betyder att 27 av 29 som svarade gav ett "
@@ -300,7 +303,7 @@ def diverging_bars(
 def _indicators(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
     for ident, occasions in report["indicators_by_version"].items():
         for occasion, items in occasions.items():
-            w.heading(f"Svar {OCCASION_NAMES[occasion].lower()} – {ident}")
+            w.heading(f"Svar {OCCASION_NAMES[occasion].lower()} – {heading(report, ident)}")
             rows = []
             for item, cell in items.items():
                 low, high = cell["ci95"] or (None, None)
@@ -418,7 +421,7 @@ def _change(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
     for ident, dims in report["change_by_version"].items():
         if not dims:
             continue
-        w.heading(f"Självskattning: förändring från start till avslut – {ident}")
+        w.heading(f"Förändring från start till avslut – {heading(report, ident)}")
         w.paragraph(
             "Samma persons svar vid start och vid avslut jämförs (par). 6 är bäst.",
             size=8.5, color=GREY,

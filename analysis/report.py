@@ -22,6 +22,7 @@ from .enrolments import EnrolmentColumns
 from .entries import Entries, from_collector, group_ids
 from .fast_csv import collect_csv
 from .indicators import indicator_tables
+from .instruments import about_versions
 from .missing import missing_table
 from .outcomes import outcome_table
 from .rows import AnswerRow, EnrolmentRow
@@ -73,10 +74,10 @@ def build_report(
     if callable(columnar):
         entries = columnar(registry, options.selection)
         if entries is not None:
-            return _finish(entries, options, enrolments)
+            return _finish(entries, options, enrolments, registry)
     collector = Collector(registry, options.selection)
     collector.add(rows)
-    return _finish(from_collector(collector), options, enrolments)
+    return _finish(from_collector(collector), options, enrolments, registry)
 
 
 def build_report_from_csv(
@@ -95,7 +96,7 @@ def build_report_from_csv(
     start_loading_scipy()
     entries = collect_csv(source, registry, options.selection)
     if entries is not None:
-        return _finish(entries, options, None), []
+        return _finish(entries, options, None, registry), []
     # Something about the file needs a closer look: the strict reader finds every error
     # with its line number (or, for an odd but valid file, collects it row by row).
     if not isinstance(source, str | Path):
@@ -105,13 +106,14 @@ def build_report_from_csv(
     reader.feed(collector)
     if reader.errors:
         return None, reader.errors
-    return _finish(from_collector(collector), options, None), []
+    return _finish(from_collector(collector), options, None, reader.registry), []
 
 
 def _finish(
     entries: Entries,
     options: ReportOptions,
     enrolments: Sequence[EnrolmentRow] | EnrolmentColumns | None,
+    registry: Registry,
 ) -> dict[str, Any]:
     if enrolments is not None and not isinstance(enrolments, EnrolmentColumns):
         enrolments = EnrolmentColumns.from_rows(enrolments)
@@ -145,6 +147,7 @@ def _finish(
         "enrolments": enrolment_count,
         "by_insats": by_insats,
         "versions": sorted({layout.ident for layout in layouts}),
+        "questionnaires": about_versions(registry, [(lay.key, lay.version) for lay in layouts]),
         "indicators_version": indicator_idents[0] if len(indicator_idents) == 1 else None,
         "indicators": indicators[indicator_idents[0]] if len(indicator_idents) == 1 else None,
         "indicators_by_version": indicators,

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .instruments import heading, notes
 from .labels import (
     BREAKDOWN_NAMES,
     OCCASION_NAMES,
@@ -65,8 +66,9 @@ def selection_table(report: dict[str, Any]) -> Table:
         ["Minsta antal svar för att bedöma ett mål", s["min_answers"]],
         ["Personer", report["people"]],
         ["Inskrivningar", report["enrolments"]],
-        ["Frågeformulär", ", ".join(report["versions"])],
+        ["Frågeformulär", "; ".join(heading(report, i) for i in report["versions"])],
     ]
+    table.rows += [["Om frågeformuläret", note] for note in notes(report)]
     for insats, counts in report["by_insats"].items():
         table.rows.append(
             [f"{insats}: personer / inskrivningar", f"{counts['people']} / {counts['enrolments']}"]

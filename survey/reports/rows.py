@@ -14,12 +14,13 @@ from typing import TextIO
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Integer, String, cast, func, select, type_coerce
+from sqlalchemy import Integer, String, case, cast, func, literal, select, type_coerce
 
 from analysis.collect import DONT_KNOW, Selection
 from analysis.columns import AnswerColumns, ResponseColumns, entries_from_columns
 from analysis.enrolments import EnrolmentColumns
 from analysis.entries import Entries
+from analysis.languages import EASY_SWEDISH
 from analysis.rows import CSV_COLUMNS, AnswerRow, EnrolmentRow
 from questionnaires import Registry
 
@@ -41,6 +42,12 @@ def _selected(query, insats_ids: list[int], date_from: dt.date | None,  # type: 
 def _text(column):  # type: ignore[no-untyped-def]
     """An enum column as its stored string (no enum object per row)."""
     return type_coerce(column, String)
+
+
+def _answer_language():  # type: ignore[no-untyped-def]
+    """Response.language with easy Swedish apart (analysis.languages.answer_language)."""
+    return case((Response.easy.is_(True) & (Response.language == "sv"), literal(EASY_SWEDISH)),
+                else_=Response.language)
 
 
 # Rows per round trip when streaming: large batches, few Python calls per row.
@@ -151,7 +158,7 @@ class AnswerRows:
         where = (Response.submitted_at.is_not(None), Enrolment.insats_id.in_(self.insats_ids))
         people = self._enrolment_table()
         responses = _table(connection, (
-            select(Response.id, Response.submitted_at, Response.language,
+            select(Response.id, Response.submitted_at, _answer_language(),
                    Invitation.questionnaire_key, Invitation.questionnaire_version,
                    _text(Invitation.occasion), Invitation.enrolment_id)
             .select_from(Response)
