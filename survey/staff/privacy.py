@@ -11,13 +11,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, i18n
+from .. import audit, i18n, translation_review
 from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant
 from . import bp, scope
 from .enrolments import language_choices
-from .forms import ConfirmDeleteForm, EmptyForm, ParticipantForm, SettingsForm
+from .forms import (
+    ConfirmDeleteForm,
+    EmptyForm,
+    ParticipantForm,
+    SettingsForm,
+    TranslationReviewForm,
+)
 
 
 @bp.get("/deltagare")
@@ -163,6 +169,33 @@ def settings() -> Any:
         db.session.commit()
         flash(_("Inställningarna är sparade."))
         return redirect(url_for(".settings"))
+    return _settings_page(form, organisation), (400 if form.errors else 200)
+
+
+def _settings_page(form: SettingsForm, organisation: Organisation,
+                   review_error: str | None = None) -> str:
     return render_template("staff/settings.html", form=form, organisation=organisation,
                            translations=i18n.translation_status(),
-                           empty_form=EmptyForm()), (400 if form.errors else 200)
+                           reviews=translation_review.rows(), review_error=review_error,
+                           empty_form=EmptyForm())
+
+
+@bp.post("/installningar/granskning")
+@requires(ADMIN)
+def sign_off_translation() -> Any:
+    """Record who reviewed one translated questionnaire version (issue 12)."""
+    organisation = db.session.get(Organisation, current_user.organisation_id)
+    if organisation is None:
+        abort(404)
+    form = TranslationReviewForm()
+    if form.validate_on_submit() and translation_review.sign_off(
+            form.language.data, form.questionnaire.data, form.reviewer.data.strip()):
+        db.session.commit()
+        flash(_("Granskningen är registrerad."))
+        return redirect(url_for(".settings"))
+    db.session.rollback()
+    error = " ".join(form.reviewer.errors) or _(
+        "Den översättningen finns inte eller är redan granskad.")
+    settings_form = SettingsForm(formdata=None)
+    settings_form.retention_months.data = organisation.retention_months
+    return _settings_page(settings_form, organisation, error), 400
