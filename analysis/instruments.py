@@ -35,10 +35,18 @@ def heading(report: dict[str, Any], ident: str) -> str:
     return f"{about['name']}, version {about['version']}"
 
 
+def key_name(report: dict[str, Any], key: str) -> str:
+    """The name of a questionnaire key (its newest version in the report), e.g. for the
+    missing-answers table, which counts per key."""
+    named = [a for ident, a in report.get("questionnaires", {}).items()
+             if ident.rpartition("/v")[0] == key]
+    return max(named, key=lambda a: a["version"])["name"] if named else key
+
+
 def notes(report: dict[str, Any]) -> list[str]:
     """One line per questionnaire version: name, owner and licence, for every output."""
     return [
-        f"{heading(report, ident)} ({ident}): ägare {about['owner'] or 'inte angiven'}. "
+        f"{heading(report, ident)}: ägare {about['owner'] or 'inte angiven'}. "
         + (about["licence"] or "Licens inte angiven.")
         for ident, about in report.get("questionnaires", {}).items()
     ]

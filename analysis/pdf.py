@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 
 from questionnaires import Registry
 
-from .instruments import heading, notes
+from .instruments import heading, key_name, notes
 from .labels import (
     BREAKDOWN_NAMES,
     OCCASION_NAMES,
@@ -493,8 +493,9 @@ def _missing(w: _Writer, report: dict[str, Any]) -> None:
 
         reasons = ", ".join(f"{REASON_NAMES[r].lower()} {n}" for r, n in m["reasons"].items() if n)
         rows.append(
-            [key, str(m["enrolled"]), show(m["with_start"]), show(m["with_pagaende"]),
-             show(m["with_avslut"]), show(m["paired"]), str(m["without_avslut"])]
+            [key_name(report, key), str(m["enrolled"]), show(m["with_start"]),
+             show(m["with_pagaende"]), show(m["with_avslut"]), show(m["paired"]),
+             str(m["without_avslut"])]
         )  # fmt: skip
         if reasons:
             rows.append(["", "", "", "", "", "", ""])
@@ -509,7 +510,8 @@ def _missing(w: _Writer, report: dict[str, Any]) -> None:
             reasons = ", ".join(
                 f"{REASON_NAMES[r].lower()}: {n}" for r, n in m["reasons"].items() if n
             )
-            w.paragraph(f"{key}, varför avslutssvar saknas – {reasons}.", size=8.5)
+            w.paragraph(f"{key_name(report, key)}, varför avslutssvar saknas – {reasons}.",
+                        size=8.5)
     if missing["note"]:
         w.paragraph(missing["note"], size=7.5, color=GREY)
 

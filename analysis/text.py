@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .instruments import heading, notes
+from .instruments import heading, key_name, notes
 from .labels import OCCASION_NAMES, REASON_NAMES, item_name, outcome_name, percent
 
 
@@ -25,7 +25,9 @@ def summary(report: dict[str, Any]) -> str:
 
     if report["targets"]:
         lines += ["", "Mål"]
-        lines += [f"  {t['summary']}" for t in report["targets"]]
+        lines += [f"  {t['summary']}"
+                  + (f" ({heading(report, t['questionnaire'])})" if t["questionnaire"] else "")
+                  for t in report["targets"]]
 
     for ident, occasions in report["indicators_by_version"].items():
         for occasion, items in occasions.items():
@@ -53,7 +55,8 @@ def summary(report: dict[str, Any]) -> str:
         )
         paired = f", par {cell['paired']}" if cell["paired"] is not None else ""
         lines.append(
-            f"  {key}: inskrivna {cell['enrolled']}, med avslutssvar {cell['with_avslut']}"
+            f"  {key_name(report, key)}: inskrivna {cell['enrolled']}, "
+            f"med avslutssvar {cell['with_avslut']}"
             f"{paired}; utan avslutssvar {cell['without_avslut']}"
             + (f" ({reasons})" if reasons else "")
         )
