@@ -27,8 +27,10 @@ def about_versions(registry: Registry, versions: Iterable[tuple[str, int]]) -> d
     return out
 
 
-def heading(report: dict[str, Any], ident: str) -> str:
+def heading(report: dict[str, Any], ident: str | None) -> str:
     """ "Stegvis indikatorfrågor (egen formulering), version 2" for a report heading."""
+    if ident is None:
+        return ""
     about = report.get("questionnaires", {}).get(ident)
     if about is None:
         return ident
