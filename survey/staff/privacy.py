@@ -194,7 +194,7 @@ def sign_off_translation() -> Any:
         flash(_("Granskningen är registrerad."))
         return redirect(url_for(".settings"))
     db.session.rollback()
-    error = " ".join(form.reviewer.errors) or _(
+    error = " ".join(str(e) for e in form.reviewer.errors) or _(
         "Den översättningen finns inte eller är redan granskad.")
     settings_form = SettingsForm(formdata=None)
     settings_form.retention_months.data = organisation.retention_months
