@@ -273,3 +273,19 @@ def test_national_instrument_asks_its_own_items_per_occasion(app, insats, tmp_pa
     submit(client, token)
     stored = {a.item_id: a.value for a in db.session.query(Answer)}
     assert stored == {"p1": 6, "p2": None}
+
+
+def test_back_translation_table_shows_the_catalogs_translations() -> None:
+    """docs/translations.md: every v2 scale word, item and help text of every translated
+    language, as the catalog has it (a changed translation needs a new back-translation)."""
+    docs = (ROOT / "docs" / "translations.md").read_text(encoding="utf-8")
+    registry = Registry.load()
+    texts = [*registry.get("finsam-indikatorer", 2).texts()[2:],
+             *registry.get("sjalvskattning", 2).texts()[8:]]
+    assert len(texts) == 19  # 4 steps, vet inte, 7 items, 1 help text; 6 items
+    for locale in ("en", "ar", "fa", "fa_AF", "so", "ti", "uk"):
+        with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            catalog = read_po(handle)
+        for text in texts:
+            translated = catalog.get(text.standard).string
+            assert f"| {translated} |" in docs, (locale, translated)
