@@ -289,3 +289,18 @@ def test_back_translation_table_shows_the_catalogs_translations() -> None:
         for text in texts:
             translated = catalog.get(text.standard).string
             assert f"| {translated} |" in docs, (locale, translated)
+
+
+@pytest.mark.parametrize("slot", ["avslut-indikatorer", "start-sjalvskattning"])
+def test_new_invitations_use_version_2_and_name_it(handledare_client, insats, slot) -> None:
+    from sqlalchemy import select
+
+    from survey.extensions import db
+    from survey.models import Invitation
+
+    from .test_staff_handout import handout
+
+    page = handout(handledare_client, insats, slot=slot)
+    assert db.session.scalar(select(Invitation.questionnaire_version)) == 2
+    name = OURS if slot == "avslut-indikatorer" else "Stegvis självskattning (egen formulering)"
+    assert f"{name}, version 2" in page.text

@@ -157,36 +157,23 @@ def audit_log() -> Any:
 @bp.route("/installningar", methods=["GET", "POST"])
 @requires(ADMIN)
 def settings() -> Any:
-    organisation = db.session.get(Organisation, current_user.organisation_id)
-    if organisation is None:
-        abort(404)
+    organisation = _own_organisation()
     form = SettingsForm()
-    if not form.is_submitted():
-        form.retention_months.data = organisation.retention_months
     if form.validate_on_submit():
         organisation.retention_months = form.retention_months.data
         audit.record("settings_changed", f"retention_months={organisation.retention_months}")
         db.session.commit()
         flash(_("Inställningarna är sparade."))
         return redirect(url_for(".settings"))
-    return _settings_page(form, organisation), (400 if form.errors else 200)
-
-
-def _settings_page(form: SettingsForm, organisation: Organisation,
-                   review_error: str | None = None) -> str:
-    return render_template("staff/settings.html", form=form, organisation=organisation,
-                           translations=i18n.translation_status(),
-                           reviews=translation_review.rows(), review_error=review_error,
-                           empty_form=EmptyForm())
+    return _settings_page(organisation, form if form.is_submitted() else None), (
+        400 if form.errors else 200)
 
 
 @bp.post("/installningar/granskning")
 @requires(ADMIN)
 def sign_off_translation() -> Any:
     """Record who reviewed one translated questionnaire version (issue 12)."""
-    organisation = db.session.get(Organisation, current_user.organisation_id)
-    if organisation is None:
-        abort(404)
+    organisation = _own_organisation()
     form = TranslationReviewForm()
     if form.validate_on_submit() and translation_review.sign_off(
             form.language.data, form.questionnaire.data, form.reviewer.data.strip()):
@@ -196,6 +183,24 @@ def sign_off_translation() -> Any:
     db.session.rollback()
     error = " ".join(str(e) for e in form.reviewer.errors) or _(
         "Den översättningen finns inte eller är redan granskad.")
-    settings_form = SettingsForm(formdata=None)
-    settings_form.retention_months.data = organisation.retention_months
-    return _settings_page(settings_form, organisation, error), 400
+    return _settings_page(organisation, review_error=error), 400
+
+
+def _own_organisation() -> Organisation:
+    organisation = db.session.get(Organisation, current_user.organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+def _settings_page(organisation: Organisation, form: SettingsForm | None = None,
+                   review_error: str | None = None) -> str:
+    """The settings page; `form` is the submitted settings form, or None for the stored
+    values."""
+    if form is None:
+        form = SettingsForm(formdata=None)
+        form.retention_months.data = organisation.retention_months
+    return render_template("staff/settings.html", form=form, organisation=organisation,
+                           translations=i18n.translation_status(),
+                           reviews=translation_review.rows(), review_error=review_error,
+                           empty_form=EmptyForm())
