@@ -342,6 +342,12 @@ def _styles(columns: _Columns) -> tuple[Codes, Codes, np.ndarray] | None:
     return insats, language, style + assisted.codes
 
 
+def _is_easy(columns: _Columns) -> np.ndarray:
+    """Per run: answered in easy Swedish (the column holds "0" or "1", checked in _styles)."""
+    easy = columns.column("easy")
+    return np.asarray([name == "1" for name in easy.names], dtype=bool)[easy.codes]
+
+
 def _versions(columns: _Columns, registry: Registry) -> tuple[Layouts, np.ndarray] | None:
     """The layout code of each run's questionnaire version (each spelled one way)."""
     questionnaire, questionnaires = _unpack(columns.column("questionnaire"))
@@ -490,6 +496,7 @@ def _columns(columns: _Columns, registry: Registry) -> tuple[ResponseColumns, An
         insats=Codes(insats.codes[head], insats.names),
         site=Codes(site.codes[head], [name or None for name in site.names]),
         language=Codes(language.codes[head], language.names),
+        easy=_is_easy(columns)[head],
         submitted_at=stamps[when[head]],
     ), AnswerColumns(response=response[columns.run], position=answers[0], value=answers[1])
 

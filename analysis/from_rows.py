@@ -53,6 +53,7 @@ def columns_from_rows(
         insats=Codes.factorize([head.insats for head in heads]),
         site=Codes.factorize([head.site for head in heads]),
         language=Codes.factorize([head.language for head in heads]),
+        easy=np.array([bool(head.easy) for head in heads], dtype=bool),
         submitted_at=np.array([head.submitted_at for head in heads], dtype="datetime64[us]"),
     ), AnswerColumns(
         response=np.frombuffer(response, dtype=np.int64).copy(),

@@ -17,6 +17,7 @@ ITEM_NAMES: dict[str, str] = {
     "psykisk_halsa": "Psykisk hälsa",
     "balans": "Balans i tillvaron",
     "framtid": "Syn på framtiden",
+    "arbete_studier": "Möjlighet till arbete/studier",
 }
 
 OCCASION_NAMES: dict[str, str] = {"start": "Start", "pagaende": "Pågående", "avslut": "Avslut"}
@@ -36,6 +37,7 @@ GROUP_NAMES: dict[str, str] = {
     "okänt": "Okänt",
     "ja": "Utrikes född",
     "nej": "Inrikes född",
+    "lattlast": "Lättläst svenska",
 }
 
 REASON_NAMES: dict[str, str] = {

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 
 from questionnaires import Registry
 
+from .instruments import heading, key_name, notes
 from .labels import (
     BREAKDOWN_NAMES,
     OCCASION_NAMES,
@@ -203,11 +204,13 @@ def _title_page(w: _Writer, report: dict[str, Any]) -> None:
         ("Insatser", ", ".join(s["insatser"]) or "alla"),
         ("Ort", s["site"] or "alla"),
         ("Deltagare", f"{report['people']} personer i {report['enrolments']} inskrivningar"),
-        ("Frågeformulär", ", ".join(report["versions"]) or "–"),
+        ("Frågeformulär", "; ".join(heading(report, i) for i in report["versions"]) or "–"),
     ]
     for label, value in facts:
         w._text(MARGIN, w.y, label, fontsize=9, color=GREY)
         w.paragraph(value, size=9, indent=1.3)
+    for note in notes(report):
+        w.paragraph(note, size=8.5, color=GREY)
     w.y -= 0.1
     w.paragraph(
         "Alla andelar visas med antal: ”27 av 29” betyder att 27 av 29 som svarade gav ett "
@@ -300,7 +303,7 @@ def diverging_bars(
 def _indicators(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
     for ident, occasions in report["indicators_by_version"].items():
         for occasion, items in occasions.items():
-            w.heading(f"Svar {OCCASION_NAMES[occasion].lower()} – {ident}")
+            w.heading(f"Svar {OCCASION_NAMES[occasion].lower()} – {heading(report, ident)}")
             rows = []
             for item, cell in items.items():
                 low, high = cell["ci95"] or (None, None)
@@ -418,7 +421,7 @@ def _change(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
     for ident, dims in report["change_by_version"].items():
         if not dims:
             continue
-        w.heading(f"Självskattning: förändring från start till avslut – {ident}")
+        w.heading(f"Förändring från start till avslut – {heading(report, ident)}")
         w.paragraph(
             "Samma persons svar vid start och vid avslut jämförs (par). 6 är bäst.",
             size=8.5, color=GREY,
@@ -490,8 +493,9 @@ def _missing(w: _Writer, report: dict[str, Any]) -> None:
 
         reasons = ", ".join(f"{REASON_NAMES[r].lower()} {n}" for r, n in m["reasons"].items() if n)
         rows.append(
-            [key, str(m["enrolled"]), show(m["with_start"]), show(m["with_pagaende"]),
-             show(m["with_avslut"]), show(m["paired"]), str(m["without_avslut"])]
+            [key_name(report, key), str(m["enrolled"]), show(m["with_start"]),
+             show(m["with_pagaende"]), show(m["with_avslut"]), show(m["paired"]),
+             str(m["without_avslut"])]
         )  # fmt: skip
         if reasons:
             rows.append(["", "", "", "", "", "", ""])
@@ -506,7 +510,8 @@ def _missing(w: _Writer, report: dict[str, Any]) -> None:
             reasons = ", ".join(
                 f"{REASON_NAMES[r].lower()}: {n}" for r, n in m["reasons"].items() if n
             )
-            w.paragraph(f"{key}, varför avslutssvar saknas – {reasons}.", size=8.5)
+            w.paragraph(f"{key_name(report, key)}, varför avslutssvar saknas – {reasons}.",
+                        size=8.5)
     if missing["note"]:
         w.paragraph(missing["note"], size=7.5, color=GREY)
 

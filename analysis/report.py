@@ -22,6 +22,7 @@ from .entries import Entries, group_ids
 from .fast_csv import read_csv_columns
 from .from_rows import columns_from_rows
 from .indicators import indicator_tables
+from .instruments import about_versions
 from .missing import missing_table
 from .outcomes import outcome_table
 from .responses import to_entries
@@ -69,7 +70,7 @@ def build_report(
     start_loading_scipy()
     responses, answers = columns_from_rows(rows, registry)
     return report_from_entries(to_entries(responses, answers, options.selection), options,
-                               enrolments)  # fmt: skip
+                               enrolments, registry)  # fmt: skip
 
 
 def build_report_from_csv(
@@ -92,23 +93,26 @@ def build_report_from_csv(
         columns = columns_from_rows(reader.rows(), registry)
         if reader.errors:
             return None, reader.errors
-    return report_from_entries(to_entries(*columns, options.selection), options, None), []
+    return report_from_entries(to_entries(*columns, options.selection), options, None,
+                               registry), []
 
 
 def report_from_entries(
     entries: Entries,
     options: ReportOptions,
     enrolments: Sequence[EnrolmentRow] | EnrolmentColumns | None = None,
+    registry: Registry | None = None,
 ) -> dict[str, Any]:
     """The report from the core's entries (the web app's database path starts here)."""
     start_loading_scipy()
-    return _finish(entries, options, enrolments)
+    return _finish(entries, options, enrolments, registry or Registry.load())
 
 
 def _finish(
     entries: Entries,
     options: ReportOptions,
     enrolments: Sequence[EnrolmentRow] | EnrolmentColumns | None,
+    registry: Registry,
 ) -> dict[str, Any]:
     if enrolments is not None and not isinstance(enrolments, EnrolmentColumns):
         enrolments = EnrolmentColumns.from_rows(enrolments)
@@ -142,6 +146,7 @@ def _finish(
         "enrolments": enrolment_count,
         "by_insats": by_insats,
         "versions": sorted({layout.ident for layout in layouts}),
+        "questionnaires": about_versions(registry, [(lay.key, lay.version) for lay in layouts]),
         "indicators_version": indicator_idents[0] if len(indicator_idents) == 1 else None,
         "indicators": indicators[indicator_idents[0]] if len(indicator_idents) == 1 else None,
         "indicators_by_version": indicators,

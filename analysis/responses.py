@@ -9,7 +9,8 @@ alone applies the rules:
    (`entries.latest_in_groups`); two responses at that latest moment are one response
    (in a CSV they are by definition; in the database a retried import could make two),
    the later answer to an item winning;
-3. lay their answers out as one row of small ints per entry (`layouts.Layout`).
+3. lay their answers out as one row of small ints per entry (`layouts.Layout`);
+4. report easy-Swedish answers as their own language (`languages.easy_swedish_apart`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 
 from .codes import Codes
 from .entries import Entries, at_latest, group_ids, latest_in_groups
+from .languages import easy_swedish_apart
 from .layouts import ABSENT, Layout
 from .selection import Selection, select_responses
 
@@ -41,6 +43,7 @@ class ResponseColumns:
     insats: Codes
     site: Codes  # names may hold None (no site)
     language: Codes
+    easy: np.ndarray  # bool: answered in easy Swedish (lättläst)
     submitted_at: np.ndarray  # datetime64[us], naive UTC
 
     def __len__(self) -> int:
@@ -92,7 +95,8 @@ def to_entries(
         born_abroad=responses.born_abroad.subset(head),
         insats=responses.insats.subset(head),
         site=responses.site.subset(head),
-        language=responses.language.subset(head),
+        language=Codes(*easy_swedish_apart(responses.language.codes[head],
+                                           responses.language.names, responses.easy[head])),
         submitted_at=responses.submitted_at[head],
         in_period=in_period[head],
         values=_values(answers, entry_of, head.size, width),

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .instruments import heading, notes
 from .labels import (
     BREAKDOWN_NAMES,
     OCCASION_NAMES,
@@ -65,8 +66,9 @@ def selection_table(report: dict[str, Any]) -> Table:
         ["Minsta antal svar för att bedöma ett mål", s["min_answers"]],
         ["Personer", report["people"]],
         ["Inskrivningar", report["enrolments"]],
-        ["Frågeformulär", ", ".join(report["versions"])],
+        ["Frågeformulär", "; ".join(heading(report, i) for i in report["versions"])],
     ]
+    table.rows += [["Om frågeformuläret", note] for note in notes(report)]
     for insats, counts in report["by_insats"].items():
         table.rows.append(
             [f"{insats}: personer / inskrivningar", f"{counts['people']} / {counts['enrolments']}"]
@@ -87,8 +89,9 @@ def targets_table(report: dict[str, Any]) -> Table:
         low, high = t["ci95"] or (None, None)
         lower = {True: "ja", False: "nej", None: ""}[t["met_at_lower_bound"]]
         table.rows.append(
-            [t["questionnaire"] or "", item_name(t["item"]), OCCASION_NAMES[t["occasion"]],
-             t["threshold"], t["positive"], t["n"], t["share"], low, high,
+            [heading(report, t["questionnaire"]), item_name(t["item"]),
+             OCCASION_NAMES[t["occasion"]], t["threshold"], t["positive"], t["n"], t["share"],
+             low, high,
              VERDICT_NAMES[t["verdict"]], lower, t["summary"]]
         )  # fmt: skip
     return table
@@ -114,8 +117,8 @@ def indicator_table(report: dict[str, Any]) -> Table:
         low, high = cell["ci95"] or (None, None)
         spread = ", ".join(f"{v}: {c}" for v, c in cell["distribution"].items())
         table.rows.append(
-            [ident, OCCASION_NAMES[occasion], item_name(item), item, cell["positive"], cell["n"],
-             cell["dont_know"], cell["share"], low, high, spread]
+            [heading(report, ident), OCCASION_NAMES[occasion], item_name(item), item,
+             cell["positive"], cell["n"], cell["dont_know"], cell["share"], low, high, spread]
         )  # fmt: skip
     return table
 
@@ -140,8 +143,8 @@ def breakdown_table(report: dict[str, Any]) -> Table:
         for breakdown, title in BREAKDOWN_NAMES.items():
             for group, sub in cell.get(breakdown, {}).items():
                 table.rows.append(
-                    [ident, OCCASION_NAMES[occasion], item_name(item), title, group_name(group),
-                     *_share_columns(sub)]
+                    [heading(report, ident), OCCASION_NAMES[occasion], item_name(item), title,
+                     group_name(group), *_share_columns(sub)]
                 )  # fmt: skip
     return table
 
@@ -163,8 +166,9 @@ def change_table(report: dict[str, Any]) -> Table:
     for ident, dimensions in report["change_by_version"].items():
         for dimension, c in dimensions.items():
             table.rows.append(
-                [ident, item_name(dimension), c["pairs"], c["improved"], c["same"], c["worse"],
-                 c["share_improved"], c["median_start"], c["median_end"], c["mean_difference"],
+                [heading(report, ident), item_name(dimension), c["pairs"], c["improved"],
+                 c["same"], c["worse"], c["share_improved"], c["median_start"], c["median_end"],
+                 c["mean_difference"],
                  c["p_value"], c["rank_biserial"]]
             )  # fmt: skip
     return table
@@ -186,7 +190,8 @@ def change_by_gender_table(report: dict[str, Any]) -> Table:
                     if is_suppressed(sub)
                     else [sub["pairs"], sub["improved"], sub["share_improved"]]
                 )
-                table.rows.append([ident, item_name(dimension), group_name(gender), *values])
+                table.rows.append([heading(report, ident), item_name(dimension),
+                                   group_name(gender), *values])
     return table
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .instruments import heading, key_name, notes
 from .labels import OCCASION_NAMES, REASON_NAMES, item_name, outcome_name, percent
 
 
@@ -18,14 +19,20 @@ def summary(report: dict[str, Any]) -> str:
     if selection["site"]:
         lines.append(f"Ort: {selection['site']}")
     lines.append(f"Personer: {report['people']}, inskrivningar: {report['enrolments']}")
+    if report.get("questionnaires"):
+        lines += ["", "Frågeformulär"]
+        lines += [f"  {note}" for note in notes(report)]
 
     if report["targets"]:
         lines += ["", "Mål"]
-        lines += [f"  {t['summary']}" for t in report["targets"]]
+        lines += [f"  {t['summary']}"
+                  + (f" ({heading(report, t['questionnaire'])})" if t["questionnaire"] else "")
+                  for t in report["targets"]]
 
     for ident, occasions in report["indicators_by_version"].items():
         for occasion, items in occasions.items():
-            lines += ["", f"{ident}, {OCCASION_NAMES.get(occasion, occasion).lower()}"]
+            occasion_name = OCCASION_NAMES.get(occasion, occasion).lower()
+            lines += ["", f"{heading(report, ident)}, {occasion_name}"]
             for item, cell in items.items():
                 lines.append(
                     f"  {item_name(item):<30} {percent(cell['share']):>6}  "
@@ -33,7 +40,7 @@ def summary(report: dict[str, Any]) -> str:
                 )
 
     for ident, dimensions in report["change_by_version"].items():
-        lines += ["", f"Förändring start–avslut, {ident}"]
+        lines += ["", f"Förändring start–avslut, {heading(report, ident)}"]
         for dimension, cell in dimensions.items():
             lines.append(
                 f"  {item_name(dimension):<30} {percent(cell['share_improved']):>6} förbättrade "
@@ -48,7 +55,8 @@ def summary(report: dict[str, Any]) -> str:
         )
         paired = f", par {cell['paired']}" if cell["paired"] is not None else ""
         lines.append(
-            f"  {key}: inskrivna {cell['enrolled']}, med avslutssvar {cell['with_avslut']}"
+            f"  {key_name(report, key)}: inskrivna {cell['enrolled']}, "
+            f"med avslutssvar {cell['with_avslut']}"
             f"{paired}; utan avslutssvar {cell['without_avslut']}"
             + (f" ({reasons})" if reasons else "")
         )

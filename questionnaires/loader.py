@@ -13,19 +13,32 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .model import OCCASIONS, Item, Questionnaire, Scale, Step, Text
+from .model import OCCASIONS, SCALE_KINDS, About, Item, Questionnaire, Scale, Step, Text
 
-FORMAT = 1
+# Format 2 adds [about] (name, owner, licence), optional easy Swedish, translations in the
+# file, item help and per-item occasions, and a scale kind. Format 1 files still load.
+FORMAT = 2
+FORMATS = (1, 2)
+MAX_STEPS = 7
 DEFAULT_DIRECTORY = Path(__file__).parent / "definitions"
 
 _KEY = re.compile(r"^[a-z][a-z0-9-]{1,60}$")
 _ITEM_ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
+# A language code in a text table (en, ar, prs, fa_AF-like codes are not used here).
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _TOP_KEYS = {"format", "key", "version", "title", "intro", "occasions", "scale", "items"}
+_ABOUT_KEYS = {"name", "name_en", "owner", "licence"}
 _SCALE_KEYS = {"positive", "dont_know", "steps"}
 _STEP_KEYS = {"value", "label"}
 _ITEM_KEYS = {"id", "text", "comment"}
 _TEXT_KEYS = {"sv", "lattlast"}
+# What format 2 adds to each table.
+_FORMAT2_KEYS = {
+    "top level": {"about"},
+    "scale": {"kind"},
+    "item": {"help", "occasions"},
+}
 
 
 class QuestionnaireError(ValueError):
@@ -33,8 +46,12 @@ class QuestionnaireError(ValueError):
 
 
 class _Checker:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, fmt: int = FORMAT) -> None:
         self.source = source
+        self.format = fmt
+
+    def allowed(self, base: set[str], table: str) -> set[str]:
+        return base | _FORMAT2_KEYS.get(table, set()) if self.format >= 2 else base
 
     def fail(self, where: str, problem: str) -> QuestionnaireError:
         place = f"{self.source}: {where}: " if where else f"{self.source}: "
@@ -46,16 +63,51 @@ class _Checker:
             raise self.fail(where, f"unknown key(s) {', '.join(unknown)}")
 
     def text(self, table: dict[str, Any], key: str, where: str) -> Text:
+        """A text table: 'sv', 'lattlast' (required in format 1) and, from format 2, any
+        number of translations keyed by language code ("so", "ti", "prs"...)."""
         value = table.get(key)
         if not isinstance(value, dict):
             raise self.fail(where, f"'{key}' must be a table with 'sv' and 'lattlast' texts")
-        self.only_keys(value, _TEXT_KEYS, f"{where} {key}")
+        if self.format < 2:
+            self.only_keys(value, _TEXT_KEYS, f"{where} {key}")
         standard, easy = value.get("sv"), value.get("lattlast")
         if not isinstance(standard, str) or not standard.strip():
             raise self.fail(where, f"missing standard Swedish text '{key}.sv'")
-        if not isinstance(easy, str) or not easy.strip():
+        has_easy = easy is not None or self.format < 2
+        if has_easy and (not isinstance(easy, str) or not easy.strip()):
             raise self.fail(where, f"missing easy-Swedish text '{key}.lattlast'")
-        return Text(standard.strip(), easy.strip())
+        translations = []
+        for code, translated in sorted(value.items()):
+            if code in _TEXT_KEYS:
+                continue
+            if not _LANGUAGE.match(code):
+                raise self.fail(where, f"'{key}.{code}' is not a language code")
+            if not isinstance(translated, str) or not translated.strip():
+                raise self.fail(where, f"empty translation '{key}.{code}'")
+            translations.append((code, translated.strip()))
+        return Text(
+            standard.strip(),
+            easy.strip() if has_easy else standard.strip(),
+            tuple(translations),
+            has_easy,
+        )
+
+    def string(self, table: dict[str, Any], key: str, where: str) -> str:
+        value = table.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, f"missing '{key}'")
+        return value.strip()
+
+    def occasions(self, table: dict[str, Any], where: str, within: tuple[str, ...]) -> list[str]:
+        occasions = table.get("occasions")
+        if not isinstance(occasions, list) or not occasions:
+            raise self.fail(where, "'occasions' must list at least one occasion")
+        for occasion in occasions:
+            if occasion not in within:
+                raise self.fail(where, f"unknown occasion {occasion!r}")
+        if len(set(occasions)) != len(occasions):
+            raise self.fail(where, "an occasion is listed twice")
+        return occasions
 
     def integer(self, table: dict[str, Any], key: str, where: str) -> int:
         value = table.get(key)
@@ -65,11 +117,14 @@ class _Checker:
 
 
 def parse(data: dict[str, Any], source: str) -> Questionnaire:
-    check = _Checker(source)
     fmt = data.get("format")
-    if fmt != FORMAT:
-        raise check.fail("", f"unknown format number {fmt!r} (this Stegvis reads format {FORMAT})")
-    check.only_keys(data, _TOP_KEYS, "top level")
+    if fmt not in FORMATS or isinstance(fmt, bool):
+        readable = " and ".join(str(f) for f in FORMATS)
+        raise _Checker(source).fail(
+            "", f"unknown format number {fmt!r} (this Stegvis reads format {readable})"
+        )
+    check = _Checker(source, fmt)
+    check.only_keys(data, check.allowed(_TOP_KEYS, "top level"), "top level")
 
     key = data.get("key")
     if not isinstance(key, str) or not _KEY.match(key):
@@ -78,36 +133,46 @@ def parse(data: dict[str, Any], source: str) -> Questionnaire:
     if version < 1:
         raise check.fail("top level", "version must be 1 or more")
 
-    occasions = data.get("occasions")
-    if not isinstance(occasions, list) or not occasions:
-        raise check.fail("top level", "'occasions' must list at least one occasion")
-    for occasion in occasions:
-        if occasion not in OCCASIONS:
-            raise check.fail("top level", f"unknown occasion {occasion!r}")
-    if len(set(occasions)) != len(occasions):
-        raise check.fail("top level", "an occasion is listed twice")
-
+    occasions = tuple(check.occasions(data, "top level", OCCASIONS))
+    about = _parse_about(check, data.get("about")) if fmt >= 2 else About("", "", "", "")
     scale = _parse_scale(check, data.get("scale"))
-    items = _parse_items(check, data.get("items"))
+    items = _parse_items(check, data.get("items"), occasions)
+    for occasion in occasions:
+        if not any(item.asked_at(occasion) for item in items):
+            raise check.fail("items", f"no item is asked at occasion {occasion!r}")
     return Questionnaire(
         key=key,
         version=version,
         title=check.text(data, "title", "top level"),
         intro=check.text(data, "intro", "top level"),
-        occasions=tuple(occasions),
+        occasions=occasions,
         scale=scale,
         items=items,
         source=source,
+        about=about,
     )
+
+
+def _parse_about(check: _Checker, about: Any) -> About:
+    if not isinstance(about, dict):
+        raise check.fail("about", "missing [about] table (name, name_en, owner, licence)")
+    check.only_keys(about, _ABOUT_KEYS, "about")
+    return About(*(check.string(about, key, "about") for key in ("name", "name_en", "owner",
+                                                                  "licence")))
 
 
 def _parse_scale(check: _Checker, scale: Any) -> Scale:
     if not isinstance(scale, dict):
         raise check.fail("scale", "missing [scale] table")
-    check.only_keys(scale, _SCALE_KEYS, "scale")
+    check.only_keys(scale, check.allowed(_SCALE_KEYS, "scale"), "scale")
+    kind = scale.get("kind", "agreement" if check.format < 2 else None)
+    if kind not in SCALE_KINDS:
+        raise check.fail("scale", f"'kind' must be one of {', '.join(SCALE_KINDS)}")
     raw_steps = scale.get("steps")
     if not isinstance(raw_steps, list) or len(raw_steps) < 2:
         raise check.fail("scale", "a scale needs at least two [[scale.steps]]")
+    if len(raw_steps) > MAX_STEPS:
+        raise check.fail("scale", f"a scale has at most {MAX_STEPS} steps")
     steps = []
     for number, raw in enumerate(raw_steps, start=1):
         where = f"scale step {number}"
@@ -127,10 +192,12 @@ def _parse_scale(check: _Checker, scale: Any) -> Scale:
         if value not in values:
             raise check.fail("scale", f"positive value {value!r} is not a step of the scale")
     dont_know = check.text(scale, "dont_know", "scale") if "dont_know" in scale else None
-    return Scale(steps=tuple(steps), positive=frozenset(positive), dont_know=dont_know)
+    return Scale(steps=tuple(steps), positive=frozenset(positive), dont_know=dont_know, kind=kind)
 
 
-def _parse_items(check: _Checker, raw_items: Any) -> tuple[Item, ...]:
+def _parse_items(
+    check: _Checker, raw_items: Any, occasions: tuple[str, ...]
+) -> tuple[Item, ...]:
     if not isinstance(raw_items, list) or not raw_items:
         raise check.fail("items", "a questionnaire needs at least one [[items]]")
     items: list[Item] = []
@@ -145,11 +212,14 @@ def _parse_items(check: _Checker, raw_items: Any) -> tuple[Item, ...]:
         if item_id in seen:
             raise check.fail(where, "duplicate item id")
         seen.add(item_id)
-        check.only_keys(raw, _ITEM_KEYS, where)
+        check.only_keys(raw, check.allowed(_ITEM_KEYS, "item"), where)
         comment = raw.get("comment", False)
         if not isinstance(comment, bool):
             raise check.fail(where, "'comment' must be true or false")
-        items.append(Item(id=item_id, text=check.text(raw, "text", where), comment=comment))
+        help_text = check.text(raw, "help", where) if "help" in raw else None
+        asked = check.occasions(raw, where, occasions) if "occasions" in raw else []
+        items.append(Item(id=item_id, text=check.text(raw, "text", where), comment=comment,
+                          help=help_text, occasions=tuple(asked)))
     return tuple(items)
 
 

@@ -1,23 +1,39 @@
 """Questionnaire definitions as immutable values.
 
-Every text exists twice: standard Swedish and easy-to-read Swedish (lättläst). The
-standard text is also the msgid that translators see, so it doubles as the key into
-the Babel catalogs.
+Every text has standard Swedish; easy-to-read Swedish (lättläst) and other languages are
+optional in the file. The standard text is also the msgid that translators see, so it
+doubles as the key into the Babel catalogs; a translation written in the file itself (a
+förbund's licensed instrument, which never reaches our catalogs) wins over the catalog.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .vocabulary import Occasion, values
 
 OCCASIONS = values(Occasion)
+SCALE_KINDS = ("agreement", "frequency", "rating")
 
 
 @dataclass(frozen=True)
 class Text:
     standard: str
     easy: str
+    # Translations written in the file: (language code, text) pairs, e.g. ("so", "…").
+    translations: tuple[tuple[str, str], ...] = ()
+    # False when the file gave no easy-Swedish text (`easy` then repeats the standard one).
+    has_easy: bool = True
+
+    def translated(self, language: str) -> str | None:
+        for code, text in self.translations:
+            if code == language:
+                return text
+        return None
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(code for code, _ in self.translations)
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,8 @@ class Scale:
     positive: frozenset[int]
     # Label of the "vet inte" choice, stored as no value; None when the scale has none.
     dont_know: Text | None
+    # What the steps express: agreement ("stämmer helt"), frequency ("alltid"), rating (1-6).
+    kind: str = "agreement"
 
     @property
     def values(self) -> frozenset[int]:
@@ -60,6 +78,23 @@ class Item:
     id: str
     text: Text
     comment: bool = False
+    # Help shown under the question (e.g. an instrument's own explanation); optional.
+    help: Text | None = None
+    # The occasions this item is asked at; empty means every occasion of the questionnaire.
+    occasions: tuple[str, ...] = ()
+
+    def asked_at(self, occasion: str) -> bool:
+        return not self.occasions or occasion in self.occasions
+
+
+@dataclass(frozen=True)
+class About:
+    """Whose questions these are: printed by reports and `flask questionnaire check`."""
+
+    name: str  # e.g. "Stegvis indikatorfrågor (egen formulering)"
+    name_en: str
+    owner: str
+    licence: str
 
 
 @dataclass(frozen=True)
@@ -72,10 +107,16 @@ class Questionnaire:
     scale: Scale
     items: tuple[Item, ...]
     source: str
+    about: About = field(default_factory=lambda: About("", "", "", ""))
 
     @property
     def ident(self) -> str:
         return f"{self.key}/v{self.version}"
+
+    @property
+    def name(self) -> str:
+        """The name staff and reports see; the participant's title when the file has none."""
+        return self.about.name or self.title.standard
 
     def item(self, item_id: str) -> Item | None:
         for item in self.items:
@@ -83,11 +124,28 @@ class Questionnaire:
                 return item
         return None
 
+    def items_at(self, occasion: str) -> tuple[Item, ...]:
+        """The items a participant answers at this occasion, in screen order."""
+        return tuple(item for item in self.items if item.asked_at(occasion))
+
     def texts(self) -> list[Text]:
         """Every text in the definition, for translation extraction and checks."""
         out = [self.title, self.intro]
         out += [step.label for step in self.scale.steps]
         if self.scale.dont_know is not None:
             out.append(self.scale.dont_know)
-        out += [item.text for item in self.items]
+        for item in self.items:
+            out.append(item.text)
+            if item.help is not None:
+                out.append(item.help)
         return out
+
+    def languages(self) -> list[str]:
+        """Languages every text of the file is written in ("sv" always; "lattlast" when
+        every text has an easy-Swedish version; then the codes written in the file)."""
+        texts = self.texts()
+        found = ["sv"]
+        if all(text.has_easy for text in texts):
+            found.append("lattlast")
+        common = frozenset.intersection(*(text.languages for text in texts))
+        return found + sorted(common)

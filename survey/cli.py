@@ -124,7 +124,8 @@ def create_user(email, name, role, organisation_name, password) -> None:  # type
 
 def init_app(app: Flask) -> None:
     from . import demo, transfer
+    from .questionnaire_cli import questionnaire_cli
 
     for command in (init_db, invite, demo.demo, purge, create_user, transfer.export,
-                    transfer.import_csv, transfer.report):
+                    transfer.import_csv, transfer.report, questionnaire_cli):
         app.cli.add_command(command)

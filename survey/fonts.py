@@ -64,15 +64,20 @@ def catalog_text(locale: str) -> str:
     return "".join(parts)
 
 
+def needs_web_font(ch: str) -> bool:
+    """Latin text (digits, punctuation, placeholders, Swedish names such as
+    Arbetsförmedlingen inside a translation) is left to the system font every phone has."""
+    return ord(ch) > 0x24F
+
+
 def needed(font: str) -> set[str]:
-    """Characters a font must cover: non-ASCII text of its languages and their names.
-    ASCII (digits, punctuation, placeholders) is left to the system font every phone has."""
+    """Characters a font must cover: the non-Latin text of its languages and their names."""
     text = "".join(catalog_text(lang.locale) + lang.native_name for lang in languages_using(font))
-    return {ch for ch in text if ord(ch) > 0x7F}
+    return {ch for ch in text if needs_web_font(ch)}
 
 
 def name_characters(font: str) -> set[str]:
-    return {ch for lang in languages_using(font) for ch in lang.native_name if ord(ch) > 0x7F}
+    return {ch for lang in languages_using(font) for ch in lang.native_name if needs_web_font(ch)}
 
 
 def _source(file_name: str) -> Path:

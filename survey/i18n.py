@@ -15,7 +15,7 @@ response language and the folder for audio recordings use the ISO 639-3 code `pr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -206,12 +206,18 @@ def translation_status() -> list[dict[str, str]]:
     ]
 
 
-def question_text(text) -> str:  # type: ignore[no-untyped-def]
-    """A questionnaire text in the current language: easy Swedish comes from the file,
-    other languages from the catalogs (the standard Swedish text is the msgid)."""
-    if current().easy:
+def translated_text(text, chosen: Language, gettext: Callable[[str], str]) -> str:  # type: ignore[no-untyped-def]
+    """A questionnaire text in a language: easy Swedish from the file; a translation
+    written in the file (a förbund's own instrument) before the catalogs; else the
+    catalogs, where the standard Swedish text is the msgid."""
+    if chosen.easy:
         return str(text.easy)
-    return catalog().ugettext(text.standard)  # type: ignore[no-any-return]
+    return text.translated(chosen.code) or gettext(text.standard)
+
+
+def question_text(text) -> str:  # type: ignore[no-untyped-def]
+    """A questionnaire text in the current language."""
+    return translated_text(text, current(), catalog().ugettext)
 
 
 def init_app(app: Flask) -> None:

@@ -313,3 +313,26 @@ class LoginThrottle(db.Model):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     # The last failure; the wait runs from here (throttle.wait_after).
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class TranslationReview(db.Model):
+    """A reviewer's sign-off of one language's translation of one questionnaire version.
+
+    Translations are written by the Stegvis team first; until a certified translator (or,
+    for lättläst, an easy-Swedish editor) has checked one, admins see it as awaiting review.
+    """
+
+    __tablename__ = "translation_review"
+    __table_args__ = (
+        UniqueConstraint("language", "questionnaire_key", "questionnaire_version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))  # a participant language code
+    questionnaire_key: Mapped[str] = mapped_column(String(60))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    reviewer: Mapped[str] = mapped_column(String(200))  # who checked it, as they sign
+    signed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -30,7 +30,7 @@ from pathlib import Path
 from questionnaires import Item, Questionnaire
 
 from .catalogs import ROOT, TRANSLATIONS
-from .i18n import PARTICIPANT_LANGUAGES, Language
+from .i18n import PARTICIPANT_LANGUAGES, Language, translated_text
 
 RECORDINGS = ROOT / "questionnaires" / "audio"
 GENERATED = Path(os.environ.get("STEGVIS_AUDIO_DIR") or ROOT / "build" / "audio")
@@ -84,20 +84,17 @@ def spoken_text(language: Language, questionnaire: Questionnaire, item: Item) ->
     """The item and its answer choices, as read aloud (outside a request: used at build)."""
     from babel.support import Translations
 
-    if language.easy:
-        def text(t) -> str:  # type: ignore[no-untyped-def]
-            return str(t.easy)
-    else:
-        catalog = Translations.load(str(TRANSLATIONS), [language.locale], "messages")
+    catalog = Translations.load(str(TRANSLATIONS), [language.locale], "messages")
 
-        def text(t) -> str:  # type: ignore[no-untyped-def]
-            return catalog.gettext(t.standard)
+    def text(t) -> str:  # type: ignore[no-untyped-def]
+        return translated_text(t, language, catalog.gettext)
 
     scale = questionnaire.scale
     choices = [text(step.label) for step in scale.steps]
     if scale.dont_know is not None:
         choices.append(text(scale.dont_know))
-    sentences = [text(item.text), *choices]
+    helps = [text(item.help)] if item.help is not None else []
+    sentences = [text(item.text), *helps, *choices]
     # A pause between the question and each choice.
     return "\n".join(s if s.rstrip().endswith((".", "?", "!", "።", "؟")) else s + "."
                      for s in sentences)

@@ -12,7 +12,8 @@ from survey.models import BornAbroad, Enrolment, Gender, Insats, Participant
 
 
 def participant_with_invitation(insats: Insats, code: str, key: str = "finsam-indikatorer",
-                                occasion: str = "avslut", expired: bool = False) -> str:
+                                occasion: str = "avslut", expired: bool = False,
+                                version: int | None = None) -> str:
     """Enrol a new participant at the insats's first site and invite them; the token."""
     registry = current_app.extensions["stegvis.questionnaires"]
     participant = Participant(organisation_id=insats.organisation_id, pseudonym=code,
@@ -20,7 +21,8 @@ def participant_with_invitation(insats: Insats, code: str, key: str = "finsam-in
     enrolment = Enrolment(participant=participant, insats=insats, site=insats.sites[0],
                           start_date=dt.date(2026, 1, 1))
     db.session.add_all([participant, enrolment])
-    token = invitations.create(enrolment, registry.latest(key), occasion)
+    questionnaire = registry.get(key, version) if version else registry.latest(key)
+    token = invitations.create(enrolment, questionnaire, occasion)
     if expired:
         enrolment.invitations[-1].expires_at = dt.datetime(2020, 1, 1)
     db.session.commit()

@@ -82,15 +82,16 @@ def test_self_assessment_with_comments(client, make_invitation, language):
     choose_language(client, token, language)
     page = client.get(f"/s/{token}/1")
     assert "Vill du skriva något?" in page.text
-    easy_text = "Hur fungerar dina dagar?"
+    easy_text = "Hur orkar du med det du gör på dagarna?"
     assert (easy_text in page.text) is (language == "lattlast")
-    for number, value in enumerate(["1", "2", "3", "5", "6"], start=1):
+    for number, value in enumerate(["1", "2", "3", "5", "6", "4"], start=1):
         answer(client, token, number, value, comment="Bättre nu" if number == 2 else "")
     submit(client, token)
     answers = {a.item_id: (a.value, a.comment) for a in stored()}
     assert answers["fysisk_halsa"] == (2, "Bättre nu")
     assert answers["aktivitet"] == (1, None)
     assert answers["framtid"] == (6, None)
+    assert answers["arbete_studier"] == (4, None)
 
 
 def test_back_and_change_keeps_answers(client, make_invitation):
@@ -116,7 +117,7 @@ def test_reopening_the_link_resumes_where_left(client, make_invitation, app):
     reply = fresh.get(f"/s/{token}")
     assert reply.headers["Location"].endswith(f"/s/{token}/4")
     # The language choice was remembered on the server.
-    assert "Stödet passar det jag behöver." in fresh.get(f"/s/{token}/4").text
+    assert "Stödet har byggt på det som jag behöver." in fresh.get(f"/s/{token}/4").text
 
 
 def test_switching_language_keeps_answers(client, make_invitation):

@@ -24,10 +24,18 @@ def test_spoken_text_is_the_item_and_every_choice():
     text = readaloud.spoken_text(i18n.language("en"), INDICATORS, FIRST)
     assert text.splitlines() == [
         "I have taken part in deciding what support I get.",
-        "Completely true.", "Fairly true.", "Not very true.", "Not true at all.", "Don't know.",
+        "Completely true.", "Mostly true.", "Mostly not true.", "Not true at all.", "Don't know.",
     ]
     easy = readaloud.spoken_text(i18n.language("lattlast"), INDICATORS, FIRST)
-    assert easy.startswith("Jag får vara med och bestämma om mitt stöd.")
+    assert easy.startswith("Jag har fått vara med och bestämma vilket stöd jag får.")
+
+
+def test_spoken_text_reads_the_help_after_the_question():
+    samordning = INDICATORS.item("samordning")
+    lines = readaloud.spoken_text(i18n.language("en"), INDICATORS, samordning).splitlines()
+    assert lines[0].startswith("The people who support me, for example Arbetsförmedlingen")
+    assert lines[1] == "Think only of those you are in contact with."
+    assert lines[2] == "Completely true."
 
 
 def test_recording_takes_precedence(tmp_path, monkeypatch):

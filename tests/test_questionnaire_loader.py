@@ -13,7 +13,7 @@ from questionnaires import QuestionnaireError, Registry, load_file, parse
 from questionnaires.loader import DEFAULT_DIRECTORY
 from survey import create_app
 
-INDICATORS = DEFAULT_DIRECTORY / "finsam-indikatorer-v1.toml"
+INDICATORS = DEFAULT_DIRECTORY / "finsam-indikatorer-v2.toml"
 
 
 def good() -> dict:
@@ -33,8 +33,13 @@ def test_shipped_questionnaires():
     assert indicators.scale.dont_know is not None
     assessment = registry.latest("sjalvskattning")
     assert [i.id for i in assessment.items] == [
-        "aktivitet", "fysisk_halsa", "psykisk_halsa", "balans", "framtid"
+        "aktivitet", "fysisk_halsa", "psykisk_halsa", "balans", "framtid", "arbete_studier"
     ]
+    # Version 1 stays loadable for answers already collected, with the same item ids.
+    first = registry.get("sjalvskattning", 1)
+    assert [i.id for i in first.items] == [i.id for i in assessment.items][:5]
+    assert [i.id for i in registry.get("finsam-indikatorer", 1).items] == [
+        i.id for i in indicators.items]
     assert assessment.scale.values == set(range(1, 7))
     assert assessment.scale.dont_know is None
     assert all(item.comment for item in assessment.items)
@@ -66,14 +71,14 @@ def broken(change) -> dict:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d.update(format=2), "unknown format number 2"),
+        (lambda d: d.update(format=3), "unknown format number 3"),
         (lambda d: d.pop("format"), "unknown format number None"),
         (lambda d: d["items"].append(dict(d["items"][0])), "item 'delaktighet': duplicate item id"),
         (lambda d: d["scale"].update(positive=[]), "scale without positive values"),
         (lambda d: d["scale"].update(positive=[9]), "positive value 9 is not a step"),
-        (lambda d: d["items"][4]["text"].pop("lattlast"),
+        (lambda d: d["items"][4]["text"].update(lattlast=" "),
          "item 'nytta': missing easy-Swedish text"),
-        (lambda d: d["title"].pop("lattlast"), "missing easy-Swedish text 'title.lattlast'"),
+        (lambda d: d["title"].update(lattlast=""), "missing easy-Swedish text 'title.lattlast'"),
         (lambda d: d["items"][0].update(id="Bad Id"), "bad item id 'Bad Id'"),
         (lambda d: d.update(occasions=["sometimes"]), "unknown occasion 'sometimes'"),
         (lambda d: d.update(colour="red"), "unknown key(s) colour"),
@@ -97,12 +102,12 @@ def test_not_toml(tmp_path: Path):
 
 
 def test_a_forbund_can_load_its_own_wording_as_a_new_version(tmp_path: Path):
-    text = INDICATORS.read_text().replace("version = 1", "version = 2")
+    text = INDICATORS.read_text().replace("version = 2", "version = 3")
     text = text.replace("Stödet har varit till stor nytta för mig.", "Licensierad formulering.")
-    (tmp_path / "finsam-indikatorer-v2.toml").write_text(text)
+    (tmp_path / "finsam-indikatorer-v3.toml").write_text(text)
     registry = Registry.load([tmp_path])
-    assert registry.latest("finsam-indikatorer").version == 2
-    assert registry.get("finsam-indikatorer", 1).item("nytta").text.standard.startswith("Stödet")
+    assert registry.latest("finsam-indikatorer").version == 3
+    assert registry.get("finsam-indikatorer", 2).item("nytta").text.standard.startswith("Stödet")
 
 
 def test_same_version_twice_is_refused(tmp_path: Path):
@@ -112,8 +117,8 @@ def test_same_version_twice_is_refused(tmp_path: Path):
 
 
 def test_a_bad_file_stops_the_app_at_startup(tmp_path: Path):
-    text = INDICATORS.read_text().replace("version = 1", "version = 3")
-    text = text.replace("format = 1", "format = 7")
+    text = INDICATORS.read_text().replace("version = 2", "version = 3")
+    text = text.replace("format = 2", "format = 7")
     (tmp_path / "bad.toml").write_text(text)
     with pytest.raises(QuestionnaireError, match=r"bad\.toml: unknown format number 7"):
         create_app({"QUESTIONNAIRE_DIRS": [tmp_path], "SECRET_KEY": "x",

@@ -42,6 +42,7 @@ class Link(NamedTuple):
     questionnaire_key: str
     questionnaire_version: int
     expires_at: dt.datetime
+    occasion: str
 
 
 class Started(NamedTuple):
@@ -106,6 +107,7 @@ _FIND = (
         _INVITATION.c.questionnaire_key,
         _INVITATION.c.questionnaire_version,
         _INVITATION.c.expires_at,
+        _INVITATION.c.occasion,
         _RESPONSE.c.id,
         _RESPONSE.c.language,
         _RESPONSE.c.easy,
@@ -135,19 +137,27 @@ class Survey:
             self._answers = {row[0]: Given(*row) for row in rows}
         return self._answers
 
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """The items of this invitation's occasion (an instrument may ask different items
+        at pågående and at avslut), in screen order."""
+        return self.questionnaire.items_at(self.invitation.occasion)
+
     def item_at(self, number: int) -> Item | None:
-        if 1 <= number <= len(self.questionnaire.items):
-            return self.questionnaire.items[number - 1]
+        items = self.items
+        if 1 <= number <= len(items):
+            return items[number - 1]
         return None
 
     def resume_at(self) -> int | None:
         """Screen after the last one answered; None when every screen is done (review)."""
         answered = self.answers()
         last = 0
-        for number, item in enumerate(self.questionnaire.items, start=1):
+        items = self.items
+        for number, item in enumerate(items, start=1):
             if item.id in answered:
                 last = number
-        return last + 1 if last < len(self.questionnaire.items) else None
+        return last + 1 if last < len(items) else None
 
 
 def find(
@@ -158,11 +168,11 @@ def find(
     row = connection().execute(_FIND, {"token_hash": hash_token(token)}).first()
     if row is None:
         return LinkState.unknown, None
-    invitation = Link(*row[:4])
+    invitation = Link(*row[:5])
     questionnaire = registry.get(invitation.questionnaire_key, invitation.questionnaire_version)
     if questionnaire is None:
         return LinkState.unknown, None
-    response = Started(*row[4:]) if row[4] is not None else None
+    response = Started(*row[5:]) if row[5] is not None else None
     survey = Survey(invitation, questionnaire, response)
     if response is not None and response.submitted_at is not None:
         return LinkState.submitted, survey

@@ -224,7 +224,7 @@ def question(token: str, number: int) -> Any:
                 journey.rollback()
                 return render_template("answering/already_answered.html")
             journey.commit()
-        following = number + 1 if number < len(survey.questionnaire.items) else None
+        following = number + 1 if number < len(survey.items) else None
         if following is None or request.args.get("granska"):
             return _go(".review")
         return _go(".question", number=following)
@@ -250,7 +250,7 @@ def _question_page(number, item, form, back_to_review=None):  # type: ignore[no-
     return render_template(
         "answering/question.html",
         number=number,
-        total=len(g.survey.questionnaire.items),
+        total=len(g.survey.items),
         item=item,
         scale=g.survey.questionnaire.scale,
         form=form,

@@ -30,4 +30,4 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
     registry = current_app.extensions["stegvis.questionnaires"]
     enrolments = enrolment_columns(ids)
     entries = report_entries(ids, registry, options.selection, enrolments)
-    return report_from_entries(entries, options, enrolments), options
+    return report_from_entries(entries, options, enrolments, registry), options

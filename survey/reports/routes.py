@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
+from analysis.instruments import heading
 from analysis.tables import VERDICT_NAMES, all_tables, suppression_note
 
 from .. import audit
@@ -66,11 +67,12 @@ def _charts(report: dict[str, Any]) -> list[dict[str, str]]:
     for ident, occasions in report["indicators_by_version"].items():
         for occasion, items in occasions.items():
             if items:
-                out.append({"title": f"{ident} – {occasion}", "src": charts.data_uri(
+                title = f"{heading(report, ident)} – {occasion}"
+                out.append({"title": title, "src": charts.data_uri(
                     charts.indicator_chart(items, registry, ident))})
     for ident, dims in report["change_by_version"].items():
         if dims:
-            out.append({"title": f"{ident} – start → avslut",
+            out.append({"title": f"{heading(report, ident)} – start → avslut",
                         "src": charts.data_uri(charts.change_chart(dims))})
     return out
 

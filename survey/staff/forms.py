@@ -213,6 +213,17 @@ class UserForm(FlaskForm):
             raise ValidationError(problem)
 
 
+class TranslationReviewForm(FlaskForm):
+    """Sign off one language's translation of one questionnaire version."""
+
+    language = StringField(validators=[DataRequired(), Length(max=16)])
+    questionnaire = StringField(validators=[DataRequired(), Length(max=80)])
+    reviewer = StringField(
+        _l("Granskad av"),
+        validators=[DataRequired(_l("Skriv namnet på den som har granskat översättningen.")),
+                    Length(max=200), plain_text])
+
+
 class ConfirmDeleteForm(FlaskForm):
     confirm = StringField(_l("Skriv deltagarkoden för att bekräfta"),
                           validators=[DataRequired(_l("Skriv deltagarkoden."))])

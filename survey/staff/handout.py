@@ -90,8 +90,11 @@ def handout(invitation_id: int) -> Any:
     link = invitations.public_link(token) if token else None
     label = next((slot[3] for slot in SLOTS if (slot[1], slot[2]) ==
                   (invitation.questionnaire_key, str(invitation.occasion))), "")
+    questionnaire = current_app.extensions["stegvis.questionnaires"].get(
+        invitation.questionnaire_key, invitation.questionnaire_version)
     return render_template(
         "staff/handout.html", invitation=invitation, link=link, label=label,
+        questionnaire_name=questionnaire.name if questionnaire else invitation.questionnaire_key,
         qr=_qr_svg(link) if link else None,
         sms=_sms_href(_("Hej! Här är länken till enkäten: %(link)s", link=link)) if link else None,
         answered=_answered(invitation), email_form=EmailInvitationForm(),

@@ -12,13 +12,19 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import audit, i18n
+from .. import audit, i18n, translation_review
 from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant
 from . import bp, scope
 from .enrolments import language_choices
-from .forms import ConfirmDeleteForm, EmptyForm, ParticipantForm, SettingsForm
+from .forms import (
+    ConfirmDeleteForm,
+    EmptyForm,
+    ParticipantForm,
+    SettingsForm,
+    TranslationReviewForm,
+)
 
 
 @bp.get("/deltagare")
@@ -156,13 +162,8 @@ def audit_log() -> Any:
 @bp.route("/installningar", methods=["GET", "POST"])
 @requires(ADMIN)
 def settings() -> Any:
-    organisation = db.session.get(Organisation, current_user.organisation_id)
-    if organisation is None:
-        abort(404)
+    organisation = _own_organisation()
     form = SettingsForm()
-    if not form.is_submitted():
-        form.retention_months.data = organisation.retention_months
-        form.admins_need_totp.data = organisation.admins_need_totp
     if form.validate_on_submit():
         organisation.retention_months = form.retention_months.data
         organisation.admins_need_totp = bool(form.admins_need_totp.data)
@@ -171,6 +172,43 @@ def settings() -> Any:
         db.session.commit()
         flash(_("Inställningarna är sparade."))
         return redirect(url_for(".settings"))
+    return _settings_page(organisation, form if form.is_submitted() else None), (
+        400 if form.errors else 200)
+
+
+@bp.post("/installningar/granskning")
+@requires(ADMIN)
+def sign_off_translation() -> Any:
+    """Record who reviewed one translated questionnaire version (issue 12)."""
+    organisation = _own_organisation()
+    form = TranslationReviewForm()
+    if form.validate_on_submit() and translation_review.sign_off(
+            form.language.data, form.questionnaire.data, form.reviewer.data.strip()):
+        db.session.commit()
+        flash(_("Granskningen är registrerad."))
+        return redirect(url_for(".settings"))
+    db.session.rollback()
+    error = " ".join(str(e) for e in form.reviewer.errors) or _(
+        "Den översättningen finns inte eller är redan granskad.")
+    return _settings_page(organisation, review_error=error), 400
+
+
+def _own_organisation() -> Organisation:
+    organisation = db.session.get(Organisation, current_user.organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+def _settings_page(organisation: Organisation, form: SettingsForm | None = None,
+                   review_error: str | None = None) -> str:
+    """The settings page; `form` is the submitted settings form, or None for the stored
+    values."""
+    if form is None:
+        form = SettingsForm(formdata=None)
+        form.retention_months.data = organisation.retention_months
+        form.admins_need_totp.data = organisation.admins_need_totp
     return render_template("staff/settings.html", form=form, organisation=organisation,
                            translations=i18n.translation_status(),
-                           empty_form=EmptyForm()), (400 if form.errors else 200)
+                           reviews=translation_review.rows(), review_error=review_error,
+                           empty_form=EmptyForm())
