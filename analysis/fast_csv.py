@@ -325,8 +325,9 @@ def _people(columns: _Columns) -> tuple[Codes, Codes, Codes] | None:
     return participant, gender, abroad
 
 
-def _styles(columns: _Columns) -> tuple[Codes, Codes, np.ndarray] | None:
-    """Insats and language per run, and one code per run for (language, easy, assisted)."""
+def _styles(columns: _Columns) -> tuple[Codes, Codes, np.ndarray, np.ndarray] | None:
+    """Insats, language and easy Swedish (bool) per run, and one code per run for
+    (language, easy, assisted)."""
     insats = columns.column("insats")
     language = columns.column("language")
     easy = columns.column("easy")
@@ -339,13 +340,8 @@ def _styles(columns: _Columns) -> tuple[Codes, Codes, np.ndarray] | None:
     ):
         return None
     style = (language.codes.astype(np.int64) * len(easy.names) + easy.codes) * len(assisted.names)
-    return insats, language, style + assisted.codes
-
-
-def _is_easy(columns: _Columns) -> np.ndarray:
-    """Per run: answered in easy Swedish (the column holds "0" or "1", checked in _styles)."""
-    easy = columns.column("easy")
-    return np.asarray([name == "1" for name in easy.names], dtype=bool)[easy.codes]
+    is_easy = np.asarray([name == "1" for name in easy.names], dtype=bool)[easy.codes]
+    return insats, language, is_easy, style + assisted.codes
 
 
 def _versions(columns: _Columns, registry: Registry) -> tuple[Layouts, np.ndarray] | None:
@@ -467,7 +463,7 @@ def _columns(columns: _Columns, registry: Registry) -> tuple[ResponseColumns, An
     versions = _versions(columns, registry)
     if people is None or styles is None or versions is None:
         return None
-    (participant, gender, abroad), (insats, language, style) = people, styles
+    (participant, gender, abroad), (insats, language, easy, style) = people, styles
     layouts, qv = versions
     occasion = _occasions(columns, layouts, qv)
     moments = _moments(columns)
@@ -496,7 +492,7 @@ def _columns(columns: _Columns, registry: Registry) -> tuple[ResponseColumns, An
         insats=Codes(insats.codes[head], insats.names),
         site=Codes(site.codes[head], [name or None for name in site.names]),
         language=Codes(language.codes[head], language.names),
-        easy=_is_easy(columns)[head],
+        easy=easy[head],
         submitted_at=stamps[when[head]],
     ), AnswerColumns(response=response[columns.run], position=answers[0], value=answers[1])
 

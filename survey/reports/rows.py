@@ -154,14 +154,15 @@ def report_entries(insats_ids: Iterable[int], registry: Registry, selection: Sel
     site, so the responses' query needs no joins for them."""
     ids = list(insats_ids)
     table = _table(
-        select(Response.id, Response.submitted_at, Response.language, Response.easy,
+        select(Response.id, Response.submitted_at, Response.language,
+               cast(Response.easy, Integer).label("easy"),
                Invitation.questionnaire_key, Invitation.questionnaire_version,
                _text(Invitation.occasion).label("occasion"), Invitation.enrolment_id)
         .select_from(Response)
         .join(Invitation, Response.invitation_id == Invitation.id)
         .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
         .where(*_submitted(ids)),
-        {"id": pa.int64(), "submitted_at": _MOMENT, "language": _TEXT, "easy": pa.bool_(),
+        {"id": pa.int64(), "submitted_at": _MOMENT, "language": _TEXT, "easy": pa.int64(),
          "questionnaire_key": _TEXT, "questionnaire_version": pa.int64(), "occasion": _TEXT,
          "enrolment_id": pa.int64()},
     )
@@ -185,7 +186,7 @@ def report_entries(insats_ids: Iterable[int], registry: Registry, selection: Sel
         gender=_take(enrolments.gender, row), born_abroad=_take(enrolments.born_abroad, row),
         insats=_take(enrolments.insats, row), site=_take(enrolments.site, row),
         language=_codes(table.column("language")),
-        easy=table.column("easy").to_numpy(zero_copy_only=False).astype(bool),
+        easy=table.column("easy").to_numpy() == 1,
         submitted_at=_moments(table.column("submitted_at")),
     )  # fmt: skip
     return to_entries(responses, _answers(ids, table.column("id").to_numpy(), responses),

@@ -221,7 +221,7 @@ class TranslationReviewForm(FlaskForm):
     reviewer = StringField(
         _l("Granskad av"),
         validators=[DataRequired(_l("Skriv namnet på den som har granskat översättningen.")),
-                    Length(max=200), plain_text])
+                    Length(max=200), validators.plain_text])
 
 
 class ConfirmDeleteForm(FlaskForm):
