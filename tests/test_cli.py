@@ -33,7 +33,8 @@ def test_demo_prints_logins_and_links_and_can_run_twice(app):
     assert db.session.scalar(select(func.count()).select_from(User)) == 2
     # Each run hands out working links.
     token = links[0].rsplit("/", 1)[-1]
-    assert app.test_client().get(f"/s/{token}").status_code == 302
+    opened = app.test_client().get(f"/s/{token}")  # the link's language screen
+    assert opened.status_code == 200 and 'name="language"' in opened.text
 
 
 def test_invite_creates_enrolment_and_prints_url_last(app, insats):
@@ -45,7 +46,8 @@ def test_invite_creates_enrolment_and_prints_url_last(app, insats):
     last = result.output.strip().splitlines()[-1]
     assert last.startswith("http://stegvis.test/s/")
     token = last.rsplit("/", 1)[-1]
-    assert app.test_client().get(f"/s/{token}").status_code == 302
+    opened = app.test_client().get(f"/s/{token}")  # the link's language screen
+    assert opened.status_code == 200 and 'name="language"' in opened.text
     # A second invitation for the same person reuses the enrolment.
     args[-1] = "avslut"
     assert runner.invoke(args=args).exit_code == 0
