@@ -8,6 +8,7 @@ from flask import current_app
 
 from questionnaires import Questionnaire
 
+from . import i18n
 from .extensions import db
 from .models import Enrolment, Invitation, Occasion, utcnow
 from .tokens import hash_token, new_token
@@ -58,3 +59,12 @@ def rotate(invitation: Invitation) -> str:
     invitation.expires_at = utcnow() + dt.timedelta(days=days)
     db.session.flush()
     return token
+
+
+def language_of(invitation: Invitation) -> i18n.Language:
+    """The language to address the participant in: the one they chose on this survey,
+    else the one the handledare noted at enrolment, else Svenska."""
+    response = invitation.response
+    if response is not None:
+        return i18n.language("lattlast" if response.easy else response.language)
+    return i18n.language(invitation.enrolment.participant.language)

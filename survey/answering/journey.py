@@ -24,7 +24,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from questionnaires import Item, Questionnaire, Registry
 
 from ..extensions import db
-from ..models import Answer, Invitation, Response, utcnow
+from ..models import (
+    Answer,
+    Enrolment,
+    Insats,
+    Invitation,
+    Organisation,
+    Participant,
+    Response,
+    utcnow,
+)
 from ..tokens import hash_token
 
 
@@ -119,6 +128,30 @@ _ANSWERS = select(_ANSWER.c.item_id, _ANSWER.c.value, _ANSWER.c.comment).where(
 )
 
 
+class About(NamedTuple):
+    """Who sends the survey and the language the handledare noted at enrolment: read only
+    before a language is chosen (the language screen, the first visit)."""
+
+    organisation: str
+    language: str | None
+
+
+_ENROLMENT = Enrolment.__table__
+_PARTICIPANT = Participant.__table__
+_INSATS = Insats.__table__
+_ORGANISATION = Organisation.__table__
+_ABOUT = (
+    select(_ORGANISATION.c.name, _PARTICIPANT.c.language)
+    .select_from(
+        _INVITATION.join(_ENROLMENT, _ENROLMENT.c.id == _INVITATION.c.enrolment_id)
+        .join(_PARTICIPANT, _PARTICIPANT.c.id == _ENROLMENT.c.participant_id)
+        .join(_INSATS, _INSATS.c.id == _ENROLMENT.c.insats_id)
+        .join(_ORGANISATION, _ORGANISATION.c.id == _INSATS.c.organisation_id)
+    )
+    .where(_INVITATION.c.id == bindparam("invitation_id"))
+)
+
+
 @dataclass
 class Survey:
     invitation: Link
@@ -134,6 +167,10 @@ class Survey:
             rows = connection().execute(_ANSWERS, {"response_id": self.response.id})
             self._answers = {row[0]: Given(*row) for row in rows}
         return self._answers
+
+    def about(self) -> About:
+        row = connection().execute(_ABOUT, {"invitation_id": self.invitation.id}).one()
+        return About(*row)
 
     def item_at(self, number: int) -> Item | None:
         if 1 <= number <= len(self.questionnaire.items):

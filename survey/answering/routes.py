@@ -52,6 +52,9 @@ def load_survey(endpoint: str | None, values: dict[str, Any] | None) -> None:
     response = g.survey.response if g.survey else None
     if response is not None:
         i18n.use(i18n.language("lattlast" if response.easy else response.language))
+    else:
+        # No language chosen yet, or no such link: what the browser asks for.
+        i18n.use(i18n.from_browser())
 
 
 @bp.context_processor
@@ -86,6 +89,8 @@ def _csrf_field() -> Markup:
 def _link_problem() -> tuple[str, int] | None:
     """The kind page for a link that cannot be answered, or None when it can."""
     state = g.link_state
+    if state is not LinkState.open and i18n.is_known(request.args.get("sprak")):
+        i18n.use(i18n.from_browser())  # one of the other languages the page offers
     if state is LinkState.submitted:
         return render_template("answering/already_answered.html"), 200
     if state is LinkState.expired:
@@ -131,13 +136,27 @@ def entry(token: str) -> Any:
     if problem is not None:
         return problem
     if g.survey.response is None:
-        return redirect(url_for(".language", token=token))
+        return _first_visit(token)
     number = g.survey.resume_at()
     if number is None:
         return redirect(url_for(".review", token=token))
     if number == 1:
         return redirect(url_for(".welcome", token=token))
     return redirect(url_for(".question", token=token, number=number))
+
+
+def _first_visit(token: str) -> Any:
+    """Start in the language the handledare noted at enrolment ("Byt språk" is one tap
+    away on every screen); without one, the participant chooses first."""
+    noted = g.survey.about().language
+    if not i18n.is_known(noted):
+        return redirect(url_for(".language", token=token))
+    chosen = i18n.language(noted)
+    if not journey.choose_language(g.survey, chosen.stored, chosen.easy, _assisted()):
+        journey.rollback()
+        return render_template("answering/already_answered.html")
+    journey.commit()
+    return redirect(url_for(".welcome", token=token))
 
 
 def _return_to(token: str) -> str:
@@ -158,18 +177,21 @@ def language(token: str) -> Any:
     if form.validate_on_submit():
         code = form.language.data
         if not i18n.is_known(code):
-            return render_template(
-                "answering/language.html", form=form, languages=i18n.PARTICIPANT_LANGUAGES,
-                error=True,
-            ), 400
+            return _language_page(form, error=True), 400
         chosen = i18n.language(code)
         if not journey.choose_language(g.survey, chosen.stored, chosen.easy, _assisted()):
             journey.rollback()
             return render_template("answering/already_answered.html")
         journey.commit()
         return redirect(_return_to(token))
+    return _language_page(form)
+
+
+def _language_page(form: LanguageForm, error: bool = False) -> str:
     return render_template(
-        "answering/language.html", form=form, languages=i18n.PARTICIPANT_LANGUAGES
+        "answering/language.html", form=form, languages=i18n.PARTICIPANT_LANGUAGES,
+        prompts=i18n.in_each_language(i18n.CHOOSE_LANGUAGE),
+        organisation=g.survey.about().organisation, error=error,
     )
 
 

@@ -91,7 +91,8 @@ def handout(invitation_id: int) -> Any:
     return render_template(
         "staff/handout.html", invitation=invitation, link=link, label=label,
         qr=_qr_svg(link) if link else None,
-        sms=_sms_href(_("Hej! Här är länken till enkäten: %(link)s", link=link)) if link else None,
+        sms=_sms_href(i18n.render_in(invitations.language_of(invitation), "answering/sms.txt",
+                                     link=link).strip()) if link else None,
         answered=_answered(invitation), email_form=EmailInvitationForm(),
         mail_enabled=mail.configured(), handover_form=HandoverForm(), empty_form=EmptyForm(),
     )
@@ -114,16 +115,6 @@ def new_link(invitation_id: int) -> Any:
     return redirect(url_for(".handout", invitation_id=invitation.id))
 
 
-def _participant_language(invitation: Invitation) -> i18n.Language:
-    return i18n.language(invitation.enrolment.participant.language)
-
-
-def _render_in(language: i18n.Language, template: str, **context: Any) -> str:
-    """Render a participant-facing text in the participant's language."""
-    with i18n.rendered_in(language):
-        return render_template(template, **context)
-
-
 @bp.get("/inbjudningar/<int:invitation_id>/brev")
 @requires(STAFF)
 def letter(invitation_id: int) -> Any:
@@ -133,7 +124,7 @@ def letter(invitation_id: int) -> Any:
         flash(_("Skapa en ny länk först. Länken visas bara när den skapas."))
         return redirect(url_for(".handout", invitation_id=invitation.id))
     link = invitations.public_link(token)
-    return _render_in(_participant_language(invitation), "answering/letter.html",
+    return i18n.render_in(invitations.language_of(invitation), "answering/letter.html",
                       link=link, qr=_qr_svg(link), expires=invitation.expires_at.date())
 
 
@@ -149,7 +140,7 @@ def email(invitation_id: int) -> Any:
         flash(_("Skapa en ny länk först. Länken visas bara när den skapas."))
     elif form.validate_on_submit():
         link = invitations.public_link(token)
-        body = _render_in(_participant_language(invitation), "answering/invitation_email.txt",
+        body = i18n.render_in(invitations.language_of(invitation), "answering/invitation_email.txt",
                           link=link, expires=invitation.expires_at.date())
         subject, _sep, text = body.partition("\n\n")
         try:

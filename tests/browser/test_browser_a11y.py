@@ -101,14 +101,18 @@ def test_participant_pages(live, new_page, axe_source, language):
     assert problems == [], "\n".join(problems)
 
 
-def test_pages_before_a_language_is_known(live, new_page, axe_source):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_before_a_language_is_known(live, new_page, axe_source, language):
+    """In the browser's language (or the one picked from the others offered)."""
     page = new_page(viewport=NARROW, bypass_csp=True)
     problems: list[str] = []
-    for path, name in (("/s/no-such-link", "link-broken"),
+    for path, name in ((f"/s/{live.invite()}/sprak", "language-screen"),
+                       ("/s/no-such-link", "link-broken"),
                        (f"/s/{live.invite(expired=True)}", "link-expired"),
                        ("/no-such-page", "not-found")):
-        page.goto(path)
-        problems.extend(scan(page, axe_source, f"{name} sv"))
+        page.goto(f"{path}?sprak={language}")
+        assert page.locator("html").get_attribute("lang") == i18n.language(language).tag
+        problems.extend(scan(page, axe_source, f"{name} {language}"))
     assert problems == [], "\n".join(problems)
 
 
@@ -183,5 +187,12 @@ def test_tablet_lock_screen(live, new_page, axe_source):
     page.wait_for_url("**/personal/inbjudningar/*")
     page.locator("form[action*='/surfplatta'] button").click()
     page.wait_for_url("**/s/*/sprak")
-    page.goto("/personal/last")
-    assert scan(page, axe_source, "lock-screen sv") == []
+    survey = page.url
+    problems: list[str] = []
+    for language in LANGUAGES:  # the participant's part is in the survey's language
+        page.goto(survey)
+        page.locator(f'button[name=language][value="{language}"]').click()
+        page.wait_for_url("**/start")
+        page.goto("/personal/last")
+        problems.extend(scan(page, axe_source, f"lock-screen {language}"))
+    assert problems == [], "\n".join(problems)
