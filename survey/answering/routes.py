@@ -215,6 +215,9 @@ def question(token: str, number: int) -> Any:
             return _question_page(number, item, form), 400
         answered, value = form.chosen()
         comment = form.cleaned_comment() if item.comment else None
+        if not (answered or comment or request.form.get(SKIP) or request.form.get(ASKED)):
+            # A missed tap: ask once whether to skip (missed.js asks without a round trip).
+            return _question_page(number, item, form, missed=True)
         if answered or comment:
             if not journey.save_answer(survey, item, value, comment):
                 journey.rollback()
@@ -227,7 +230,13 @@ def question(token: str, number: int) -> Any:
     return _question_page(number, item, form)
 
 
-def _question_page(number, item, form):  # type: ignore[no-untyped-def]
+# The missed-tap prompt's "Hoppa över" button, and the mark that the prompt was shown
+# (a second "Nästa" with nothing chosen then moves on: the participant is asked once).
+SKIP = "hoppa"
+ASKED = "fragat"
+
+
+def _question_page(number, item, form, missed=False):  # type: ignore[no-untyped-def]
     previous = g.survey.answers().get(item.id)
     if previous is not None and not form.value.raw_data:
         form.value.data = DONT_KNOW if previous.value is None else str(previous.value)
@@ -240,7 +249,7 @@ def _question_page(number, item, form):  # type: ignore[no-untyped-def]
         item=item,
         scale=g.survey.questionnaire.scale,
         form=form,
-        back_to_review=bool(request.args.get("granska")),
+        back_to_review=bool(request.args.get("granska")), missed=missed,
         listen=readaloud.offer(
             i18n.current(), g.survey.questionnaire, item,
             url_for(".listen", token=g.token, number=number, sprak=i18n.current().code),

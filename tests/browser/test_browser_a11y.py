@@ -91,6 +91,10 @@ def test_participant_pages(live, new_page, axe_source, language):
     page.locator(f'button[name=language][value="{language}"]').click()
     page.wait_for_url("**/start")
     visit(f"/s/{self_assessment}/1", "question-self-assessment")
+    # A missed tap: the prompt asking whether to skip.
+    page.locator("main form button.primary").click()
+    page.locator("#missed").wait_for(state="visible")
+    problems.extend(scan(page, axe_source, f"question-missed {language}"))
     choose(page, "4", "En kommentar")
     page.wait_for_url("**/2")
     visit(f"/s/{self_assessment}/granska", "review")
