@@ -92,23 +92,29 @@ def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool
     mine = [inv for inv in invitations if inv.enrolment_id == enrolment_id]
     for key, questionnaire, occasion, _label in SLOTS:
         found = [i for i in mine if i.questionnaire_key == questionnaire and i.occasion == occasion]
+        live = [i for i in found if i.expires_at > now]
         if any(i.submitted for i in found):
             state = State.answered
-        elif any(i.started for i in found):
-            state = State.started
-        elif any(i.expires_at > now for i in found):
-            state = State.sent
-        elif found:
+        elif found and not live:
+            # Expired says so whatever happened before: a started link that ran out
+            # cannot be finished, only sent again.
             state = State.expired
+        elif any(i.started for i in live):
+            state = State.started
+        elif live:
+            state = State.sent
         elif _is_due(occasion, start, end, exited, today):
             state = State.due
         else:
             state = State.not_due
         status.slots[key] = state
-        # The to-do: avslut surveys missing once exit is near, start surveys never sent.
+        # The to-do: avslut surveys missing once exit is near, start surveys never sent,
+        # and any survey a participant began but did not finish ("skicka igen").
         missing_avslut = occasion == "avslut" and _is_due(occasion, start, end, exited, today) \
             and state in (State.due, State.expired, State.sent, State.started)
         unsent_start = occasion == "start" and state in (State.due, State.expired)
-        if missing_avslut or unsent_start:
+        unfinished = state is State.started or (
+            state is State.expired and any(i.started for i in found))
+        if missing_avslut or unsent_start or unfinished:
             status.todo.append(key)
     return status
