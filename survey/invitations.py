@@ -11,7 +11,7 @@ from questionnaires import Questionnaire
 from . import i18n
 from .extensions import db
 from .models import Enrolment, Invitation, Occasion, utcnow
-from .tokens import hash_token, new_token
+from .tokens import hash_short_code, hash_token, new_short_code, new_token
 
 
 class InvitationError(ValueError):
@@ -42,8 +42,12 @@ def create(enrolment: Enrolment, questionnaire: Questionnaire, occasion: str) ->
 
 def public_link(token: str) -> str:
     """The participant's link on the configured public address."""
+    return _public("answering.entry", token=token)
+
+
+def _public(endpoint: str, **values: str) -> str:
     # Built without a request: the CLI prints links too.
-    path = current_app.url_map.bind("stegvis").build("answering.entry", {"token": token})
+    path = current_app.url_map.bind("stegvis").build(endpoint, values)
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
@@ -55,10 +59,24 @@ def rotate(invitation: Invitation) -> str:
     """
     token = new_token()
     invitation.token_hash = hash_token(token)
+    invitation.short_code_hash = None  # a letter printed for the old link stops working too
     days = int(current_app.config["INVITATION_DAYS"])
     invitation.expires_at = utcnow() + dt.timedelta(days=days)
     db.session.flush()
     return token
+
+
+def give_short_code(invitation: Invitation) -> str:
+    """A short code for the letter, typed on /kod; like the token, only its hash is kept."""
+    code = new_short_code()
+    invitation.short_code_hash = hash_short_code(code)
+    db.session.flush()
+    return code
+
+
+def short_code_address() -> str:
+    """Where a short code is typed: the public address of /kod."""
+    return _public("code.enter")
 
 
 def language_of(invitation: Invitation) -> i18n.Language:

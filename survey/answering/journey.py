@@ -34,7 +34,7 @@ from ..models import (
     Response,
     utcnow,
 )
-from ..tokens import hash_token
+from ..tokens import hash_short_code, hash_token, is_short_code
 
 
 class LinkState(enum.Enum):
@@ -109,7 +109,7 @@ _ANSWER = Answer.__table__
 
 # Plain Core statements (no ORM objects are built per request). The same single
 # statement runs for every token, known, unknown or used.
-_FIND = (
+_LINK = (
     select(
         _INVITATION.c.id,
         _INVITATION.c.questionnaire_key,
@@ -121,8 +121,10 @@ _FIND = (
         _RESPONSE.c.submitted_at,
     )
     .select_from(_INVITATION.outerjoin(_RESPONSE, _RESPONSE.c.invitation_id == _INVITATION.c.id))
-    .where(_INVITATION.c.token_hash == bindparam("token_hash"))
 )
+# A short code typed on /kod stands for the link on a letter (tokens never look like one).
+_FIND = _LINK.where(_INVITATION.c.token_hash == bindparam("token_hash"))
+_FIND_BY_CODE = _LINK.where(_INVITATION.c.short_code_hash == bindparam("code_hash"))
 _ANSWERS = select(_ANSWER.c.item_id, _ANSWER.c.value, _ANSWER.c.comment).where(
     _ANSWER.c.response_id == bindparam("response_id")
 )
@@ -192,7 +194,10 @@ def find(
 ) -> tuple[LinkState, Survey | None]:
     # Tokens only ever contain URL-safe base64; anything else cannot match, but still
     # goes through the same query so unknown and used links answer alike.
-    row = connection().execute(_FIND, {"token_hash": hash_token(token)}).first()
+    if is_short_code(token):
+        row = connection().execute(_FIND_BY_CODE, {"code_hash": hash_short_code(token)}).first()
+    else:
+        row = connection().execute(_FIND, {"token_hash": hash_token(token)}).first()
     if row is None:
         return LinkState.unknown, None
     invitation = Link(*row[:4])

@@ -25,12 +25,18 @@ from .status import SLOT_KEYS, SLOTS
 
 
 def _remember(invitation: Invitation, token: str) -> None:
-    session["handout"] = {"invitation_id": invitation.id, "token": token}
+    """Keep the new link, and a short code for its letter, for this hand-out page."""
+    code = invitations.give_short_code(invitation)
+    session["handout"] = {"invitation_id": invitation.id, "token": token, "code": code}
+
+
+def _remembered(invitation: Invitation, key: str = "token") -> str | None:
+    handout = session.get("handout") or {}
+    return handout.get(key) if handout.get("invitation_id") == invitation.id else None
 
 
 def _remembered_token(invitation: Invitation) -> str | None:
-    handout = session.get("handout") or {}
-    return handout.get("token") if handout.get("invitation_id") == invitation.id else None
+    return _remembered(invitation)
 
 
 def _open_invitation(enrolment: Enrolment, key: str, occasion: str) -> Invitation | None:
@@ -63,8 +69,8 @@ def invite(enrolment_id: int) -> Any:
         registry = current_app.extensions["stegvis.questionnaires"]
         token = invitations.create(enrolment, registry.latest(key), occasion)
         invitation = enrolment.invitations[-1]
-    db.session.commit()
     _remember(invitation, token)
+    db.session.commit()
     return redirect(url_for(".handout", invitation_id=invitation.id))
 
 
@@ -93,6 +99,7 @@ def handout(invitation_id: int) -> Any:
         qr=_qr_svg(link) if link else None,
         sms=_sms_href(i18n.render_in(invitations.language_of(invitation), "answering/sms.txt",
                                      link=link).strip()) if link else None,
+        code=_remembered(invitation, "code"), code_address=invitations.short_code_address(),
         answered=_answered(invitation), email_form=EmailInvitationForm(),
         mail_enabled=mail.configured(), handover_form=HandoverForm(), empty_form=EmptyForm(),
     )
@@ -109,8 +116,8 @@ def new_link(invitation_id: int) -> Any:
         flash(_("Den enkäten är redan besvarad."))
     else:
         token = invitations.rotate(invitation)
-        db.session.commit()
         _remember(invitation, token)
+        db.session.commit()
         flash(_("En ny länk är skapad. Den gamla länken fungerar inte längre."))
     return redirect(url_for(".handout", invitation_id=invitation.id))
 
@@ -124,8 +131,12 @@ def letter(invitation_id: int) -> Any:
         flash(_("Skapa en ny länk först. Länken visas bara när den skapas."))
         return redirect(url_for(".handout", invitation_id=invitation.id))
     link = invitations.public_link(token)
-    return i18n.render_in(invitations.language_of(invitation), "answering/letter.html",
-                      link=link, qr=_qr_svg(link), expires=invitation.expires_at.date())
+    return i18n.render_in(
+        invitations.language_of(invitation), "answering/letter.html", link=link,
+        qr=_qr_svg(link), expires=invitation.expires_at.date(),
+        participant=invitation.enrolment.participant.pseudonym,
+        sender=invitation.enrolment.insats.organisation.name,
+        code=_remembered(invitation, "code"), code_address=invitations.short_code_address())
 
 
 @bp.post("/inbjudningar/<int:invitation_id>/epost")

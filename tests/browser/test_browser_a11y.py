@@ -113,8 +113,10 @@ def test_pages_before_a_language_is_known(live, new_page, axe_source, language):
     for path, name in ((f"/s/{live.invite()}/sprak", "language-screen"),
                        ("/s/no-such-link", "link-broken"),
                        (f"/s/{live.invite(expired=True)}", "link-expired"),
-                       ("/no-such-page", "not-found")):
-        page.goto(f"{path}?sprak={language}")
+                       ("/no-such-page", "not-found"),
+                       ("/kod", "short-code"),
+                       ("/kod?kod=ABCD-EFGH-JKMN", "short-code-wrong")):
+        page.goto(f"{path}{'&' if '?' in path else '?'}sprak={language}")
         assert page.locator("html").get_attribute("lang") == i18n.language(language).tag
         problems.extend(scan(page, axe_source, f"{name} {language}"))
     assert problems == [], "\n".join(problems)
