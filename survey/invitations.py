@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from flask import current_app
+from sqlalchemy import update
 
 from questionnaires import Questionnaire
 
@@ -60,6 +62,9 @@ def rotate(invitation: Invitation) -> str:
     token = new_token()
     invitation.token_hash = hash_token(token)
     invitation.short_code_hash = None  # a letter printed for the old link stops working too
+    # An exit link that ran this survey after another stops leading here as well.
+    db.session.execute(update(Invitation).where(Invitation.next_invitation_id == invitation.id)
+                       .values(next_invitation_id=None))
     days = int(current_app.config["INVITATION_DAYS"])
     invitation.expires_at = utcnow() + dt.timedelta(days=days)
     db.session.flush()
@@ -86,3 +91,32 @@ def language_of(invitation: Invitation) -> i18n.Language:
     if response is not None:
         return i18n.language("lattlast" if response.easy else response.language)
     return i18n.language(invitation.enrolment.participant.language)
+
+
+def hand_out_together(enrolment: Enrolment, questionnaires: list[Questionnaire],
+                      occasion: str) -> tuple[Invitation, str] | None:
+    """One link for several surveys of one occasion (the avslut surveys at exit): each
+    unanswered one gets a fresh invitation (an old separate link stops working), chained
+    in the order given; the participant's link is the first one's. None if all answered.
+    """
+    chained: list[tuple[Invitation, str]] = []
+    for questionnaire in questionnaires:
+        existing = next((i for i in enrolment.invitations
+                         if i.questionnaire_key == questionnaire.key
+                         and str(i.occasion) == occasion), None)
+        if existing is not None and existing.response is not None \
+                and existing.response.submitted_at is not None:
+            continue
+        if existing is None:
+            token = create(enrolment, questionnaire, occasion)
+            existing = enrolment.invitations[-1]
+        else:
+            token = rotate(existing)
+        chained.append((existing, token))
+    if not chained:
+        return None
+    for (invitation, _token), (following, _next_token) in itertools.pairwise(chained):
+        invitation.next_invitation_id = following.id
+    chained[-1][0].next_invitation_id = None
+    db.session.flush()
+    return chained[0]

@@ -119,12 +119,16 @@ _LINK = (
         _RESPONSE.c.language,
         _RESPONSE.c.easy,
         _RESPONSE.c.submitted_at,
+        _INVITATION.c.next_invitation_id,
     )
     .select_from(_INVITATION.outerjoin(_RESPONSE, _RESPONSE.c.invitation_id == _INVITATION.c.id))
 )
 # A short code typed on /kod stands for the link on a letter (tokens never look like one).
 _FIND = _LINK.where(_INVITATION.c.token_hash == bindparam("token_hash"))
 _FIND_BY_CODE = _LINK.where(_INVITATION.c.short_code_hash == bindparam("code_hash"))
+# One hand-out at exit: once a survey is submitted, the same link runs the next one.
+_FIND_NEXT = _LINK.where(_INVITATION.c.id == bindparam("invitation_id"))
+_CHAIN_LIMIT = 4  # surveys one link can run; a loop in the data cannot spin for ever
 _ANSWERS = select(_ANSWER.c.item_id, _ANSWER.c.value, _ANSWER.c.comment).where(
     _ANSWER.c.response_id == bindparam("response_id")
 )
@@ -159,6 +163,11 @@ class Survey:
     invitation: Link
     questionnaire: Questionnaire
     response: Started | None = None
+    # The survey before this one on the same link (one hand-out at exit), if any: its
+    # language is where this one starts.
+    previous: Started | None = None
+    # The invitation the link itself belongs to (differs from `invitation` further on).
+    first_invitation_id: int | None = None
     _answers: dict[str, Given] | None = field(default=None, repr=False)
 
     def answers(self) -> dict[str, Given]:
@@ -200,12 +209,21 @@ def find(
         row = connection().execute(_FIND, {"token_hash": hash_token(token)}).first()
     if row is None:
         return LinkState.unknown, None
+    first_invitation_id, previous = row[0], None
+    for _step in range(_CHAIN_LIMIT):
+        submitted, following = row[7] is not None, row[8]
+        if not submitted or following is None:
+            break
+        after = connection().execute(_FIND_NEXT, {"invitation_id": following}).first()
+        if after is None:
+            break
+        previous, row = Started(*row[4:8]), after
     invitation = Link(*row[:4])
     questionnaire = registry.get(invitation.questionnaire_key, invitation.questionnaire_version)
     if questionnaire is None:
         return LinkState.unknown, None
-    response = Started(*row[4:]) if row[4] is not None else None
-    survey = Survey(invitation, questionnaire, response)
+    response = Started(*row[4:8]) if row[4] is not None else None
+    survey = Survey(invitation, questionnaire, response, previous, first_invitation_id)
     if response is not None and response.submitted_at is not None:
         return LinkState.submitted, survey
     if (now or utcnow()) >= invitation.expires_at:

@@ -46,9 +46,9 @@ def load_survey(endpoint: str | None, values: dict[str, Any] | None) -> None:
         # every response for nothing. (`in` does not mark the session accessed.)
         g._login_user = login_manager.anonymous_user()
     g.token = values["token"]
-    if request.method == "POST":
-        link_csrf.check(g.token)
     g.link_state, g.survey = journey.find(g.token, registry())
+    if request.method == "POST":
+        link_csrf.check(_form_key())
     response = g.survey.response if g.survey else None
     if response is not None:
         i18n.use(i18n.language("lattlast" if response.easy else response.language))
@@ -82,8 +82,17 @@ def _request_translations() -> dict[str, Any]:
     return {"gettext": gettext, "ngettext": ngettext, "csrf_field": _csrf_field}
 
 
+def _form_key() -> str:
+    """What a form's CSRF token is bound to: the link and the survey it is showing, so a
+    page of the first survey on an exit link, posted after that survey was sent, cannot
+    store an answer in the next one (it gets the kind "open too long" page instead)."""
+    if g.survey is None:
+        return str(g.token)
+    return f"{g.token}:{g.survey.invitation.id}"
+
+
 def _csrf_field() -> Markup:
-    return link_csrf.hidden_field(g.token)
+    return link_csrf.hidden_field(_form_key())
 
 
 def _link_problem() -> tuple[str, int] | None:
@@ -125,7 +134,7 @@ def open_survey(view: Callable[..., Any]) -> Callable[..., Any]:
 def _assisted() -> str:
     """Set by the handledare at a tablet hand-over; otherwise the participant is alone."""
     kiosk = session.get("kiosk") or {}
-    if g.survey is not None and kiosk.get("invitation_id") == g.survey.invitation.id:
+    if g.survey is not None and kiosk.get("invitation_id") == g.survey.first_invitation_id:
         return str(kiosk.get("assisted", "sjalv"))
     return "sjalv"
 
@@ -148,10 +157,14 @@ def entry(token: str) -> Any:
 def _first_visit(token: str) -> Any:
     """Start in the language the handledare noted at enrolment ("Byt språk" is one tap
     away on every screen); without one, the participant chooses first."""
-    noted = g.survey.about().language
-    if not i18n.is_known(noted):
-        return redirect(url_for(".language", token=token))
-    chosen = i18n.language(noted)
+    before = g.survey.previous  # the survey before this one on an exit link
+    if before is not None:
+        chosen = i18n.language("lattlast" if before.easy else before.language)
+    else:
+        noted = g.survey.about().language
+        if not i18n.is_known(noted):
+            return redirect(url_for(".language", token=token))
+        chosen = i18n.language(noted)
     if not journey.choose_language(g.survey, chosen.stored, chosen.easy, _assisted()):
         journey.rollback()
         return render_template("answering/already_answered.html")

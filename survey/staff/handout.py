@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Assisted, Enrolment, Invitation, Response
 from . import bp, scope
 from .forms import EmailInvitationForm, EmptyForm, HandoverForm, InvitationForm
-from .status import SLOT_KEYS, SLOTS
+from .status import EXIT, EXIT_SLOTS, SLOT_KEYS, SLOTS
 
 
 def _remember(invitation: Invitation, token: str) -> None:
@@ -55,8 +55,10 @@ def _answered(invitation: Invitation) -> bool:
 def invite(enrolment_id: int) -> Any:
     enrolment = scope.enrolment_or_404(enrolment_id)
     form = InvitationForm()
-    if not form.validate_on_submit() or form.slot.data not in SLOT_KEYS:
+    if not form.validate_on_submit() or form.slot.data not in (*SLOT_KEYS, EXIT):
         abort(400)
+    if form.slot.data == EXIT:
+        return _invite_at_exit(enrolment)
     key, occasion = SLOT_KEYS[form.slot.data]
     existing = _open_invitation(enrolment, key, occasion)
     if existing is not None and _answered(existing):
@@ -72,6 +74,31 @@ def invite(enrolment_id: int) -> Any:
     _remember(invitation, token)
     db.session.commit()
     return redirect(url_for(".handout", invitation_id=invitation.id))
+
+
+def _invite_at_exit(enrolment: Enrolment) -> Any:
+    """Both avslut surveys on one link: indicators first, then självskattning."""
+    registry = current_app.extensions["stegvis.questionnaires"]
+    questionnaires = [registry.latest(SLOT_KEYS[key][0]) for key in EXIT_SLOTS]
+    together = invitations.hand_out_together(enrolment, questionnaires, "avslut")
+    if together is None:
+        flash(_("Den enkäten är redan besvarad."))
+        return redirect(url_for(".enrolment", enrolment_id=enrolment.id))
+    invitation, token = together
+    _remember(invitation, token)
+    db.session.commit()
+    return redirect(url_for(".handout", invitation_id=invitation.id))
+
+
+def _label(invitation: Invitation) -> str:
+    """The survey's name; an exit link names every survey it runs, in order."""
+    names = []
+    current: Invitation | None = invitation
+    while current is not None and len(names) < len(SLOTS):
+        names.append(next((str(slot[3]) for slot in SLOTS if (slot[1], slot[2]) ==
+                           (current.questionnaire_key, str(current.occasion))), ""))
+        current = current.next_invitation
+    return _(", sedan ").join(names)
 
 
 def _qr_svg(link: str) -> Markup:
@@ -92,8 +119,7 @@ def handout(invitation_id: int) -> Any:
     invitation = scope.invitation_or_404(invitation_id)
     token = _remembered_token(invitation)
     link = invitations.public_link(token) if token else None
-    label = next((slot[3] for slot in SLOTS if (slot[1], slot[2]) ==
-                  (invitation.questionnaire_key, str(invitation.occasion))), "")
+    label = _label(invitation)
     return render_template(
         "staff/handout.html", invitation=invitation, link=link, label=label,
         qr=_qr_svg(link) if link else None,

@@ -21,6 +21,11 @@ SLOTS: tuple[tuple[str, str, str, object], ...] = (
 )
 SLOT_KEYS = {slot[0]: (slot[1], slot[2]) for slot in SLOTS}
 
+# One hand-out at exit: both avslut surveys on one link, one item on the to-do.
+EXIT = "avslut"
+EXIT_SLOTS = ("avslut-indikatorer", "avslut-sjalvskattning")
+EXIT_LABEL = _l("Enkäterna vid avslut")
+
 # When the pågående survey is due, and how close to the planned end avslut becomes due.
 PAGAENDE_AFTER_DAYS = 90
 AVSLUT_BEFORE_DAYS = 14
@@ -43,6 +48,11 @@ def translated_labels() -> dict[str, str]:
 def translated_slots() -> list[tuple[str, str, str, str]]:
     return [(key, questionnaire, occasion, str(label)) for key, questionnaire, occasion, label
             in SLOTS]
+
+
+def todo_labels() -> dict[str, str]:
+    """A label for every to-do item: the surveys, and both avslut surveys as one."""
+    return {**{slot[0]: slot[3] for slot in translated_slots()}, EXIT: str(EXIT_LABEL)}
 
 
 STATE_LABELS = {
@@ -74,6 +84,13 @@ class EnrolmentStatus:
     @property
     def needs_action(self) -> bool:
         return bool(self.todo)
+
+    def state_of(self, key: str) -> State:
+        """A to-do item's state; the avslut pair shows the first one still open."""
+        if key == EXIT:
+            return next((self.slots[k] for k in EXIT_SLOTS
+                         if self.slots[k] is not State.answered), State.answered)
+        return self.slots[key]
 
 
 def _is_due(occasion: str, start: dt.date, end: dt.date | None, exited: bool,
@@ -117,4 +134,8 @@ def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool
             state is State.expired and any(i.started for i in found))
         if missing_avslut or unsent_start or unfinished:
             status.todo.append(key)
+    if all(key in status.todo for key in EXIT_SLOTS):
+        # Handed out together (one link, one letter, one tablet session): one item.
+        at = status.todo.index(EXIT_SLOTS[0])
+        status.todo[at:at + 2] = [EXIT]
     return status
