@@ -39,12 +39,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
 
     from .answering import bp as answering_bp
+    from .answering.short_code import bp as code_bp
     from .auth import bp as auth_bp
     from .health import bp as health_bp
     from .reports import bp as reports_bp
     from .staff import bp as staff_bp
 
     app.register_blueprint(answering_bp)
+    app.register_blueprint(code_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(reports_bp)

@@ -1,15 +1,30 @@
 """Kind error pages: a participant must never see a stack trace or a bare status code."""
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from . import i18n
 from .extensions import db
 
+STAFF_PREFIX = "/personal"
 
-def _page(heading: str, message: str, status: int):  # type: ignore[no-untyped-def]
-    return render_template("error.html", heading=heading, message=message), status
+
+def _page(heading: str, message: str, status: int,  # type: ignore[no-untyped-def]
+          offer_languages: bool = False):
+    return render_template("error.html", heading=heading, message=message,
+                           offer_languages=offer_languages), status
+
+
+def _not_found():  # type: ignore[no-untyped-def]
+    # A mistyped participant address: in the browser's language (or the survey's, when
+    # the link was found), with the other languages offered. Staff pages keep theirs.
+    participant = not request.path.startswith(STAFF_PREFIX)
+    if participant and "language" not in g:
+        i18n.use(i18n.from_browser())
+    return _page(_("Sidan finns inte"), _("Kontrollera adressen."), 404,
+                 offer_languages=participant)
 
 
 def init_app(app: Flask) -> None:
@@ -26,7 +41,7 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         db.session.rollback()
         if error.code == 404:
-            return _page(_("Sidan finns inte"), _("Kontrollera adressen."), 404)
+            return _not_found()
         if error.code == 413:
             return _page(_("För mycket text"), _("Skriv lite kortare och försök igen."), 413)
         return _page(_("Något gick fel"), _("Försök igen om en liten stund."), error.code or 500)

@@ -76,8 +76,19 @@ def needed(font: str) -> set[str]:
     return {ch for ch in text if needs_web_font(ch)}
 
 
+def _translated(locale: str, message: str) -> str:
+    found = read(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").get(message)
+    return str(found.string) if found is not None and found.string else ""
+
+
 def name_characters(font: str) -> set[str]:
-    return {ch for lang in languages_using(font) for ch in lang.native_name if needs_web_font(ch)}
+    """The language screen's own text: each native name and, in the same language, the
+    line asking to choose a language (the page's only text before a language is known)."""
+    from .i18n import CHOOSE_LANGUAGE
+
+    text = "".join(lang.native_name + _translated(lang.locale, CHOOSE_LANGUAGE)
+                   for lang in languages_using(font))
+    return {ch for ch in text if needs_web_font(ch)}
 
 
 def _source(file_name: str) -> Path:
@@ -146,7 +157,8 @@ def build() -> int:
         print(f"{web.name}: {len(characters)} characters, "
               + ", ".join(f"{p.name} {p.stat().st_size} B"
                           for p in sorted(OUTPUT.glob(f"*{web.name}*.woff2"))))
-    names_css += f'.choice{{font-family:"{NAMES_FAMILY}",{FALLBACK}}}\n'
+    names_css += (f'.choice,.in-each,.other-languages{{font-family:"{NAMES_FAMILY}",'
+                  f"{FALLBACK}}}\n")
     (OUTPUT / "names.css").write_text(names_css, encoding="utf-8")
     # The SIL Open Font License travels with the (modified) fonts.
     licence = Path("/usr/share/doc/fonts-noto-core/copyright")

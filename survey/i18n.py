@@ -15,12 +15,16 @@ response language and the folder for audio recordings use the ISO 639-3 code `pr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import Flask, g, has_request_context, request, session
+from babel.support import NullTranslations, Translations
+from flask import Flask, g, has_request_context, render_template, request, session
 from flask_babel import Domain, get_babel, get_translations, refresh
+
+from .catalogs import TRANSLATIONS
 
 EASY_DOMAIN = "lattlast"
 PARTICIPANT_BLUEPRINT = "answering"
@@ -97,6 +101,48 @@ def is_known(code: str | None) -> bool:
     return code in _BY_CODE
 
 
+def from_browser() -> Language:
+    """The participant language a page shown before any choice uses: `?sprak=` when it
+    names one of ours (the links to the other languages), else the first of the browser's
+    Accept-Language that we have, else Svenska."""
+    asked = request.args.get("sprak")
+    if is_known(asked):
+        return language(asked)
+    for value, _quality in request.accept_languages:  # already sorted by quality
+        tag = value.lower().replace("_", "-")
+        if tag in ("fa-af", "prs") or tag.startswith("prs-"):
+            return language("prs")
+        primary = tag.split("-")[0]
+        if primary in _BY_CODE and primary != "lattlast":
+            return _BY_CODE[primary]
+    return DEFAULT
+
+
+@functools.cache
+def translations_for(chosen: Language) -> NullTranslations:
+    """A language's catalog outside the request's own language (e.g. one line per language
+    on the language screen, or read-aloud text built without a request)."""
+    domain = EASY_DOMAIN if chosen.easy else "messages"
+    return Translations.load(str(TRANSLATIONS), [chosen.locale], domain)
+
+
+# Shown in every language at once on the language screen (the same msgid as its title).
+CHOOSE_LANGUAGE = "Välj språk"
+
+
+def in_each_language(message: str) -> list[tuple[Language, str]]:
+    """The message in every participant language, each text once (easy Swedish and
+    Svenska often say the same)."""
+    seen: set[str] = set()
+    lines = []
+    for each in PARTICIPANT_LANGUAGES:
+        text = translations_for(each).ugettext(message)
+        if text not in seen:
+            seen.add(text)
+            lines.append((each, text))
+    return lines
+
+
 def current() -> Language:
     return g.get("language") or DEFAULT
 
@@ -144,6 +190,12 @@ def rendered_in(chosen: Language) -> Iterator[None]:
             g.pop("language", None)
             get_babel().instance.domain_instance.as_default()
             _refresh()
+
+
+def render_in(chosen: Language, template: str, **context: object) -> str:
+    """Render a participant-facing template in the participant's language."""
+    with rendered_in(chosen):
+        return render_template(template, **context)
 
 
 def _start_request(endpoint: str | None, values: dict | None) -> None:
@@ -224,5 +276,5 @@ def init_app(app: Flask) -> None:
     app.url_value_preprocessor(_start_request)
     app.jinja_env.globals.update(
         current_language=current, qtext=question_text, text_direction=text_direction,
-        html_lang=html_lang,
+        html_lang=html_lang, participant_languages=PARTICIPANT_LANGUAGES,
     )

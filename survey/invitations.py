@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from flask import current_app
+from sqlalchemy import update
 
 from questionnaires import Questionnaire
 
+from . import i18n
 from .extensions import db
 from .models import Enrolment, Invitation, Occasion, utcnow
-from .tokens import hash_token, new_token
+from .tokens import hash_short_code, hash_token, new_short_code, new_token
 
 
 class InvitationError(ValueError):
@@ -41,8 +44,12 @@ def create(enrolment: Enrolment, questionnaire: Questionnaire, occasion: str) ->
 
 def public_link(token: str) -> str:
     """The participant's link on the configured public address."""
+    return _public("answering.entry", token=token)
+
+
+def _public(endpoint: str, **values: str) -> str:
     # Built without a request: the CLI prints links too.
-    path = current_app.url_map.bind("stegvis").build("answering.entry", {"token": token})
+    path = current_app.url_map.bind("stegvis").build(endpoint, values)
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
@@ -54,7 +61,62 @@ def rotate(invitation: Invitation) -> str:
     """
     token = new_token()
     invitation.token_hash = hash_token(token)
+    invitation.short_code_hash = None  # a letter printed for the old link stops working too
+    # An exit link that ran this survey after another stops leading here as well.
+    db.session.execute(update(Invitation).where(Invitation.next_invitation_id == invitation.id)
+                       .values(next_invitation_id=None))
     days = int(current_app.config["INVITATION_DAYS"])
     invitation.expires_at = utcnow() + dt.timedelta(days=days)
     db.session.flush()
     return token
+
+
+def give_short_code(invitation: Invitation) -> str:
+    """A short code for the letter, typed on /kod; like the token, only its hash is kept."""
+    code = new_short_code()
+    invitation.short_code_hash = hash_short_code(code)
+    db.session.flush()
+    return code
+
+
+def short_code_address() -> str:
+    """Where a short code is typed: the public address of /kod."""
+    return _public("code.enter")
+
+
+def language_of(invitation: Invitation) -> i18n.Language:
+    """The language to address the participant in: the one they chose on this survey,
+    else the one the handledare noted at enrolment, else Svenska."""
+    response = invitation.response
+    if response is not None:
+        return i18n.language("lattlast" if response.easy else response.language)
+    return i18n.language(invitation.enrolment.participant.language)
+
+
+def hand_out_together(enrolment: Enrolment, questionnaires: list[Questionnaire],
+                      occasion: str) -> tuple[Invitation, str] | None:
+    """One link for several surveys of one occasion (the avslut surveys at exit): each
+    unanswered one gets a fresh invitation (an old separate link stops working), chained
+    in the order given; the participant's link is the first one's. None if all answered.
+    """
+    chained: list[tuple[Invitation, str]] = []
+    for questionnaire in questionnaires:
+        existing = next((i for i in enrolment.invitations
+                         if i.questionnaire_key == questionnaire.key
+                         and str(i.occasion) == occasion), None)
+        if existing is not None and existing.response is not None \
+                and existing.response.submitted_at is not None:
+            continue
+        if existing is None:
+            token = create(enrolment, questionnaire, occasion)
+            existing = enrolment.invitations[-1]
+        else:
+            token = rotate(existing)
+        chained.append((existing, token))
+    if not chained:
+        return None
+    for (invitation, _token), (following, _next_token) in itertools.pairwise(chained):
+        invitation.next_invitation_id = following.id
+    chained[-1][0].next_invitation_id = None
+    db.session.flush()
+    return chained[0]

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Table,
@@ -213,10 +214,16 @@ class Invitation(db.Model):
     occasion: Mapped[Occasion] = mapped_column(_enum(Occasion, "occasion"))
     # SHA-256 of the token; the token itself exists only in the link.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # SHA-256 of the short code printed on a letter (typed on /kod); None until printed.
+    short_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # One hand-out at exit: after this survey the same link runs the next one.
+    next_invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
     enrolment: Mapped[Enrolment] = relationship(back_populates="invitations")
+    next_invitation: Mapped[Invitation | None] = relationship(remote_side=[id])
     response: Mapped[Response | None] = relationship(
         back_populates="invitation", cascade="all, delete-orphan"
     )
@@ -299,6 +306,7 @@ class StaffSession(db.Model):
     # cookie, gone with the session.
     handout_invitation_id: Mapped[int | None] = mapped_column(Integer)
     handout_token: Mapped[str | None] = mapped_column(String(64))
+    handout_code: Mapped[str | None] = mapped_column(String(20))
 
 
 class LoginThrottle(db.Model):
@@ -336,3 +344,31 @@ class TranslationReview(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class Recording(db.Model):
+    """A person reading one participant text aloud, in one language, for one förbund.
+
+    Kept in the database, not on disk, so every app server behind a load balancer plays
+    the same recordings; `screen` is an item id or a screen name (welcome, review, ...).
+    """
+
+    __tablename__ = "recording"
+    __table_args__ = (UniqueConstraint("organisation_id", "questionnaire_key",
+                                       "questionnaire_version", "screen", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    questionnaire_key: Mapped[str] = mapped_column(String(60))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    screen: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(16))
+    mimetype: Mapped[str] = mapped_column(String(40))
+    audio: Mapped[bytes] = mapped_column(LargeBinary)
+    # SHA-256 of the audio: the cache key (ETag) and a check that it arrived whole.
+    checksum: Mapped[str] = mapped_column(String(64))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    recorded_by: Mapped[User | None] = relationship()

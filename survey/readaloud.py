@@ -29,8 +29,8 @@ from pathlib import Path
 
 from questionnaires import Item, Questionnaire
 
-from .catalogs import ROOT, TRANSLATIONS
-from .i18n import PARTICIPANT_LANGUAGES, Language, translated_text
+from .catalogs import ROOT
+from .i18n import PARTICIPANT_LANGUAGES, Language, translated_text, translations_for
 
 RECORDINGS = ROOT / "questionnaires" / "audio"
 GENERATED = Path(os.environ.get("STEGVIS_AUDIO_DIR") or ROOT / "build" / "audio")
@@ -82,9 +82,7 @@ def source(language: Language, questionnaire: Questionnaire, item: Item,
 
 def spoken_text(language: Language, questionnaire: Questionnaire, item: Item) -> str:
     """The item and its answer choices, as read aloud (outside a request: used at build)."""
-    from babel.support import Translations
-
-    catalog = Translations.load(str(TRANSLATIONS), [language.locale], "messages")
+    catalog = translations_for(language)
 
     def text(t) -> str:  # type: ignore[no-untyped-def]
         return translated_text(t, language, catalog.gettext)

@@ -139,10 +139,52 @@ def test_skipped_question_is_shown_as_unanswered(client, make_invitation):
     token = make_invitation()
     choose_language(client, token, "sv")
     page = client.get(f"/s/{token}/1")
-    reply = client.post(f"/s/{token}/1", data={"csrf_token": csrf_token(page.text)})
+    reply = client.post(f"/s/{token}/1", data={"csrf_token": csrf_token(page.text),
+                                                "hoppa": "1"})
     assert reply.headers["Location"].endswith("/2")
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
     assert "Inget svar" in client.get(f"/s/{token}/granska").text
+
+
+MISSED = "Du har inte valt något svar. Vill du hoppa över frågan?"
+
+
+def test_missed_tap_asks_once_before_moving_on(client, make_invitation):
+    """Without JavaScript: "Nästa" with nothing chosen shows the prompt (nothing stored);
+    "Svara" leads back to the answers, "Hoppa över" moves on, and a second "Nästa" with
+    nothing chosen moves on too (asked once)."""
+    token = make_invitation()
+    choose_language(client, token, "sv")
+    page = client.get(f"/s/{token}/1")
+    assert 'id="missed" role="alert" hidden' in page.text
+    prompt = client.post(f"/s/{token}/1", data={"csrf_token": csrf_token(page.text)})
+    assert prompt.status_code == 200
+    assert 'id="missed" role="alert">' in prompt.text and MISSED in prompt.text
+    assert 'href="#svar"' in prompt.text and 'name="hoppa" value="1"' in prompt.text
+    assert '<input type="hidden" name="fragat" value="1">' in prompt.text
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+    # Answering after the prompt stores the answer as usual.
+    chosen = client.post(f"/s/{token}/1", data={"csrf_token": csrf_token(prompt.text),
+                                                 "fragat": "1", "value": "4"})
+    assert chosen.headers["Location"].endswith("/2")
+    assert db.session.scalar(select(Answer.value)) == 4
+    again = client.post(f"/s/{token}/2", data={"csrf_token": csrf_token(prompt.text),
+                                                "fragat": "1"})
+    assert again.headers["Location"].endswith("/3")
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+
+
+def test_missed_tap_prompt_in_the_participants_language(client, make_invitation):
+    token = make_invitation("sjalvskattning", "start")
+    choose_language(client, token, "uk")
+    page = client.get(f"/s/{token}/1")
+    prompt = client.post(f"/s/{token}/1", data={"csrf_token": csrf_token(page.text),
+                                                 "comment": "  "})
+    assert "Ви не вибрали відповідь. Бажаєте пропустити запитання?" in prompt.text
+    # A comment alone is an answer: no prompt.
+    commented = client.post(f"/s/{token}/1", data={"csrf_token": csrf_token(page.text),
+                                                    "comment": "Bra"})
+    assert commented.status_code == 302
 
 
 def test_used_link_says_kindly_it_is_answered(client, make_invitation, app):

@@ -120,9 +120,14 @@ def test_a_participant_token_from_another_link_is_refused(app, world, make_invit
     page = client.get(f"/s/{world['token']}/sprak")
     own = csrf_token(page.text)
     assert stolen != own
+    from survey.tokens import hash_token
+
+    invitation_id = db.session.scalar(
+        select(Invitation.id).where(Invitation.token_hash == hash_token(world["token"])))
+    bound = f"{world['token']}:{invitation_id}"  # the link and the survey it shows
     with app.test_request_context():
-        assert own == link_csrf.token_for(world["token"])
-        other_key = link_csrf._sign("another-secret-key", world["token"])
+        assert own == link_csrf.token_for(bound)
+        other_key = link_csrf._sign("another-secret-key", bound)
     before = table_contents()
     for forged in (stolen, other_key, own[:-1], own + "A"):
         reply = client.post(f"/s/{world['token']}/sprak",

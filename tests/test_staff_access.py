@@ -12,9 +12,10 @@ from survey.models import Enrolment, Insats, Participant, Site
 
 from .conftest import PASSWORD, csrf_token, login
 
-# Routes anyone may open: the participant survey, the login and lock screens, assets.
+# Routes anyone may open: the participant survey and /kod, the login and lock screens,
+# assets.
 PUBLIC = {"static", "index", "auth.login", "auth.logout", "auth.locked", "auth.staff_language",
-          "health.healthz", "auth.second_factor"}
+          "health.healthz", "auth.second_factor", "code.enter"}
 
 
 def staff_rules(app: Flask):  # type: ignore[no-untyped-def]

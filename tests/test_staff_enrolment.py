@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from survey.extensions import db
-from survey.models import Enrolment, Participant
+from survey.models import Enrolment, Invitation, Participant
 from survey.staff import status
 
 from .conftest import csrf_token
@@ -98,9 +98,57 @@ def test_status_rules():
         _facts("finsam-indikatorer", "pagaende", started=True)], now)
     assert later.slots["start-sjalvskattning"] == status.State.answered
     assert later.slots["pagaende-indikatorer"] == status.State.started
-    assert later.todo == []
+    # Started but not finished: on the to-do, to be sent again.
+    assert later.todo == ["pagaende-indikatorer"]
     ending = status.compute(1, start, dt.date(2026, 6, 10), False, [
         _facts("sjalvskattning", "start", submitted=True),
         _facts("finsam-indikatorer", "avslut", expired=True)], now)
     assert ending.slots["avslut-indikatorer"] == status.State.expired
-    assert ending.todo == ["avslut-indikatorer", "avslut-sjalvskattning"]
+    assert ending.todo == ["avslut"]  # both avslut surveys: one hand-out, one item
+
+
+def test_expired_link_says_so_whatever_its_state():
+    now = dt.datetime(2026, 6, 1)
+    start = dt.date(2026, 1, 1)
+    ran_out = status.compute(1, start, None, False, [
+        _facts("sjalvskattning", "start", submitted=True),
+        _facts("finsam-indikatorer", "pagaende", started=True, expired=True)], now)
+    assert ran_out.slots["pagaende-indikatorer"] == status.State.expired
+    assert ran_out.todo == ["pagaende-indikatorer"]  # begun, so worth sending again
+    never_opened = status.compute(1, start, None, False, [
+        _facts("sjalvskattning", "start", submitted=True),
+        _facts("finsam-indikatorer", "pagaende", expired=True)], now)
+    assert never_opened.slots["pagaende-indikatorer"] == status.State.expired
+    assert never_opened.todo == []
+    # An answered survey stays answered after its link expires.
+    answered = status.compute(1, start, None, False, [
+        _facts("sjalvskattning", "start", submitted=True, expired=True)], now)
+    assert answered.slots["start-sjalvskattning"] == status.State.answered
+
+
+def test_started_survey_is_on_the_to_do_with_send_again(handledare_client, insats, app):
+    """A participant began the start survey but did not finish: "Att göra" lists it with
+    "Skicka igen", which makes a new link (answers kept) and opens the hand-out page."""
+    from .test_answering_journey import answer, choose_language
+    from .test_staff_handout import LINK, handout
+
+    page = handout(handledare_client, insats, slot="start-sjalvskattning")
+    token = LINK.search(page.text).group(1).rsplit("/", 1)[-1]
+    participant = app.test_client()
+    choose_language(participant, token, "sv")
+    answer(participant, token, 1, "5")
+    overview = handledare_client.get("/personal/").text
+    todo = overview.split('id="todo-heading"')[1].split("</section>")[0]
+    assert "Självskattning start" in todo and "Påbörjad" in todo
+    assert "Skicka igen" in todo
+    again = handledare_client.post(
+        f"/personal/inskrivningar/{db.session.scalar(select(Enrolment.id))}/inbjudan",
+        data={"csrf_token": csrf_token(overview), "slot": "start-sjalvskattning"})
+    assert again.headers["Location"].startswith("/personal/inbjudningar/")
+    assert app.test_client().get(f"/s/{token}").status_code == 404  # the old link is gone
+    # The link runs out before the participant finishes: it says so, still on the to-do.
+    db.session.execute(update(Invitation).values(expires_at=dt.datetime(2020, 1, 1)))
+    db.session.commit()
+    overview = handledare_client.get("/personal/").text
+    todo = overview.split('id="todo-heading"')[1].split("</section>")[0]
+    assert "Länken gick ut" in todo and "Påbörjad" not in overview

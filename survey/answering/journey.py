@@ -24,8 +24,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from questionnaires import Item, Questionnaire, Registry
 
 from ..extensions import db
-from ..models import Answer, Invitation, Response, utcnow
-from ..tokens import hash_token
+from ..models import (
+    Answer,
+    Enrolment,
+    Insats,
+    Invitation,
+    Organisation,
+    Participant,
+    Response,
+    utcnow,
+)
+from ..tokens import hash_short_code, hash_token, is_short_code
 
 
 class LinkState(enum.Enum):
@@ -101,7 +110,7 @@ _ANSWER = Answer.__table__
 
 # Plain Core statements (no ORM objects are built per request). The same single
 # statement runs for every token, known, unknown or used.
-_FIND = (
+_LINK = (
     select(
         _INVITATION.c.id,
         _INVITATION.c.questionnaire_key,
@@ -112,12 +121,42 @@ _FIND = (
         _RESPONSE.c.language,
         _RESPONSE.c.easy,
         _RESPONSE.c.submitted_at,
+        _INVITATION.c.next_invitation_id,
     )
     .select_from(_INVITATION.outerjoin(_RESPONSE, _RESPONSE.c.invitation_id == _INVITATION.c.id))
-    .where(_INVITATION.c.token_hash == bindparam("token_hash"))
 )
+# A short code typed on /kod stands for the link on a letter (tokens never look like one).
+_FIND = _LINK.where(_INVITATION.c.token_hash == bindparam("token_hash"))
+_FIND_BY_CODE = _LINK.where(_INVITATION.c.short_code_hash == bindparam("code_hash"))
+# One hand-out at exit: once a survey is submitted, the same link runs the next one.
+_FIND_NEXT = _LINK.where(_INVITATION.c.id == bindparam("invitation_id"))
+_CHAIN_LIMIT = 4  # surveys one link can run; a loop in the data cannot spin for ever
 _ANSWERS = select(_ANSWER.c.item_id, _ANSWER.c.value, _ANSWER.c.comment).where(
     _ANSWER.c.response_id == bindparam("response_id")
+)
+
+
+class About(NamedTuple):
+    """Who sends the survey and the language the handledare noted at enrolment: read only
+    before a language is chosen (the language screen, the first visit)."""
+
+    organisation: str
+    language: str | None
+
+
+_ENROLMENT = Enrolment.__table__
+_PARTICIPANT = Participant.__table__
+_INSATS = Insats.__table__
+_ORGANISATION = Organisation.__table__
+_ABOUT = (
+    select(_ORGANISATION.c.name, _PARTICIPANT.c.language)
+    .select_from(
+        _INVITATION.join(_ENROLMENT, _ENROLMENT.c.id == _INVITATION.c.enrolment_id)
+        .join(_PARTICIPANT, _PARTICIPANT.c.id == _ENROLMENT.c.participant_id)
+        .join(_INSATS, _INSATS.c.id == _ENROLMENT.c.insats_id)
+        .join(_ORGANISATION, _ORGANISATION.c.id == _INSATS.c.organisation_id)
+    )
+    .where(_INVITATION.c.id == bindparam("invitation_id"))
 )
 
 
@@ -126,6 +165,11 @@ class Survey:
     invitation: Link
     questionnaire: Questionnaire
     response: Started | None = None
+    # The survey before this one on the same link (one hand-out at exit), if any: its
+    # language is where this one starts.
+    previous: Started | None = None
+    # The invitation the link itself belongs to (differs from `invitation` further on).
+    first_invitation_id: int | None = None
     _answers: dict[str, Given] | None = field(default=None, repr=False)
 
     def answers(self) -> dict[str, Given]:
@@ -142,6 +186,10 @@ class Survey:
         """The items of this invitation's occasion (an instrument may ask different items
         at pågående and at avslut), in screen order."""
         return self.questionnaire.items_at(self.invitation.occasion)
+
+    def about(self) -> About:
+        row = connection().execute(_ABOUT, {"invitation_id": self.invitation.id}).one()
+        return About(*row)
 
     def item_at(self, number: int) -> Item | None:
         items = self.items
@@ -165,15 +213,27 @@ def find(
 ) -> tuple[LinkState, Survey | None]:
     # Tokens only ever contain URL-safe base64; anything else cannot match, but still
     # goes through the same query so unknown and used links answer alike.
-    row = connection().execute(_FIND, {"token_hash": hash_token(token)}).first()
+    if is_short_code(token):
+        row = connection().execute(_FIND_BY_CODE, {"code_hash": hash_short_code(token)}).first()
+    else:
+        row = connection().execute(_FIND, {"token_hash": hash_token(token)}).first()
     if row is None:
         return LinkState.unknown, None
+    first_invitation_id, previous = row[0], None
+    for _step in range(_CHAIN_LIMIT):
+        submitted, following = row[8] is not None, row[9]
+        if not submitted or following is None:
+            break
+        after = connection().execute(_FIND_NEXT, {"invitation_id": following}).first()
+        if after is None:
+            break
+        previous, row = Started(*row[5:9]), after
     invitation = Link(*row[:5])
     questionnaire = registry.get(invitation.questionnaire_key, invitation.questionnaire_version)
     if questionnaire is None:
         return LinkState.unknown, None
-    response = Started(*row[5:]) if row[5] is not None else None
-    survey = Survey(invitation, questionnaire, response)
+    response = Started(*row[5:9]) if row[5] is not None else None
+    survey = Survey(invitation, questionnaire, response, previous, first_invitation_id)
     if response is not None and response.submitted_at is not None:
         return LinkState.submitted, survey
     if (now or utcnow()) >= invitation.expires_at:

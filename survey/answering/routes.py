@@ -38,12 +38,15 @@ def load_survey(endpoint: str | None, values: dict[str, Any] | None) -> None:
     # Counted before the lookup: guessing links costs the guesser, not the database.
     ratelimit.hit("answering", "PARTICIPANT_RATE_LIMIT")
     g.token = values["token"]
-    if request.method == "POST":
-        link_csrf.check(g.token)
     g.link_state, g.survey = journey.find(g.token, registry())
+    if request.method == "POST":
+        link_csrf.check(_form_key())
     response = g.survey.response if g.survey else None
     if response is not None:
         i18n.use(i18n.language("lattlast" if response.easy else response.language))
+    else:
+        # No language chosen yet, or no such link: what the browser asks for.
+        i18n.use(i18n.from_browser())
 
 
 @bp.context_processor
@@ -71,13 +74,24 @@ def _request_translations() -> dict[str, Any]:
     return {"gettext": gettext, "ngettext": ngettext, "csrf_field": _csrf_field}
 
 
+def _form_key() -> str:
+    """What a form's CSRF token is bound to: the link and the survey it is showing, so a
+    page of the first survey on an exit link, posted after that survey was sent, cannot
+    store an answer in the next one (it gets the kind "open too long" page instead)."""
+    if g.survey is None:
+        return str(g.token)
+    return f"{g.token}:{g.survey.invitation.id}"
+
+
 def _csrf_field() -> Markup:
-    return link_csrf.hidden_field(g.token)
+    return link_csrf.hidden_field(_form_key())
 
 
 def _link_problem() -> tuple[str, int] | None:
     """The kind page for a link that cannot be answered, or None when it can."""
     state = g.link_state
+    if state is not LinkState.open and i18n.is_known(request.args.get("sprak")):
+        i18n.use(i18n.from_browser())  # one of the other languages the page offers
     if state is LinkState.submitted:
         return render_template("answering/already_answered.html"), 200
     if state is LinkState.expired:
@@ -135,7 +149,7 @@ def open_survey(view: Callable[..., Any]) -> Callable[..., Any]:
 def _assisted() -> str:
     """Set by the handledare at a tablet hand-over; otherwise the participant is alone."""
     kiosk = session.get("kiosk") or {}
-    if g.survey is not None and kiosk.get("invitation_id") == g.survey.invitation.id:
+    if g.survey is not None and kiosk.get("invitation_id") == g.survey.first_invitation_id:
         return str(kiosk.get("assisted", "sjalv"))
     return "sjalv"
 
@@ -146,15 +160,33 @@ def entry(token: str) -> Any:
     if problem is not None:
         return problem
     if g.survey.response is None:
-        # A new link opens on the language screen itself: one round trip less on a slow
-        # phone. Its form posts to the language screen's own address.
-        return _language_page(LanguageForm())
+        return _first_visit(token)
     number = g.survey.resume_at()
     if number is None:
         return redirect(url_for(".review", token=token))
     if number == 1:
         return redirect(url_for(".welcome", token=token))
     return redirect(url_for(".question", token=token, number=number))
+
+
+def _first_visit(token: str) -> Any:
+    """Start in the language the handledare noted at enrolment ("Byt språk" is one tap
+    away on every screen); without one, the participant chooses first, on the language
+    screen shown right here (one round trip less on a slow phone; its form posts to the
+    language screen's own address)."""
+    before = g.survey.previous  # the survey before this one on an exit link
+    if before is not None:
+        chosen = i18n.language("lattlast" if before.easy else before.language)
+    else:
+        noted = g.survey.about().language
+        if not i18n.is_known(noted):
+            return _language_page(LanguageForm())
+        chosen = i18n.language(noted)
+    if not journey.choose_language(g.survey, chosen.stored, chosen.easy, _assisted()):
+        journey.rollback()
+        return render_template("answering/already_answered.html")
+    journey.commit()
+    return redirect(url_for(".welcome", token=token))
 
 
 def _return_to() -> Any:
@@ -170,7 +202,8 @@ def _return_to() -> Any:
 def _language_page(form: LanguageForm, error: bool = False) -> Any:
     page = render_template(
         "answering/language.html", form=form, languages=i18n.PARTICIPANT_LANGUAGES,
-        error=error,
+        prompts=i18n.in_each_language(i18n.CHOOSE_LANGUAGE),
+        organisation=g.survey.about().organisation, error=error,
     )
     return (page, 400) if error else page
 
@@ -219,6 +252,9 @@ def question(token: str, number: int) -> Any:
             return _question_page(number, item, form), 400
         answered, value = form.chosen()
         comment = form.cleaned_comment() if item.comment else None
+        if not (answered or comment or request.form.get(SKIP) or request.form.get(ASKED)):
+            # A missed tap: ask once whether to skip (missed.js asks without a round trip).
+            return _question_page(number, item, form, missed=True)
         if answered or comment:
             if not journey.save_answer(survey, item, value, comment):
                 journey.rollback()
@@ -239,7 +275,13 @@ def _next_question_page(number: int) -> str:
     return _question_page(number, item, form, back_to_review=False)
 
 
-def _question_page(number, item, form, back_to_review=None):  # type: ignore[no-untyped-def]
+# The missed-tap prompt's "Hoppa över" button, and the mark that the prompt was shown
+# (a second "Nästa" with nothing chosen then moves on: the participant is asked once).
+SKIP = "hoppa"
+ASKED = "fragat"
+
+
+def _question_page(number, item, form, back_to_review=None, missed=False):  # type: ignore[no-untyped-def]
     if back_to_review is None:
         back_to_review = bool(request.args.get("granska"))
     previous = g.survey.answers().get(item.id)
@@ -254,7 +296,7 @@ def _question_page(number, item, form, back_to_review=None):  # type: ignore[no-
         item=item,
         scale=g.survey.questionnaire.scale,
         form=form,
-        back_to_review=back_to_review,
+        back_to_review=back_to_review, missed=missed,
         listen=readaloud.offer(
             i18n.current(), g.survey.questionnaire, item,
             url_for(".listen", token=g.token, number=number, sprak=i18n.current().code),

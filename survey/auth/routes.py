@@ -10,11 +10,12 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 
-from .. import audit, i18n, ratelimit
+from .. import audit, i18n, invitations, ratelimit
 from ..extensions import db, login_manager
-from ..models import User, utcnow
+from ..models import Invitation, User, utcnow
 from . import bp, passwords, sessions, throttle, totp
 from .access import STAFF, requires
 from .forms import CodeForm, LoginForm, UnlockForm
@@ -209,7 +210,13 @@ def locked() -> Any:
             return redirect(url_for(".login"))
         db.session.commit()
         failed = True
-    return render_template("auth/locked.html", form=form, failed=failed), (401 if failed else 200)
+    # The participant hands the tablet back reading their own language (the survey's).
+    invitation = db.session.get(Invitation, (row.kiosk or {}).get("invitation_id"))
+    language = invitations.language_of(invitation) if invitation else i18n.DEFAULT
+    return render_template(
+        "auth/locked.html", form=form, failed=failed, participant_language=language,
+        for_participant=Markup(i18n.render_in(language, "answering/tablet_locked.html")),  # noqa: S704 - our template, autoescaped
+    ), (401 if failed else 200)
 
 
 @bp.post("/sprak")

@@ -103,11 +103,12 @@ def kiosk() -> dict[str, Any] | None:
     return row.kiosk if row is not None else None
 
 
-def remember_link(invitation_id: int, token: str) -> None:
+def remember_link(invitation_id: int, token: str, code: str | None = None) -> None:
     row = current()
     if row is not None:
         row.handout_invitation_id = invitation_id
         row.handout_token = token
+        row.handout_code = code
 
 
 def remembered_link(invitation_id: int) -> str | None:
@@ -117,8 +118,17 @@ def remembered_link(invitation_id: int) -> str | None:
     return None
 
 
+def remembered_code(invitation_id: int) -> str | None:
+    """The short code made with the link (for its letter), as remembered_link."""
+    row = current()
+    if row is not None and row.handout_invitation_id == invitation_id:
+        return row.handout_code
+    return None
+
+
 def forget_link() -> None:
     row = current()
     if row is not None:
         row.handout_invitation_id = None
         row.handout_token = None
+        row.handout_code = None

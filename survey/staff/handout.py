@@ -22,11 +22,22 @@ from ..extensions import db
 from ..models import Assisted, Enrolment, Invitation, Response
 from . import bp, scope
 from .forms import EmailInvitationForm, EmptyForm, HandoverForm, InvitationForm
-from .status import SLOT_KEYS, SLOTS
+from .status import EXIT, EXIT_SLOTS, SLOT_KEYS, SLOTS
+
+
+def _remember(invitation: Invitation, token: str) -> None:
+    """Keep the new link, and a short code for its letter, for this hand-out page: in the
+    server-side staff session, never in the cookie."""
+    code = invitations.give_short_code(invitation)
+    sessions.remember_link(invitation.id, token, code)
 
 
 def _remembered_token(invitation: Invitation) -> str | None:
     return sessions.remembered_link(invitation.id)
+
+
+def _remembered_code(invitation: Invitation) -> str | None:
+    return sessions.remembered_code(invitation.id)
 
 
 def _audit(action: str, invitation: Invitation) -> None:
@@ -50,8 +61,10 @@ def _answered(invitation: Invitation) -> bool:
 def invite(enrolment_id: int) -> Any:
     enrolment = scope.enrolment_or_404(enrolment_id)
     form = InvitationForm()
-    if not form.validate_on_submit() or form.slot.data not in SLOT_KEYS:
+    if not form.validate_on_submit() or form.slot.data not in (*SLOT_KEYS, EXIT):
         abort(400)
+    if form.slot.data == EXIT:
+        return _invite_at_exit(enrolment)
     key, occasion = SLOT_KEYS[form.slot.data]
     existing = _open_invitation(enrolment, key, occasion)
     if existing is not None and _answered(existing):
@@ -64,10 +77,35 @@ def invite(enrolment_id: int) -> Any:
         registry = current_app.extensions["stegvis.questionnaires"]
         token = invitations.create(enrolment, registry.latest(key), occasion)
         invitation = enrolment.invitations[-1]
-    sessions.remember_link(invitation.id, token)
+    _remember(invitation, token)
     _audit("link_created" if existing is None else "link_rotated", invitation)
     db.session.commit()
     return redirect(url_for(".handout", invitation_id=invitation.id))
+
+
+def _invite_at_exit(enrolment: Enrolment) -> Any:
+    """Both avslut surveys on one link: indicators first, then självskattning."""
+    registry = current_app.extensions["stegvis.questionnaires"]
+    questionnaires = [registry.latest(SLOT_KEYS[key][0]) for key in EXIT_SLOTS]
+    together = invitations.hand_out_together(enrolment, questionnaires, "avslut")
+    if together is None:
+        flash(_("Den enkäten är redan besvarad."))
+        return redirect(url_for(".enrolment", enrolment_id=enrolment.id))
+    invitation, token = together
+    _remember(invitation, token)
+    db.session.commit()
+    return redirect(url_for(".handout", invitation_id=invitation.id))
+
+
+def _label(invitation: Invitation) -> str:
+    """The survey's name; an exit link names every survey it runs, in order."""
+    names = []
+    current: Invitation | None = invitation
+    while current is not None and len(names) < len(SLOTS):
+        names.append(next((str(slot[3]) for slot in SLOTS if (slot[1], slot[2]) ==
+                           (current.questionnaire_key, str(current.occasion))), ""))
+        current = current.next_invitation
+    return _(", sedan ").join(names)
 
 
 def _qr_svg(link: str) -> Markup:
@@ -88,15 +126,16 @@ def handout(invitation_id: int) -> Any:
     invitation = scope.invitation_or_404(invitation_id)
     token = _remembered_token(invitation)
     link = invitations.public_link(token) if token else None
-    label = next((slot[3] for slot in SLOTS if (slot[1], slot[2]) ==
-                  (invitation.questionnaire_key, str(invitation.occasion))), "")
+    label = _label(invitation)
     questionnaire = current_app.extensions["stegvis.questionnaires"].get(
         invitation.questionnaire_key, invitation.questionnaire_version)
     return render_template(
         "staff/handout.html", invitation=invitation, link=link, label=label,
         questionnaire_name=questionnaire.name if questionnaire else invitation.questionnaire_key,
         qr=_qr_svg(link) if link else None,
-        sms=_sms_href(_("Hej! Här är länken till enkäten: %(link)s", link=link)) if link else None,
+        sms=_sms_href(i18n.render_in(invitations.language_of(invitation), "answering/sms.txt",
+                                     link=link).strip()) if link else None,
+        code=_remembered_code(invitation), code_address=invitations.short_code_address(),
         answered=_answered(invitation), email_form=EmailInvitationForm(),
         mail_enabled=mail.configured(), handover_form=HandoverForm(), empty_form=EmptyForm(),
     )
@@ -113,21 +152,11 @@ def new_link(invitation_id: int) -> Any:
         flash(_("Den enkäten är redan besvarad."))
     else:
         token = invitations.rotate(invitation)
-        sessions.remember_link(invitation.id, token)
+        _remember(invitation, token)
         _audit("link_rotated", invitation)
         db.session.commit()
         flash(_("En ny länk är skapad. Den gamla länken fungerar inte längre."))
     return redirect(url_for(".handout", invitation_id=invitation.id))
-
-
-def _participant_language(invitation: Invitation) -> i18n.Language:
-    return i18n.language(invitation.enrolment.participant.language)
-
-
-def _render_in(language: i18n.Language, template: str, **context: Any) -> str:
-    """Render a participant-facing text in the participant's language."""
-    with i18n.rendered_in(language):
-        return render_template(template, **context)
 
 
 @bp.get("/inbjudningar/<int:invitation_id>/brev")
@@ -141,8 +170,12 @@ def letter(invitation_id: int) -> Any:
     link = invitations.public_link(token)
     _audit("link_letter", invitation)
     db.session.commit()
-    return _render_in(_participant_language(invitation), "answering/letter.html",
-                      link=link, qr=_qr_svg(link), expires=invitation.expires_at.date())
+    return i18n.render_in(
+        invitations.language_of(invitation), "answering/letter.html", link=link,
+        qr=_qr_svg(link), expires=invitation.expires_at.date(),
+        participant=invitation.enrolment.participant.pseudonym,
+        sender=invitation.enrolment.insats.organisation.name,
+        code=_remembered_code(invitation), code_address=invitations.short_code_address())
 
 
 @bp.post("/inbjudningar/<int:invitation_id>/epost")
@@ -157,7 +190,7 @@ def email(invitation_id: int) -> Any:
         flash(_("Skapa en ny länk först. Länken visas bara när den skapas."))
     elif form.validate_on_submit():
         link = invitations.public_link(token)
-        body = _render_in(_participant_language(invitation), "answering/invitation_email.txt",
+        body = i18n.render_in(invitations.language_of(invitation), "answering/invitation_email.txt",
                           link=link, expires=invitation.expires_at.date())
         subject, _sep, text = body.partition("\n\n")
         try:

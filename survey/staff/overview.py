@@ -60,4 +60,5 @@ def overview() -> Any:
     return render_template(
         "staff/overview.html", insatser=insatser, rows=rows, todo=todo,
         slots=status.translated_slots(), labels=status.translated_labels(),
+        todo_labels=status.todo_labels(),
     )

@@ -21,6 +21,11 @@ SLOTS: tuple[tuple[str, str, str, object], ...] = (
 )
 SLOT_KEYS = {slot[0]: (slot[1], slot[2]) for slot in SLOTS}
 
+# One hand-out at exit: both avslut surveys on one link, one item on the to-do.
+EXIT = "avslut"
+EXIT_SLOTS = ("avslut-indikatorer", "avslut-sjalvskattning")
+EXIT_LABEL = _l("Enkäterna vid avslut")
+
 # When the pågående survey is due, and how close to the planned end avslut becomes due.
 PAGAENDE_AFTER_DAYS = 90
 AVSLUT_BEFORE_DAYS = 14
@@ -43,6 +48,11 @@ def translated_labels() -> dict[str, str]:
 def translated_slots() -> list[tuple[str, str, str, str]]:
     return [(key, questionnaire, occasion, str(label)) for key, questionnaire, occasion, label
             in SLOTS]
+
+
+def todo_labels() -> dict[str, str]:
+    """A label for every to-do item: the surveys, and both avslut surveys as one."""
+    return {**{slot[0]: slot[3] for slot in translated_slots()}, EXIT: str(EXIT_LABEL)}
 
 
 STATE_LABELS = {
@@ -75,6 +85,13 @@ class EnrolmentStatus:
     def needs_action(self) -> bool:
         return bool(self.todo)
 
+    def state_of(self, key: str) -> State:
+        """A to-do item's state; the avslut pair shows the first one still open."""
+        if key == EXIT:
+            return next((self.slots[k] for k in EXIT_SLOTS
+                         if self.slots[k] is not State.answered), State.answered)
+        return self.slots[key]
+
 
 def _is_due(occasion: str, start: dt.date, end: dt.date | None, exited: bool,
             today: dt.date) -> bool:
@@ -92,23 +109,33 @@ def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool
     mine = [inv for inv in invitations if inv.enrolment_id == enrolment_id]
     for key, questionnaire, occasion, _label in SLOTS:
         found = [i for i in mine if i.questionnaire_key == questionnaire and i.occasion == occasion]
+        live = [i for i in found if i.expires_at > now]
         if any(i.submitted for i in found):
             state = State.answered
-        elif any(i.started for i in found):
-            state = State.started
-        elif any(i.expires_at > now for i in found):
-            state = State.sent
-        elif found:
+        elif found and not live:
+            # Expired says so whatever happened before: a started link that ran out
+            # cannot be finished, only sent again.
             state = State.expired
+        elif any(i.started for i in live):
+            state = State.started
+        elif live:
+            state = State.sent
         elif _is_due(occasion, start, end, exited, today):
             state = State.due
         else:
             state = State.not_due
         status.slots[key] = state
-        # The to-do: avslut surveys missing once exit is near, start surveys never sent.
+        # The to-do: avslut surveys missing once exit is near, start surveys never sent,
+        # and any survey a participant began but did not finish ("skicka igen").
         missing_avslut = occasion == "avslut" and _is_due(occasion, start, end, exited, today) \
             and state in (State.due, State.expired, State.sent, State.started)
         unsent_start = occasion == "start" and state in (State.due, State.expired)
-        if missing_avslut or unsent_start:
+        unfinished = state is State.started or (
+            state is State.expired and any(i.started for i in found))
+        if missing_avslut or unsent_start or unfinished:
             status.todo.append(key)
+    if all(key in status.todo for key in EXIT_SLOTS):
+        # Handed out together (one link, one letter, one tablet session): one item.
+        at = status.todo.index(EXIT_SLOTS[0])
+        status.todo[at:at + 2] = [EXIT]
     return status

@@ -91,6 +91,10 @@ def test_participant_pages(live, new_page, axe_source, language):
     page.locator(f'button[name=language][value="{language}"]').click()
     page.wait_for_url("**/start")
     visit(f"/s/{self_assessment}/1", "question-self-assessment")
+    # A missed tap: the prompt asking whether to skip.
+    page.locator("main form button.primary").click()
+    page.locator("#missed").wait_for(state="visible")
+    problems.extend(scan(page, axe_source, f"question-missed {language}"))
     choose(page, "4", "En kommentar")
     page.wait_for_url("**/2")
     visit(f"/s/{self_assessment}/granska", "review")
@@ -101,14 +105,20 @@ def test_participant_pages(live, new_page, axe_source, language):
     assert problems == [], "\n".join(problems)
 
 
-def test_pages_before_a_language_is_known(live, new_page, axe_source):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_before_a_language_is_known(live, new_page, axe_source, language):
+    """In the browser's language (or the one picked from the others offered)."""
     page = new_page(viewport=NARROW, bypass_csp=True)
     problems: list[str] = []
-    for path, name in (("/s/no-such-link", "link-broken"),
+    for path, name in ((f"/s/{live.invite()}/sprak", "language-screen"),
+                       ("/s/no-such-link", "link-broken"),
                        (f"/s/{live.invite(expired=True)}", "link-expired"),
-                       ("/no-such-page", "not-found")):
-        page.goto(path)
-        problems.extend(scan(page, axe_source, f"{name} sv"))
+                       ("/no-such-page", "not-found"),
+                       ("/kod", "short-code"),
+                       ("/kod?kod=ABCD-EFGH-JKMN", "short-code-wrong")):
+        page.goto(f"{path}{'&' if '?' in path else '?'}sprak={language}")
+        assert page.locator("html").get_attribute("lang") == i18n.language(language).tag
+        problems.extend(scan(page, axe_source, f"{name} {language}"))
     assert problems == [], "\n".join(problems)
 
 
@@ -184,5 +194,12 @@ def test_tablet_lock_screen(live, new_page, axe_source):
     page.wait_for_url("**/personal/inbjudningar/*")
     page.locator("form[action*='/surfplatta'] button").click()
     page.wait_for_url(re.compile(r"/s/[^/]+$"))  # the link opens on the language screen
-    page.goto("/personal/last")
-    assert scan(page, axe_source, "lock-screen sv") == []
+    survey = page.url + "/sprak"
+    problems: list[str] = []
+    for language in LANGUAGES:  # the participant's part is in the survey's language
+        page.goto(survey)
+        page.locator(f'button[name=language][value="{language}"]').click()
+        page.wait_for_url("**/start")
+        page.goto("/personal/last")
+        problems.extend(scan(page, axe_source, f"lock-screen {language}"))
+    assert problems == [], "\n".join(problems)

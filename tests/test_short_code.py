@@ -1,0 +1,113 @@
+"""Short codes on letters (issue 13, point 6): XXXX-XXXX-XXXX from unambiguous
+characters, at least 50 bits from `secrets`, stored only hashed, typed on /kod (any case,
+spaces or dashes) to open the survey, rate-limited like links, gone with a new link."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from sqlalchemy import select
+
+from survey import tokens
+from survey.extensions import db
+from survey.models import Invitation, Response
+
+from .conftest import csrf_token
+from .test_answering_journey import answer, submit
+from .test_staff_handout import handout
+
+CODE = re.compile(r'<p class="short-code" dir="ltr">([A-Z0-9-]+)</p>')
+
+
+def test_codes_are_long_enough_and_unambiguous():
+    assert len(tokens.SHORT_CODE_ALPHABET) ** tokens.SHORT_CODE_LENGTH >= 2 ** 50
+    assert math.log2(len(tokens.SHORT_CODE_ALPHABET)) * tokens.SHORT_CODE_LENGTH > 58
+    assert not set("01OILUV") & set(tokens.SHORT_CODE_ALPHABET)
+    codes = {tokens.new_short_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    assert all(re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", c) for c in codes)
+    assert all(tokens.is_short_code(c) and not tokens.is_short_code(tokens.new_token())
+               for c in list(codes)[:50])
+
+
+def test_typing_is_forgiving_but_exact():
+    assert tokens.normalise_short_code(" abcd efgh-jkmn ") == "ABCD-EFGH-JKMN"
+    assert tokens.normalise_short_code("ABCDEFGHJKMN") == "ABCD-EFGH-JKMN"
+    for wrong in ("ABCD-EFGH-JKM", "ABCD-EFGH-JKMNP", "ABCD-EFGH-JKM0", "ABCD-EFGH-JKMI", ""):
+        assert tokens.normalise_short_code(wrong) is None
+
+
+def letter_code(client, insats, language="sv"):  # type: ignore[no-untyped-def]
+    handout(client, insats, language=language)
+    invitation = db.session.scalar(select(Invitation))
+    letter = client.get(f"/personal/inbjudningar/{invitation.id}/brev")
+    assert letter.status_code == 200
+    return letter, CODE.search(letter.text).group(1)
+
+
+def test_letter_shows_participant_sender_and_short_code(handledare_client, insats):
+    letter, code = letter_code(handledare_client, insats)
+    assert "Deltagare: SK-014" in letter.text
+    assert "Från Samordningsförbundet Test" in letter.text
+    assert "Eller gå till http://stegvis.test/kod och skriv in koden:" in letter.text
+    assert tokens.is_short_code(code)
+    stored = db.session.scalar(select(Invitation.short_code_hash))
+    assert stored == tokens.hash_short_code(code) and code not in stored
+
+
+def test_letter_in_the_participants_language(handledare_client, insats):
+    letter, _code = letter_code(handledare_client, insats, language="ti")
+    assert "ተሳታፊ፦ SK-014" in letter.text and "ካብ Samordningsförbundet Test" in letter.text
+
+
+def test_code_typed_on_kod_opens_the_survey(handledare_client, insats, app):
+    _letter, code = letter_code(handledare_client, insats)
+    participant = app.test_client()
+    form = participant.get("/kod", headers={"Accept-Language": "en"})
+    assert form.status_code == 200 and "Type in your code" in form.text
+    assert "Set-Cookie" not in form.headers
+    typed = code.lower().replace("-", " ")
+    reply = participant.get("/kod", query_string={"kod": typed})
+    assert reply.status_code == 302 and reply.headers["Location"] == f"/s/{code}"
+    # The participant answers and submits under the code, like under the link.
+    assert participant.get(f"/s/{code}").headers["Location"].endswith(f"/s/{code}/start")
+    answer(participant, code, 1, "5")
+    assert submit(participant, code).status_code == 302
+    assert db.session.scalar(select(Response.submitted_at)) is not None
+
+
+def test_wrong_code_changes_nothing_and_says_so(client, make_invitation):
+    make_invitation()
+    reply = client.get("/kod", query_string={"kod": "ABCD-EFGH-JKMN"},
+                       headers={"Accept-Language": "so"})
+    assert reply.status_code == 404
+    assert "Ma helin su'aalo leh koodkaas." in reply.text
+    assert 'aria-invalid="true"' in reply.text
+    garbage = client.get("/kod", query_string={"kod": "<script>" * 20})
+    assert garbage.status_code == 404 and "<script>" not in garbage.text
+    assert db.session.scalar(select(Response)) is None
+
+
+def test_new_link_ends_the_old_code(handledare_client, insats, app):
+    letter, code = letter_code(handledare_client, insats)
+    invitation = db.session.scalar(select(Invitation))
+    page = handledare_client.get(f"/personal/inbjudningar/{invitation.id}")
+    handledare_client.post(f"/personal/inbjudningar/{invitation.id}/ny-lank",
+                           data={"csrf_token": csrf_token(page.text)})
+    assert app.test_client().get(f"/s/{code}").status_code == 404
+    new = CODE.search(handledare_client.get(
+        f"/personal/inbjudningar/{invitation.id}/brev").text).group(1)
+    assert new != code and app.test_client().get(f"/s/{new}").status_code == 302
+    del letter
+
+
+def test_codes_are_rate_limited_like_links(client, make_invitation, app):
+    make_invitation()
+    app.config["PARTICIPANT_RATE_LIMIT"] = "5 per minute"
+    statuses = [client.get("/kod", query_string={"kod": tokens.new_short_code()}).status_code
+                for _ in range(7)]
+    assert statuses[:5] == [404] * 5 and statuses[5:] == [429, 429]
+    # Links from the same address count against the same limit.
+    assert client.get("/s/anything").status_code == 429
+
