@@ -117,9 +117,11 @@ def add_headers(response: Response) -> Response:
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
-    if request.endpoint != "static":
+    if request.endpoint != "static" and not response.cache_control.private:
         # Pages, reports, exports and letters are personal: no cache may keep them.
-        # Only the static files (the same for everyone) may be cached.
+        # Only the static files (the same for everyone) may be cached, and what a view
+        # marks private itself: the read-aloud audio, the same for everyone but behind
+        # the participant's link, kept by that browser alone.
         response.headers["Cache-Control"] = "no-store"
     return response
 
