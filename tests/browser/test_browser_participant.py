@@ -15,7 +15,8 @@ from survey.tokens import hash_token
 from .conftest import PHONE, TABLET, screenshot
 
 INDICATORS = ["delaktighet", "bemotande", "samordning", "behov", "nytta", "redo", "planering"]
-SELF = ["aktivitet", "fysisk_halsa", "psykisk_halsa", "balans", "framtid"]
+SELF = ["aktivitet", "fysisk_halsa", "psykisk_halsa", "balans", "framtid", "arbete_studier"]
+SELF_VALUES = ["6", "5", "4", "3", "2", "1"]  # one per item of sjalvskattning v2
 HOSTILE_COMMENT = "Bra <b>dag</b> & <script>alert(1)</script>"
 
 
@@ -125,7 +126,7 @@ def test_participant_answers_both_questionnaires(live, new_page, language, viewp
 
     token = live.invite("sjalvskattning", "start")
     start(page, token, language)
-    answer_all(page, token, ["6", "5", "4", "3", "2"], comment=HOSTILE_COMMENT)
+    answer_all(page, token, list(SELF_VALUES), comment=HOSTILE_COMMENT)
     # The comment comes back as text, never as markup.
     assert page.locator("ol.review .comment").first.inner_text() == HOSTILE_COMMENT
     assert page.locator("ol.review b, ol.review script").count() == 0
@@ -135,7 +136,7 @@ def test_participant_answers_both_questionnaires(live, new_page, language, viewp
     assert len(responses) == 1 and responses[0].submitted_at is not None
     assert answers["aktivitet"] == (5, HOSTILE_COMMENT)
     assert answers["fysisk_halsa"] == (2, None)  # changed after going back
-    assert [answers[item][0] for item in SELF[2:]] == [4, 3, 2]
+    assert [answers[item][0] for item in SELF[2:]] == [4, 3, 2, 1]
 
     # Opening the link again says kindly that it is done.
     page.goto(f"/s/{token}")
@@ -206,7 +207,7 @@ def test_submit_retries_by_itself_when_the_network_fails(live, new_page, reach_s
     page = new_page(viewport=PHONE)
     token = live.invite("sjalvskattning", "start")
     start(page, token, "sv")
-    answer_all(page, token, ["6", "5", "4", "3", "2"])
+    answer_all(page, token, list(SELF_VALUES))
     failed = _offline_once(page, token, reach_server)
     page.locator("form[data-retry] button").click()
     # The page stays, says the answers are kept, and then gets through by itself.
@@ -214,17 +215,17 @@ def test_submit_retries_by_itself_when_the_network_fails(live, new_page, reach_s
     assert failed, "the first submit went through the failing network"
     responses, answers = stored(live, token)
     assert len(responses) == 1 and responses[0].submitted_at is not None
-    assert len(answers) == 5
+    assert len(answers) == len(SELF)
     count = live.query(select(func.count()).select_from(Answer).join(Response).join(Invitation)
                        .where(Invitation.token_hash == hash_token(token)))[0][0]
-    assert count == 5
+    assert count == len(SELF)
 
 
 def test_submit_failure_shows_a_message_while_retrying(live, new_page):
     page = new_page(viewport=PHONE)
     token = live.invite("sjalvskattning", "start")
     start(page, token, "sv")
-    answer_all(page, token, ["6", "5", "4", "3", "2"])
+    answer_all(page, token, list(SELF_VALUES))
     page.route(f"**/s/{token}/granska", lambda route: (
         route.abort("internetdisconnected") if route.request.method == "POST"
         else route.continue_()))
@@ -234,7 +235,7 @@ def test_submit_failure_shows_a_message_while_retrying(live, new_page):
     screenshot(page, "offline-retrying")
     assert "sparade" in notice.inner_text()
     # The answers are still on the page, nothing was lost.
-    assert page.locator("ol.review > li").count() == 5
+    assert page.locator("ol.review > li").count() == len(SELF)
     page.unroute(f"**/s/{token}/granska")
     page.wait_for_url(f"**/s/{token}/tack", timeout=20_000)
 
@@ -245,7 +246,7 @@ def test_without_javascript_the_answers_stay_and_trying_again_works(live, new_pa
     page = new_page(viewport=PHONE, javascript=False)
     token = live.invite("sjalvskattning", "start")
     start(page, token, "sv")
-    answer_all(page, token, ["6", "5", "4", "3", "2"])
+    answer_all(page, token, list(SELF_VALUES))
     _offline_once(page, token, reach_server)
     page.locator("form[data-retry] button").click()
     # Chromium shows its own "no connection" page (with its own "try again")...
@@ -256,11 +257,11 @@ def test_without_javascript_the_answers_stay_and_trying_again_works(live, new_pa
     if reach_server:
         assert "/s/" in page.url  # already stored: the kind "already answered" page
         responses, answers = stored(live, token)
-        assert responses[0].submitted_at is not None and len(answers) == 5
+        assert responses[0].submitted_at is not None and len(answers) == len(SELF)
         return
-    assert page.locator("ol.review > li").count() == 5
+    assert page.locator("ol.review > li").count() == len(SELF)
     assert page.locator("ol.review em").count() == 0  # no "Inget svar": all answers kept
     submit(page, token)
     responses, answers = stored(live, token)
     assert len(responses) == 1 and responses[0].submitted_at is not None
-    assert len(answers) == 5
+    assert len(answers) == len(SELF)

@@ -11,7 +11,7 @@ from survey.models import Invitation, Response
 from survey.tokens import hash_token
 
 from .conftest import PASSWORD, TABLET, screenshot
-from .test_browser_participant import choose
+from .test_browser_participant import SELF_VALUES, choose
 
 
 def log_in(page, email: str = "handledare@test.se") -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +58,7 @@ def test_handledare_hands_the_tablet_over(live, new_page):
     page.locator('button[name=language][value="sv"]').click()
     page.wait_for_url("**/start")
     page.locator("main a.button.primary").click()
-    for number, value in enumerate(["5", "4", "3", "2", "1"], start=1):
+    for number, value in enumerate(SELF_VALUES, start=1):
         page.wait_for_url(f"**/s/{token}/{number}")
         choose(page, value)
     page.wait_for_url("**/granska")
