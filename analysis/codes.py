@@ -29,6 +29,11 @@ class Codes:
                             count=len(values))  # fmt: skip
         return cls(codes, list(names))
 
+    @classmethod
+    def of(cls, rows: Sequence[Any], field: str) -> Codes:
+        """One field of rows (objects or named tuples) as Codes."""
+        return cls.factorize([getattr(row, field) for row in rows])
+
     def __len__(self) -> int:
         return len(self.codes)
 

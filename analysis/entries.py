@@ -21,11 +21,16 @@ from .layouts import Layout
 
 
 @dataclass(slots=True)
-class Entries:
+class ResponseColumns:
+    """One row per response: what the sources hand the core (`responses.to_entries`), in
+    the order they met them (that order breaks ties)."""
+
     layouts: list[Layout]  # qv code -> layout (questionnaire key and version)
-    qv: np.ndarray
+    qv: np.ndarray  # int32 codes into layouts
     occasion: Codes
-    enrolment: Codes  # names: EnrolmentKey (the database id, or (participant, insats, site))
+    # EnrolmentKey names: the database's id; None from a source where an enrolment is
+    # (participant, insats, site) (Entries always have them).
+    enrolment: Codes | None
     participant: Codes
     gender: Codes
     born_abroad: Codes
@@ -33,11 +38,17 @@ class Entries:
     site: Codes  # names may hold None (no site)
     language: Codes
     submitted_at: np.ndarray  # datetime64[us], naive UTC
-    in_period: np.ndarray  # bool
-    values: np.ndarray  # int16 (rows, widest layout); ABSENT beyond a layout's items
 
     def __len__(self) -> int:
         return len(self.qv)
+
+
+@dataclass(slots=True)
+class Entries(ResponseColumns):
+    """The latest response of each (version, occasion, enrolment), with its answers."""
+
+    in_period: np.ndarray  # bool
+    values: np.ndarray  # int16 (rows, widest layout); ABSENT beyond a layout's items
 
     def layout_index(self) -> dict[tuple[str, int], int]:
         return {(layout.key, layout.version): i for i, layout in enumerate(self.layouts)}

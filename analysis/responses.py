@@ -21,30 +21,9 @@ from typing import overload
 import numpy as np
 
 from .codes import Codes
-from .entries import Entries, at_latest, group_ids, latest_in_groups
-from .layouts import ABSENT, Layout
+from .entries import Entries, ResponseColumns, at_latest, group_ids, latest_in_groups
+from .layouts import ABSENT
 from .selection import Selection, select_responses
-
-
-@dataclass(slots=True)
-class ResponseColumns:
-    """One row per response, in the order the source met them (that order breaks ties)."""
-
-    layouts: list[Layout]
-    qv: np.ndarray  # int32 codes into layouts
-    occasion: Codes
-    # The database's enrolment ids; None where an enrolment is (participant, insats, site).
-    enrolment: Codes | None
-    participant: Codes
-    gender: Codes
-    born_abroad: Codes
-    insats: Codes
-    site: Codes  # names may hold None (no site)
-    language: Codes
-    submitted_at: np.ndarray  # datetime64[us], naive UTC
-
-    def __len__(self) -> int:
-        return len(self.qv)
 
 
 @dataclass(slots=True)
