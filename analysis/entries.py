@@ -79,13 +79,15 @@ def latest_in_groups(group: np.ndarray, moments: np.ndarray) -> tuple[np.ndarray
     """
     if group.size == 0:
         return group.astype(np.int64), group.astype(np.int64)
-    _, dense = np.unique(group, return_inverse=True)
-    dense = dense.reshape(-1)
-    stamp = moments.view(np.int64)
+    _, rank = np.unique(moments.view(np.int64), return_inverse=True)
+    rank = rank.reshape(-1)
     # Sorted by group, latest first; a stable sort keeps ties in row order.
-    order = np.lexsort((-stamp, dense))
+    order = np.argsort(group_ids([group - group.min(), rank.max() - rank]), kind="stable")
+    ordered = group[order]
     first = np.ones(order.size, dtype=bool)
-    first[1:] = dense[order][1:] != dense[order][:-1]
+    first[1:] = ordered[1:] != ordered[:-1]
+    dense = np.empty(order.size, dtype=np.int64)
+    dense[order] = np.cumsum(first) - 1
     return dense, order[first]
 
 

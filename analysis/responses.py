@@ -64,14 +64,15 @@ def to_entries(
     return Entries(
         layouts=[responses.layouts[c] for c in _present(responses.qv, head)],
         qv=_renumber(responses.qv, head),
-        occasion=responses.occasion.subset(head),
-        enrolment=enrolment.subset(head),
-        participant=responses.participant.subset(head),
-        gender=responses.gender.subset(head),
-        born_abroad=responses.born_abroad.subset(head),
-        insats=responses.insats.subset(head),
-        site=responses.site.subset(head),
-        language=responses.language.subset(head),
+        # The names stay as the source gave them (some may no longer occur).
+        occasion=_rows(responses.occasion, head),
+        enrolment=_rows(enrolment, head),
+        participant=_rows(responses.participant, head),
+        gender=_rows(responses.gender, head),
+        born_abroad=_rows(responses.born_abroad, head),
+        insats=_rows(responses.insats, head),
+        site=_rows(responses.site, head),
+        language=_rows(responses.language, head),
         submitted_at=responses.submitted_at[head],
         in_period=in_period[head],
         values=_values(answers, entry_of, head.size, width),
@@ -93,6 +94,10 @@ def _values(answers: AnswerColumns, entry_of: np.ndarray, entries: int, width: i
         value = value[last]
     matrix[slot] = value
     return matrix.reshape(entries, width)
+
+
+def _rows(column: Codes, index: np.ndarray) -> Codes:
+    return Codes(column.codes[index], column.names)
 
 
 def _present(codes: np.ndarray, index: np.ndarray) -> list[int]:
@@ -134,10 +139,6 @@ class EnrolmentNames(Sequence[tuple[str, str, str | None]]):
 
     def __len__(self) -> int:
         return len(self._codes[0])
-
-    def subset(self, index: np.ndarray) -> EnrolmentNames:
-        p, i, s = self._codes
-        return EnrolmentNames(p[index], i[index], s[index], *self._names)
 
     @overload
     def __getitem__(self, index: int) -> tuple[str, str, str | None]: ...
