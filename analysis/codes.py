@@ -29,6 +29,11 @@ class Codes:
                             count=len(values))  # fmt: skip
         return cls(codes, list(names))
 
+    @classmethod
+    def of(cls, rows: Sequence[Any], field: str) -> Codes:
+        """One field of rows (objects or named tuples) as Codes."""
+        return cls.factorize([getattr(row, field) for row in rows])
+
     def __len__(self) -> int:
         return len(self.codes)
 
@@ -49,17 +54,3 @@ class Codes:
             return list(self.names).index(name)
         except ValueError:
             return -1
-
-    def subset(self, index: np.ndarray) -> Codes:
-        """Rows `index`, renumbered by first appearance, keeping only the names that occur."""
-        codes = self.codes[index]
-        if codes.size == 0:
-            return Codes(codes.astype(np.int32), [])
-        present, first = np.unique(codes, return_index=True)
-        order = present[np.argsort(first, kind="stable")]
-        new = np.empty(int(present.max()) + 1, dtype=np.int32)
-        new[order] = np.arange(order.size, dtype=np.int32)
-        # Names that make themselves when asked for stay that way (see EnrolmentNames).
-        subset = getattr(self.names, "subset", None)
-        names = subset(order) if subset else [self.names[c] for c in order.tolist()]
-        return Codes(new[codes], names)

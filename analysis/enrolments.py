@@ -46,14 +46,14 @@ class EnrolmentColumns:
                 invited.setdefault(pair, np.zeros(count, dtype=bool))[i] = True
         return cls(
             key=[row.key for row in rows],
-            participant=Codes.factorize([row.participant for row in rows]),
-            gender=Codes.factorize([row.gender for row in rows]),
-            born_abroad=Codes.factorize([row.born_abroad for row in rows]),
-            insats=Codes.factorize([row.insats for row in rows]),
-            site=Codes.factorize([row.site for row in rows]),
+            participant=Codes.of(rows, "participant"),
+            gender=Codes.of(rows, "gender"),
+            born_abroad=Codes.of(rows, "born_abroad"),
+            insats=Codes.of(rows, "insats"),
+            site=Codes.of(rows, "site"),
             start_date=np.array([row.start_date for row in rows], dtype="datetime64[D]"),
             end_date=np.array([_day(row.end_date) for row in rows], dtype="datetime64[D]"),
-            exit_outcome=Codes.factorize([row.exit_outcome for row in rows]),
+            exit_outcome=Codes.of(rows, "exit_outcome"),
             left_early=np.array([row.left_early for row in rows], dtype=bool),
             invited=invited,
         )

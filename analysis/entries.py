@@ -21,23 +21,35 @@ from .layouts import Layout
 
 
 @dataclass(slots=True)
-class Entries:
+class ResponseColumns:
+    """One row per response: what the sources hand the core (`responses.to_entries`), in
+    the order they met them (that order breaks ties)."""
+
     layouts: list[Layout]  # qv code -> layout (questionnaire key and version)
-    qv: np.ndarray
+    qv: np.ndarray  # int32 codes into layouts
     occasion: Codes
-    enrolment: Codes  # names: EnrolmentKey (the database id, or (participant, insats, site))
+    # EnrolmentKey names: the database's id; None from a source where an enrolment is
+    # (participant, insats, site) (Entries always have them).
+    enrolment: Codes | None
     participant: Codes
     gender: Codes
     born_abroad: Codes
     insats: Codes
     site: Codes  # names may hold None (no site)
-    language: Codes
+    language: Codes  # in Entries, easy Swedish is its own language (responses.to_entries)
+    easy: np.ndarray  # bool: answered in easy Swedish (lättläst)
     submitted_at: np.ndarray  # datetime64[us], naive UTC
-    in_period: np.ndarray  # bool
-    values: np.ndarray  # int16 (rows, widest layout); ABSENT beyond a layout's items
 
     def __len__(self) -> int:
         return len(self.qv)
+
+
+@dataclass(slots=True)
+class Entries(ResponseColumns):
+    """The latest response of each (version, occasion, enrolment), with its answers."""
+
+    in_period: np.ndarray  # bool
+    values: np.ndarray  # int16 (rows, widest layout); ABSENT beyond a layout's items
 
     def layout_index(self) -> dict[tuple[str, int], int]:
         return {(layout.key, layout.version): i for i, layout in enumerate(self.layouts)}
@@ -68,13 +80,15 @@ def latest_in_groups(group: np.ndarray, moments: np.ndarray) -> tuple[np.ndarray
     """
     if group.size == 0:
         return group.astype(np.int64), group.astype(np.int64)
-    _, dense = np.unique(group, return_inverse=True)
-    dense = dense.reshape(-1)
-    stamp = moments.view(np.int64)
+    _, rank = np.unique(moments.view(np.int64), return_inverse=True)
+    rank = rank.reshape(-1)
     # Sorted by group, latest first; a stable sort keeps ties in row order.
-    order = np.lexsort((-stamp, dense))
+    order = np.argsort(group_ids([group - group.min(), rank.max() - rank]), kind="stable")
+    ordered = group[order]
     first = np.ones(order.size, dtype=bool)
-    first[1:] = dense[order][1:] != dense[order][:-1]
+    first[1:] = ordered[1:] != ordered[:-1]
+    dense = np.empty(order.size, dtype=np.int64)
+    dense[order] = np.cumsum(first) - 1
     return dense, order[first]
 
 

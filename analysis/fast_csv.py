@@ -1,8 +1,10 @@
 """The answers CSV read with pyarrow and checked as columns: the fast path for good files.
 
-`collect_csv` returns the collected `Entries` only when it can tell, without looking at
+`read_csv_columns` returns the file's responses and answers as the core's columns
+(`responses.ResponseColumns`, `AnswerColumns`) only when it can tell, without looking at
 a single row in Python, that the strict reader (`csv_rows.AnswerCsvReader`) would find
-no error in the file and would collect exactly the same responses. Every check here is
+no error in the file and would group exactly the same responses. It selects nothing
+and chooses no latest response: the core does that for every source. Every check here is
 at least as strict as the reader's; anything unusual (a bad value, a line the two CSV
 parsers might read differently, an item answered twice, a participant whose gender
 changes between rows...) returns None, and the caller runs the strict reader, which
@@ -11,8 +13,8 @@ the exact messages.
 
 The rows of one response normally come one after the other, and they share the first
 13 columns (participant ... assisted). So rows are folded, batch by batch, into *runs*
-of neighbours that agree on those columns: the checks, the grouping into responses and
-the choice of the latest response then work on one run per response, ten times fewer
+of neighbours that agree on those columns: the checks and the grouping into responses
+then work on one run per response, ten times fewer
 than rows, and only item and value stay per row. A response split over several runs
 (rows in another order) is still one response: runs are grouped by the response key.
 """

@@ -11,9 +11,13 @@ import numpy as np
 from questionnaires import Registry
 
 from .codes import Codes
+from .entries import ResponseColumns
 from .layouts import DONT_KNOW, Layouts
-from .responses import AnswerColumns, ResponseColumns
+from .responses import AnswerColumns
 from .rows import AnswerRow
+
+# The response's text columns, taken from its first row.
+_TEXT_FIELDS = ("occasion", "participant", "gender", "born_abroad", "insats", "site", "language")
 
 
 def columns_from_rows(
@@ -44,15 +48,8 @@ def columns_from_rows(
     return ResponseColumns(
         layouts=layouts.found,
         qv=np.frombuffer(qv, dtype=np.int32).copy(),
-        occasion=Codes.factorize([head.occasion for head in heads]),
-        enrolment=None if all(i is None for i in ids) else Codes.factorize(
-            [head.enrolment_key for head in heads]),
-        participant=Codes.factorize([head.participant for head in heads]),
-        gender=Codes.factorize([head.gender for head in heads]),
-        born_abroad=Codes.factorize([head.born_abroad for head in heads]),
-        insats=Codes.factorize([head.insats for head in heads]),
-        site=Codes.factorize([head.site for head in heads]),
-        language=Codes.factorize([head.language for head in heads]),
+        enrolment=None if all(i is None for i in ids) else Codes.of(heads, "enrolment_key"),
+        **{field: Codes.of(heads, field) for field in _TEXT_FIELDS},
         easy=np.array([bool(head.easy) for head in heads], dtype=bool),
         submitted_at=np.array([head.submitted_at for head in heads], dtype="datetime64[us]"),
     ), AnswerColumns(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -46,7 +46,6 @@ class ReportOptions:
     min_answers: int = DEFAULT_MIN_ANSWERS
     # Shown on the PDF title page, e.g. the förbund's name.
     title: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def selection(self) -> Selection:

@@ -22,34 +22,13 @@ from typing import overload
 import numpy as np
 
 from .codes import Codes
-from .entries import Entries, at_latest, group_ids, latest_in_groups
+from .entries import Entries, ResponseColumns, at_latest, group_ids, latest_in_groups
 from .languages import easy_swedish_apart
-from .layouts import ABSENT, Layout
+from .layouts import ABSENT
 from .selection import Selection, select_responses
 
 
 @dataclass(slots=True)
-class ResponseColumns:
-    """One row per response, in the order the source met them (that order breaks ties)."""
-
-    layouts: list[Layout]
-    qv: np.ndarray  # int32 codes into layouts
-    occasion: Codes
-    # The database's enrolment ids; None where an enrolment is (participant, insats, site).
-    enrolment: Codes | None
-    participant: Codes
-    gender: Codes
-    born_abroad: Codes
-    insats: Codes
-    site: Codes  # names may hold None (no site)
-    language: Codes
-    easy: np.ndarray  # bool: answered in easy Swedish (lättläst)
-    submitted_at: np.ndarray  # datetime64[us], naive UTC
-
-    def __len__(self) -> int:
-        return len(self.qv)
-
-
 @dataclass(slots=True)
 class AnswerColumns:
     """One row per answer, grouped by response or not."""
@@ -88,15 +67,17 @@ def to_entries(
     return Entries(
         layouts=[responses.layouts[c] for c in _present(responses.qv, head)],
         qv=_renumber(responses.qv, head),
-        occasion=responses.occasion.subset(head),
-        enrolment=enrolment.subset(head),
-        participant=responses.participant.subset(head),
-        gender=responses.gender.subset(head),
-        born_abroad=responses.born_abroad.subset(head),
-        insats=responses.insats.subset(head),
-        site=responses.site.subset(head),
+        # The names stay as the source gave them (some may no longer occur).
+        occasion=_rows(responses.occasion, head),
+        enrolment=_rows(enrolment, head),
+        participant=_rows(responses.participant, head),
+        gender=_rows(responses.gender, head),
+        born_abroad=_rows(responses.born_abroad, head),
+        insats=_rows(responses.insats, head),
+        site=_rows(responses.site, head),
         language=Codes(*easy_swedish_apart(responses.language.codes[head],
                                            responses.language.names, responses.easy[head])),
+        easy=responses.easy[head],
         submitted_at=responses.submitted_at[head],
         in_period=in_period[head],
         values=_values(answers, entry_of, head.size, width),
@@ -118,6 +99,10 @@ def _values(answers: AnswerColumns, entry_of: np.ndarray, entries: int, width: i
         value = value[last]
     matrix[slot] = value
     return matrix.reshape(entries, width)
+
+
+def _rows(column: Codes, index: np.ndarray) -> Codes:
+    return Codes(column.codes[index], column.names)
 
 
 def _present(codes: np.ndarray, index: np.ndarray) -> list[int]:
@@ -159,10 +144,6 @@ class EnrolmentNames(Sequence[tuple[str, str, str | None]]):
 
     def __len__(self) -> int:
         return len(self._codes[0])
-
-    def subset(self, index: np.ndarray) -> EnrolmentNames:
-        p, i, s = self._codes
-        return EnrolmentNames(p[index], i[index], s[index], *self._names)
 
     @overload
     def __getitem__(self, index: int) -> tuple[str, str, str | None]: ...

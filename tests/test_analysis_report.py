@@ -191,7 +191,10 @@ def test_web_app_rows_carry_enrolment_ids() -> None:
 
 def test_report_is_json_serialisable() -> None:
     rows = _people(5) + self_assessment("A", [2] * 5, [3] * 5)
-    json.dumps(build_report(rows, ReportOptions(targets=(Target("nytta", "avslut", 0.9),))))
+    report = build_report(rows, ReportOptions(targets=(Target("nytta", "avslut", 0.9),)))
+    # Only JSON's own types (no numpy numbers, tuples or dates): it comes back equal.
+    assert json.loads(json.dumps(report)) == report
+    assert report["targets"][0]["item"] == "nytta"
 
 
 def test_two_enrolments_in_one_insats_count_once_for_that_insats() -> None:
