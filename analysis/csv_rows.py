@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from questionnaires import Questionnaire, Registry
+from questionnaires.plaintext import CONTROL_CHARACTERS
 
 from .collect import DONT_KNOW
-from .plaintext import CONTROL_CHARACTERS
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS, AnswerRow
 
 _EASY = {"0": False, "1": True}

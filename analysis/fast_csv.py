@@ -31,10 +31,10 @@ from typing import BinaryIO, TextIO, overload
 import numpy as np
 
 from questionnaires import Registry
+from questionnaires.plaintext import CONTROL_CHARACTERS, CONTROL_RE2
 
 from .collect import ABSENT, DONT_KNOW, Collector, Layout, Selection
 from .entries import Codes, Entries
-from .plaintext import CONTROL_CHARACTERS, CONTROL_RE2
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS
 
 # Small blocks keep pyarrow's buffers (and so the peak memory) small; the time is the same.
