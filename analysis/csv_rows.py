@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TextIO
 
 from questionnaires import Questionnaire, Registry
+from questionnaires.plaintext import CONTROL_CHARACTERS
 
-from .plaintext import CONTROL_CHARACTERS
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS, AnswerRow
 
 _EASY = {"0": False, "1": True}

@@ -32,10 +32,10 @@ from typing import BinaryIO, TextIO
 import numpy as np
 
 from questionnaires import Registry
+from questionnaires.plaintext import CONTROL_CHARACTERS, CONTROL_RE2
 
 from .codes import Codes
 from .layouts import DONT_KNOW, Layouts
-from .plaintext import CONTROL_CHARACTERS, CONTROL_RE2
 from .responses import AnswerColumns, ResponseColumns
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS
 

@@ -119,9 +119,8 @@ def add_headers(response: Response) -> Response:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
     if request.endpoint != "static" and not response.cache_control.private:
         # Pages, reports, exports and letters are personal: no cache may keep them.
-        # Only the static files (the same for everyone) may be cached, and what a view
-        # marks private itself: the read-aloud audio, the same for everyone but behind
-        # the participant's link, kept by that browser alone.
+        # Static files (the same for everyone) may be cached, and so may what a view
+        # marks private on purpose (a question's read-aloud audio: no answers in it).
         response.headers["Cache-Control"] = "no-store"
     return response
 

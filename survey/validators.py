@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.validators import ValidationError
 
-from analysis.plaintext import is_plain
+from questionnaires.plaintext import is_plain
 
 PSEUDONYM_MAX = 40
 COMMENT_MAX = 1000

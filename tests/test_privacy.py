@@ -33,8 +33,10 @@ def test_export_everything_about_a_participant(app, admin_client, make_invitatio
     assert data["deltagarkod"] == "P-1"
     answers = data["inskrivningar"][0]["enkäter"][0]["svar"]["svar"]
     assert answers == [{"fråga": "aktivitet", "värde": 3, "kommentar": "Min kommentar"}]
-    assert db.session.scalar(select(AuditEvent.subject).where(
-        AuditEvent.action == "participant_exported")) == "P-1"
+    # The event points at the participant (the log shows the current pseudonym).
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "participant_exported"))
+    assert event.participant.pseudonym == "P-1" and "P-1" not in event.subject
 
 
 def test_correct_a_participant(app, admin_client, make_invitation):

@@ -110,8 +110,10 @@ def post_forms(page: str, page_url: str) -> list[tuple[str, dict[str, list[str]]
             for action, fields in parser.forms if "__get__" not in fields]
 
 
-# Columns that a refused request may legitimately change (failed-login counter, audit).
-VOLATILE = {"audit_event": None, "user": {"last_login_at"}}
+# What a refused request may legitimately change: the audit log (failed logins, views),
+# the login waits, a session's last activity.
+VOLATILE = {"audit_event": None, "login_throttle": None, "staff_session": {"last_seen_at"},
+            "user": {"last_login_at"}}
 
 
 def database_state() -> dict[str, list[str]]:

@@ -160,3 +160,29 @@ def test_right_unlock_resets_the_count(app, handledare_client, insats):
                                                 "password": PASSWORD})
     assert right.headers["Location"] == f"/personal/inskrivningar/{invitation.enrolment_id}"
     assert db.session.scalar(select(StaffSession.unlock_failures)) == 0
+
+
+def test_password_change_ends_every_other_session(app, make_user):
+    user = make_user("handledare")
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, user.email)
+    login(phone, user.email)
+    old_cookie = _cookie(laptop)
+    page = laptop.get("/personal/losenord")
+    weak = laptop.post("/personal/losenord", data={
+        "csrf_token": csrf_token(page.text), "current": PASSWORD, "new": "aaaaaaaaaaaa",
+        "repeat": "aaaaaaaaaaaa"})
+    assert weak.status_code == 400 and "för lätt att gissa" in weak.text
+    new = "blå-cykel-under-ek-7"
+    reply = laptop.post("/personal/losenord", data={
+        "csrf_token": csrf_token(page.text), "current": PASSWORD, "new": new, "repeat": new})
+    assert reply.headers["Location"] == "/personal/"
+    assert laptop.get("/personal/").status_code == 200  # a fresh session here
+    assert _cookie(laptop) != old_cookie
+    assert phone.get("/personal/").headers["Location"].startswith("/personal/logga-in")
+    replay = app.test_client()
+    replay.set_cookie("session", old_cookie)
+    assert replay.get("/personal/").headers["Location"].startswith("/personal/logga-in")
+    assert db.session.scalar(select(func.count()).select_from(StaffSession)) == 1
+    assert "password_changed" in db.session.scalars(select(AuditEvent.action)).all()
+    assert login(app.test_client(), user.email, new).status_code == 302

@@ -21,3 +21,12 @@ class CodeForm(FlaskForm):
     code = StringField(_l("Engångskod (6 siffror)"),
                        validators=[DataRequired(_l("Skriv koden från din app.")),
                                    Length(max=20)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Nuvarande lösenord"),
+                            validators=[DataRequired(_l("Skriv ditt lösenord.")), Length(max=200)])
+    new = PasswordField(_l("Nytt lösenord (minst 10 tecken)"),
+                        validators=[DataRequired(_l("Skriv ett lösenord.")), Length(max=200)])
+    repeat = PasswordField(_l("Nytt lösenord igen"),
+                           validators=[DataRequired(_l("Skriv ett lösenord.")), Length(max=200)])

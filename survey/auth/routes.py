@@ -13,12 +13,12 @@ from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from .. import audit, i18n, invitations, ratelimit
+from .. import audit, i18n, invitations, ratelimit, validators
 from ..extensions import db, login_manager
 from ..models import Invitation, User, utcnow
 from . import bp, passwords, sessions, throttle, totp
 from .access import STAFF, requires
-from .forms import CodeForm, LoginForm, UnlockForm
+from .forms import CodeForm, LoginForm, PasswordChangeForm, UnlockForm
 
 # Wrong passwords on the tablet's lock screen before the tablet session ends.
 MAX_UNLOCK_FAILURES = 5
@@ -88,12 +88,14 @@ def login() -> Any:
     return render_template("auth/login.html", form=form, failed=failed, wait=wait), status
 
 
-def _logged_in(user: User, target: str) -> Any:
+def _logged_in(user: User, target: str, message: str | None = None) -> Any:
     user.last_login_at = utcnow()
     sessions.start(user)
     login_user(user)
     audit.record("login", user=user)
     db.session.commit()
+    if message:
+        flash(message)
     return redirect(target)
 
 
@@ -139,7 +141,7 @@ def second_factor() -> Any:
 @requires(STAFF)
 def enable_second_factor() -> Any:
     """A logged-in staff member turns on the second factor for their own account."""
-    user = current_user
+    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
     if user.totp_secret:
         flash(_("Tvåstegsverifiering är redan på för ditt konto."))
         return redirect(url_for("staff.overview"))
@@ -160,6 +162,30 @@ def enable_second_factor() -> Any:
     return render_template("auth/second_factor.html", form=form, failed=failed, wait=0,
                            setup=True, voluntary=True, secret=secret,
                            qr=totp.qr_svg(user, secret)), (401 if failed else 200)
+
+
+@bp.route("/losenord", methods=["GET", "POST"])
+@requires(STAFF)
+def change_password() -> Any:
+    """A new password ends every session of the account, this one included (it is
+    replaced by a fresh one), so a stolen session dies with the old password."""
+    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        problem = validators.password_problem(form.new.data, user.name, user.email)
+        if not passwords.verify(user.password_hash, form.current.data or ""):
+            form.current.errors.append(_("Lösenordet stämmer inte."))
+        elif form.new.data != form.repeat.data:
+            form.repeat.errors.append(_("De två nya lösenorden är olika."))
+        elif problem is not None:
+            form.new.errors.append(str(problem))
+        else:
+            user.password_hash = passwords.hash_password(form.new.data)
+            sessions.end_all(user.id)
+            audit.record("password_changed", user=user)
+            return _logged_in(user, url_for("staff.overview"),
+                              _("Lösenordet är bytt. Du är utloggad överallt utom här."))
+    return render_template("auth/password.html", form=form), (400 if form.errors else 200)
 
 
 @bp.post("/logga-ut")

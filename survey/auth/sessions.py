@@ -91,10 +91,15 @@ def end() -> None:
 def end_all(user_id: int, keep_current: bool = False) -> None:
     """End every session of one user (password change, deactivation)."""
     statement = delete(StaffSession).where(StaffSession.user_id == user_id)
-    row = current() if keep_current else None
-    if row is not None:
+    row = current()
+    if keep_current and row is not None:
         statement = statement.where(StaffSession.id_hash != row.id_hash)
-    db.session.execute(statement)
+    db.session.execute(statement, execution_options={"synchronize_session": False})
+    if not keep_current and row is not None and row.user_id == user_id:
+        # This browser's row went with the others; forget it here too.
+        db.session.expunge(row)
+        g.staff_session = None
+        session.clear()
 
 
 def kiosk() -> dict[str, Any] | None:

@@ -142,6 +142,7 @@ def _staff_paths(live) -> dict[str, str]:  # type: ignore[no-untyped-def]
         "audit": "/personal/logg",
         "settings": "/personal/installningar",
         "second-factor-setup": "/personal/tvastegsverifiering",
+        "password": "/personal/losenord",
         "users": "/personal/personal",
         "reports": "/personal/rapporter/",
     }

@@ -2,9 +2,9 @@
 
 Control characters other than tab and line breaks are never typed by a person, and
 PostgreSQL refuses NUL in text. Lone surrogates cannot be encoded as UTF-8. The web
-forms, the CSV readers, `flask invite` and `flask import` all use this rule; it lives in
-`analysis` because the CSV readers are here and `survey` may import `analysis`, not the
-other way round.
+forms, the CSV readers, `flask invite` and `flask import` all use this rule. It lives in
+`questionnaires` because both `survey` and `analysis` (the CSV readers) may import this
+package, and importing it costs nothing (the `analysis` package loads NumPy and SciPy).
 """
 
 from __future__ import annotations
