@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .. import i18n, ratelimit, readaloud
+from .. import i18n, ratelimit, readaloud, recordings
 from ..extensions import login_manager
 from . import bp, journey, link_csrf
 from .forms import DONT_KNOW, LanguageForm, item_form
@@ -211,7 +211,7 @@ def _language_page(form: LanguageForm, error: bool = False) -> str:
 @bp.get("/<token>/start")
 @open_survey
 def welcome(token: str) -> Any:
-    return render_template("answering/welcome.html")
+    return render_template("answering/welcome.html", listen=_listen(recordings.WELCOME))
 
 
 @bp.route("/<token>/<int:number>", methods=["GET", "POST"])
@@ -263,11 +263,24 @@ def _question_page(number, item, form, missed=False):  # type: ignore[no-untyped
         scale=g.survey.questionnaire.scale,
         form=form,
         back_to_review=bool(request.args.get("granska")), missed=missed,
-        listen=readaloud.offer(
-            i18n.current(), g.survey.questionnaire, item,
-            url_for(".listen", token=g.token, number=number, sprak=i18n.current().code),
-        ),
+        listen=_listen(item.id, number),
     )
+
+
+def _listen(screen: str, number: int | None = None) -> readaloud.Listen:
+    """The Lyssna button of a screen: the förbund's recording first, then a generated
+    file (question screens), else the phone's own voice if it has one (listen.js)."""
+    language = i18n.current()
+    recorded = g.survey.recording(screen, language.code)
+    if recorded is not None:
+        # The checksum in the URL: a new recording is a new URL, the old one caches for ever.
+        return readaloud.Listen(url=url_for(".listen_screen", token=g.token, screen=screen,
+                                            sprak=language.code, v=recorded.checksum[:16]))
+    if number is not None:
+        return readaloud.offer(
+            language, g.survey.questionnaire, g.survey.item_at(number),
+            url_for(".listen", token=g.token, number=number, sprak=language.code))
+    return readaloud.Listen(speak=language.tag)
 
 
 @bp.get("/<token>/<int:number>/lyssna")
@@ -285,6 +298,19 @@ def listen(token: str, number: int) -> Any:
     return reply
 
 
+@bp.get("/<token>/lyssna/<screen>")
+def listen_screen(token: str, screen: str) -> Any:
+    """A recording of one screen (welcome, a question, review, thanks) under the link's
+    rules: a link that can be answered, or one just answered (its thank-you screen)."""
+    if g.link_state not in (LinkState.open, LinkState.submitted) or g.survey.response is None:
+        abort(404)
+    recorded = g.survey.recording(screen, i18n.current().code)
+    if recorded is None:
+        abort(404)
+    return recordings.send(g.survey.recorded_audio(recorded), recorded.mimetype,
+                           recorded.checksum)
+
+
 @bp.route("/<token>/granska", methods=["GET", "POST"])
 @open_survey
 def review(token: str) -> Any:
@@ -299,12 +325,13 @@ def review(token: str) -> Any:
             journey.commit()
             return redirect(url_for(".thanks", token=token))
     return render_template(
-        "answering/review.html", answers=answers, error=error
+        "answering/review.html", answers=answers, error=error,
+        listen=_listen(recordings.REVIEW),
     ), (400 if error else 200)
 
 
 @bp.get("/<token>/tack")
 def thanks(token: str) -> Any:
     if g.link_state is LinkState.submitted:
-        return render_template("answering/thanks.html")
+        return render_template("answering/thanks.html", listen=_listen(recordings.THANKS))
     return redirect(url_for(".entry", token=token))

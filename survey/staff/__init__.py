@@ -12,4 +12,12 @@ def _template_globals(state) -> None:  # type: ignore[no-untyped-def]
     state.app.jinja_env.globals["staff_languages"] = i18n.STAFF_LANGUAGES
 
 
-from . import enrolments, handout, insatser, overview, privacy, users  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    enrolments,
+    handout,
+    insatser,
+    overview,
+    privacy,
+    recordings_page,
+    users,
+)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, i18n
+from .. import audit, i18n, recordings
 from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant
@@ -165,4 +165,6 @@ def settings() -> Any:
         return redirect(url_for(".settings"))
     return render_template("staff/settings.html", form=form, organisation=organisation,
                            translations=i18n.translation_status(),
+                           coverage=recordings.coverage(
+                               organisation.id, current_app.extensions["stegvis.questionnaires"]),
                            empty_form=EmptyForm()), (400 if form.errors else 200)
