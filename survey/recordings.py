@@ -21,10 +21,12 @@ from questionnaires import Questionnaire
 
 from . import readaloud
 from .extensions import db
-from .i18n import PARTICIPANT_LANGUAGES, Language, translations_for
+from .i18n import PARTICIPANT_LANGUAGES, Language
 from .models import Recording, User, utcnow
+from .readaloud import REVIEW, THANKS, WELCOME, screens
 
-WELCOME, REVIEW, THANKS = "welcome", "review", "thanks"
+__all__ = ["REVIEW", "THANKS", "WELCOME", "coverage", "save", "screens", "send", "stored"]
+
 # What browsers record (MediaRecorder) and what people upload; stored as given.
 MIMETYPES = {
     "audio/webm": ".webm", "audio/ogg": ".ogg", "audio/mp4": ".m4a", "audio/mpeg": ".mp3",
@@ -36,33 +38,6 @@ MAX_BYTES = 2 * 1024 * 1024  # about two minutes of speech in any of these forma
 
 class RecordingError(ValueError):
     pass
-
-
-@dataclass(frozen=True)
-class Screen:
-    key: str
-    text: str  # what the reader reads, in the language being recorded
-
-
-def _text(language: Language, text) -> str:  # type: ignore[no-untyped-def]
-    if language.easy:
-        return str(text.easy)
-    return str(translations_for(language).ugettext(text.standard))
-
-
-def screens(questionnaire: Questionnaire, language: Language) -> list[Screen]:
-    """Every screen a participant can hear, with its text in that language."""
-    ui = translations_for(language)
-    found = [Screen(WELCOME, f"{_text(language, questionnaire.title)}\n"
-                             f"{_text(language, questionnaire.intro)}")]
-    found += [Screen(item.id, readaloud.spoken_text(language, questionnaire, item))
-              for item in questionnaire.items]
-    found.append(Screen(REVIEW, "\n".join(ui.ugettext(s) for s in (
-        "Dina svar", "Titta på dina svar. Du kan ändra dem innan du skickar.",
-        "Skicka in svaren"))))
-    found.append(Screen(THANKS, "\n".join(ui.ugettext(s) for s in (
-        "Tack för dina svar!", "Dina svar är sparade."))))
-    return found
 
 
 def mimetype_of(declared: str | None, filename: str | None) -> str:
@@ -153,8 +128,9 @@ def coverage(organisation_id: int, registry) -> list[Coverage]:  # type: ignore[
                 if counts.get((questionnaire.key, questionnaire.version, language.code,
                                screen.key)):
                     recorded += 1
-                elif screen.key in items and readaloud.audio_file(
-                        language, questionnaire, items[screen.key]) is not None:
+                elif readaloud.generated_file(language, questionnaire, screen.key) or (
+                        screen.key in items
+                        and readaloud.recording(language, questionnaire, items[screen.key])):
                     generated += 1
                 else:
                     missing += 1

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 
+import pytest
 from sqlalchemy import select
 
-from survey import recordings
+from survey import i18n, readaloud, recordings
 from survey.extensions import db
 from survey.models import Organisation, Recording
 
@@ -116,3 +118,47 @@ def test_coverage_table_on_the_settings_page(admin_client):
     row = next(r for r in table.split("<tr>") if "finsam-indikatorer v1" in r and 'lang="ti"' in r)
     # 7 questions + welcome, review, thanks = 10 screens; espeak-ng has no Tigrinya.
     assert "<td>2</td><td>0</td><td>8</td>" in row
+
+
+def test_generated_speech_only_where_no_recording(admin_client, make_invitation, app,
+                                                   tmp_path, monkeypatch):
+    """espeak-ng's file for a screen is offered when the förbund has no recording of it,
+    and counts as generated on the settings page; a recording wins."""
+    monkeypatch.setattr(readaloud, "GENERATED", tmp_path)
+    folder = tmp_path / "uk" / "finsam-indikatorer-v1"
+    folder.mkdir(parents=True)
+    (folder / "welcome.mp3").write_bytes(b"ID3 welcome")
+    (folder / "thanks.mp3").write_bytes(b"ID3 thanks")
+    token = make_invitation()
+    participant = app.test_client()
+    choose_language(participant, token, "uk")
+    welcome = participant.get(f"/s/{token}/start").text
+    assert f'data-audio="/s/{token}/lyssna/welcome?sprak=uk"' in welcome
+    with participant.get(f"/s/{token}/lyssna/welcome?sprak=uk") as audio:
+        assert audio.data == b"ID3 welcome" and audio.mimetype == "audio/mpeg"
+    assert participant.get(f"/s/{token}/lyssna/not-a-screen").status_code == 404
+    # The review has neither: the phone's own voice, if it has one.
+    assert 'data-speak="uk"' in participant.get(f"/s/{token}/granska").text
+    page = admin_client.get(PAGE.replace("sprak=ti", "sprak=uk"))
+    admin_client.post(PAGE.replace("sprak=ti", "sprak=uk"), data={
+        "csrf_token": csrf_token(page.text), "skarm": "welcome",
+        "ljud": (io.BytesIO(AUDIO), "welcome.ogg", "audio/ogg")},
+        content_type="multipart/form-data")
+    assert "/lyssna/welcome?sprak=uk&amp;v=" in participant.get(f"/s/{token}/start").text
+    settings = admin_client.get("/personal/installningar").text
+    table = settings.split('class="coverage"')[1].split("</table>")[0]
+    row = next(r for r in table.split("<tr>") if "finsam-indikatorer v1" in r and 'lang="uk"' in r)
+    assert "<td>1</td><td>1</td><td>8</td>" in row  # welcome recorded, thanks generated
+
+
+@pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("lame")),
+                    reason="espeak-ng and lame are installed in CI (.ci/run)")
+def test_espeak_speaks_every_screen_it_has_a_voice_for(app, tmp_path):
+    registry = app.extensions["stegvis.questionnaires"]
+    questionnaire = registry.latest("sjalvskattning")
+    swedish, tigrinya = i18n.language("sv"), i18n.language("ti")
+    for screen in readaloud.screens(questionnaire, swedish):
+        path = readaloud.generate_screen(swedish, questionnaire, screen, tmp_path)
+        assert path is not None and path.stat().st_size > 1000, screen.key
+    assert readaloud.generate_screen(
+        tigrinya, questionnaire, readaloud.screens(questionnaire, tigrinya)[0], tmp_path) is None

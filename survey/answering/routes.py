@@ -280,6 +280,9 @@ def _listen(screen: str, number: int | None = None) -> readaloud.Listen:
         return readaloud.offer(
             language, g.survey.questionnaire, g.survey.item_at(number),
             url_for(".listen", token=g.token, number=number, sprak=language.code))
+    if readaloud.generated_file(language, g.survey.questionnaire, screen) is not None:
+        return readaloud.Listen(url=url_for(".listen_screen", token=g.token, screen=screen,
+                                            sprak=language.code))
     return readaloud.Listen(speak=language.tag)
 
 
@@ -291,6 +294,10 @@ def listen(token: str, number: int) -> Any:
     path = item and readaloud.audio_file(i18n.current(), g.survey.questionnaire, item)
     if not path:
         abort(404)
+    return _send_generated(path)
+
+
+def _send_generated(path):  # type: ignore[no-untyped-def]
     reply = send_file(path, mimetype=readaloud.MIMETYPES[path.suffix], conditional=True,
                       max_age=3600)
     reply.cache_control.public = False
@@ -305,10 +312,15 @@ def listen_screen(token: str, screen: str) -> Any:
     if g.link_state not in (LinkState.open, LinkState.submitted) or g.survey.response is None:
         abort(404)
     recorded = g.survey.recording(screen, i18n.current().code)
-    if recorded is None:
+    if recorded is not None:
+        return recordings.send(g.survey.recorded_audio(recorded), recorded.mimetype,
+                               recorded.checksum)
+    # No recording: espeak-ng's, where it has the language (`make audio` made the file).
+    known = screen in {s.key for s in readaloud.screens(g.survey.questionnaire, i18n.current())}
+    path = known and readaloud.generated_file(i18n.current(), g.survey.questionnaire, screen)
+    if not path:
         abort(404)
-    return recordings.send(g.survey.recorded_audio(recorded), recorded.mimetype,
-                           recorded.checksum)
+    return _send_generated(path)
 
 
 @bp.route("/<token>/granska", methods=["GET", "POST"])
