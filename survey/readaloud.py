@@ -49,24 +49,59 @@ def folder(questionnaire: Questionnaire) -> str:
     return f"{questionnaire.key}-v{questionnaire.version}"
 
 
-def _in(base: Path, language: Language, questionnaire: Questionnaire, item: Item) -> Path | None:
+def _in(base: Path, language: Language, questionnaire: Questionnaire, name: str) -> Path | None:
     for extension in MIMETYPES:
-        path = base / language.code / folder(questionnaire) / f"{item.id}{extension}"
+        path = base / language.code / folder(questionnaire) / f"{name}{extension}"
         if path.is_file():
             return path
     return None
 
 
 def recording(language: Language, questionnaire: Questionnaire, item: Item) -> Path | None:
-    return _in(RECORDINGS, language, questionnaire, item)
+    return _in(RECORDINGS, language, questionnaire, item.id)
+
+
+def generated_file(language: Language, questionnaire: Questionnaire, screen: str,
+                   generated: Path | None = None) -> Path | None:
+    """The espeak-ng file of any screen (welcome, an item id, review, thanks), if made."""
+    return _in(generated or GENERATED, language, questionnaire, screen)
 
 
 def audio_file(
     language: Language, questionnaire: Questionnaire, item: Item, generated: Path | None = None
 ) -> Path | None:
     """A human recording if there is one, else a generated file, else None."""
-    generated = generated or GENERATED
-    return recording(language, questionnaire, item) or _in(generated, language, questionnaire, item)
+    return recording(language, questionnaire, item) or generated_file(
+        language, questionnaire, item.id, generated)
+
+
+# The screens a participant can hear besides the questions (named by their item ids).
+WELCOME, REVIEW, THANKS = "welcome", "review", "thanks"
+
+
+@dataclass(frozen=True)
+class Screen:
+    key: str
+    text: str  # what is read aloud, in the screen's language
+
+
+def screens(questionnaire: Questionnaire, language: Language) -> list[Screen]:
+    """Every screen a participant can hear, with its text in that language: what a
+    recording reader reads and what espeak-ng speaks."""
+    ui = translations_for(language)
+
+    def text(t) -> str:  # type: ignore[no-untyped-def]
+        return str(t.easy) if language.easy else str(ui.ugettext(t.standard))
+
+    found = [Screen(WELCOME, f"{text(questionnaire.title)}\n{text(questionnaire.intro)}")]
+    found += [Screen(item.id, spoken_text(language, questionnaire, item))
+              for item in questionnaire.items]
+    found.append(Screen(REVIEW, "\n".join(ui.ugettext(s) for s in (
+        "Dina svar", "Titta på dina svar. Du kan ändra dem innan du skickar.",
+        "Skicka in svaren"))))
+    found.append(Screen(THANKS, "\n".join(ui.ugettext(s) for s in (
+        "Tack för dina svar!", "Dina svar är sparade."))))
+    return found
 
 
 def source(language: Language, questionnaire: Questionnaire, item: Item,
@@ -75,7 +110,7 @@ def source(language: Language, questionnaire: Questionnaire, item: Item,
     generated = generated or GENERATED
     if recording(language, questionnaire, item):
         return "recording"
-    if _in(generated, language, questionnaire, item):
+    if generated_file(language, questionnaire, item.id, generated):
         return "generated"
     return "browser"
 
@@ -114,13 +149,20 @@ def _tools() -> tuple[str, str] | None:
 def generate(language: Language, questionnaire: Questionnaire, item: Item,
              generated: Path | None = None) -> Path | None:
     """Write <generated>/<lang>/<key>-v<version>/<item>.mp3 unless it is up to date."""
+    return generate_screen(language, questionnaire,
+                           Screen(item.id, spoken_text(language, questionnaire, item)), generated)
+
+
+def generate_screen(language: Language, questionnaire: Questionnaire, screen: Screen,
+                    generated: Path | None = None) -> Path | None:
+    """Write <generated>/<lang>/<key>-v<version>/<screen>.mp3 unless it is up to date."""
     tools = _tools()
     if tools is None or not language.espeak_voice:
         return None
     espeak, lame = tools
     generated = generated or GENERATED
-    text = spoken_text(language, questionnaire, item)
-    target = generated / language.code / folder(questionnaire) / f"{item.id}.mp3"
+    text = screen.text
+    target = generated / language.code / folder(questionnaire) / f"{screen.key}.mp3"
     stamp = target.with_suffix(".sha256")
     digest = hashlib.sha256(f"{language.espeak_voice}\n{text}".encode()).hexdigest()
     if target.exists() and stamp.exists() and stamp.read_text() == digest:
@@ -157,10 +199,11 @@ def build(generated: Path | None = None) -> int:
     made = kept = 0
     for questionnaire in registry.all():
         for language in PARTICIPANT_LANGUAGES:
-            for item in questionnaire.items:
-                if recording(language, questionnaire, item):
+            items = {item.id: item for item in questionnaire.items}
+            for screen in screens(questionnaire, language):
+                if screen.key in items and recording(language, questionnaire, items[screen.key]):
                     kept += 1
-                elif generate(language, questionnaire, item, generated):
+                elif generate_screen(language, questionnaire, screen, generated):
                     made += 1
     print(f"read-aloud: {made} generated file(s) up to date in {generated}, "
           f"{kept} human recording(s) used")

@@ -108,13 +108,23 @@ def refuse_nul_bytes() -> None:
                 abort(400)
 
 
+# The recording page only: the microphone for this origin, and the just-recorded take
+# played back from a blob: URL before it is saved.
+RECORDING_PAGE_CSP = CSP.replace("media-src 'self'", "media-src 'self' blob:")
+RECORDING_PAGE_PERMISSIONS = "camera=(), microphone=(self), geolocation=()"
+
+
 def add_headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = CSP
+    if request.endpoint == "staff.recordings":
+        response.headers["Content-Security-Policy"] = RECORDING_PAGE_CSP
+        response.headers["Permissions-Policy"] = RECORDING_PAGE_PERMISSIONS
+    else:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     # Survey tokens are in URLs: never leak them through a Referer header.
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
     if request.endpoint != "static" and not response.cache_control.private:

@@ -52,6 +52,14 @@ def world(app, insats, make_user, make_invitation):  # type: ignore[no-untyped-d
         "sjalvskattning"), "start")
     db.session.commit()
     own_enrolment = db.session.query(Enrolment).filter_by(insats_id=insats.id).one()
+    from survey.models import Recording
+
+    recording = Recording(organisation_id=insats.organisation_id,
+                          questionnaire_key="sjalvskattning", questionnaire_version=1,
+                          screen="welcome", language="sv", mimetype="audio/ogg",
+                          audio=b"OggS", checksum="0" * 64)
+    db.session.add(recording)
+    db.session.commit()
     users = {
         "handledare": make_user("handledare", "h@test.se", [insats]),
         "other": make_user("handledare", "o@test.se", [other]),
@@ -66,6 +74,7 @@ def world(app, insats, make_user, make_invitation):  # type: ignore[no-untyped-d
             "invitation_id": db.session.query(Invitation.id)
             .filter_by(enrolment_id=own_enrolment.id).scalar(),
             "user_id": users["other"].id,
+            "recording_id": recording.id,
             "kind": "pdf",
         },
     }

@@ -31,6 +31,7 @@ from ..models import (
     Invitation,
     Organisation,
     Participant,
+    Recording,
     Response,
     utcnow,
 )
@@ -160,6 +161,30 @@ _ABOUT = (
 )
 
 
+_RECORDING = Recording.__table__
+# The förbund's recording of one screen of this survey in one language (no audio bytes).
+_RECORDING_OF = (
+    select(_RECORDING.c.id, _RECORDING.c.checksum, _RECORDING.c.mimetype)
+    .select_from(
+        _INVITATION.join(_ENROLMENT, _ENROLMENT.c.id == _INVITATION.c.enrolment_id)
+        .join(_INSATS, _INSATS.c.id == _ENROLMENT.c.insats_id)
+        .join(_RECORDING, _RECORDING.c.organisation_id == _INSATS.c.organisation_id)
+    )
+    .where(_INVITATION.c.id == bindparam("invitation_id"),
+           _RECORDING.c.questionnaire_key == _INVITATION.c.questionnaire_key,
+           _RECORDING.c.questionnaire_version == _INVITATION.c.questionnaire_version,
+           _RECORDING.c.screen == bindparam("screen"),
+           _RECORDING.c.language == bindparam("language"))
+)
+_RECORDED_AUDIO = select(_RECORDING.c.audio).where(_RECORDING.c.id == bindparam("recording_id"))
+
+
+class Recorded(NamedTuple):
+    id: int
+    checksum: str
+    mimetype: str
+
+
 @dataclass
 class Survey:
     invitation: Link
@@ -190,6 +215,16 @@ class Survey:
     def about(self) -> About:
         row = connection().execute(_ABOUT, {"invitation_id": self.invitation.id}).one()
         return About(*row)
+
+    def recording(self, screen: str, language: str) -> Recorded | None:
+        row = connection().execute(_RECORDING_OF, {
+            "invitation_id": self.invitation.id, "screen": screen, "language": language,
+        }).first()
+        return Recorded(*row) if row is not None else None
+
+    def recorded_audio(self, recorded: Recorded) -> bytes:
+        return bytes(connection().execute(_RECORDED_AUDIO,
+                                          {"recording_id": recorded.id}).scalar_one())
 
     def item_at(self, number: int) -> Item | None:
         items = self.items

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .. import i18n, ratelimit, readaloud
+from .. import i18n, ratelimit, readaloud, recordings
 from . import bp, journey, link_csrf
 from .forms import DONT_KNOW, LanguageForm, item_form
 from .journey import LinkState
@@ -235,7 +235,7 @@ def welcome(token: str) -> Any:
 
 
 def _welcome_page() -> str:
-    return render_template("answering/welcome.html")
+    return render_template("answering/welcome.html", listen=_listen(recordings.WELCOME))
 
 
 @bp.route("/<token>/<int:number>", methods=["GET", "POST"])
@@ -297,11 +297,27 @@ def _question_page(number, item, form, back_to_review=None, missed=False):  # ty
         scale=g.survey.questionnaire.scale,
         form=form,
         back_to_review=back_to_review, missed=missed,
-        listen=readaloud.offer(
-            i18n.current(), g.survey.questionnaire, item,
-            url_for(".listen", token=g.token, number=number, sprak=i18n.current().code),
-        ),
+        listen=_listen(item.id, number),
     )
+
+
+def _listen(screen: str, number: int | None = None) -> readaloud.Listen:
+    """The Lyssna button of a screen: the förbund's recording first, then a generated
+    file (question screens), else the phone's own voice if it has one (listen.js)."""
+    language = i18n.current()
+    recorded = g.survey.recording(screen, language.code)
+    if recorded is not None:
+        # The checksum in the URL: a new recording is a new URL, the old one caches for ever.
+        return readaloud.Listen(url=url_for(".listen_screen", token=g.token, screen=screen,
+                                            sprak=language.code, v=recorded.checksum[:16]))
+    if number is not None:
+        return readaloud.offer(
+            language, g.survey.questionnaire, g.survey.item_at(number),
+            url_for(".listen", token=g.token, number=number, sprak=language.code))
+    if readaloud.generated_file(language, g.survey.questionnaire, screen) is not None:
+        return readaloud.Listen(url=url_for(".listen_screen", token=g.token, screen=screen,
+                                            sprak=language.code))
+    return readaloud.Listen(speak=language.tag)
 
 
 @bp.get("/<token>/<int:number>/lyssna")
@@ -312,11 +328,33 @@ def listen(token: str, number: int) -> Any:
     path = item and readaloud.audio_file(i18n.current(), g.survey.questionnaire, item)
     if not path:
         abort(404)
+    return _send_generated(path)
+
+
+def _send_generated(path):  # type: ignore[no-untyped-def]
     reply = send_file(path, mimetype=readaloud.MIMETYPES[path.suffix], conditional=True,
                       max_age=3600)
     reply.cache_control.public = False
     reply.cache_control.private = True  # the URL holds the participant's token
     return reply
+
+
+@bp.get("/<token>/lyssna/<screen>")
+def listen_screen(token: str, screen: str) -> Any:
+    """A recording of one screen (welcome, a question, review, thanks) under the link's
+    rules: a link that can be answered, or one just answered (its thank-you screen)."""
+    if g.link_state not in (LinkState.open, LinkState.submitted) or g.survey.response is None:
+        abort(404)
+    recorded = g.survey.recording(screen, i18n.current().code)
+    if recorded is not None:
+        return recordings.send(g.survey.recorded_audio(recorded), recorded.mimetype,
+                               recorded.checksum)
+    # No recording: espeak-ng's, where it has the language (`make audio` made the file).
+    known = screen in {s.key for s in readaloud.screens(g.survey.questionnaire, i18n.current())}
+    path = known and readaloud.generated_file(i18n.current(), g.survey.questionnaire, screen)
+    if not path:
+        abort(404)
+    return _send_generated(path)
 
 
 @bp.route("/<token>/granska", methods=["GET", "POST"])
@@ -336,7 +374,8 @@ def review(token: str) -> Any:
 
 
 def _review_page(error: str | None = None) -> Any:
-    page = render_template("answering/review.html", answers=g.survey.answers(), error=error)
+    page = render_template("answering/review.html", answers=g.survey.answers(), error=error,
+                           listen=_listen(recordings.REVIEW))
     return (page, 400) if error else page
 
 
@@ -348,7 +387,7 @@ def thanks(token: str) -> Any:
 
 
 def _thanks_page() -> str:
-    return render_template("answering/thanks.html")
+    return render_template("answering/thanks.html", listen=_listen(recordings.THANKS))
 
 
 # The screens a POST can lead to, rendered in its response when the page's script asks.

@@ -19,4 +19,13 @@ def _template_globals(state) -> None:  # type: ignore[no-untyped-def]
     state.app.jinja_env.filters["label"] = forms.label
 
 
-from . import enrolments, forms, handout, insatser, overview, privacy, users  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    enrolments,
+    forms,
+    handout,
+    insatser,
+    overview,
+    privacy,
+    recordings_page,
+    users,
+)

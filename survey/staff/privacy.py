@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import audit, i18n, translation_review
+from .. import audit, i18n, recordings, translation_review
 from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant
@@ -211,4 +211,6 @@ def _settings_page(organisation: Organisation, form: SettingsForm | None = None,
     return render_template("staff/settings.html", form=form, organisation=organisation,
                            translations=i18n.translation_status(),
                            reviews=translation_review.rows(), review_error=review_error,
+                           coverage=recordings.coverage(
+                               organisation.id, current_app.extensions["stegvis.questionnaires"]),
                            empty_form=EmptyForm())

@@ -1,4 +1,4 @@
-/* Lyssna: read the question and its answers aloud. Loaded only on question screens.
+/* Lyssna: read the screen aloud (a question and its answers; welcome, review, thanks).
    A recorded or generated audio file is played on tap (nothing is fetched before);
    without a file, the phone's own speech synthesis is used if it has a voice for the
    page language, otherwise the button stays hidden. Without JavaScript the audio link
@@ -59,11 +59,14 @@
   }
 
   function spokenText() {
+    // A question screen: the question and its answers; any other screen: its heading
+    // and text (welcome, review, thank-you).
     var parts = [];
-    var heading = document.querySelector("legend h1");
-    if (heading) { parts.push(heading.textContent); }
-    var options = document.querySelectorAll(".option span");
-    for (var i = 0; i < options.length; i++) { parts.push(options[i].textContent); }
+    var nodes = document.querySelectorAll("legend h1, .option span");
+    if (!nodes.length) { nodes = document.querySelectorAll("main h1, main p, main .button"); }
+    for (var i = 0; i < nodes.length; i++) {
+      if (!nodes[i].closest("[hidden]")) { parts.push(nodes[i].textContent.trim()); }
+    }
     return parts.join(". ");
   }
 

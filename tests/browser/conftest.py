@@ -38,7 +38,10 @@ from ..factories import participant_with_invitation
 HERE = Path(__file__).parent
 CHROMIUM = os.environ.get("STEGVIS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 # A fake microphone (a beeping tone) that needs no permission prompt: the
+                 # recording page's MediaRecorder is tested with it.
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "ett-lösenord-för-test"
 PHONE = {"width": 390, "height": 844}
