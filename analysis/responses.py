@@ -29,7 +29,6 @@ from .selection import Selection, select_responses
 
 
 @dataclass(slots=True)
-@dataclass(slots=True)
 class AnswerColumns:
     """One row per answer, grouped by response or not."""
 
