@@ -19,7 +19,7 @@ from .conftest import csrf_token
 from .test_answering_journey import answer, choose_language, submit
 
 AUDIO = b"OggS" + bytes(range(256)) * 40  # bytes are stored and served as given
-PAGE = "/personal/inlasning?enkat=finsam-indikatorer-v1&sprak=ti"
+PAGE = "/personal/inlasning?enkat=finsam-indikatorer-v2&sprak=ti"
 
 
 def upload(client, screen: str, data: bytes = AUDIO, name: str = "take.ogg",  # type: ignore[no-untyped-def]
@@ -63,7 +63,7 @@ def test_folder_upload(admin_client):
     files = [(io.BytesIO(AUDIO), "inlasning/welcome.webm", "audio/webm"),
              (io.BytesIO(AUDIO), "inlasning/redo.mp3", "audio/mpeg"),
              (io.BytesIO(AUDIO), "inlasning/notes.txt", "text/plain")]
-    admin_client.post("/personal/inlasning/mapp?enkat=finsam-indikatorer-v1&sprak=ti",
+    admin_client.post("/personal/inlasning/mapp?enkat=finsam-indikatorer-v2&sprak=ti",
                       data={"csrf_token": csrf_token(page.text), "ljud": files},
                       content_type="multipart/form-data")
     assert sorted(db.session.scalars(select(Recording.screen))) == ["redo", "welcome"]
@@ -115,7 +115,7 @@ def test_coverage_table_on_the_settings_page(admin_client):
     upload(admin_client, "nytta")
     settings = admin_client.get("/personal/installningar").text
     table = settings.split('class="coverage"')[1].split("</table>")[0]
-    row = next(r for r in table.split("<tr>") if "finsam-indikatorer v1" in r and 'lang="ti"' in r)
+    row = next(r for r in table.split("<tr>") if "finsam-indikatorer v2" in r and 'lang="ti"' in r)
     # 7 questions + welcome, review, thanks = 10 screens; espeak-ng has no Tigrinya.
     assert "<td>2</td><td>0</td><td>8</td>" in row
 
@@ -125,7 +125,7 @@ def test_generated_speech_only_where_no_recording(admin_client, make_invitation,
     """espeak-ng's file for a screen is offered when the förbund has no recording of it,
     and counts as generated on the settings page; a recording wins."""
     monkeypatch.setattr(readaloud, "GENERATED", tmp_path)
-    folder = tmp_path / "uk" / "finsam-indikatorer-v1"
+    folder = tmp_path / "uk" / "finsam-indikatorer-v2"
     folder.mkdir(parents=True)
     (folder / "welcome.mp3").write_bytes(b"ID3 welcome")
     (folder / "thanks.mp3").write_bytes(b"ID3 thanks")
@@ -147,7 +147,7 @@ def test_generated_speech_only_where_no_recording(admin_client, make_invitation,
     assert "/lyssna/welcome?sprak=uk&amp;v=" in participant.get(f"/s/{token}/start").text
     settings = admin_client.get("/personal/installningar").text
     table = settings.split('class="coverage"')[1].split("</table>")[0]
-    row = next(r for r in table.split("<tr>") if "finsam-indikatorer v1" in r and 'lang="uk"' in r)
+    row = next(r for r in table.split("<tr>") if "finsam-indikatorer v2" in r and 'lang="uk"' in r)
     assert "<td>1</td><td>1</td><td>8</td>" in row  # welcome recorded, thanks generated
 
 
