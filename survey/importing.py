@@ -114,12 +114,19 @@ def _responses(rows: list[AnswerRow]) -> dict[tuple, list[AnswerRow]]:
     return grouped
 
 
-def prepare(organisation: Organisation, rows: list[AnswerRow]) -> tuple[Plan, list[str]]:
-    """Read what exists, decide every row to add; returns the plan and any problems."""
-    plan = Plan(organisation.id)
-    problems: list[str] = []
-    grouped = _responses(rows)
-    codes = {key[0] for key in grouped}
+@dataclass
+class _Known:
+    """What the database already holds about the file's förbund and participants."""
+
+    sites: dict[tuple, Any]
+    people: dict[str, Any]
+    genders: dict[str, str]
+    enrolments: dict[tuple, Any]
+    starts: dict[int, dt.date]
+    submitted: set[tuple]
+
+
+def _known(organisation: Organisation, plan: Plan, codes: set[str]) -> _Known:
     session = db.session
     plan.insatser = {i.name: i for i in session.scalars(
         select(Insats).where(Insats.organisation_id == organisation.id))}
@@ -152,53 +159,85 @@ def prepare(organisation: Organisation, rows: list[AnswerRow]) -> tuple[Plan, li
             .join(Response).where(Invitation.enrolment_id.in_(list(enrolments.values())),
                                   Response.submitted_at.is_not(None)))
         submitted = {(e, k, v, str(o), at) for e, k, v, o, at in found}
+    return _Known(sites, people, genders, enrolments, starts, submitted)
+
+
+def _insats_and_site(plan: Plan, known: _Known, head: AnswerRow) -> tuple[Insats, Any]:
+    insats = plan.insatser.get(head.insats)
+    if insats is None:
+        insats = plan.insatser[head.insats] = Insats(organisation_id=plan.organisation_id,
+                                                     name=head.insats)
+    site: Any = None
+    if head.site:
+        site = known.sites.get((insats.id, head.site)) if insats.id else None
+        if site is None:
+            site = plan.sites.setdefault((head.insats, head.site), Site(name=head.site))
+            if site not in insats.sites:
+                insats.sites.append(site)
+    return insats, site
+
+
+def _person(plan: Plan, known: _Known, head: AnswerRow) -> tuple[Any, str | None]:
+    """The participant of a response (new or known); a problem if the file's gender
+    differs from the stored one."""
+    person = known.people.get(head.participant)
+    if person is None:
+        person = known.people[head.participant] = _New()
+        known.genders[head.participant] = head.gender
+        plan.participants.append((person, (head.participant, head.gender, head.birth_year,
+                                           head.born_abroad)))
+    elif known.genders[head.participant] != head.gender:
+        return None, (f"Deltagaren {head.participant}: kön {head.gender} i filen men "
+                      f"{known.genders[head.participant]} i Stegvis.")
+    return person, None
+
+
+def _enrolment(plan: Plan, known: _Known, head: AnswerRow, person: Any, insats: Insats,
+               site: Any) -> tuple[Any, str | None]:
+    """The enrolment a response belongs to (new or known, its start moved to the
+    earliest answer); a problem if the same response is already stored."""
+    day = head.submitted_at.date()
+    where = (person, insats.id or insats, site)
+    enrolment = known.enrolments.get(where)
+    if enrolment is None:
+        enrolment = known.enrolments[where] = _New()
+        plan.enrolments.append((enrolment, person, insats, site, day))
+    elif isinstance(enrolment, _New):
+        index = next(i for i, e in enumerate(plan.enrolments) if e[0] is enrolment)
+        old = plan.enrolments[index]
+        if day < old[4]:
+            plan.enrolments[index] = (*old[:4], day)
+    else:
+        start = plan.start_dates.get(enrolment, known.starts[enrolment])
+        if day < start:
+            plan.start_dates[enrolment] = day
+        if (enrolment, head.questionnaire, head.version, head.occasion,
+                head.submitted_at) in known.submitted:
+            return None, (f"Deltagaren {head.participant}: svaret från "
+                          f"{head.submitted_at:%Y-%m-%d %H:%M} finns redan (dubbel import?).")
+    return enrolment, None
+
+
+def prepare(organisation: Organisation, rows: list[AnswerRow]) -> tuple[Plan, list[str]]:
+    """Read what exists, decide every row to add; returns the plan and any problems."""
+    plan = Plan(organisation.id)
+    problems: list[str] = []
+    grouped = _responses(rows)
+    known = _known(organisation, plan, {key[0] for key in grouped})
     reported: set[str] = set()
     for answers in grouped.values():
         head = answers[0]
-        insats = plan.insatser.get(head.insats)
-        if insats is None:
-            insats = plan.insatser[head.insats] = Insats(organisation_id=organisation.id,
-                                                         name=head.insats)
-        site: Any = None
-        if head.site:
-            site = sites.get((insats.id, head.site)) if insats.id else None
-            if site is None:
-                site = plan.sites.setdefault((head.insats, head.site), Site(name=head.site))
-                if site not in insats.sites:
-                    insats.sites.append(site)
-        person = people.get(head.participant)
-        if person is None:
-            person = people[head.participant] = _New()
-            genders[head.participant] = head.gender
-            plan.participants.append((person, (head.participant, head.gender, head.birth_year,
-                                               head.born_abroad)))
-        elif genders[head.participant] != head.gender:
-            if head.participant not in reported:
+        insats, site = _insats_and_site(plan, known, head)
+        person, problem = _person(plan, known, head)
+        if problem is not None:
+            if head.participant not in reported:  # once per participant
                 reported.add(head.participant)
-                problems.append(f"Deltagaren {head.participant}: kön {head.gender} i filen men "
-                                f"{genders[head.participant]} i Stegvis.")
+                problems.append(problem)
             continue
-        day = head.submitted_at.date()
-        where = (person, insats.id or insats, site)
-        enrolment = enrolments.get(where)
-        if enrolment is None:
-            enrolment = enrolments[where] = _New()
-            plan.enrolments.append((enrolment, person, insats, site, day))
-        elif isinstance(enrolment, _New):
-            index = next(i for i, e in enumerate(plan.enrolments) if e[0] is enrolment)
-            old = plan.enrolments[index]
-            if day < old[4]:
-                plan.enrolments[index] = (*old[:4], day)
-        else:
-            start = plan.start_dates.get(enrolment, starts[enrolment])
-            if day < start:
-                plan.start_dates[enrolment] = day
-            if (enrolment, head.questionnaire, head.version, head.occasion,
-                    head.submitted_at) in submitted:
-                problems.append(f"Deltagaren {head.participant}: svaret från "
-                                f"{head.submitted_at:%Y-%m-%d %H:%M} finns redan "
-                                "(dubbel import?).")
-                continue
+        enrolment, problem = _enrolment(plan, known, head, person, insats, site)
+        if problem is not None:
+            problems.append(problem)
+            continue
         plan.responses.append((enrolment, answers))
     if not problems:
         _finish(plan)

@@ -102,6 +102,33 @@ def _is_due(occasion: str, start: dt.date, end: dt.date | None, exited: bool,
     return exited or (end is not None and (end - today).days <= AVSLUT_BEFORE_DAYS)
 
 
+def _slot_state(found: list[InvitationFacts], occasion: str, due: bool,
+                now: dt.datetime) -> State:
+    live = [i for i in found if i.expires_at > now]
+    if any(i.submitted for i in found):
+        return State.answered
+    if found and not live:
+        # Expired says so whatever happened before: a started link that ran out
+        # cannot be finished, only sent again.
+        return State.expired
+    if any(i.started for i in live):
+        return State.started
+    if live:
+        return State.sent
+    return State.due if due else State.not_due
+
+
+def _on_todo(state: State, found: list[InvitationFacts], occasion: str, due: bool) -> bool:
+    """The to-do: avslut surveys missing once exit is near, start surveys never sent,
+    and any survey a participant began but did not finish ("skicka igen")."""
+    missing_avslut = occasion == "avslut" and due and state in (
+        State.due, State.expired, State.sent, State.started)
+    unsent_start = occasion == "start" and state in (State.due, State.expired)
+    unfinished = state is State.started or (
+        state is State.expired and any(i.started for i in found))
+    return missing_avslut or unsent_start or unfinished
+
+
 def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool,
             invitations: Iterable[InvitationFacts], now: dt.datetime) -> EnrolmentStatus:
     today = now.date()
@@ -109,30 +136,10 @@ def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool
     mine = [inv for inv in invitations if inv.enrolment_id == enrolment_id]
     for key, questionnaire, occasion, _label in SLOTS:
         found = [i for i in mine if i.questionnaire_key == questionnaire and i.occasion == occasion]
-        live = [i for i in found if i.expires_at > now]
-        if any(i.submitted for i in found):
-            state = State.answered
-        elif found and not live:
-            # Expired says so whatever happened before: a started link that ran out
-            # cannot be finished, only sent again.
-            state = State.expired
-        elif any(i.started for i in live):
-            state = State.started
-        elif live:
-            state = State.sent
-        elif _is_due(occasion, start, end, exited, today):
-            state = State.due
-        else:
-            state = State.not_due
+        due = _is_due(occasion, start, end, exited, today)
+        state = _slot_state(found, occasion, due, now)
         status.slots[key] = state
-        # The to-do: avslut surveys missing once exit is near, start surveys never sent,
-        # and any survey a participant began but did not finish ("skicka igen").
-        missing_avslut = occasion == "avslut" and _is_due(occasion, start, end, exited, today) \
-            and state in (State.due, State.expired, State.sent, State.started)
-        unsent_start = occasion == "start" and state in (State.due, State.expired)
-        unfinished = state is State.started or (
-            state is State.expired and any(i.started for i in found))
-        if missing_avslut or unsent_start or unfinished:
+        if _on_todo(state, found, occasion, due):
             status.todo.append(key)
     if all(key in status.todo for key in EXIT_SLOTS):
         # Handed out together (one link, one letter, one tablet session): one item.
