@@ -15,7 +15,7 @@ from .conftest import PHONE, screenshot
 from .test_browser_a11y import scan
 from .test_browser_staff import log_in
 
-PAGE = "/personal/inlasning?enkat=finsam-indikatorer-v1&sprak=ti"
+PAGE = "/personal/inlasning?enkat=finsam-indikatorer-v2&sprak=ti"
 
 
 def test_record_in_the_browser_then_hear_it_in_tigrinya(live, new_page):
@@ -66,7 +66,7 @@ def test_recording_page_accessible_in_every_language(live, new_page, axe_source)
     log_in(page, "admin@test.se")
     problems: list[str] = []
     for language in i18n.PARTICIPANT_LANGUAGES:
-        page.goto(f"/personal/inlasning?enkat=sjalvskattning-v1&sprak={language.code}")
+        page.goto(f"/personal/inlasning?enkat=sjalvskattning-v2&sprak={language.code}")
         problems.extend(scan(page, axe_source, f"recording-page {language.code}"))
     page.goto("/personal/installningar")
     problems.extend(scan(page, axe_source, "settings-coverage sv"))
