@@ -14,7 +14,6 @@ from .collect import Selection
 from .enrolments import EnrolmentColumns
 from .rows import EXIT_OUTCOMES, GENDERS
 from .shares import share_cell
-from .suppression import suppress_breakdown
 
 CSV_NOTE = (
     "Avslutsorsaker finns inte i en CSV-fil med svar; de kommer från inskrivningarna "
@@ -36,9 +35,7 @@ def normalise_outcome(outcome: str | None) -> str:
     return found
 
 
-def outcome_table(
-    enrolments: EnrolmentColumns | None, selection: Selection, min_group: int
-) -> dict[str, Any]:
+def outcome_table(enrolments: EnrolmentColumns | None, selection: Selection) -> dict[str, Any]:
     if enrolments is None:
         return {"available": False, "note": CSV_NOTE}
     end = enrolments.end_date
@@ -78,5 +75,5 @@ def outcome_table(
             for key, count in counts.items()
         },
         "work_or_studies": {"count": work, "share": share_cell(total, work)["share"]},
-        "by_gender": suppress_breakdown(ordered, "ended", min_group),
+        "by_gender": ordered,
     }

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from .labels import OCCASION_NAMES, REASON_NAMES, item_name, outcome_name, percent
+from .labels import OCCASION_NAMES, REASON_NAMES, fewer, item_name, outcome_name, percent
+from .suppression import is_suppressed
 
 
 def summary(report: dict[str, Any]) -> str:
     lines: list[str] = []
     selection = report["selection"]
+    few = fewer(selection["min_group"])
+
+    def count(value: Any) -> Any:
+        return "–" if is_suppressed(value) else value
+
+    def total(value: Any) -> Any:  # a hidden total is below min_group, so it may say so
+        return few if is_suppressed(value) else value
+
     lines.append("Stegvis – uppföljning")
     period = f"{selection['from'] or 'början'} – {selection['to'] or 'idag'}"
     lines.append(f"Period: {period}")
@@ -17,7 +26,11 @@ def summary(report: dict[str, Any]) -> str:
         lines.append(f"Insatser: {', '.join(selection['insatser'])}")
     if selection["site"]:
         lines.append(f"Ort: {selection['site']}")
-    lines.append(f"Personer: {report['people']}, inskrivningar: {report['enrolments']}")
+    lines.append(
+        f"Personer: {total(report['people'])}, inskrivningar: {count(report['enrolments'])}"
+    )
+    if report.get("left_out"):
+        lines.append(report["left_out"])
 
     if report["targets"]:
         lines += ["", "Mål"]
@@ -27,6 +40,9 @@ def summary(report: dict[str, Any]) -> str:
         for occasion, items in occasions.items():
             lines += ["", f"{ident}, {OCCASION_NAMES.get(occasion, occasion).lower()}"]
             for item, cell in items.items():
+                if is_suppressed(cell):
+                    lines.append(f"  {item_name(item):<30} {few} svar")
+                    continue
                 lines.append(
                     f"  {item_name(item):<30} {percent(cell['share']):>6}  "
                     f"({cell['positive']} av {cell['n']}, vet inte {cell['dont_know']})"
@@ -35,6 +51,9 @@ def summary(report: dict[str, Any]) -> str:
     for ident, dimensions in report["change_by_version"].items():
         lines += ["", f"Förändring start–avslut, {ident}"]
         for dimension, cell in dimensions.items():
+            if is_suppressed(cell):
+                lines.append(f"  {item_name(dimension):<30} {few} par")
+                continue
             lines.append(
                 f"  {item_name(dimension):<30} {percent(cell['share_improved']):>6} förbättrade "
                 f"({cell['improved']} av {cell['pairs']} par)"
@@ -43,13 +62,17 @@ def summary(report: dict[str, Any]) -> str:
     missing = report["missing"]
     lines += ["", "Bortfall"]
     for key, cell in missing["by_questionnaire"].items():
+        if is_suppressed(cell):
+            lines.append(f"  {key}: inskrivna {few}")
+            continue
         reasons = ", ".join(
-            f"{REASON_NAMES[r].lower()} {n}" for r, n in cell["reasons"].items() if n
+            f"{REASON_NAMES[r].lower()} {count(n)}" for r, n in cell["reasons"].items() if n
         )
-        paired = f", par {cell['paired']}" if cell["paired"] is not None else ""
+        paired = f", par {count(cell['paired'])}" if cell["paired"] is not None else ""
         lines.append(
-            f"  {key}: inskrivna {cell['enrolled']}, med avslutssvar {cell['with_avslut']}"
-            f"{paired}; utan avslutssvar {cell['without_avslut']}"
+            f"  {key}: inskrivna {cell['enrolled']}, med avslutssvar "
+            f"{count(cell['with_avslut'])}{paired}; utan avslutssvar "
+            f"{count(cell['without_avslut'])}"
             + (f" ({reasons})" if reasons else "")
         )
     if missing["note"]:
@@ -60,9 +83,11 @@ def summary(report: dict[str, Any]) -> str:
     if not outcomes["available"]:
         lines.append(f"  {outcomes['note']}")
     else:
-        lines.append(f"  Avslutade: {outcomes['ended']}")
+        lines.append(f"  Avslutade: {total(outcomes['ended'])}")
         for key, cell in outcomes["outcomes"].items():
-            if cell["count"]:
+            if is_suppressed(cell):
+                lines.append(f"  {outcome_name(key):<34} {'–':>5}")
+            elif cell["count"]:
                 name, share = outcome_name(key), percent(cell["share"])
                 lines.append(f"  {name:<34} {cell['count']:>5}  {share}")
     return "\n".join(lines)

@@ -112,6 +112,8 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # Enrolments are anonymised this many months after exit (flask purge).
     retention_months: Mapped[int] = mapped_column(Integer, default=24)
+    # How participants reach the förbund about their data (welcome screen, letter).
+    privacy_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     insatser: Mapped[list[Insats]] = relationship(back_populates="organisation")
 
@@ -310,5 +312,7 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(40))
     # What it concerned, as a pseudonym or name: never answers or tokens.
     subject: Mapped[str] = mapped_column(String(300), default="")
+    # Why, where the action asks for it (the Dataexport's stated purpose).
+    reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     user: Mapped[User | None] = relationship()

@@ -176,7 +176,8 @@ def language(token: str) -> Any:
 @bp.get("/<token>/start")
 @open_survey
 def welcome(token: str) -> Any:
-    return render_template("answering/welcome.html")
+    return render_template("answering/welcome.html",
+                           responsible=journey.responsible(g.survey.invitation.id))
 
 
 @bp.route("/<token>/<int:number>", methods=["GET", "POST"])

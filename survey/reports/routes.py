@@ -23,7 +23,6 @@ from ..staff import scope
 from ..staff.forms import MultiCheckboxField, choices
 from . import bp
 from .build import report_for
-from .rows import answer_rows, write_csv
 
 
 class ReportForm(FlaskForm):
@@ -95,13 +94,15 @@ def download(kind: str) -> Any:
     form, insatser = _form()
     if kind not in ("pdf", "xlsx", "csv") or not form.validate() or not form.insats.data:
         return render_template("reports/report.html", form=form, result=None), 400
-    built, ids, options = _report(form, insatser)
+    built, _ids, options = _report(form, insatser)
     audit.record(f"report_{kind}", ", ".join(options.insatser))
     db.session.commit()
     name = "stegvis-rapport"
-    if kind == "csv":
+    if kind == "csv":  # the report's tables: aggregates only, like the Excel file
+        from analysis.report_csv import write_report_csv
+
         buffer = io.StringIO()
-        write_csv(answer_rows(ids, form.fran.data, form.till.data), buffer)
+        write_report_csv(built, buffer)
         return Response(buffer.getvalue(), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename={name}.csv"})
     from analysis import pdf, xlsx  # Matplotlib and openpyxl only when a file is asked for
@@ -112,7 +113,7 @@ def download(kind: str) -> Any:
             pdf.write_pdf(built, path, registry=current_app.extensions["stegvis.questionnaires"])
             mimetype = "application/pdf"
         else:
-            xlsx.write_xlsx(built, path, answer_rows(ids, form.fran.data, form.till.data))
+            xlsx.write_xlsx(built, path)
             mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         data = path.read_bytes()
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Integer, String, cast, func, select, type_coerce
 
+from analysis.cells import neutralise_row
 from analysis.collect import DONT_KNOW, Selection
 from analysis.columns import AnswerColumns, ResponseColumns, entries_from_columns
 from analysis.enrolments import EnrolmentColumns
@@ -300,18 +301,23 @@ def _sorted_by_first(table: pa.Table) -> pa.Table:
     return table.take(pa.array(np.argsort(first, kind="stable")))
 
 
+def csv_record(row: AnswerRow) -> list:
+    """One answer as the documented CSV's values, formula-safe (analysis/cells.py)."""
+    return neutralise_row([
+        row.participant, row.gender, "" if row.birth_year is None else row.birth_year,
+        row.born_abroad, row.insats, row.site or "", row.questionnaire, row.version,
+        row.occasion, row.submitted_at.isoformat(timespec="seconds"), row.language,
+        int(row.easy), row.assisted, row.item, "" if row.value is None else row.value,
+        row.comment or "",
+    ])
+
+
 def write_csv(rows: Iterable[AnswerRow], out: TextIO) -> int:
     """The documented CSV (docs/data-format.md): one row per answer. Returns the count."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow([
-            row.participant, row.gender, "" if row.birth_year is None else row.birth_year,
-            row.born_abroad, row.insats, row.site or "", row.questionnaire, row.version,
-            row.occasion, row.submitted_at.isoformat(timespec="seconds"), row.language,
-            int(row.easy), row.assisted, row.item, "" if row.value is None else row.value,
-            row.comment or "",
-        ])
+        writer.writerow(csv_record(row))
         count += 1
     return count

@@ -217,4 +217,10 @@ class SettingsForm(FlaskForm):
     retention_months = IntegerField(
         _l("Anonymisera deltagare så här många månader efter avslut"),
         validators=[InputRequired(), NumberRange(min=1, max=120)])
+    privacy_contact = StringField(
+        _l("Kontakt för frågor om personuppgifter"),
+        description=_l("Visas för deltagarna i enkätens början och i brevet, t.ex. "
+                       "e-postadress och telefonnummer till förbundet."),
+        filters=[lambda text: text.strip() if text else ""],
+        validators=[Length(max=300)])
     active = BooleanField()

@@ -16,6 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .. import i18n, invitations, mail
+from ..answering import journey
 from ..auth.access import STAFF, requires
 from ..extensions import db
 from ..models import Assisted, Enrolment, Invitation, Response
@@ -133,8 +134,11 @@ def letter(invitation_id: int) -> Any:
         flash(_("Skapa en ny länk först. Länken visas bara när den skapas."))
         return redirect(url_for(".handout", invitation_id=invitation.id))
     link = invitations.public_link(token)
+    organisation = invitation.enrolment.insats.organisation
     return _render_in(_participant_language(invitation), "answering/letter.html",
-                      link=link, qr=_qr_svg(link), expires=invitation.expires_at.date())
+                      link=link, qr=_qr_svg(link), expires=invitation.expires_at.date(),
+                      responsible=journey.Responsible(organisation.name,
+                                                      organisation.privacy_contact))
 
 
 @bp.post("/inbjudningar/<int:invitation_id>/epost")

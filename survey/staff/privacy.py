@@ -157,9 +157,12 @@ def settings() -> Any:
     form = SettingsForm()
     if not form.is_submitted():
         form.retention_months.data = organisation.retention_months
+        form.privacy_contact.data = organisation.privacy_contact
     if form.validate_on_submit():
         organisation.retention_months = form.retention_months.data
-        audit.record("settings_changed", f"retention_months={organisation.retention_months}")
+        organisation.privacy_contact = form.privacy_contact.data
+        audit.record("settings_changed", f"retention_months={organisation.retention_months}, "
+                     f"privacy_contact={organisation.privacy_contact}")
         db.session.commit()
         flash(_("Inställningarna är sparade."))
         return redirect(url_for(".settings"))
