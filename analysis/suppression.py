@@ -55,8 +55,12 @@ def hide_line(
     least two that together hold at least `min_group`. None when the line's cells cannot do it (its
     total must then be hidden too)."""
     out = {key for key, size in sizes.items() if 0 < size < min_group} | set(hidden)
-    # Hidden cells that add up to 0 are about nobody, whatever is shown around them.
-    while 0 < (total := sum(sizes[key] for key in out)) and (len(out) < 2 or total < min_group):
+    # Hidden cells that add up to 0 are about nobody, whatever is shown around them. A
+    # hidden cell is known to hold someone (zeros are shown), so k hidden cells holding k
+    # people would each be known to be 1: the sum must exceed the number of cells.
+    while 0 < (total := sum(sizes[key] for key in out)) and (
+        len(out) < 2 or total < min_group or total <= len(out)
+    ):
         candidates = [key for key, size in sizes.items() if key not in out and size > 0]
         if not candidates:
             return None
@@ -69,8 +73,11 @@ def suppress_breakdown(
 ) -> dict[str, dict[str, Any]]:
     """One breakdown (groups that add up to a shown total) with its hidden groups replaced
     by {"suppressed": true}. `size_key` names a cell's number of people ("n", "pairs")."""
-    # None cannot happen with a total of at least min_group: all cells together are it.
-    hidden = _or_all(hide_line({g: cell[size_key] for g, cell in cells.items()}, min_group), cells)
+    hidden = hide_line({group: cell[size_key] for group, cell in cells.items()}, min_group)
+    if hidden is None:
+        # Only when every group is one person: then even the list of groups would tell
+        # each group's count, so the breakdown is left out.
+        return {}
     return {group: suppressed() if group in hidden else cell for group, cell in cells.items()}
 
 
