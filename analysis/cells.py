@@ -23,3 +23,10 @@ def neutralise(value: Any) -> Any:
 
 def neutralise_row(values: Any) -> list[Any]:
     return [neutralise(value) for value in values]
+
+
+def restore(value: str | None) -> str | None:
+    """The text `neutralise` was given: what `flask import` stores from an exported file."""
+    if value and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value

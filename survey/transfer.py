@@ -17,6 +17,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from analysis.cells import restore
 from analysis.csv_rows import read_answers_csv
 from analysis.rows import AnswerRow
 
@@ -168,7 +169,8 @@ def _load(organisation: Organisation, rows: list[AnswerRow]) -> list[str]:
             language=head.language, easy=head.easy, assisted=Assisted(head.assisted),
             started_at=head.submitted_at, updated_at=head.submitted_at,
             submitted_at=head.submitted_at,
-            answers=[Answer(item_id=a.item, value=a.value, comment=a.comment) for a in answers],
+            answers=[Answer(item_id=a.item, value=a.value, comment=restore(a.comment))
+                     for a in answers],
         )
         db.session.add(invitation)
     if not problems:

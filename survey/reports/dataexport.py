@@ -37,7 +37,7 @@ class DataExportForm(FlaskForm):
                                 validators=[DataRequired(_l("Välj minst en insats."))])
     fran = DateField(_l("Från och med"), validators=[Optional()])
     till = DateField(_l("Till och med"), validators=[Optional()])
-    format = RadioField(_l("Filformat"), choices=[("csv", "CSV"), ("xlsx", "Excel")],
+    format = RadioField(_l("Filformat"), choices=choices([("csv", "CSV"), ("xlsx", "Excel")]),
                         default="csv", validators=[DataRequired()])
     syfte = TextAreaField(
         _l("Syfte: varför behövs uppgifterna om varje person?"),

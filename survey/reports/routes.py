@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
+from analysis.suppression import is_suppressed
 from analysis.tables import VERDICT_NAMES, all_tables, suppression_note
 
 from .. import audit
@@ -64,14 +65,19 @@ def _charts(report: dict[str, Any]) -> list[dict[str, str]]:
     out = []
     for ident, occasions in report["indicators_by_version"].items():
         for occasion, items in occasions.items():
-            if items:
+            if _shown(items):
                 out.append({"title": f"{ident} – {occasion}", "src": charts.data_uri(
-                    charts.indicator_chart(items, registry, ident))})
+                    charts.indicator_chart(_shown(items), registry, ident))})
     for ident, dims in report["change_by_version"].items():
-        if dims:
+        if _shown(dims):
             out.append({"title": f"{ident} – start → avslut",
-                        "src": charts.data_uri(charts.change_chart(dims))})
+                        "src": charts.data_uri(charts.change_chart(_shown(dims)))})
     return out
+
+
+def _shown(cells: dict[str, Any]) -> dict[str, Any]:
+    """The cells the disclosure rule left: a chart of hidden ones would be empty."""
+    return {key: cell for key, cell in cells.items() if not is_suppressed(cell)}
 
 
 @bp.get("/")
