@@ -58,7 +58,7 @@ def hide_line(
     # Hidden cells that add up to 0 are about nobody, whatever is shown around them. A
     # hidden cell is known to hold someone (zeros are shown), so k hidden cells holding k
     # people would each be known to be 1: the sum must exceed the number of cells.
-    while 0 < (total := sum(sizes[key] for key in out)) and (
+    while (total := sum(sizes[key] for key in out)) > 0 and (
         len(out) < 2 or total < min_group or total <= len(out)
     ):
         candidates = [key for key, size in sizes.items() if key not in out and size > 0]
