@@ -10,13 +10,14 @@ The rule, applied once to the whole report by `disclose`:
 2. Cells that add up to a published figure form a **line** (the groups of one breakdown
    add up to the item's total; the exit outcomes of one gender add up to that gender's
    ended enrolments, and so on). In every line the hidden cells are either none, or at
-   least two that together hold at least `min_group` people (`hide_line`). Subtracting
-   the shown cells from the line's total then only gives the sum of two or more hidden
-   cells, never one of them, and that sum is itself about `min_group` people or more.
-   Where more must be hidden, the smallest cell goes first, kvinnor and män last, so a
-   board can still report both.
+   least two that together hold at least `min_group` people, and more people than there
+   are hidden cells (`hide_line`). Subtracting the shown cells from the line's total then
+   only gives the sum of two or more hidden cells, never one of them, and that sum is
+   itself about `min_group` people or more. Where more must be hidden, the smallest cell
+   goes first, kvinnor and män last, so a board can still report both. Exit outcomes by
+   gender are a two-way table: rows and columns are lines, repeated until all keep it.
 3. People whose gender is annat or okänt are **left out of every table** when they are
-   fewer than `min_group` together (`leave_out_small_gender_groups`), and the report says
+   fewer than `min_group` together (`small_gender_group`), and the report says
    so in one sentence without their number. Otherwise one person of another gender would
    force kvinnor or män to be hidden.
 
