@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from questionnaires import Item, Questionnaire, Registry
 
 from ..extensions import db
-from ..models import Answer, Invitation, Response, utcnow
+from ..models import Answer, Enrolment, Insats, Invitation, Organisation, Response, utcnow
 from ..tokens import hash_token
 
 
@@ -116,6 +116,18 @@ _FIND = (
     .select_from(_INVITATION.outerjoin(_RESPONSE, _RESPONSE.c.invitation_id == _INVITATION.c.id))
     .where(_INVITATION.c.token_hash == bindparam("token_hash"))
 )
+# Who is responsible for the data, for the welcome screen only (not on every request).
+_ENROLMENT, _INSATS = Enrolment.__table__, Insats.__table__
+_ORGANISATION = Organisation.__table__
+_RESPONSIBLE = (
+    select(_ORGANISATION.c.name, _ORGANISATION.c.privacy_contact)
+    .select_from(
+        _INVITATION.join(_ENROLMENT, _ENROLMENT.c.id == _INVITATION.c.enrolment_id)
+        .join(_INSATS, _INSATS.c.id == _ENROLMENT.c.insats_id)
+        .join(_ORGANISATION, _ORGANISATION.c.id == _INSATS.c.organisation_id)
+    )
+    .where(_INVITATION.c.id == bindparam("invitation_id"))
+)
 _ANSWERS = select(_ANSWER.c.item_id, _ANSWER.c.value, _ANSWER.c.comment).where(
     _ANSWER.c.response_id == bindparam("response_id")
 )
@@ -158,6 +170,18 @@ class Survey:
             if item.id in answered:
                 last = number
         return last + 1 if last < len(items) else None
+
+
+class Responsible(NamedTuple):
+    """The förbund that is responsible for a participant's data, and how to reach it."""
+
+    name: str
+    contact: str
+
+
+def responsible(invitation_id: int) -> Responsible:
+    row = connection().execute(_RESPONSIBLE, {"invitation_id": invitation_id}).one()
+    return Responsible(row[0], row[1] or "")
 
 
 def find(

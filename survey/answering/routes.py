@@ -202,7 +202,8 @@ def welcome(token: str) -> Any:
 
 
 def _welcome_page() -> str:
-    return render_template("answering/welcome.html")
+    return render_template("answering/welcome.html",
+                           responsible=journey.responsible(g.survey.invitation.id))
 
 
 @bp.route("/<token>/<int:number>", methods=["GET", "POST"])

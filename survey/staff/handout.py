@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import audit, i18n, invitations, mail
+from ..answering import journey
 from ..auth import sessions
 from ..auth.access import STAFF, requires
 from ..extensions import db
@@ -141,8 +142,11 @@ def letter(invitation_id: int) -> Any:
     link = invitations.public_link(token)
     _audit("link_letter", invitation)
     db.session.commit()
+    organisation = invitation.enrolment.insats.organisation
     return _render_in(_participant_language(invitation), "answering/letter.html",
-                      link=link, qr=_qr_svg(link), expires=invitation.expires_at.date())
+                      link=link, qr=_qr_svg(link), expires=invitation.expires_at.date(),
+                      responsible=journey.Responsible(organisation.name,
+                                                      organisation.privacy_contact))
 
 
 @bp.post("/inbjudningar/<int:invitation_id>/epost")
