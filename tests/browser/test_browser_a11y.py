@@ -133,6 +133,7 @@ def _staff_paths(live) -> dict[str, str]:  # type: ignore[no-untyped-def]
         "settings": "/personal/installningar",
         "users": "/personal/personal",
         "reports": "/personal/rapporter/",
+        "dataexport": "/personal/rapporter/dataexport",
     }
 
 
