@@ -238,35 +238,7 @@ def _disclose_outcomes(outcomes: dict[str, Any], m: int) -> None:
     totals = {k: outcomes["outcomes"][k]["count"] for k in keys}
     ended = {g: outcomes["by_gender"][g]["ended"] for g in genders}
     cell = {(k, g): outcomes["by_gender"][g]["outcomes"][k] for k in keys for g in genders}
-    hidden_genders = _or_all(hide_line(ended, m), genders)
-    hidden_totals = _or_all(hide_line(totals, m), keys)
-    hidden = {(k, g) for (k, g), n in cell.items()
-              if 0 < n < m or g in hidden_genders or k in hidden_totals}  # fmt: skip
-    changed = True
-    while changed:
-        changed = False
-        for k in keys:  # a row: its cells add up to the outcome's total
-            if k in hidden_totals:
-                continue
-            row = hide_line({g: cell[(k, g)] for g in genders}, m,
-                            [g for g in genders if (k, g) in hidden])  # fmt: skip
-            if row is None:
-                hidden_totals = _or_all(hide_line(totals, m, hidden_totals | {k}), keys)
-                row = set(genders)
-            changed |= _grow(hidden, {(k, g) for g in row})
-        for g in genders:  # a column: its cells add up to the gender's ended enrolments
-            if g in hidden_genders:
-                continue
-            column = hide_line({k: cell[(k, g)] for k in keys}, m,
-                               [k for k in keys if (k, g) in hidden])  # fmt: skip
-            if column is None:
-                hidden_genders = _or_all(hide_line(ended, m, hidden_genders | {g}), genders)
-                column = set(keys)
-            changed |= _grow(hidden, {(k, g) for k in column})
-        for k in hidden_totals:
-            changed |= _grow(hidden, {(k, g) for g in genders})
-        for g in hidden_genders:
-            changed |= _grow(hidden, {(k, g) for k in keys})
+    hidden, hidden_totals, hidden_genders = _hide_two_way(cell, totals, ended, m)
     for k in hidden_totals:
         outcomes["outcomes"][k] = suppressed()
     if {"arbete", "studier"} & hidden_totals:
@@ -281,6 +253,39 @@ def _disclose_outcomes(outcomes: dict[str, Any], m: int) -> None:
                 "outcomes": {k: suppressed() if (k, g) in hidden else cell[(k, g)] for k in keys},
             }
     outcomes["by_gender"] = by_gender
+
+
+def _hide_two_way(
+    cell: dict[tuple[str, str], int], rows: dict[str, int], columns: dict[str, int], m: int
+) -> tuple[set[tuple[str, str]], set[str], set[str]]:
+    """(hidden cells, hidden row totals, hidden column totals) of a table whose row and
+    column totals add up to a shown grand total. Every row and every column is a line;
+    a line that cannot keep the rule hides its total too, which then joins the line of
+    totals. Repeats until nothing changes (hiding only grows, so it ends)."""
+    sizes = (rows, columns)
+    margins = [_or_all(hide_line(rows, m), rows), _or_all(hide_line(columns, m), columns)]
+    hidden = {(r, c) for (r, c), n in cell.items()
+              if 0 < n < m or r in margins[0] or c in margins[1]}  # fmt: skip
+
+    def at(axis: int, line: str, other: str) -> tuple[str, str]:
+        return (line, other) if axis == 0 else (other, line)
+
+    changed = True
+    while changed:
+        changed = False
+        for axis in (0, 1):
+            across = sizes[1 - axis]
+            for line in sizes[axis]:
+                if line not in margins[axis]:
+                    already = [o for o in across if at(axis, line, o) in hidden]
+                    keep = hide_line({o: cell[at(axis, line, o)] for o in across}, m, already)
+                    if keep is None:
+                        margins[axis] = _or_all(
+                            hide_line(sizes[axis], m, margins[axis] | {line}), sizes[axis])
+                if line in margins[axis]:
+                    keep = set(across)
+                changed |= _grow(hidden, {at(axis, line, o) for o in keep})
+    return hidden, margins[0], margins[1]
 
 
 def _or_all(hidden: set[str] | None, keys: Iterable[str]) -> set[str]:

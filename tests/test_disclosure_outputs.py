@@ -13,8 +13,10 @@ One data set holds them all:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import itertools
 import json
 import re
 import shutil
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -38,7 +41,7 @@ from survey.extensions import db
 from survey.models import Enrolment, ExitOutcome, Insats, Participant
 
 from .disclosure_attack import attack
-from .test_disclosure_attack import truth_for
+from .test_disclosure_attack import people_strategy, rows_of, truth_for
 
 LEFT_OUT = "Personer med annan eller okänd könstillhörighet är färre än 5"
 START = [2, 3, 3, 3, 3]
@@ -261,6 +264,8 @@ def test_issue_examples_on_the_database_path(app, issue_db, admin_client, tmp_pa
     report = json.loads(as_json.output)
     check_report(report)
     check_outcomes(report)
+    rows, enrolments = issue_rows()
+    assert attack(report, truth_for(report, rows, enrolments)) == []
     outputs["json"] = as_json.output
     outputs["text"] = cli.invoke(args=["report", "--insats", "Hantverksstegen"]).output
     check_outputs(outputs)
@@ -269,3 +274,44 @@ def test_issue_examples_on_the_database_path(app, issue_db, admin_client, tmp_pa
                                  "--json"])  # fmt: skip
     site_text = cli.invoke(args=["report", "--insats", "Hantverksstegen", "--site", "Tibro"])
     check_site_report(json.loads(site_json.output), {"page": site.text, "text": site_text.output})
+
+
+# --- the attacker on the database path -----------------------------------------------------
+_EXAMPLES = itertools.count()
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(people_strategy(max_people=25))
+def test_attacker_learns_nothing_from_the_database_report(app, insats, tmp_path, people):
+    """Each example imported under its own insats names and codes, reported from the
+    database as the web page and downloads do (survey.reports.build.report_for)."""
+    from survey.reports.build import report_for
+
+    number = next(_EXAMPLES)
+    rows, enrolments = rows_of(people)
+    rows = [r._replace(participant=f"E{number}-{r.participant}", insats=f"E{number} {r.insats}")
+            for r in rows]  # fmt: skip
+    enrolments = [dataclasses.replace(e, participant=f"E{number}-{e.participant}",
+                                      insats=f"E{number} {e.insats}") for e in enrolments]
+    path = tmp_path / f"svar-{number}.csv"
+    path.write_text(to_csv_text(rows), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+    ended = {e.participant: e for e in enrolments}
+    for enrolment, code in db.session.execute(
+        select(Enrolment, Participant.pseudonym).join(Participant)
+        .where(Participant.pseudonym.startswith(f"E{number}-"))
+    ).all():
+        enrolment.end_date = ended[code].end_date
+        outcome = ended[code].exit_outcome
+        enrolment.exit_outcome = ExitOutcome(outcome) if outcome else None
+    db.session.commit()
+    # Only those who answered something are in the database; so are their enrolments.
+    answered = {r.participant for r in rows}
+    enrolments = [e for e in enrolments if e.participant in answered]
+    chosen = list(db.session.scalars(select(Insats).where(Insats.name.startswith(f"E{number} "))))
+    published, _options = report_for(chosen, None, None, None, "test")
+    published = json.loads(json.dumps(published, default=str))
+    truth = truth_for(published, rows, enrolments)
+    assert attack(published, truth) == []

@@ -134,6 +134,7 @@ def _staff_paths(live) -> dict[str, str]:  # type: ignore[no-untyped-def]
         "second-factor-setup": "/personal/tvastegsverifiering",
         "users": "/personal/personal",
         "reports": "/personal/rapporter/",
+        "dataexport": "/personal/rapporter/dataexport",
     }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from survey.models import Organisation
 
 from .conftest import PHONE, screenshot
+from .test_browser_staff import log_in
 
 CONTACT = "dataskydd@test.se, 0500-12 34 56"
 EXPECTED = {
@@ -44,3 +45,18 @@ def test_welcome_screen_tells_what_happens_to_the_answers(live, new_page, langua
     box, button = section.bounding_box(), page.locator("main a.button.primary").bounding_box()
     assert box["y"] < button["y"]
     screenshot(page, f"welcome-privacy-{language}")
+
+
+def test_dataexport_page_on_a_phone(live, new_page):
+    """The admin's Dataexport: the warning first, then the form that asks for a purpose."""
+    live.invite("sjalvskattning", "start")
+    page = new_page(viewport=PHONE)
+    log_in(page, "admin@test.se")
+    page.goto("/personal/rapporter/dataexport")
+    warning = page.locator(".warning")
+    assert "Filen innehåller personuppgifter." in warning.inner_text()
+    assert warning.bounding_box()["y"] < page.locator("#syfte").bounding_box()["y"]
+    page.locator("main form button.primary").click()  # no insats, no purpose
+    page.wait_for_selector("#syfte[aria-invalid=true]")
+    assert "Skriv varför uppgifterna behövs." in page.locator("main").inner_text()
+    screenshot(page, "dataexport-errors")
