@@ -12,7 +12,6 @@ from pathlib import Path
 
 from questionnaires import Registry
 
-from .csv_rows import AnswerCsvReader
 from .report import ReportOptions, build_report_from_csv
 from .suppression import DEFAULT_MIN_GROUP
 from .targets import DEFAULT_MIN_ANSWERS, Target, parse_target
@@ -101,7 +100,7 @@ def _run(args: argparse.Namespace) -> int:
     elif args.xlsx:
         from .xlsx import write_xlsx
 
-        write_xlsx(report, args.xlsx, AnswerCsvReader(args.file, registry).rows())
+        write_xlsx(report, args.xlsx)
     else:
         print(summary(report))
     return 0

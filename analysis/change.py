@@ -20,7 +20,6 @@ import numpy as np
 from .entries import Entries, latest_per_group
 from .rows import GENDERS
 from .shares import DIGITS, share_cell
-from .suppression import suppress_breakdown
 
 CHANGE_KEY = "sjalvskattning"
 # The Wilcoxon test is not worth reporting on fewer pairs: with 5 pairs the smallest
@@ -168,7 +167,7 @@ def pairs_per_person(
     return out
 
 
-def change_tables(entries: Entries, min_group: int) -> dict[str, dict[str, dict[str, Any]]]:
+def change_tables(entries: Entries) -> dict[str, dict[str, dict[str, Any]]]:
     """ident ("sjalvskattning/v1") -> dimension -> change fields."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     where = entries.layout_index()
@@ -196,7 +195,7 @@ def change_tables(entries: Entries, min_group: int) -> dict[str, dict[str, dict[
                         "improved": up,
                         "share_improved": share_cell(n, up)["share"],
                     }
-            fields["by_gender"] = suppress_breakdown(cells, "pairs", min_group)
+            fields["by_gender"] = cells
             table[dimension] = fields
         out[layout.ident] = table
     return out

@@ -17,7 +17,6 @@ from .entries import Entries, latest_per_group
 from .layouts import ABSENT, DONT_KNOW, Layout
 from .rows import BORN_ABROAD, GENDERS
 from .shares import share_cell
-from .suppression import suppress_breakdown
 
 NO_SITE = "(ingen ort)"
 
@@ -51,9 +50,7 @@ def _sorted_groups(name: str, groups: list[str]) -> list[str]:
     return sorted(groups, key=lambda g: order.index(g) if g in order else len(order))
 
 
-def _block_stats(
-    entries: Entries, index: np.ndarray, layout: Layout, min_group: int
-) -> dict[str, Any]:
+def _block_stats(entries: Entries, index: np.ndarray, layout: Layout) -> dict[str, Any]:
     matrix = entries.values[index, : len(layout.items)]
     positive_values = np.asarray(sorted(layout.positive), dtype=np.int16)
     answered = matrix >= 0
@@ -80,7 +77,7 @@ def _block_stats(
                 for group in _sorted_groups(name, groups)
                 if n_by[where[group]] > 0
             }
-            cell[name] = suppress_breakdown(cells, "n", min_group)
+            cell[name] = cells
         out[item] = cell
     return out
 
@@ -102,11 +99,12 @@ def _insats_stats(
     return out
 
 
-def indicator_tables(entries: Entries, min_group: int) -> Tables:
+def indicator_tables(entries: Entries) -> Tables:
     """ident ("finsam-indikatorer/v1") -> occasion -> item -> statistics.
 
     A person counts once per block (version and occasion): their latest in-period
-    response; per insats, once per person and insats.
+    response; per insats, once per person and insats. Every figure is here; the report
+    hides what the disclosure rule forbids (suppression.disclose).
     """
     current = np.flatnonzero(entries.in_period)
     qv, occasion = entries.qv, entries.occasion.codes
@@ -126,11 +124,11 @@ def indicator_tables(entries: Entries, min_group: int) -> Tables:
     for _, _, _, block, name in sorted(chosen):
         layout = entries.layouts[block // size]
         in_block = (qv == block // size) & (occasion == block % size)
-        stats = _block_stats(entries, per_person[in_block[per_person]], layout, min_group)
+        stats = _block_stats(entries, per_person[in_block[per_person]], layout)
         if several_insatser:
             rows = per_insats[in_block[per_insats]]
             for item, cells in _insats_stats(entries, rows, layout).items():
                 if item in stats:
-                    stats[item]["by_insats"] = suppress_breakdown(cells, "n", min_group)
+                    stats[item]["by_insats"] = cells
         tables.setdefault(layout.ident, {})[name] = stats
     return tables

@@ -51,6 +51,11 @@ REASON_NAMES: dict[str, str] = {
 SUPPRESSED_MARK = "–"
 
 
+def fewer(min_group: int) -> str:
+    """What a hidden total says instead of its number: "färre än 5"."""
+    return f"färre än {min_group}"
+
+
 def item_name(item: str) -> str:
     return ITEM_NAMES.get(item, item)
 

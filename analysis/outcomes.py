@@ -16,7 +16,6 @@ from .enrolments import EnrolmentColumns
 from .rows import EXIT_OUTCOMES, GENDERS
 from .selection import Selection
 from .shares import share_cell
-from .suppression import suppress_breakdown
 
 CSV_NOTE = (
     "Avslutsorsaker finns inte i en CSV-fil med svar; de kommer från inskrivningarna "
@@ -33,9 +32,7 @@ def _outcome(outcome: str | None) -> str:
     return outcome
 
 
-def outcome_table(
-    enrolments: EnrolmentColumns | None, selection: Selection, min_group: int
-) -> dict[str, Any]:
+def outcome_table(enrolments: EnrolmentColumns | None, selection: Selection) -> dict[str, Any]:
     if enrolments is None:
         return {"available": False, "note": CSV_NOTE}
     end = enrolments.end_date
@@ -75,5 +72,5 @@ def outcome_table(
             for key, count in counts.items()
         },
         "work_or_studies": {"count": work, "share": share_cell(total, work)["share"]},
-        "by_gender": suppress_breakdown(ordered, "ended", min_group),
+        "by_gender": ordered,
     }

@@ -31,13 +31,14 @@ from .labels import (
     REASON_NAMES,
     SUPPRESSED_MARK,
     decimal,
+    fewer,
     group_name,
     item_name,
     outcome_name,
     percent,
 )
 from .suppression import is_suppressed
-from .tables import VERDICT_NAMES
+from .tables import VERDICT_NAMES, outcome_by_gender
 
 PAGE_W, PAGE_H = 8.27, 11.69  # A4 in inches
 MARGIN = 0.75
@@ -203,7 +204,7 @@ def _title_page(w: _Writer, report: dict[str, Any]) -> None:
         ("Period", f"{s['from'] or 'från början'} – {s['to'] or 'till idag'}"),
         ("Insatser", ", ".join(s["insatser"]) or "alla"),
         ("Ort", s["site"] or "alla"),
-        ("Deltagare", f"{report['people']} personer i {report['enrolments']} inskrivningar"),
+        ("Deltagare", _people(report)),
         ("Frågeformulär", "; ".join(heading(report, i) for i in report["versions"]) or "–"),
     ]
     for label, value in facts:
@@ -212,14 +213,23 @@ def _title_page(w: _Writer, report: dict[str, Any]) -> None:
     for note in notes(report):
         w.paragraph(note, size=8.5, color=GREY)
     w.y -= 0.1
+    if report.get("left_out"):
+        w.paragraph(report["left_out"], size=8.5)
     w.paragraph(
         "Alla andelar visas med antal: ”27 av 29” betyder att 27 av 29 som svarade gav ett "
         "positivt svar; ”vet inte” räknas inte in. En person räknas en gång, även med flera "
         "inskrivningar. Intervallet (95 % KI) visar osäkerheten: med få svar är det brett. "
-        f"Grupper med färre än {s['min_group']} personer visas som {SUPPRESSED_MARK} så att "
-        "ingen kan identifieras.",
+        f"Grupper med färre än {s['min_group']} personer visas som {SUPPRESSED_MARK}, och så "
+        "många fler att ingen dold siffra kan räknas fram ur de andra; en fråga med färre än "
+        f"{s['min_group']} svar visas utan siffror. Så kan ingen identifieras.",
         size=8.5, color=GREY,
     )  # fmt: skip
+
+
+def _people(report: dict[str, Any]) -> str:
+    if isinstance(report["people"], dict):
+        return f"{fewer(report['selection']['min_group'])} personer"
+    return f"{report['people']} personer i {report['enrolments']} inskrivningar"
 
 
 def _targets(w: _Writer, report: dict[str, Any]) -> None:
@@ -232,9 +242,11 @@ def _targets(w: _Writer, report: dict[str, Any]) -> None:
     rows = []
     for t in report["targets"]:
         low, high = t["ci95"] or (None, None)
+        answers = (f"{fewer(report['selection']['min_group'])} svar" if is_suppressed(t["n"])
+                   else f"{t['positive']} av {t['n']}")  # fmt: skip
         rows.append(
             [item_name(t["item"]), OCCASION_NAMES[t["occasion"]], percent(t["threshold"]),
-             f"{t['positive']} av {t['n']}", percent(t["share"]),
+             answers, percent(t["share"]),
              f"{percent(low)}–{percent(high)}" if t["ci95"] else "–", VERDICT_NAMES[t["verdict"]],
              (t["questionnaire"] or "–").rpartition("/")[2]]
         )  # fmt: skip
@@ -267,6 +279,7 @@ def diverging_bars(
     values, positive, labels = _scale(registry, ident)
     negative = [v for v in values if v not in positive]
     agree = sorted(v for v in values if v in positive)
+    items = {item: cell for item, cell in items.items() if not is_suppressed(cell)}
     names = [item_name(i) for i in items][::-1]
     cells = list(items.values())[::-1]
     handles = {}
@@ -305,7 +318,13 @@ def _indicators(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
         for occasion, items in occasions.items():
             w.heading(f"Svar {OCCASION_NAMES[occasion].lower()} – {heading(report, ident)}")
             rows = []
+            shown = {item: cell for item, cell in items.items() if not is_suppressed(cell)}
+            values = list(next(iter(shown.values()))["distribution"]) if shown else []
             for item, cell in items.items():
+                if is_suppressed(cell):
+                    few = f"{fewer(report['selection']['min_group'])} svar"
+                    rows.append([item_name(item), few, *[""] * (3 + len(values))])
+                    continue
                 low, high = cell["ci95"] or (None, None)
                 rows.append(
                     [item_name(item), f"{cell['positive']} av {cell['n']}", percent(cell["share"]),
@@ -313,11 +332,10 @@ def _indicators(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
                      str(cell["dont_know"]),
                      *(str(c) for c in cell["distribution"].values())]
                 )  # fmt: skip
-            values = list(next(iter(items.values()))["distribution"])
-            if ident.startswith("finsam-indikatorer/"):
+            if ident.startswith("finsam-indikatorer/") and shown:
                 w.chart(
-                    0.3 * len(items) + 0.5,
-                    lambda ax, i=items, d=ident: diverging_bars(ax, i, registry, d),
+                    0.3 * len(shown) + 0.5,
+                    lambda ax, i=shown, d=ident: diverging_bars(ax, i, registry, d),
                 )
             w.table(
                 [Col("Fråga", 1.9), Col("Positiva", 0.85, "right"), Col("Andel", 0.55, "right"),
@@ -325,7 +343,7 @@ def _indicators(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
                  *(Col(f"Svar {v}", (TEXT_W - 4.85) / len(values), "right") for v in values)],
                 rows,
             )  # fmt: skip
-            _breakdowns(w, report, items)
+            _breakdowns(w, report, shown)
 
 
 def _group_cell(sub: dict[str, Any] | None, share: str, count: str, n: str) -> str:
@@ -339,8 +357,9 @@ def _group_cell(sub: dict[str, Any] | None, share: str, count: str, n: str) -> s
 
 
 def _suppression_footnote(w: _Writer, report: dict[str, Any]) -> None:
-    w.paragraph(f"{SUPPRESSED_MARK} färre än {report['selection']['min_group']} personer",
-                size=7.5, color=GREY)  # fmt: skip
+    m = report["selection"]["min_group"]
+    w.paragraph(f"{SUPPRESSED_MARK} döljs: färre än {m} personer, eller så att en dold siffra "
+                "inte kan räknas fram ur de andra", size=7.5, color=GREY)  # fmt: skip
 
 
 def _breakdowns(w: _Writer, report: dict[str, Any], items: dict[str, dict[str, Any]]) -> None:
@@ -374,6 +393,7 @@ def _breakdowns(w: _Writer, report: dict[str, Any], items: dict[str, dict[str, A
 
 
 def change_bars(ax: Axes, dims: dict[str, dict[str, Any]]) -> None:
+    dims = {d: c for d, c in dims.items() if not is_suppressed(c)}
     names = [item_name(d) for d in dims][::-1]
     cells = list(dims.values())[::-1]
     for row, c in enumerate(cells):
@@ -398,6 +418,7 @@ def change_bars(ax: Axes, dims: dict[str, dict[str, Any]]) -> None:
 
 
 def _means_chart(ax: Axes, dims: dict[str, dict[str, Any]], low: int, high: int) -> None:
+    dims = {d: c for d, c in dims.items() if not is_suppressed(c)}
     names = [item_name(d) for d in dims][::-1]
     cells = list(dims.values())[::-1]
     for row, c in enumerate(cells):
@@ -426,13 +447,16 @@ def _change(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
             "Samma persons svar vid start och vid avslut jämförs (par). 6 är bäst.",
             size=8.5, color=GREY,
         )  # fmt: skip
-        w.chart(0.3 * len(dims) + 0.5, lambda ax, d=dims: change_bars(ax, d))
-        values, _, _ = _scale(registry, ident)
-        low, high = (min(values), max(values)) if values else (1, 6)
-        w.chart(
-            0.3 * len(dims) + 0.5, lambda ax, d=dims, lo=low, hi=high: _means_chart(ax, d, lo, hi)
-        )
+        shown = {d: c for d, c in dims.items() if not is_suppressed(c)}
+        if shown:
+            w.chart(0.3 * len(shown) + 0.5, lambda ax, d=shown: change_bars(ax, d))
+            values, _, _ = _scale(registry, ident)
+            low, high = (min(values), max(values)) if values else (1, 6)
+            w.chart(0.3 * len(shown) + 0.5,
+                    lambda ax, d=shown, lo=low, hi=high: _means_chart(ax, d, lo, hi))  # fmt: skip
+        few = f"{fewer(report['selection']['min_group'])} par"
         rows = [
+            [item_name(d), few, *[""] * 7] if is_suppressed(c) else
             [item_name(d), str(c["pairs"]), f"{c['improved']} / {c['same']} / {c['worse']}",
              percent(c["share_improved"]), decimal(c["median_start"], 1),
              decimal(c["median_end"], 1), decimal(c["mean_difference"]), _p(c["p_value"]),
@@ -453,7 +477,7 @@ def _change(w: _Writer, report: dict[str, Any], registry: Registry) -> None:
             "som ändrades blev sämre) till 1 (alla som ändrades blev bättre).",
             size=7.5, color=GREY,
         )  # fmt: skip
-        _change_by_gender(w, report, dims)
+        _change_by_gender(w, report, shown)
 
 
 def _change_by_gender(w: _Writer, report: dict[str, Any], dims: dict[str, dict[str, Any]]) -> None:
@@ -487,15 +511,20 @@ def _missing(w: _Writer, report: dict[str, Any]) -> None:
     w.heading("Vilka saknas")
     rows = []
     for key, m in missing["by_questionnaire"].items():
+        if is_suppressed(m):
+            rows.append([key_name(report, key), fewer(report["selection"]["min_group"]),
+                         *[""] * 5])
+            continue
 
-        def show(v: int | None) -> str:
-            return "–" if v is None else str(v)
+        def show(v: Any) -> str:
+            return "–" if v is None or is_suppressed(v) else str(v)
 
-        reasons = ", ".join(f"{REASON_NAMES[r].lower()} {n}" for r, n in m["reasons"].items() if n)
+        reasons = ", ".join(f"{REASON_NAMES[r].lower()} {show(n)}"
+                            for r, n in m["reasons"].items() if n)  # fmt: skip
         rows.append(
             [key_name(report, key), str(m["enrolled"]), show(m["with_start"]),
              show(m["with_pagaende"]), show(m["with_avslut"]), show(m["paired"]),
-             str(m["without_avslut"])]
+             show(m["without_avslut"])]
         )  # fmt: skip
         if reasons:
             rows.append(["", "", "", "", "", "", ""])
@@ -506,9 +535,10 @@ def _missing(w: _Writer, report: dict[str, Any]) -> None:
         [r for r in rows if any(r)],
     )  # fmt: skip
     for key, m in missing["by_questionnaire"].items():
-        if m["without_avslut"]:
+        if not is_suppressed(m) and m["without_avslut"]:
             reasons = ", ".join(
-                f"{REASON_NAMES[r].lower()}: {n}" for r, n in m["reasons"].items() if n
+                f"{REASON_NAMES[r].lower()}: {SUPPRESSED_MARK if is_suppressed(n) else n}"
+                for r, n in m["reasons"].items() if n
             )
             w.paragraph(f"{key_name(report, key)}, varför avslutssvar saknas – {reasons}.",
                         size=8.5)
@@ -524,17 +554,23 @@ def _outcomes(w: _Writer, report: dict[str, Any]) -> None:
     if not outcomes["available"]:
         w.paragraph(outcomes["note"], size=9)
         return
+    if is_suppressed(outcomes["ended"]):
+        few = fewer(report["selection"]["min_group"])
+        w.paragraph(f"{few.capitalize()} inskrivningar avslutades under perioden.", size=9)
+        return
+    work = outcomes["work_or_studies"]
     w.paragraph(
         f"{outcomes['ended']} inskrivningar avslutades under perioden. Till arbete eller studier: "
-        f"{percent(outcomes['work_or_studies']['share'])} "
-        f"({outcomes['work_or_studies']['count']} av {outcomes['ended']}).",
+        + (SUPPRESSED_MARK if is_suppressed(work)
+           else f"{percent(work['share'])} ({work['count']} av {outcomes['ended']})") + ".",
         size=9,
     )  # fmt: skip
     items = outcomes["outcomes"]
 
     def draw(ax: Axes) -> None:
-        names = [outcome_name(k) for k in items][::-1]
-        counts = [c["count"] for c in items.values()][::-1]
+        shown = {k: c for k, c in items.items() if not is_suppressed(c)}
+        names = [outcome_name(k) for k in shown][::-1]
+        counts = [c["count"] for c in shown.values()][::-1]
         ax.barh(range(len(names)), counts, color="#2c6fa7", height=0.6)
         for row, count in enumerate(counts):
             ax.text(count, row, f" {count}", va="center", fontsize=6.5)
@@ -547,10 +583,9 @@ def _outcomes(w: _Writer, report: dict[str, Any]) -> None:
     genders = list(outcomes["by_gender"])
     rows = []
     for key, cell in items.items():
-        row = [outcome_name(key), str(cell["count"]), percent(cell["share"])]
-        for g in genders:
-            sub = outcomes["by_gender"][g]
-            row.append(SUPPRESSED_MARK if is_suppressed(sub) else str(sub["outcomes"][key]))
+        row = ([outcome_name(key), SUPPRESSED_MARK, SUPPRESSED_MARK] if is_suppressed(cell)
+               else [outcome_name(key), str(cell["count"]), percent(cell["share"])])  # fmt: skip
+        row += [str(outcome_by_gender(outcomes, g, key)) for g in genders]
         rows.append(row)
     width = (TEXT_W - 3.4) / max(1, len(genders))
     w.table(
@@ -558,9 +593,8 @@ def _outcomes(w: _Writer, report: dict[str, Any]) -> None:
          *(Col(group_name(g), width, "right") for g in genders)],
         rows,
     )  # fmt: skip
-    if any(is_suppressed(c) for c in outcomes["by_gender"].values()):
-        w.paragraph(f"{SUPPRESSED_MARK} färre än {report['selection']['min_group']} personer",
-                    size=7.5, color=GREY)  # fmt: skip
+    if any(SUPPRESSED_MARK in row for row in rows):
+        _suppression_footnote(w, report)
 
 
 def write_pdf(report: dict[str, Any], path: Path | str, registry: Registry | None = None) -> None:

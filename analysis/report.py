@@ -1,6 +1,7 @@
 """Builds the report as one JSON-able dict; the PDF, Excel and text outputs render it.
 
-Suppression happens here, once, so every output shows the same hidden cells.
+The disclosure rule (suppression.py) is applied here, once, to the whole dict, so every
+output shows the same hidden cells and no renderer can see a hidden figure.
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ from .outcomes import outcome_table
 from .responses import to_entries
 from .rows import AnswerRow, EnrolmentRow
 from .selection import Selection
-from .suppression import DEFAULT_MIN_GROUP
+from .suppression import (
+    DEFAULT_MIN_GROUP,
+    disclose,
+    leave_out_small_gender_group,
+    left_out_note,
+)
 from .targets import DEFAULT_MIN_ANSWERS, Target, check_target, target_sentence
 
 REPORT_FORMAT = 1
@@ -115,18 +121,20 @@ def _finish(
 ) -> dict[str, Any]:
     if enrolments is not None and not isinstance(enrolments, EnrolmentColumns):
         enrolments = EnrolmentColumns.from_rows(enrolments)
-    layouts = entries.layouts
     min_group = options.min_group
+    entries, enrolments, left_out = leave_out_small_gender_group(
+        entries, enrolments, options.selection, min_group)
+    layouts = entries.layouts
 
-    indicators = indicator_tables(entries, min_group)
-    change = change_tables(entries, min_group)
+    indicators = indicator_tables(entries)
+    change = change_tables(entries)
     indicator_idents = [i for i in indicators if i.startswith(INDICATOR_KEY + "/")]
     change_idents = [i for i in change if i.startswith(CHANGE_KEY + "/")]
     people, enrolment_count, by_insats = _counts(entries)
     moments = entries.submitted_at[entries.in_period]
     period = [moments.min().item(), moments.max().item()] if moments.size else []
 
-    return {
+    report = {
         "format": REPORT_FORMAT,
         "title": options.title,
         "selection": {
@@ -154,8 +162,13 @@ def _finish(
         "change": change[change_idents[0]] if len(change_idents) == 1 else None,
         "change_by_version": change,
         "missing": missing_table(entries, options.selection, enrolments),
-        "exit_outcomes": outcome_table(enrolments, options.selection, min_group),
+        "exit_outcomes": outcome_table(enrolments, options.selection),
+        "left_out": left_out_note(min_group) if left_out else None,
     }
+    disclose(report)
+    for target in report["targets"]:
+        target["summary"] = target_sentence(target, min_group)
+    return report
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -202,6 +215,4 @@ def _targets(options: ReportOptions, indicators: dict[str, Any]) -> list[dict[st
             out.append({"questionnaire": ident, **result})
         if not found:
             out.append({"questionnaire": None, **check_target(target, 0, 0, options.min_answers)})
-    for result in out:
-        result["summary"] = target_sentence(result)
     return out

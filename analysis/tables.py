@@ -1,6 +1,8 @@
-"""The report as flat tables (header + rows), shared by the Excel and PDF outputs.
+"""The report as flat tables (header + rows), shared by the Excel file and the web page.
 
-Suppressed cells become "–" here, so both outputs hide exactly what the JSON hides.
+Hidden cells become "–" and hidden totals "färre än 5" here, so both outputs hide exactly
+what the JSON hides. The report holds aggregates only: per-person data is the separate,
+audited Dataexport (survey/dataexport.py).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from .labels import (
     OCCASION_NAMES,
     REASON_NAMES,
     SUPPRESSED_MARK,
+    fewer,
     group_name,
     item_name,
     outcome_name,
 )
+from .missing import REASONS
 from .suppression import is_suppressed
 
 VERDICT_NAMES = {"met": "Uppnått", "not_met": "Inte uppnått", "too_few": "För få svar"}
@@ -45,8 +49,29 @@ class Table:
 def suppression_note(report: dict[str, Any]) -> str:
     n = report["selection"]["min_group"]
     return (
-        f"{SUPPRESSED_MARK} färre än {n} personer (uppgiften döljs så att ingen kan identifieras)"
+        f"{SUPPRESSED_MARK} döljs: färre än {n} personer, eller så många fler att ingen dold "
+        "siffra kan räknas fram ur de andra (så att ingen kan identifieras)"
     )
+
+
+def left_out_notes(report: dict[str, Any]) -> list[str]:
+    return [report["left_out"]] if report.get("left_out") else []
+
+
+def _show(value: Any) -> Cell:
+    """A figure as published: the mark when the disclosure rule hides it."""
+    return SUPPRESSED_MARK if is_suppressed(value) else value
+
+
+def _hidden_total(report: dict[str, Any], width: int, where: int) -> list[Cell]:
+    """`width` cells of a hidden total: "färre än 5" at `where`, the mark elsewhere."""
+    cells: list[Cell] = [SUPPRESSED_MARK] * width
+    cells[where] = fewer(report["selection"]["min_group"])
+    return cells
+
+
+def _count(report: dict[str, Any], value: Any) -> Cell:
+    return fewer(report["selection"]["min_group"]) if is_suppressed(value) else value
 
 
 def _c(*spec: tuple[str, str]) -> list[Column]:
@@ -55,7 +80,8 @@ def _c(*spec: tuple[str, str]) -> list[Column]:
 
 def selection_table(report: dict[str, Any]) -> Table:
     s = report["selection"]
-    table = Table("Urval", "Urval", _c(("Uppgift", "text"), ("Värde", "text")))
+    table = Table("Urval", "Urval", _c(("Uppgift", "text"), ("Värde", "text")),
+                  notes=left_out_notes(report))
     table.rows = [
         ["Rubrik", report.get("title") or "Stegvis – uppföljning"],
         ["Period från", s["from"] or "(början)"],
@@ -64,15 +90,15 @@ def selection_table(report: dict[str, Any]) -> Table:
         ["Ort", s["site"] or "alla"],
         ["Minsta grupp som visas", s["min_group"]],
         ["Minsta antal svar för att bedöma ett mål", s["min_answers"]],
-        ["Personer", report["people"]],
-        ["Inskrivningar", report["enrolments"]],
+        ["Personer", _count(report, report["people"])],
+        ["Inskrivningar", _show(report["enrolments"])],
         ["Frågeformulär", "; ".join(heading(report, i) for i in report["versions"])],
     ]
     table.rows += [["Om frågeformuläret", note] for note in notes(report)]
     for insats, counts in report["by_insats"].items():
-        table.rows.append(
-            [f"{insats}: personer / inskrivningar", f"{counts['people']} / {counts['enrolments']}"]
-        )
+        shown = (SUPPRESSED_MARK if is_suppressed(counts)
+                 else f"{counts['people']} / {counts['enrolments']}")  # fmt: skip
+        table.rows.append([f"{insats}: personer / inskrivningar", shown])
     return table
 
 
@@ -90,8 +116,8 @@ def targets_table(report: dict[str, Any]) -> Table:
         lower = {True: "ja", False: "nej", None: ""}[t["met_at_lower_bound"]]
         table.rows.append(
             [heading(report, t["questionnaire"]), item_name(t["item"]),
-             OCCASION_NAMES[t["occasion"]], t["threshold"], t["positive"], t["n"], t["share"],
-             low, high,
+             OCCASION_NAMES[t["occasion"]], t["threshold"], _show(t["positive"]),
+             _count(report, t["n"]), t["share"], low, high,
              VERDICT_NAMES[t["verdict"]], lower, t["summary"]]
         )  # fmt: skip
     return table
@@ -114,11 +140,15 @@ def indicator_table(report: dict[str, Any]) -> Table:
            ("Fördelning", "text")),
     )  # fmt: skip
     for ident, occasion, item, cell in _indicator_blocks(report):
+        head: list[Cell] = [heading(report, ident), OCCASION_NAMES[occasion], item_name(item), item]
+        if is_suppressed(cell):
+            table.rows.append([*head, *_hidden_total(report, 7, 1)])
+            continue
         low, high = cell["ci95"] or (None, None)
         spread = ", ".join(f"{v}: {c}" for v, c in cell["distribution"].items())
         table.rows.append(
-            [heading(report, ident), OCCASION_NAMES[occasion], item_name(item), item,
-             cell["positive"], cell["n"], cell["dont_know"], cell["share"], low, high, spread]
+            [*head, cell["positive"], cell["n"], cell["dont_know"], cell["share"], low, high,
+             spread]
         )  # fmt: skip
     return table
 
@@ -140,6 +170,8 @@ def breakdown_table(report: dict[str, Any]) -> Table:
         notes=[suppression_note(report)],
     )  # fmt: skip
     for ident, occasion, item, cell in _indicator_blocks(report):
+        if is_suppressed(cell):
+            continue
         for breakdown, title in BREAKDOWN_NAMES.items():
             for group, sub in cell.get(breakdown, {}).items():
                 table.rows.append(
@@ -165,6 +197,10 @@ def change_table(report: dict[str, Any]) -> Table:
     )  # fmt: skip
     for ident, dimensions in report["change_by_version"].items():
         for dimension, c in dimensions.items():
+            if is_suppressed(c):
+                table.rows.append([heading(report, ident), item_name(dimension),
+                                   *_hidden_total(report, 10, 0)])
+                continue
             table.rows.append(
                 [heading(report, ident), item_name(dimension), c["pairs"], c["improved"],
                  c["same"], c["worse"], c["share_improved"], c["median_start"], c["median_end"],
@@ -184,6 +220,8 @@ def change_by_gender_table(report: dict[str, Any]) -> Table:
     )  # fmt: skip
     for ident, dimensions in report["change_by_version"].items():
         for dimension, c in dimensions.items():
+            if is_suppressed(c):
+                continue
             for gender, sub in c["by_gender"].items():
                 values: list[Cell] = (
                     [SUPPRESSED_MARK] * 3
@@ -203,14 +241,17 @@ def missing_table(report: dict[str, Any]) -> Table:
         _c(("Frågeformulär", "text"), ("Inskrivna", "int"), ("Svar vid start", "int"),
            ("Svar pågående", "int"), ("Svar vid avslut", "int"), ("Par start–avslut", "int"),
            ("Utan avslutssvar", "int"),
-           *((REASON_NAMES[r], "int") for r in next(iter(
-               missing["by_questionnaire"].values()), {"reasons": {}})["reasons"])),
+           *((REASON_NAMES[r], "int") for r in REASONS)),
         notes=[missing["note"]] if missing["note"] else [],
     )  # fmt: skip
     for key, m in missing["by_questionnaire"].items():
+        if is_suppressed(m):
+            table.rows.append([key, *_hidden_total(report, 6 + len(REASONS), 0)])
+            continue
         table.rows.append(
-            [key, m["enrolled"], m["with_start"], m["with_pagaende"], m["with_avslut"],
-             m["paired"], m["without_avslut"], *m["reasons"].values()]
+            [key, m["enrolled"], *(_show(m[f]) for f in ("with_start", "with_pagaende",
+             "with_avslut", "paired", "without_avslut")),
+             *(_show(m["reasons"][r]) for r in REASONS)]
         )  # fmt: skip
     return table
 
@@ -223,21 +264,27 @@ def outcome_table(report: dict[str, Any]) -> Table:
     genders = list(outcomes["by_gender"])
     table = Table(
         "Avslutsorsaker",
-        f"Avslutsorsaker ({outcomes['ended']} avslutade inskrivningar)",
+        f"Avslutsorsaker ({_count(report, outcomes['ended'])} avslutade inskrivningar)",
         _c(("Avslutsorsak", "text"), ("Antal", "int"), ("Andel", "percent"),
            *((group_name(g), "int") for g in genders)),
         notes=[suppression_note(report)],
     )  # fmt: skip
     for key, cell in outcomes["outcomes"].items():
-        per_gender = [
-            SUPPRESSED_MARK if is_suppressed(outcomes["by_gender"][g])
-            else outcomes["by_gender"][g]["outcomes"][key]
-            for g in genders
-        ]  # fmt: skip
-        table.rows.append([outcome_name(key), cell["count"], cell["share"], *per_gender])
-    work = outcomes["work_or_studies"]
-    table.rows.append(["Arbete eller studier", work["count"], work["share"], *[""] * len(genders)])
+        per_gender = [outcome_by_gender(outcomes, g, key) for g in genders]
+        table.rows.append([outcome_name(key), *_outcome_count(cell), *per_gender])
+    table.rows.append(["Arbete eller studier", *_outcome_count(outcomes["work_or_studies"]),
+                       *[""] * len(genders)])  # fmt: skip
     return table
+
+
+def _outcome_count(cell: dict[str, Any]) -> list[Cell]:
+    return [SUPPRESSED_MARK] * 2 if is_suppressed(cell) else [cell["count"], cell["share"]]
+
+
+def outcome_by_gender(outcomes: dict[str, Any], gender: str, key: str) -> Cell:
+    """One gender's count of one exit outcome, or the mark."""
+    sub = outcomes["by_gender"][gender]
+    return SUPPRESSED_MARK if is_suppressed(sub) else _show(sub["outcomes"][key])
 
 
 def all_tables(report: dict[str, Any]) -> list[Table]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .labels import item_name, percent
+from .labels import fewer, item_name, percent
 from .rows import OCCASIONS
 from .shares import share_cell
 
@@ -65,11 +65,13 @@ def check_target(
     }
 
 
-def target_sentence(result: dict[str, Any]) -> str:
+def target_sentence(result: dict[str, Any], min_group: int = 5) -> str:
     """E.g. "Stöd till stor nytta: 93 % (27 av 29), målet 90 % är uppnått"."""
     name = item_name(result["item"])
     goal = percent(result["threshold"])
     n, positive = result["n"], result["positive"]
+    if isinstance(n, dict):  # hidden by the disclosure rule: fewer than min_group answers
+        return f"{name}: {fewer(min_group)} svar, målet {goal} kan inte bedömas"
     if result["verdict"] == "too_few":
         return (
             f"{name}: för få svar ({n}, minst {result['min_answers']} behövs) "

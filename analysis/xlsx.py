@@ -1,31 +1,31 @@
-"""Excel output: one sheet per table, and the raw answers one row per response."""
+"""Excel output: one sheet per table of the report, aggregates only.
+
+Per-person answers are never part of the report; they are the separate, audited
+Dataexport (survey/dataexport.py), which writes its own workbook with `write_rows`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .rows import AnswerRow
+from .cells import neutralise_row
 from .tables import Table, all_tables
 
 _FORMATS = {"int": "0", "percent": "0.0%", "decimal": "0.00", "p": "0.0000"}
 _BOLD = Font(bold=True)
-_RAW_COLUMNS = (
-    "participant", "gender", "birth_year", "born_abroad", "insats", "site", "questionnaire",
-    "version", "occasion", "submitted_at", "language", "easy", "assisted",
-)  # fmt: skip
 
 
 def _append(sheet, values) -> None:  # type: ignore[no-untyped-def]
-    """Append a row; text is always text. openpyxl would store a comment such as
-    "=HYPERLINK(...)" as a live formula (spreadsheet formula injection)."""
-    sheet.append(values)
+    """Append a row; text is always text. openpyxl would store "=HYPERLINK(...)" as a
+    live formula, and a spreadsheet would run "+…", "-…", "@…" (cells.py)."""
+    sheet.append(neutralise_row(values))
     for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
+        if isinstance(cell.value, str):
             cell.data_type = "s"
 
 
@@ -54,57 +54,23 @@ def _sheet(workbook: Workbook, table: Table) -> None:
             _append(sheet, [note])
 
 
-def _raw_sheets(workbook: Workbook, rows: Iterable[AnswerRow], report: dict[str, Any]) -> None:
-    """One sheet per questionnaire version: a row per response, a column per item."""
-    selection = report["selection"]
-    insatser = set(selection["insatser"])
-    responses: dict[tuple, dict[str, Any]] = {}
-    items: dict[str, list[str]] = {}
-    for row in rows:
-        if insatser and row.insats not in insatser:
-            continue
-        if selection["site"] and row.site != selection["site"]:
-            continue
-        day = row.submitted_at.date().isoformat()
-        if (selection["from"] and day < selection["from"]) or (
-            selection["to"] and day > selection["to"]
-        ):
-            continue
-        ident = f"{row.questionnaire}/v{row.version}"
-        key = (ident, row.enrolment, *row[:10])
-        found = responses.get(key)
-        if found is None:
-            found = responses[key] = {"ident": ident, "head": row[:13], "answers": {}}
-        found["answers"][row.item] = (row.value, row.comment)
-        known = items.setdefault(ident, [])
-        if row.item not in known:
-            known.append(row.item)
-    for ident in sorted(items):
-        sheet = workbook.create_sheet(f"Svar {ident.replace('/', ' ')}"[:31])
-        header = list(_RAW_COLUMNS)
-        for item in items[ident]:
-            header += [item, f"{item}_kommentar"]
-        _append(sheet, header)
-        for response in responses.values():
-            if response["ident"] != ident:
-                continue
-            head = list(response["head"])
-            head[9] = head[9].isoformat(timespec="seconds")
-            head[11] = int(head[11])
-            for item in items[ident]:
-                value, comment = response["answers"].get(item, (None, None))
-                head += [value, comment]
-            _append(sheet, head)
-
-
-def write_xlsx(
-    report: dict[str, Any], path: Path | str, rows: Iterable[AnswerRow] | None = None
-) -> None:
-    """`rows` (the same answers the report was built from) adds the raw-answer sheets."""
+def write_xlsx(report: dict[str, Any], path: Path | str | IO[bytes]) -> None:
+    """The report's tables, one sheet each: what the report publishes and nothing more."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in all_tables(report):
         _sheet(workbook, table)
-    if rows is not None:
-        _raw_sheets(workbook, rows, report)
+    workbook.save(path)
+
+
+def write_rows(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], path: Path | str | IO[bytes],
+    title: str,
+) -> None:
+    """One sheet of plain rows (the Dataexport), formula-safe like the report's."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(neutralise_row(header))
+    for row in rows:
+        sheet.append(neutralise_row(row))
     workbook.save(path)

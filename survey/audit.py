@@ -10,7 +10,8 @@ from .models import AuditEvent, Participant, User
 
 
 def record(action: str, subject: str = "", *, user: User | None = None,
-           organisation_id: int | None = None, participant: Participant | None = None) -> None:
+           organisation_id: int | None = None, participant: Participant | None = None,
+           reason: str = "") -> None:
     actor = user if user is not None else (
         current_user if current_user and current_user.is_authenticated else None
     )
@@ -22,6 +23,7 @@ def record(action: str, subject: str = "", *, user: User | None = None,
     event = AuditEvent(
         action=action,
         subject=subject[:300],
+        reason=reason[:500],
         user_id=actor.id if actor is not None else None,
         organisation_id=organisation_id,
         participant_id=participant.id if participant is not None else None,

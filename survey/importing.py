@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, select, text
 
+from analysis.cells import restore
 from analysis.rows import AnswerRow
 
 from . import validators
@@ -361,7 +362,8 @@ def write(plan: Plan) -> None:
         (response_id, invitation_id, *values) for response_id, invitation_id, values
         in zip(response_ids, ids, plan.ready["response"], strict=True)))
     _insert(connection, "answer", (
-        (response_id, row.item, row.value, row.comment)
+        # A comment a spreadsheet would run was exported with a leading ' (cells.py).
+        (response_id, row.item, row.value, restore(row.comment))
         for response_id, (_enrolment, answers) in zip(response_ids, plan.responses, strict=True)
         for row in answers))
     session.expire_all()

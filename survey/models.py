@@ -73,6 +73,8 @@ class Organisation(db.Model):
     retention_months: Mapped[int] = mapped_column(Integer, default=24)
     # When set, an admin cannot log in without a second factor (TOTP).
     admins_need_totp: Mapped[bool] = mapped_column(default=False)
+    # How participants reach the förbund about their data (welcome screen, letter).
+    privacy_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     insatser: Mapped[list[Insats]] = relationship(back_populates="organisation")
 
@@ -282,6 +284,8 @@ class AuditEvent(db.Model):
     subject: Mapped[str] = mapped_column(String(300), default="")
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participant.id", ondelete="SET NULL"), index=True)
+    # Why, where the action asks for it (the Dataexport's stated purpose).
+    reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     user: Mapped[User | None] = relationship()
     participant: Mapped[Participant | None] = relationship()

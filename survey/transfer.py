@@ -114,9 +114,7 @@ def report(insats_names, date_from, date_to, site, organisation_name, as_json, p
     if pdf_path:
         pdf.write_pdf(built, pdf_path, registry=registry)
     if xlsx_path:
-        xlsx.write_xlsx(built, xlsx_path, answer_rows([i.id for i in insatser],
-                                                      date_from and date_from.date(),
-                                                      date_to and date_to.date()))
+        xlsx.write_xlsx(built, xlsx_path)
     audit.record("report_cli", ", ".join(sorted(insats_names)), organisation_id=organisation.id)
     db.session.commit()
     if as_json:

@@ -61,7 +61,9 @@ def test_pairs_are_per_enrolment_and_version() -> None:
     # Start in one insats, avslut in another: two enrolments, no pair.
     rows = self_assessment("P1", [2] * 5, [5] * 5)
     moved = [r._replace(insats="Elings ark") if r.occasion == "avslut" else r for r in rows]
-    report = build_report(moved)
+    from analysis import ReportOptions
+
+    report = build_report(moved, ReportOptions(min_group=1))
     assert report["change"] is None
     assert report["missing"]["by_questionnaire"]["sjalvskattning"]["paired"] == 0
 

@@ -41,7 +41,7 @@ def test_versions_are_never_pooled(registry_with_v2: Registry) -> None:
     rows = _people(6, value=4) + [
         make_row(participant=f"N{i}", version=2, value=1) for i in range(4)
     ]
-    report = build_report(rows, registry=registry_with_v2)
+    report = build_report(rows, ReportOptions(min_group=1), registry=registry_with_v2)
     assert report["indicators"] is None
     assert report["indicators_version"] is None
     by_version = report["indicators_by_version"]
@@ -77,7 +77,7 @@ def test_person_with_two_enrolments_counts_once_in_total_and_once_per_insats() -
     assert hidden == {"Elings ark": {"suppressed": True}, "Hantverksstegen": {"suppressed": True}}
 
 
-def test_small_groups_are_suppressed_and_totals_are_not() -> None:
+def test_small_groups_are_suppressed_and_small_totals_too() -> None:
     rows = _people(7, gender="kvinna") + _people(3, gender="man") + _people(6, gender="annat")
     report = build_report(rows)
     cell = report["indicators"]["avslut"]["nytta"]
@@ -86,9 +86,10 @@ def test_small_groups_are_suppressed_and_totals_are_not() -> None:
     # Only one hidden cell could be recovered from the total, so the next smallest goes too.
     assert cell["by_gender"]["annat"] == {"suppressed": True}
     assert cell["by_gender"]["kvinna"]["n"] == 7
-    tiny = build_report(_people(2))["indicators"]["avslut"]["nytta"]
-    assert tiny["n"] == 2 and tiny["share"] == 1.0
-    assert all(c == {"suppressed": True} for c in tiny["by_site"].values())
+    tiny = build_report(_people(2))
+    # A total under 5 shows no count, share, interval or distribution.
+    assert tiny["indicators"]["avslut"]["nytta"] == {"suppressed": True}
+    assert tiny["people"] == {"suppressed": True}
     text = json.dumps(report)
     assert '"n": 3' not in text
 
@@ -109,8 +110,10 @@ def test_selection_by_period_insats_and_site() -> None:
     assert build_report(rows)["people"] == 8
     period = ReportOptions(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 5, 31))
     assert build_report(rows, period)["people"] == 7
-    assert build_report(rows, ReportOptions(insatser=("Elings ark",)))["people"] == 1
-    assert build_report(rows, ReportOptions(site="Falköping"))["people"] == 1
+    one = ReportOptions(insatser=("Elings ark",), min_group=1)
+    assert build_report(rows, one)["people"] == 1
+    assert build_report(rows, ReportOptions(site="Falköping", min_group=1))["people"] == 1
+    assert build_report(rows, ReportOptions(site="Falköping"))["people"] == {"suppressed": True}
     last_day = ReportOptions(date_to=dt.date(2025, 6, 1))
     assert build_report(rows, last_day)["people"] == 8
 
@@ -118,7 +121,7 @@ def test_selection_by_period_insats_and_site() -> None:
 def test_missing_from_csv_alone_says_unknown() -> None:
     rows = self_assessment("A", [2] * 5, [3] * 5) + self_assessment("B", [2] * 5, [3] * 5)
     rows += [r for r in self_assessment("C", [2] * 5, [3] * 5) if r.occasion == "start"]
-    missing = build_report(rows)["missing"]
+    missing = build_report(rows, ReportOptions(min_group=1))["missing"]
     assert missing["source"] == "csv" and missing["note"]
     table = missing["by_questionnaire"]["sjalvskattning"]
     assert table == {
@@ -147,11 +150,18 @@ def test_missing_reasons_from_enrolment_rows() -> None:
         _enrolment("D", end_date=ended),
         _enrolment("E", end_date=ended, invited=frozenset({("sjalvskattning", "avslut")})),
     ]
-    report = build_report(rows, enrolments=enrolments)
+    report = build_report(rows, ReportOptions(min_group=1), enrolments=enrolments)
     table = report["missing"]["by_questionnaire"]["sjalvskattning"]
     assert table["enrolled"] == 5 and table["paired"] == 1 and table["without_avslut"] == 4
     assert table["reasons"] == {"still_enrolled": 1, "left_early": 1, "no_invitation": 1,
                                 "not_answered": 1, "unknown": 0}  # fmt: skip
+    # With the default rule: 1 with avslut, 4 without (all hidden: 1 is too few, and the
+    # 4 would follow from 5 − 1); so are the reasons, each about one person.
+    table = build_report(rows, enrolments=enrolments)["missing"]["by_questionnaire"]
+    hidden = {"suppressed": True}
+    assert table["sjalvskattning"]["with_avslut"] == table["sjalvskattning"]["paired"] == hidden
+    assert table["sjalvskattning"]["without_avslut"] == hidden
+    assert set(map(str, table["sjalvskattning"]["reasons"].values())) == {str(hidden)}
 
 
 def test_exit_outcomes_by_gender() -> None:
@@ -172,9 +182,15 @@ def test_exit_outcomes_by_gender() -> None:
     assert outcomes["by_gender"]["kvinna"]["ended"] == 7
     assert outcomes["by_gender"]["kvinna"]["outcomes"]["arbete"] == 5
     assert outcomes["by_gender"]["man"]["outcomes"]["okänd"] == 1
-    hidden = build_report([], enrolments=enrolments)["exit_outcomes"]["by_gender"]
+    hidden = build_report([], enrolments=enrolments)["exit_outcomes"]
     # One man ended: hidden, and women too, or the man could be found by subtraction.
-    assert hidden == {"kvinna": {"suppressed": True}, "man": {"suppressed": True}}
+    assert hidden["by_gender"] == {"kvinna": {"suppressed": True}, "man": {"suppressed": True}}
+    # Studier, sjukersättning and okänd are one person each: hidden, and arbete with them
+    # (three hidden people are too few to hide among); so is arbete eller studier.
+    assert all(c == {"suppressed": True} for k, c in hidden["outcomes"].items() if k in
+               ("arbete", "studier", "sjukersättning", "okänd"))  # fmt: skip
+    assert hidden["outcomes"]["annat"] == {"count": 0, "share": 0.0}
+    assert hidden["work_or_studies"] == {"suppressed": True}
 
 
 def test_exit_outcomes_absent_from_csv_report() -> None:
@@ -185,7 +201,7 @@ def test_exit_outcomes_absent_from_csv_report() -> None:
 def test_web_app_rows_carry_enrolment_ids() -> None:
     rows = [r._replace(enrolment="17") for r in self_assessment("A", [2] * 5, [3] * 5)]
     enrolments = [_enrolment("A", id="17", end_date=dt.date(2025, 3, 25))]
-    report = build_report(iter(rows), enrolments=enrolments)
+    report = build_report(iter(rows), ReportOptions(min_group=1), enrolments=enrolments)
     assert report["missing"]["by_questionnaire"]["sjalvskattning"]["paired"] == 1
 
 

@@ -1,4 +1,4 @@
-"""Excel output: suppressed cells read back as "–", raw answers one row per response."""
+"""Excel output: suppressed cells read back as "–"; aggregates only, no person's data."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _rows() -> list:
     rows = [make_row(participant=f"K{i}", gender="kvinna") for i in range(7)]
     rows += [make_row(participant=f"M{i}", gender="man", value=1) for i in range(2)]
     rows += [make_row(participant=f"A{i}", gender="annat") for i in range(6)]
-    rows += [make_row(participant="K0", item="redo", value=None)]
+    rows += [make_row(participant="K0", item="redo", value=None, comment="=HYPERLINK(1)")]
     for i in range(6):
         rows += self_assessment(f"K{i}", [2] * 5, [3] * 5)
     return rows
@@ -24,7 +24,7 @@ def _rows() -> list:
 def test_sheets_and_suppression(tmp_path: Path) -> None:
     rows = _rows()
     path = tmp_path / "rapport.xlsx"
-    write_xlsx(build_report(rows), path, rows)
+    write_xlsx(build_report(rows), path)
     book = load_workbook(path, read_only=True)
     assert book.sheetnames[:4] == ["Urval", "Mål", "Indikatorer", "Indikatorer per grupp"]
     groups = list(book["Indikatorer per grupp"].iter_rows(min_row=3, values_only=True))
@@ -37,15 +37,13 @@ def test_sheets_and_suppression(tmp_path: Path) -> None:
     assert any("färre än 5 personer" in str(r[0]) for r in groups)
 
 
-def test_raw_answers_one_row_per_response(tmp_path: Path) -> None:
+def test_no_pseudonym_and_no_comment_in_the_report(tmp_path: Path) -> None:
     rows = _rows()
     path = tmp_path / "rapport.xlsx"
-    write_xlsx(build_report(rows), path, rows)
+    write_xlsx(build_report(rows), path)
     book = load_workbook(path, read_only=True)
-    sheet = list(book["Svar finsam-indikatorer v1"].iter_rows(values_only=True))
-    header, body = sheet[0], sheet[1:]
-    assert len(body) == 15  # K0's "redo" answer belongs to K0's response
-    assert header[13:17] == ("nytta", "nytta_kommentar", "redo", "redo_kommentar")
-    k0 = next(r for r in body if r[0] == "K0")
-    assert k0[13] == 4 and k0[15] is None
-    assert len(list(book["Svar sjalvskattning v1"].iter_rows())) == 1 + 12
+    assert not [name for name in book.sheetnames if name.startswith("Svar")]
+    cells = {str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row}
+    pseudonyms = {row.participant for row in rows}
+    assert not cells & pseudonyms
+    assert not [c for c in cells if "HYPERLINK" in c]

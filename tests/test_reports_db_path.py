@@ -111,7 +111,11 @@ def test_database_report_equals_csv_report(app, loaded, extra):
     entries = report_entries(ids, registry, options.selection, enrolment_columns(ids))
     from_db = report_from_entries(entries, options)
     _same(from_db, from_csv)
-    assert from_db["people"] == 60 or extra
+    if not extra:
+        # The 1-4 people of annat or okänt gender are left out of the report (issue 10).
+        others = {row.participant for row in answer_rows(ids) if row.gender in ("annat", "okänt")}
+        assert 0 < len(others) < 5 and from_db["left_out"]
+        assert from_db["people"] == 60 - len(others)
 
 
 @pytest.mark.parametrize("extra", OPTIONS)
@@ -124,7 +128,7 @@ def test_database_columns_equal_the_exported_rows_with_enrolments(app, loaded, e
     columns = _from_database(app, ids, options)
     _same(columns, one_by_one)
     assert columns["missing"]["source"] == "enrolments"
-    assert columns["exit_outcomes"]["ended"] > 0 or extra
+    assert extra or columns["exit_outcomes"]["ended"] > 0
 
 
 def test_enrolment_columns_equal_the_orm_objects(app, loaded):

@@ -55,8 +55,10 @@ def test_downloads_are_audited(admin_client, answered):
                 if c.data_type == "f"]
     assert formulas == []  # a comment starting with "=" stays text
     csv = admin_client.get(f"/personal/rapporter/ladda-ner.csv{query}")
-    assert csv.text.splitlines()[0].startswith("participant,gender,birth_year")
-    assert len(csv.text.splitlines()) == 7
+    # The report's tables, not a row per answer: no pseudonym, no comment.
+    assert csv.text.splitlines()[0] == "Urval"
+    assert "R-0" not in csv.text and "HYPERLINK" not in csv.text
+    assert "R-0" not in str([c.value for ws in workbook for row in ws.iter_rows() for c in row])
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert {"report_pdf", "report_xlsx", "report_csv"} <= set(actions)
 

@@ -122,6 +122,29 @@ def test_letter_has_qr_and_link(handledare_client, insats):
     assert letter.status_code == 200
     assert link in letter.text and 'class="qr"' in letter.text
     assert "Vi vill veta vad du tycker" in letter.text
+    # What the participant is told, with the förbund's name and contact (issue 10); the
+    # old promise that nobody sees the answers is gone (admins can, in the Dataexport).
+    assert "Det är frivilligt att svara." in letter.text
+    assert "Din handledare ser inte dina svar." in letter.text
+    assert f"{insats.organisation.name} ansvarar för dina uppgifter." in letter.text
+    assert "Ingen ser vad just du har svarat" not in letter.text
+    insats.organisation.privacy_contact = "dataskydd@test.se"
+    db.session.commit()
+    letter = handledare_client.get(f"/personal/inbjudningar/{invitation.id}/brev")
+    assert "Frågor om dina uppgifter: dataskydd@test.se" in letter.text
+
+
+def test_settings_keep_the_privacy_contact(admin_client, insats):
+    page = admin_client.get("/personal/installningar")
+    reply = admin_client.post("/personal/installningar", data={
+        "csrf_token": csrf_token(page.text), "retention_months": "24",
+        "privacy_contact": "  dataskydd@forbund.se, 0500-12 34 56 "})
+    assert reply.status_code == 302
+    assert insats.organisation.privacy_contact == "dataskydd@forbund.se, 0500-12 34 56"
+    too_long = admin_client.post("/personal/installningar", data={
+        "csrf_token": csrf_token(page.text), "retention_months": "24",
+        "privacy_contact": "x" * 301})
+    assert too_long.status_code == 400
 
 
 def test_tablet_handover_locks_staff_pages_until_password(handledare_client, insats):

@@ -138,11 +138,13 @@ _ANSWERS = select(_ANSWER.c.item_id, _ANSWER.c.value, _ANSWER.c.comment).where(
 
 
 class About(NamedTuple):
-    """Who sends the survey and the language the handledare noted at enrolment: read only
-    before a language is chosen (the language screen, the first visit)."""
+    """Who sends the survey, how to reach them about the data, and the language the
+    handledare noted at enrolment: read only on the screens that show it (the language
+    screen, the first visit, the welcome), never on every request."""
 
     organisation: str
     language: str | None
+    contact: str | None
 
 
 _ENROLMENT = Enrolment.__table__
@@ -150,7 +152,7 @@ _PARTICIPANT = Participant.__table__
 _INSATS = Insats.__table__
 _ORGANISATION = Organisation.__table__
 _ABOUT = (
-    select(_ORGANISATION.c.name, _PARTICIPANT.c.language)
+    select(_ORGANISATION.c.name, _PARTICIPANT.c.language, _ORGANISATION.c.privacy_contact)
     .select_from(
         _INVITATION.join(_ENROLMENT, _ENROLMENT.c.id == _INVITATION.c.enrolment_id)
         .join(_PARTICIPANT, _PARTICIPANT.c.id == _ENROLMENT.c.participant_id)
@@ -216,6 +218,10 @@ class Survey:
         row = connection().execute(_ABOUT, {"invitation_id": self.invitation.id}).one()
         return About(*row)
 
+    def responsible(self) -> Responsible:
+        about = self.about()
+        return Responsible(about.organisation, about.contact or "")
+
     def recording(self, screen: str, language: str) -> Recorded | None:
         row = connection().execute(_RECORDING_OF, {
             "invitation_id": self.invitation.id, "screen": screen, "language": language,
@@ -241,6 +247,13 @@ class Survey:
             if item.id in answered:
                 last = number
         return last + 1 if last < len(items) else None
+
+
+class Responsible(NamedTuple):
+    """The förbund that is responsible for a participant's data, and how to reach it."""
+
+    name: str
+    contact: str
 
 
 def find(

@@ -235,7 +235,8 @@ def welcome(token: str) -> Any:
 
 
 def _welcome_page() -> str:
-    return render_template("answering/welcome.html", listen=_listen(recordings.WELCOME))
+    return render_template("answering/welcome.html", listen=_listen(recordings.WELCOME),
+                           responsible=g.survey.responsible())
 
 
 @bp.route("/<token>/<int:number>", methods=["GET", "POST"])

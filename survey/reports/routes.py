@@ -15,6 +15,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from analysis.instruments import heading
+from analysis.suppression import is_suppressed
 from analysis.tables import VERDICT_NAMES, all_tables, suppression_note
 
 from .. import audit
@@ -24,7 +25,6 @@ from ..staff import scope
 from ..staff.forms import MultiCheckboxField, choices
 from . import bp
 from .build import report_for
-from .rows import answer_rows, write_csv
 
 
 class ReportForm(FlaskForm):
@@ -66,15 +66,20 @@ def _charts(report: dict[str, Any]) -> list[dict[str, str]]:
     out = []
     for ident, occasions in report["indicators_by_version"].items():
         for occasion, items in occasions.items():
-            if items:
+            if _shown(items):
                 title = f"{heading(report, ident)} – {occasion}"
                 out.append({"title": title, "src": charts.data_uri(
-                    charts.indicator_chart(items, registry, ident))})
+                    charts.indicator_chart(_shown(items), registry, ident))})
     for ident, dims in report["change_by_version"].items():
-        if dims:
+        if _shown(dims):
             out.append({"title": f"{heading(report, ident)} – start → avslut",
-                        "src": charts.data_uri(charts.change_chart(dims))})
+                        "src": charts.data_uri(charts.change_chart(_shown(dims)))})
     return out
+
+
+def _shown(cells: dict[str, Any]) -> dict[str, Any]:
+    """The cells the disclosure rule left: a chart of hidden ones would be empty."""
+    return {key: cell for key, cell in cells.items() if not is_suppressed(cell)}
 
 
 @bp.get("/")
@@ -97,13 +102,15 @@ def download(kind: str) -> Any:
     form, insatser = _form()
     if kind not in ("pdf", "xlsx", "csv") or not form.validate() or not form.insats.data:
         return render_template("reports/report.html", form=form, result=None), 400
-    built, ids, options = _report(form, insatser)
+    built, _ids, options = _report(form, insatser)
     audit.record(f"report_{kind}", ", ".join(options.insatser))
     db.session.commit()
     name = "stegvis-rapport"
-    if kind == "csv":
+    if kind == "csv":  # the report's tables: aggregates only, like the Excel file
+        from analysis.report_csv import write_report_csv
+
         buffer = io.StringIO()
-        write_csv(answer_rows(ids, form.fran.data, form.till.data), buffer)
+        write_report_csv(built, buffer)
         return Response(buffer.getvalue(), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename={name}.csv"})
     from analysis import pdf, xlsx  # Matplotlib and openpyxl only when a file is asked for
@@ -114,7 +121,7 @@ def download(kind: str) -> Any:
             pdf.write_pdf(built, path, registry=current_app.extensions["stegvis.questionnaires"])
             mimetype = "application/pdf"
         else:
-            xlsx.write_xlsx(built, path, answer_rows(ids, form.fran.data, form.till.data))
+            xlsx.write_xlsx(built, path)
             mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         data = path.read_bytes()
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,

@@ -1,7 +1,7 @@
 """The database as `analysis` reads it: three queries, each for one job.
 
-- `answer_rows`: every submitted answer as an `AnswerRow` (the CSV export, Excel's raw
-  sheet), streamed from one joined query;
+- `answer_rows`: every submitted answer as an `AnswerRow` (flask export, the Dataexport),
+  streamed from one joined query;
 - `enrolment_columns`: the enrolments with the invitations each was sent (missing answers
   and exit outcomes are counted from them);
 - `report_entries`: the report's entries: the responses and their answers as columns,
@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Integer, Select, String, cast, func, select, type_coerce
 
+from analysis.cells import neutralise_row
 from analysis.codes import Codes
 from analysis.enrolments import EnrolmentColumns
 from analysis.entries import Entries
@@ -309,18 +310,23 @@ def _as(column: pa.Array, wanted: pa.DataType) -> pa.Array:
     return column if column.type == wanted else column.cast(wanted)  # "2024-01-08 09:00:00"
 
 
+def csv_record(row: AnswerRow) -> list:
+    """One answer as the documented CSV's values, formula-safe (analysis/cells.py)."""
+    return neutralise_row([
+        row.participant, row.gender, "" if row.birth_year is None else row.birth_year,
+        row.born_abroad, row.insats, row.site or "", row.questionnaire, row.version,
+        row.occasion, row.submitted_at.isoformat(timespec="seconds"), row.language,
+        int(row.easy), row.assisted, row.item, "" if row.value is None else row.value,
+        row.comment or "",
+    ])
+
+
 def write_csv(rows: Iterable[AnswerRow], out: TextIO) -> int:
     """The documented CSV (docs/data-format.md): one row per answer. Returns the count."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow([
-            row.participant, row.gender, "" if row.birth_year is None else row.birth_year,
-            row.born_abroad, row.insats, row.site or "", row.questionnaire, row.version,
-            row.occasion, row.submitted_at.isoformat(timespec="seconds"), row.language,
-            int(row.easy), row.assisted, row.item, "" if row.value is None else row.value,
-            row.comment or "",
-        ])
+        writer.writerow(csv_record(row))
         count += 1
     return count

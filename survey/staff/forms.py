@@ -247,4 +247,10 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=1, max=120)])
     admins_need_totp = BooleanField(
         _l("Förbundsadmin måste logga in med tvåstegsverifiering (engångskod)"))
+    privacy_contact = StringField(
+        _l("Kontakt för frågor om personuppgifter"),
+        description=_l("Visas för deltagarna i enkätens början och i brevet, t.ex. "
+                       "e-postadress och telefonnummer till förbundet."),
+        filters=[lambda text: text.strip() if text else ""],
+        validators=[Length(max=300), validators.plain_text])
     active = BooleanField()

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import audit, i18n, invitations, mail
+from ..answering import journey
 from ..auth import sessions
 from ..auth.access import STAFF, requires
 from ..extensions import db
@@ -170,11 +171,13 @@ def letter(invitation_id: int) -> Any:
     link = invitations.public_link(token)
     _audit("link_letter", invitation)
     db.session.commit()
+    organisation = invitation.enrolment.insats.organisation
     return i18n.render_in(
         invitations.language_of(invitation), "answering/letter.html", link=link,
         qr=_qr_svg(link), expires=invitation.expires_at.date(),
         participant=invitation.enrolment.participant.pseudonym,
-        sender=invitation.enrolment.insats.organisation.name,
+        sender=organisation.name,
+        responsible=journey.Responsible(organisation.name, organisation.privacy_contact or ""),
         code=_remembered_code(invitation), code_address=invitations.short_code_address())
 
 

@@ -145,6 +145,7 @@ def _staff_paths(live) -> dict[str, str]:  # type: ignore[no-untyped-def]
         "password": "/personal/losenord",
         "users": "/personal/personal",
         "reports": "/personal/rapporter/",
+        "dataexport": "/personal/rapporter/dataexport",
     }
 
 

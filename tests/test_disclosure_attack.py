@@ -1,0 +1,152 @@
+"""The report identifies nobody: an attacker solves for every hidden figure (issue 10).
+
+Hypothesis makes answer data with small groups in every breakdown (gender, site,
+language, born abroad, age, insats, exit outcome), the report is built on the CSV path
+and on the rows-with-enrolments path (what the web app gives; the database path itself
+is in test_disclosure_outputs.py), and `disclosure_attack.attack` tries to determine
+each hidden group of 1-4 people from every number the report publishes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis import EnrolmentRow, ReportOptions, build_report
+from analysis.report import build_report_from_csv
+from analysis.rows import AnswerRow
+from analysis.synthetic import make_row, to_csv_text
+
+from .disclosure_attack import attack, hidden
+
+INDICATORS = ("delaktighet", "bemotande", "samordning", "behov", "nytta", "redo", "planering")
+SELF = ("aktivitet", "fysisk_halsa", "psykisk_halsa", "balans", "framtid")
+OUTCOMES = ("arbete", "studier", "arbetssökande", "sjukersättning", "annat", None)
+
+
+@dataclasses.dataclass
+class Person:
+    code: str
+    gender: str
+    birth_year: int
+    born_abroad: str
+    insats: str
+    site: str
+    language: str
+    indicators: tuple[int | None, ...]  # 0 = skipped, None = vet inte
+    start: tuple[int, ...]  # 0 = skipped
+    end: tuple[int, ...]
+    ended: bool
+    outcome: str | None
+
+
+def _weighted(common: str, *rare: str) -> st.SearchStrategy[str]:
+    """Mostly `common`, so that the rare groups are small."""
+    return st.one_of(st.just(common), st.just(common), st.just(common), st.sampled_from(rare))
+
+
+def people_strategy(max_people: int = 30) -> st.SearchStrategy[list[Person]]:
+    person = st.builds(
+        Person,
+        code=st.just(""),
+        gender=st.one_of(st.sampled_from(("kvinna", "man")), st.sampled_from(("kvinna", "man")),
+                         st.sampled_from(("annat", "okänt"))),
+        birth_year=st.integers(1960, 2005),
+        born_abroad=_weighted("nej", "ja", "okänt"),
+        insats=_weighted("Hantverksstegen", "Elings ark"),
+        site=_weighted("Skövde", "Falköping", "Tibro"),
+        language=_weighted("sv", "ar", "ti", "so"),
+        indicators=st.tuples(*[st.sampled_from((4, 4, 3, 2, 1, None, 0))] * len(INDICATORS)),
+        start=st.tuples(*[st.integers(0, 6)] * len(SELF)),
+        end=st.tuples(*[st.integers(0, 6)] * len(SELF)),
+        ended=st.booleans(),
+        outcome=st.sampled_from(OUTCOMES),
+    )  # fmt: skip
+    return st.lists(person, min_size=1, max_size=max_people)
+
+
+def rows_of(people: list[Person]) -> tuple[list[AnswerRow], list[EnrolmentRow]]:
+    rows: list[AnswerRow] = []
+    enrolments = []
+    for i, p in enumerate(people):
+        p.code = f"D{i:03d}"
+        common = {"participant": p.code, "gender": p.gender, "birth_year": p.birth_year,
+                  "born_abroad": p.born_abroad, "insats": p.insats, "site": p.site,
+                  "language": p.language}  # fmt: skip
+        for item, value in zip(INDICATORS, p.indicators, strict=True):
+            if value != 0:
+                rows.append(make_row(**common, item=item, value=value))
+        for occasion, values, day in (("start", p.start, 1), ("avslut", p.end, 20)):
+            for item, value in zip(SELF, values, strict=True):
+                if value:
+                    rows.append(make_row(**common, questionnaire="sjalvskattning",
+                                         occasion=occasion, item=item, value=value,
+                                         submitted_at=dt.datetime(2025, 3, day, 9)))  # fmt: skip
+        enrolments.append(EnrolmentRow(
+            None, p.code, p.gender, p.born_abroad, p.insats, p.site, dt.date(2025, 1, 1),
+            dt.date(2025, 3, 25) if p.ended else None, p.outcome if p.ended else None,
+            invited=frozenset({("sjalvskattning", "avslut")}) if i % 3 else frozenset(),
+        ))  # fmt: skip
+    return rows, enrolments
+
+
+def truth_for(published: dict[str, Any], rows: list[AnswerRow],
+              enrolments: list[EnrolmentRow] | None) -> dict[str, Any]:  # fmt: skip
+    """The same report with nothing hidden, over the people the published one covers."""
+    if published["left_out"]:
+        rows = [r for r in rows if r.gender not in ("annat", "okänt")]
+        if enrolments is not None:
+            enrolments = [e for e in enrolments if e.gender not in ("annat", "okänt")]
+    return build_report(rows, ReportOptions(min_group=0), enrolments=enrolments)
+
+
+def shown_figures_are_true(published: Any, truth: Any, where: str = "") -> list[str]:
+    """Every figure the report shows equals the figure with nothing hidden."""
+    if hidden(published):
+        return []
+    if isinstance(published, dict):
+        if where.endswith("selection") or where.endswith("answers_period"):
+            return []
+        out = []
+        for key, value in published.items():
+            # The versions and questionnaires in the data are not figures about people
+            # (with people left out, the full report may lack one they alone answered).
+            if key in ("summary", "left_out", "versions", "questionnaires"):
+                continue
+            if key not in truth and where.endswith("by_questionnaire"):
+                continue
+            if key not in truth:
+                out.append(f"{where}/{key} is not in the full report")
+                continue
+            out += shown_figures_are_true(value, truth[key], f"{where}/{key}")
+        return out
+    return [] if published == truth else [f"{where}: {published!r} != {truth!r}"]
+
+
+def check(rows: list[AnswerRow], enrolments: list[EnrolmentRow] | None,
+          published: dict[str, Any]) -> None:  # fmt: skip
+    truth = truth_for(published, rows, enrolments)
+    assert shown_figures_are_true(published, truth) == []
+    findings = attack(published, truth)
+    assert findings == [], findings
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people_strategy())
+def test_attacker_learns_nothing_from_the_report_with_enrolments(people: list[Person]) -> None:
+    rows, enrolments = rows_of(people)
+    check(rows, enrolments, build_report(rows, enrolments=enrolments))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people_strategy())
+def test_attacker_learns_nothing_from_the_csv_report(people: list[Person]) -> None:
+    rows, _ = rows_of(people)
+    published, errors = build_report_from_csv(io.StringIO(to_csv_text(rows)))
+    assert errors == [] and published is not None
+    check(rows, None, published)
