@@ -36,7 +36,7 @@ tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
 test: system-deps install compile-translations tests/browser/node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 
-bench: install compile-translations
+bench: system-deps install compile-translations
 	$(PY) -m bench
 
 lint: install
