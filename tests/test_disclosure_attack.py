@@ -136,7 +136,7 @@ def check(rows: list[AnswerRow], enrolments: list[EnrolmentRow] | None,
     assert findings == [], findings
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(people_strategy())
 def test_attacker_learns_nothing_from_the_report_with_enrolments(people: list[Person]) -> None:
     rows, enrolments = rows_of(people)
