@@ -2,7 +2,7 @@
 
 Hidden cells become "–" and hidden totals "färre än 5" here, so both outputs hide exactly
 what the JSON hides. The report holds aggregates only: per-person data is the separate,
-audited Dataexport (survey/dataexport.py).
+audited Dataexport (survey/reports/dataexport.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Excel output: one sheet per table of the report, aggregates only.
 
 Per-person answers are never part of the report; they are the separate, audited
-Dataexport (survey/dataexport.py), which writes its own workbook with `write_rows`.
+Dataexport (survey/reports/dataexport.py), which writes its own workbook with `write_rows`.
 """
 
 from __future__ import annotations
