@@ -115,7 +115,8 @@ def test_coverage_table_on_the_settings_page(admin_client):
     upload(admin_client, "nytta")
     settings = admin_client.get("/personal/installningar").text
     table = settings.split('class="coverage"')[1].split("</table>")[0]
-    row = next(r for r in table.split("<tr>") if "finsam-indikatorer v2" in r and 'lang="ti"' in r)
+    row = next(r for r in table.split("<tr>")
+               if "Stegvis indikatorfrågor (egen formulering), version 2" in r and 'lang="ti"' in r)
     # 7 questions + welcome, review, thanks = 10 screens; espeak-ng has no Tigrinya.
     assert "<td>2</td><td>0</td><td>8</td>" in row
 
@@ -147,7 +148,8 @@ def test_generated_speech_only_where_no_recording(admin_client, make_invitation,
     assert "/lyssna/welcome?sprak=uk&amp;v=" in participant.get(f"/s/{token}/start").text
     settings = admin_client.get("/personal/installningar").text
     table = settings.split('class="coverage"')[1].split("</table>")[0]
-    row = next(r for r in table.split("<tr>") if "finsam-indikatorer v2" in r and 'lang="uk"' in r)
+    row = next(r for r in table.split("<tr>")
+               if "Stegvis indikatorfrågor (egen formulering), version 2" in r and 'lang="uk"' in r)
     assert "<td>1</td><td>1</td><td>8</td>" in row  # welcome recorded, thanks generated
 
 
