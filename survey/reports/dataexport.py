@@ -8,7 +8,6 @@ browsers and proxies not to keep a copy. Text cells are formula-safe (analysis/c
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
@@ -27,7 +26,7 @@ from ..extensions import db
 from ..staff import scope
 from ..staff.forms import MultiCheckboxField, choices
 from . import bp
-from .rows import answer_rows, csv_record
+from .rows import answer_rows, csv_record, write_csv
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -77,9 +76,7 @@ def data_export() -> Any:
     rows = answer_rows([i.id for i in chosen], form.fran.data, form.till.data)
     if kind == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        writer.writerows(csv_record(row) for row in rows)
+        write_csv(rows, buffer)
         body: bytes | str = buffer.getvalue()
         mimetype = "text/csv"
     else:
