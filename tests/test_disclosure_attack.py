@@ -60,7 +60,8 @@ def people_strategy(max_people: int = 30) -> st.SearchStrategy[list[Person]]:
         born_abroad=_weighted("nej", "ja", "okänt"),
         insats=_weighted("Hantverksstegen", "Elings ark"),
         site=_weighted("Skövde", "Falköping", "Tibro"),
-        language=_weighted("sv", "ar", "ti", "so"),
+        # "lattlast": Swedish answered in easy Swedish, its own group in by_language.
+        language=_weighted("sv", "ar", "ti", "so", "lattlast"),
         indicators=st.tuples(*[st.sampled_from((4, 4, 3, 2, 1, None, 0))] * len(INDICATORS)),
         start=st.tuples(*[st.integers(0, 6)] * len(SELF)),
         end=st.tuples(*[st.integers(0, 6)] * len(SELF)),
@@ -77,7 +78,8 @@ def rows_of(people: list[Person]) -> tuple[list[AnswerRow], list[EnrolmentRow]]:
         p.code = f"D{i:03d}"
         common = {"participant": p.code, "gender": p.gender, "birth_year": p.birth_year,
                   "born_abroad": p.born_abroad, "insats": p.insats, "site": p.site,
-                  "language": p.language}  # fmt: skip
+                  "language": "sv" if p.language == "lattlast" else p.language,
+                  "easy": p.language == "lattlast"}  # fmt: skip
         for item, value in zip(INDICATORS, p.indicators, strict=True):
             if value != 0:
                 rows.append(make_row(**common, item=item, value=value))
