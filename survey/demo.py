@@ -31,6 +31,8 @@ from .models import (
 
 ORGANISATION = "Samordningsförbundet Demo"
 INSATS = "Vägen framåt"
+# Participants are told how to reach the förbund about their data (docs/privacy.md).
+PRIVACY_CONTACT = "dataskydd@demo.stegvis.local, 0500-12 34 56"
 SITES = ("Skövde", "Tibro")
 STAFF = (
     ("admin@demo.stegvis.local", "Anna Admin", Role.admin),
@@ -62,6 +64,7 @@ def demo() -> None:
     """Create the demo förbund, insats, staff and participants; print logins and links."""
     registry = current_app.extensions["stegvis.questionnaires"]
     organisation = _get_or_add(Organisation, name=ORGANISATION)
+    organisation.privacy_contact = organisation.privacy_contact or PRIVACY_CONTACT
     insats = _get_or_add(Insats, organisation_id=organisation.id, name=INSATS)
     insats.start_date = insats.start_date or dt.date.today().replace(month=1, day=1)
     sites = {name: _get_or_add(Site, insats_id=insats.id, name=name) for name in SITES}

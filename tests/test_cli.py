@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, inspect, select
 
 from survey.extensions import db
-from survey.models import Enrolment, Invitation, Participant, User
+from survey.models import Enrolment, Invitation, Organisation, Participant, User
 
 
 def test_init_db_creates_the_schema_with_alembic(app, database_url):
@@ -26,11 +26,13 @@ def test_demo_prints_logins_and_links_and_can_run_twice(app):
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
     # Three participants with fresh links, plus the finished history made only once.
-    from survey.demo import HISTORY, PARTICIPANTS
+    from survey.demo import HISTORY, PARTICIPANTS, PRIVACY_CONTACT
 
     assert db.session.scalar(select(func.count()).select_from(Participant)) == \
         len(PARTICIPANTS) + HISTORY
     assert db.session.scalar(select(func.count()).select_from(User)) == 2
+    # Participants are told whom to ask about their data: the demo förbund says it.
+    assert db.session.scalar(select(Organisation.privacy_contact)) == PRIVACY_CONTACT
     # Each run hands out working links.
     token = links[0].rsplit("/", 1)[-1]
     opened = app.test_client().get(f"/s/{token}")  # the link's language screen
