@@ -186,3 +186,40 @@ def test_password_change_ends_every_other_session(app, make_user):
     assert db.session.scalar(select(func.count()).select_from(StaffSession)) == 1
     assert "password_changed" in db.session.scalars(select(AuditEvent.action)).all()
     assert login(app.test_client(), user.email, new).status_code == 302
+
+
+def test_admin_resets_a_lost_login(app, make_user, admin_client):
+    """A colleague who lost the phone with the codes gets a new password and no second
+    factor; their old sessions end, the old password stops working, the audit log says so."""
+    import pyotp
+
+    user = make_user("handledare")
+    other = app.test_client()
+    login(other, user.email)  # a session opened before the phone was lost
+    assert other.get("/personal/").status_code == 200
+    user.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    page = admin_client.get(f"/personal/personal/{user.id}/aterstall")
+    assert page.status_code == 200 and "Tvåstegsverifieringen tas bort" in page.text
+    weak = admin_client.post(f"/personal/personal/{user.id}/aterstall",
+                             data={"csrf_token": csrf_token(page.text), "password": "kort"})
+    assert weak.status_code == 400
+    assert db.session.get(User, user.id).totp_secret is not None  # nothing changed
+    admin_client.post(f"/personal/personal/{user.id}/aterstall", data={
+        "csrf_token": csrf_token(page.text), "password": "ny-lång-fras-för-hanna-77"})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret is None
+    assert db.session.scalar(select(func.count()).select_from(StaffSession).where(
+        StaffSession.user_id == user.id)) == 0
+    assert other.get("/personal/").status_code == 302  # logged out everywhere
+    assert login(app.test_client(), user.email).status_code == 401  # old password refused
+    fresh = app.test_client()
+    assert login(fresh, user.email, "ny-lång-fras-för-hanna-77").status_code == 302
+    assert fresh.get("/personal/").status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "login_reset")) == 1
+
+
+def test_admin_cannot_reset_their_own_login(app, make_user, admin_client):
+    admin = db.session.scalar(select(User).where(User.role == "admin"))
+    assert admin_client.get(f"/personal/personal/{admin.id}/aterstall").status_code == 404

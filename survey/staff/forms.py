@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -209,6 +210,22 @@ class UserForm(FlaskForm):
     def validate_password(self, field: PasswordField) -> None:
         problem = validators.password_problem(field.data or "", self.name.data or "",
                                               self.email.data or "")
+        if problem is not None:
+            raise ValidationError(problem)
+
+
+class ResetLoginForm(FlaskForm):
+    """An admin gives a colleague who lost their password or phone a new start password."""
+
+    password = PasswordField(_l("Nytt startlösenord (minst 10 tecken)"), validators=[
+        DataRequired(_l("Skriv ett lösenord.")), Length(max=200)])
+
+    def __init__(self, user_name: str, user_email: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._user = (user_name, user_email)
+
+    def validate_password(self, field: PasswordField) -> None:
+        problem = validators.password_problem(field.data or "", *self._user)
         if problem is not None:
             raise ValidationError(problem)
 

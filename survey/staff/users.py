@@ -1,4 +1,4 @@
-"""Staff accounts: the förbund admin creates them and can deactivate them."""
+"""Staff accounts: the förbund admin creates them, deactivates them and resets a lost login."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..models import Role, User
 from . import bp, scope
-from .forms import EmptyForm, UserForm
+from .forms import EmptyForm, ResetLoginForm, UserForm
 
 
 @bp.route("/personal", methods=["GET", "POST"])
@@ -59,3 +59,28 @@ def toggle_user(user_id: int) -> Any:
         audit.record("user_activated" if user.active else "user_deactivated", user.email)
         db.session.commit()
     return redirect(url_for(".users"))
+
+
+@bp.route("/personal/<int:user_id>/aterstall", methods=["GET", "POST"])
+@requires(ADMIN)
+def reset_login(user_id: int) -> Any:
+    """A new start password, the second factor removed and every session ended: for a
+    colleague who forgot the password or lost the phone with the codes. An admin cannot
+    do this to their own account (that would skip its second factor)."""
+    user = scope.organisation_user_or_404(user_id)
+    if user.id == current_user.id:
+        abort(404)
+    form = ResetLoginForm(user.name, user.email)
+    if form.validate_on_submit():
+        user.password_hash = passwords.hash_password(form.password.data)
+        had_code = bool(user.totp_secret)
+        user.totp_secret = None
+        sessions.end_all(user.id)
+        audit.record("login_reset", f"{user.email}" + (" (tvåstegsverifiering borttagen)"
+                                                        if had_code else ""))
+        db.session.commit()
+        flash(_("Inloggningen för %(name)s är återställd. Ge det nya lösenordet personligen "
+                "eller per telefon, inte i samma e-post som adressen.", name=user.name))
+        return redirect(url_for(".users"))
+    return render_template("staff/reset_login.html", form=form, user=user), (
+        400 if form.errors else 200)
