@@ -10,6 +10,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from survey import invitations
 from survey.extensions import db
 from survey.models import (
     Answer,
@@ -29,14 +30,15 @@ SUBMITTED = dt.datetime(2026, 3, 2, 10, 0)
 
 
 def answered(insats: Insats, code: str, comments: dict[str, str | None],
-             occasion: str = "start", submitted: dt.datetime = SUBMITTED) -> None:
-    """One person answered självskattning at the occasion, commenting as given."""
-    participant_with_invitation(insats, code, "sjalvskattning", occasion)
+             occasion: str = "start", submitted: dt.datetime = SUBMITTED,
+             key: str = "sjalvskattning", value: int = 4) -> None:
+    """One person answered the questionnaire at the occasion, commenting as given."""
+    participant_with_invitation(insats, code, key, occasion)
     invitation = db.session.scalars(
         select(Invitation).join(Enrolment).join(Participant)
         .where(Participant.pseudonym == code)).one()
     response = Response(invitation=invitation, language="sv", submitted_at=submitted)
-    response.answers = [Answer(item_id=item, value=4, comment=comment)
+    response.answers = [Answer(item_id=item, value=value, comment=comment)
                         for item, comment in comments.items()]
     db.session.add(response)
     db.session.commit()
@@ -122,8 +124,6 @@ def test_people_count_once_and_occasions_apart(admin_client, insats):
     for number in range(5):
         answered(insats, f"OC-{number}", {"framtid": f"Vid start {number}"})
     for enrolment in db.session.scalars(select(Enrolment)):
-        from survey import invitations
-
         registry = admin_client.application.extensions["stegvis.questionnaires"]
         invitations.create(enrolment, registry.latest("sjalvskattning"), "avslut")
     db.session.commit()
