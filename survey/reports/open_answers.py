@@ -127,7 +127,11 @@ def sections(answered: Mapping[Key, int], comments: Mapping[Key, list[str]],
     """The page's sections in questionnaire order, each group's comments shuffled; a group
     answered by fewer than `min_group` people keeps its comments to itself."""
     versions = {(key, version) for _, key, version, _, _ in answered}
-    about = {"questionnaires": about_versions(registry, versions)}
+    named = about_versions(registry, versions)
+    if staff_locale() != "sv":  # the English name where the file gives one
+        named = {ident: {**about, "name": about["name_en"] or about["name"]}
+                 for ident, about in named.items()}
+    about = {"questionnaires": named}
     grouped: dict[tuple[str, str, int, str], dict[str, int]] = {}
     for (insats, key, version, occasion, item), count in answered.items():
         grouped.setdefault((insats, key, version, occasion), {})[item] = count
