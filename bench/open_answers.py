@@ -1,0 +1,142 @@
+"""Open answers page (issue 11) at 10 000 participants: 10 000 självskattning responses
+at start, five items each, a fifth of the answers with a comment (10 000 comments).
+
+Prints the median time of /personal/rapporter/oppna-svar for the whole insats, its
+size and how many SQL queries it makes, on SQLite and on PostgreSQL (a throwaway server,
+as in the tests). It measures; it never fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import re
+import secrets
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import event, insert, select
+
+from survey import create_app
+from survey.auth.passwords import hash_password
+from survey.extensions import db
+from survey.models import (
+    Answer,
+    Enrolment,
+    Insats,
+    Invitation,
+    Organisation,
+    Participant,
+    Response,
+    Role,
+    Site,
+    User,
+)
+
+RESULTS = Path(__file__).parent / "results"
+PEOPLE = 10_000
+REQUESTS = 7
+ITEMS = ("aktivitet", "fysisk_halsa", "psykisk_halsa", "balans", "framtid")
+PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a throwaway database
+
+
+def _fill() -> int:
+    """The insats's id, after writing its people and answers with bulk inserts."""
+    rng = random.Random(11)
+    organisation = Organisation(name="Bench")
+    insats = Insats(organisation=organisation, name="Bench-insats")
+    db.session.add_all([organisation, insats, Site(insats=insats, name="Skövde"),
+                        User(organisation=organisation, email="a@bench.se", name="A",
+                             role=Role.admin, password_hash=hash_password(PASSWORD))])
+    db.session.commit()
+    ids = range(1, PEOPLE + 1)
+    moment = dt.datetime(2026, 3, 2, 10)
+    db.session.execute(insert(Participant), [
+        {"id": i, "organisation_id": organisation.id, "pseudonym": f"B-{i:05d}",
+         "gender": "kvinna", "born_abroad": "nej"} for i in ids])
+    db.session.execute(insert(Enrolment), [
+        {"id": i, "participant_id": i, "insats_id": insats.id,
+         "start_date": dt.date(2026, 1, 1), "income_start": []} for i in ids])
+    db.session.execute(insert(Invitation), [
+        {"id": i, "enrolment_id": i, "questionnaire_key": "sjalvskattning",
+         "questionnaire_version": 2, "occasion": "start", "token_hash": secrets.token_hex(32),
+         "expires_at": moment + dt.timedelta(days=30)} for i in ids])
+    db.session.execute(insert(Response), [
+        {"id": i, "invitation_id": i, "language": "sv", "submitted_at": moment} for i in ids])
+    words = ["bra", "svårt", "stödet", "handledaren", "framtiden", "sover", "orkar", "jobb"]
+    db.session.execute(insert(Answer), [
+        {"response_id": i, "item_id": item, "value": rng.randint(1, 6),
+         "comment": " ".join(rng.choices(words, k=rng.randint(3, 25)))
+         if rng.random() < 0.2 else None}
+        for i in ids for item in ITEMS])
+    db.session.commit()
+    return insats.id
+
+
+def measure(url: str) -> dict[str, float]:
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                      "LOGIN_RATE_LIMIT": "1000 per minute"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        insats_id = _fill()
+        comments = len(db.session.scalars(
+            select(Answer.id).where(Answer.comment.is_not(None))).all())
+        client = app.test_client()
+        page = client.get("/personal/logga-in")
+        token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page.text)[1]
+        client.post("/personal/logga-in", data={"csrf_token": token, "email": "a@bench.se",
+                                                 "password": PASSWORD})
+        url_path = f"/personal/rapporter/oppna-svar?insats={insats_id}"
+        client.get(url_path)  # warm up
+        times, size = [], 0
+        for _ in range(REQUESTS):
+            started = time.perf_counter()
+            reply = client.get(url_path)
+            times.append((time.perf_counter() - started) * 1000)
+            assert reply.status_code == 200
+            size = len(reply.data)
+        queries = 0
+
+        def count(*_args) -> None:  # type: ignore[no-untyped-def]
+            nonlocal queries
+            queries += 1
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        client.get(url_path)
+        event.remove(db.engine, "before_cursor_execute", count)
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+    return {"median_ms": round(statistics.median(times), 1), "queries": queries,
+            "people": PEOPLE, "comments": comments, "page_kb": round(size / 1024)}
+
+
+def main() -> dict[str, object]:
+    from tests.postgres_server import PostgresServer, find_bin
+
+    figures: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        figures["sqlite"] = measure(f"sqlite:///{folder}/bench.sqlite3")
+    bindir = find_bin()
+    if bindir is not None:
+        server = PostgresServer(bindir)
+        try:
+            figures["postgresql"] = measure(server.start())
+        finally:
+            server.stop()
+    print(f"Öppna svar för en insats med {PEOPLE} deltagare:")
+    for name, result in figures.items():
+        print(f"  {name:<11} median {result['median_ms']:>7} ms, "  # type: ignore[index]
+              f"{result['comments']} kommentarer, {result['page_kb']} kB, "  # type: ignore[index]
+              f"{result['queries']} SQL-frågor per sidvisning")  # type: ignore[index]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "open_answers.json").write_text(json.dumps(figures, indent=2))
+    return figures
+
+
+if __name__ == "__main__":
+    main()
