@@ -11,14 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import re
 import secrets
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from survey import create_app
 from survey.auth.passwords import hash_password
@@ -35,6 +33,8 @@ from survey.models import (
     Site,
     User,
 )
+
+from ._staff import log_in, on_each_database, queries_of
 
 RESULTS = Path(__file__).parent / "results"
 PEOPLE = 10_000
@@ -86,10 +86,7 @@ def measure(url: str) -> dict[str, float]:
         comments = len(db.session.scalars(
             select(Answer.id).where(Answer.comment.is_not(None))).all())
         client = app.test_client()
-        page = client.get("/personal/logga-in")
-        token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page.text)[1]
-        client.post("/personal/logga-in", data={"csrf_token": token, "email": "a@bench.se",
-                                                 "password": PASSWORD})
+        log_in(client, "a@bench.se", PASSWORD)
         url_path = f"/personal/rapporter/oppna-svar?insats={insats_id}"
         client.get(url_path)  # warm up
         times, size = [], 0
@@ -99,15 +96,7 @@ def measure(url: str) -> dict[str, float]:
             times.append((time.perf_counter() - started) * 1000)
             assert reply.status_code == 200
             size = len(reply.data)
-        queries = 0
-
-        def count(*_args) -> None:  # type: ignore[no-untyped-def]
-            nonlocal queries
-            queries += 1
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        client.get(url_path)
-        event.remove(db.engine, "before_cursor_execute", count)
+        queries = queries_of(lambda: client.get(url_path))
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
@@ -116,18 +105,7 @@ def measure(url: str) -> dict[str, float]:
 
 
 def main() -> dict[str, object]:
-    from tests.postgres_server import PostgresServer, find_bin
-
-    figures: dict[str, object] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        figures["sqlite"] = measure(f"sqlite:///{folder}/bench.sqlite3")
-    bindir = find_bin()
-    if bindir is not None:
-        server = PostgresServer(bindir)
-        try:
-            figures["postgresql"] = measure(server.start())
-        finally:
-            server.stop()
+    figures = on_each_database(measure)
     print(f"Öppna svar för en insats med {PEOPLE} deltagare:")
     for name, result in figures.items():
         print(f"  {name:<11} median {result['median_ms']:>7} ms, "  # type: ignore[index]

@@ -11,11 +11,8 @@ import datetime as dt
 import json
 import random
 import statistics
-import tempfile
 import time
 from pathlib import Path
-
-from sqlalchemy import event
 
 from survey import create_app, invitations
 from survey.auth.passwords import hash_password
@@ -33,6 +30,8 @@ from survey.models import (
     Site,
     User,
 )
+
+from ._staff import log_in, on_each_database, queries_of
 
 RESULTS = Path(__file__).parent / "results"
 ENROLMENTS = 500
@@ -74,19 +73,8 @@ def measure(url: str) -> dict[str, float]:
         db.drop_all()
         db.create_all()
         _fill(app)
-        queries = 0
-
-        def count(*_args) -> None:  # type: ignore[no-untyped-def]
-            nonlocal queries
-            queries += 1
-
         client = app.test_client()
-        page = client.get("/personal/logga-in")
-        import re
-
-        token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page.text)[1]
-        client.post("/personal/logga-in", data={"csrf_token": token, "email": "h@bench.se",
-                                                 "password": PASSWORD})
+        log_in(client, "h@bench.se", PASSWORD)
         client.get("/personal/")  # warm up
         times = []
         for _ in range(REQUESTS):
@@ -94,9 +82,7 @@ def measure(url: str) -> dict[str, float]:
             reply = client.get("/personal/")
             times.append((time.perf_counter() - started) * 1000)
             assert reply.status_code == 200
-        event.listen(db.engine, "before_cursor_execute", count)
-        client.get("/personal/")
-        event.remove(db.engine, "before_cursor_execute", count)
+        queries = queries_of(lambda: client.get("/personal/"))
         db.session.remove()  # end the page's read transaction before dropping its tables
         db.drop_all()
         db.engine.dispose()
@@ -105,18 +91,7 @@ def measure(url: str) -> dict[str, float]:
 
 
 def main() -> dict[str, object]:
-    from tests.postgres_server import PostgresServer, find_bin
-
-    figures: dict[str, object] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        figures["sqlite"] = measure(f"sqlite:///{folder}/bench.sqlite3")
-    bindir = find_bin()
-    if bindir is not None:
-        server = PostgresServer(bindir)
-        try:
-            figures["postgresql"] = measure(server.start())
-        finally:
-            server.stop()
+    figures = on_each_database(measure)
     print(f"Handledarens översikt med {ENROLMENTS} inskrivningar (mål: median under 100 ms):")
     for name, result in figures.items():
         print(f"  {name:<11} median {result['median_ms']:>6} ms, "  # type: ignore[index]
