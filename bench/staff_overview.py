@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import statistics
-import time
 from pathlib import Path
 
-from survey import create_app, invitations
+from survey import invitations
 from survey.auth.passwords import hash_password
 from survey.extensions import db
 from survey.models import (
@@ -31,7 +29,7 @@ from survey.models import (
     User,
 )
 
-from ._staff import log_in, on_each_database, queries_of
+from ._staff import on_each_database, time_page
 
 RESULTS = Path(__file__).parent / "results"
 ENROLMENTS = 500
@@ -39,7 +37,7 @@ REQUESTS = 30
 PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a throwaway database
 
 
-def _fill(app) -> None:  # type: ignore[no-untyped-def]
+def _fill(app) -> str:  # type: ignore[no-untyped-def]
     rng = random.Random(5)
     registry = app.extensions["stegvis.questionnaires"]
     organisation = Organisation(name="Bench")
@@ -64,30 +62,11 @@ def _fill(app) -> None:  # type: ignore[no-untyped-def]
                                             submitted_at=dt.datetime.now(),
                                             answers=[Answer(item_id="nytta", value=4)]))
     db.session.commit()
+    return "/personal/"
 
 
 def measure(url: str) -> dict[str, float]:
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "LOGIN_RATE_LIMIT": "1000 per minute"})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        _fill(app)
-        client = app.test_client()
-        log_in(client, "h@bench.se", PASSWORD)
-        client.get("/personal/")  # warm up
-        times = []
-        for _ in range(REQUESTS):
-            started = time.perf_counter()
-            reply = client.get("/personal/")
-            times.append((time.perf_counter() - started) * 1000)
-            assert reply.status_code == 200
-        queries = queries_of(lambda: client.get("/personal/"))
-        db.session.remove()  # end the page's read transaction before dropping its tables
-        db.drop_all()
-        db.engine.dispose()
-    return {"median_ms": round(statistics.median(times), 1), "queries": queries,
-            "rows": ENROLMENTS}
+    return {**time_page(url, _fill, "h@bench.se", PASSWORD, REQUESTS), "rows": ENROLMENTS}
 
 
 def main() -> dict[str, object]:
