@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from survey import invitations
+from survey.auth.passwords import hash_password
 from survey.extensions import db
 from survey.models import (
     Answer,
@@ -18,11 +19,15 @@ from survey.models import (
     Enrolment,
     Insats,
     Invitation,
+    Organisation,
     Participant,
     Response,
+    Role,
     Site,
+    User,
 )
 
+from .conftest import PASSWORD, login
 from .factories import participant_with_invitation
 
 URL = "/personal/rapporter/oppna-svar"
@@ -182,3 +187,17 @@ def test_handledare_cannot_open_them(handledare_client, thirty):
 def test_admin_report_links_the_same_selection(admin_client, thirty):
     report = admin_client.get(f"/personal/rapporter/?insats={thirty.id}&fran=2026-01-01")
     assert f'{URL}?insats={thirty.id}&amp;fran=2026-01-01' in report.text
+
+
+def test_another_forbunds_admin_gets_nothing(app, thirty):
+    other = Organisation(name="Ett annat förbund")
+    db.session.add(other)
+    db.session.flush()
+    db.session.add(User(organisation_id=other.id, email="annan@test.se", name="Annan",
+                        role=Role.admin, password_hash=hash_password(PASSWORD)))
+    db.session.commit()
+    client = app.test_client()
+    assert login(client, "annan@test.se").status_code == 302
+    reply = client.get(f"{URL}?insats={thirty.id}")
+    assert reply.status_code == 400
+    assert _comments(reply.text) == [] and "Testinsatsen" not in reply.text
