@@ -201,3 +201,28 @@ def test_another_forbunds_admin_gets_nothing(app, thirty):
     reply = client.get(f"{URL}?insats={thirty.id}")
     assert reply.status_code == 400
     assert _comments(reply.text) == [] and "Testinsatsen" not in reply.text
+
+
+def test_sections_follow_the_questionnaires_and_hide_small_groups(app):
+    """Pure: insatser by name, newest version first, occasions in their order, items in
+    screen order; items without a comment field are not listed; a small group keeps its
+    comments (the fake shuffle reverses, to see that it is applied)."""
+    from survey.reports.open_answers import sections
+
+    registry = app.extensions["stegvis.questionnaires"]
+    answered = {("B", "sjalvskattning", 2, "avslut", "framtid"): 5,
+                ("B", "sjalvskattning", 2, "start", "framtid"): 7,
+                ("B", "sjalvskattning", 2, "start", "aktivitet"): 4,
+                ("B", "sjalvskattning", 1, "start", "framtid"): 6,
+                ("A", "sjalvskattning", 2, "start", "balans"): 9,
+                ("A", "finsam-indikatorer", 2, "avslut", "nytta"): 9}
+    comments = {("B", "sjalvskattning", 2, "start", "framtid"): ["ett", "två", "tre"],
+                ("B", "sjalvskattning", 2, "start", "aktivitet"): ["dold"]}
+    with app.test_request_context():
+        found = sections(answered, comments, registry, shuffle=list.reverse)
+    assert [(s.insats, s.heading[-9:], s.occasion) for s in found] == [
+        ("A", "version 2", "Start"), ("B", "version 2", "Start"),
+        ("B", "version 2", "Avslut"), ("B", "version 1", "Start")]
+    b_start = found[1].items
+    assert [(i.shown, i.comments) for i in b_start] == [(False, []), (True, ["tre", "två", "ett"])]
+    assert [i.comments for i in found[2].items] == [[]]  # five answered, nobody commented

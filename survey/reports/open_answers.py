@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,7 +123,7 @@ def comment_texts(insats_ids: list[int], site: str | None, date_from: dt.date | 
 
 def sections(answered: Mapping[Key, int], comments: Mapping[Key, list[str]],
              registry: Registry, min_group: int = DEFAULT_MIN_GROUP,
-             shuffle=_RANDOM.shuffle) -> list[Section]:  # type: ignore[no-untyped-def]
+             shuffle: Callable[[list[str]], None] = _RANDOM.shuffle) -> list[Section]:
     """The page's sections in questionnaire order, each group's comments shuffled; a group
     answered by fewer than `min_group` people keeps its comments to itself."""
     versions = {(key, version) for _, key, version, _, _ in answered}
