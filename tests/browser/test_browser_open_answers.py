@@ -1,6 +1,6 @@
-"""The open answers page in a real browser: axe finds nothing at phone and desktop
-width, in Swedish and English, and the comments come in a new order on reload; the
-handledare's report page passes too."""
+"""The open answers page in a real browser: axe finds nothing and nothing scrolls
+sideways at 320 px (reflow), phone and desktop width, in Swedish and English, and the
+comments come in a new order on reload; the handledare's report page passes too."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Answer, Insats, Invitation, Response
 
-from .conftest import PHONE, screenshot
+from .conftest import NARROW, PHONE, screenshot
 from .test_browser_a11y import scan
 from .test_browser_staff import log_in
 
@@ -52,7 +52,7 @@ def _order(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("staff_language", ["sv", "en"])
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("viewport", [NARROW, PHONE, DESKTOP], ids=["reflow", "phone", "desktop"])
 def test_open_answers_page(live, new_page, axe_source, insats_id, staff_language, viewport):
     page = new_page(viewport=viewport, bypass_csp=True)
     page.goto("/personal/logga-in")
