@@ -10,14 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import statistics
-import tempfile
-import time
 from pathlib import Path
 
-from sqlalchemy import event
-
-from survey import create_app, invitations
+from survey import invitations
 from survey.auth.passwords import hash_password
 from survey.extensions import db
 from survey.models import (
@@ -34,13 +29,15 @@ from survey.models import (
     User,
 )
 
+from ._staff import on_each_database, time_page
+
 RESULTS = Path(__file__).parent / "results"
 ENROLMENTS = 500
 REQUESTS = 30
 PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway account in a throwaway database
 
 
-def _fill(app) -> None:  # type: ignore[no-untyped-def]
+def _fill(app) -> str:  # type: ignore[no-untyped-def]
     rng = random.Random(5)
     registry = app.extensions["stegvis.questionnaires"]
     organisation = Organisation(name="Bench")
@@ -65,58 +62,15 @@ def _fill(app) -> None:  # type: ignore[no-untyped-def]
                                             submitted_at=dt.datetime.now(),
                                             answers=[Answer(item_id="nytta", value=4)]))
     db.session.commit()
+    return "/personal/"
 
 
 def measure(url: str) -> dict[str, float]:
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "LOGIN_RATE_LIMIT": "1000 per minute"})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        _fill(app)
-        queries = 0
-
-        def count(*_args) -> None:  # type: ignore[no-untyped-def]
-            nonlocal queries
-            queries += 1
-
-        client = app.test_client()
-        page = client.get("/personal/logga-in")
-        import re
-
-        token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page.text)[1]
-        client.post("/personal/logga-in", data={"csrf_token": token, "email": "h@bench.se",
-                                                 "password": PASSWORD})
-        client.get("/personal/")  # warm up
-        times = []
-        for _ in range(REQUESTS):
-            started = time.perf_counter()
-            reply = client.get("/personal/")
-            times.append((time.perf_counter() - started) * 1000)
-            assert reply.status_code == 200
-        event.listen(db.engine, "before_cursor_execute", count)
-        client.get("/personal/")
-        event.remove(db.engine, "before_cursor_execute", count)
-        db.session.remove()  # end the page's read transaction before dropping its tables
-        db.drop_all()
-        db.engine.dispose()
-    return {"median_ms": round(statistics.median(times), 1), "queries": queries,
-            "rows": ENROLMENTS}
+    return {**time_page(url, _fill, "h@bench.se", PASSWORD, REQUESTS), "rows": ENROLMENTS}
 
 
 def main() -> dict[str, object]:
-    from tests.postgres_server import PostgresServer, find_bin
-
-    figures: dict[str, object] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        figures["sqlite"] = measure(f"sqlite:///{folder}/bench.sqlite3")
-    bindir = find_bin()
-    if bindir is not None:
-        server = PostgresServer(bindir)
-        try:
-            figures["postgresql"] = measure(server.start())
-        finally:
-            server.stop()
+    figures = on_each_database(measure)
     print(f"Handledarens översikt med {ENROLMENTS} inskrivningar (mål: median under 100 ms):")
     for name, result in figures.items():
         print(f"  {name:<11} median {result['median_ms']:>6} ms, "  # type: ignore[index]

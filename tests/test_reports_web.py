@@ -61,7 +61,3 @@ def test_downloads_are_audited(admin_client, answered):
     assert "R-0" not in str([c.value for ws in workbook for row in ws.iter_rows() for c in row])
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert {"report_pdf", "report_xlsx", "report_csv"} <= set(actions)
-
-
-def test_handledare_has_no_report(handledare_client, answered):
-    assert handledare_client.get(f"/personal/rapporter/?insats={answered.id}").status_code == 404

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/personal/rapporter")
 
-from . import dataexport, routes  # noqa: E402,F401
+from . import dataexport, open_answers, routes  # noqa: E402,F401

@@ -51,7 +51,8 @@ class DataExportForm(FlaskForm):
             raise ValidationError(_l("Slutdatum kan inte vara före startdatum."))
 
 
-def _period(date_from: dt.date | None, date_to: dt.date | None) -> str:
+def period_text(date_from: dt.date | None, date_to: dt.date | None) -> str:
+    """A selection's period as the audit log writes it."""
     if not (date_from or date_to):
         return "hela tiden"
     return f"{date_from or 'början'}–{date_to or 'idag'}"
@@ -69,7 +70,7 @@ def data_export() -> Any:
     chosen = [insatser[i] for i in form.insats.data if i in insatser]
     names = ", ".join(sorted(i.name for i in chosen))
     kind = form.format.data
-    what = f"{kind.upper()}: {names}; {_period(form.fran.data, form.till.data)}"
+    what = f"{kind.upper()}: {names}; {period_text(form.fran.data, form.till.data)}"
     # Logged before the file is made: a failed download is still an attempt to know of.
     audit.record("data_export", what, reason=form.syfte.data.strip())
     db.session.commit()

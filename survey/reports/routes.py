@@ -19,7 +19,7 @@ from analysis.suppression import is_suppressed
 from analysis.tables import VERDICT_NAMES, all_tables, suppression_note
 
 from .. import audit
-from ..auth.access import ADMIN, requires
+from ..auth.access import STAFF, requires
 from ..extensions import db
 from ..staff import scope
 from ..staff.forms import MultiCheckboxField, choices
@@ -83,7 +83,7 @@ def _shown(cells: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/")
-@requires(ADMIN)
+@requires(STAFF)
 def report() -> Any:
     form, insatser = _form()
     result = None
@@ -97,7 +97,7 @@ def report() -> Any:
 
 
 @bp.get("/ladda-ner.<kind>")
-@requires(ADMIN)
+@requires(STAFF)
 def download(kind: str) -> Any:
     form, insatser = _form()
     if kind not in ("pdf", "xlsx", "csv") or not form.validate() or not form.insats.data:

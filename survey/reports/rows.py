@@ -48,6 +48,19 @@ def _submitted(insats_ids: list[int]) -> tuple:  # type: ignore[type-arg]
     return (Response.submitted_at.is_not(None), Enrolment.insats_id.in_(insats_ids))
 
 
+def submitted_in(query: Select, date_from: dt.date | None,  # type: ignore[type-arg]
+                 date_to: dt.date | None) -> Select:  # type: ignore[type-arg]
+    """The query's responses submitted in the period, whole days from and to (none chosen:
+    all time): the answers given in the period, as the Dataexport and the open answers
+    select them."""
+    if date_from is not None:
+        query = query.where(Response.submitted_at >= dt.datetime.combine(date_from, dt.time()))
+    if date_to is not None:
+        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
+        query = query.where(Response.submitted_at < end)
+    return query
+
+
 def answer_rows(insats_ids: Iterable[int], date_from: dt.date | None = None,
                 date_to: dt.date | None = None) -> Iterator[AnswerRow]:
     """Every submitted answer of the insatser for an export, ordered by (response, item);
@@ -72,11 +85,7 @@ def answer_rows(insats_ids: Iterable[int], date_from: dt.date | None = None,
         .where(*_submitted(list(insats_ids)))
         .order_by(Response.id, Answer.item_id)
     )
-    if date_from is not None:
-        query = query.where(Response.submitted_at >= dt.datetime.combine(date_from, dt.time()))
-    if date_to is not None:
-        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
-        query = query.where(Response.submitted_at < end)
+    query = submitted_in(query, date_from, date_to)
     # On the session's connection (Core, not the ORM); options on the statement: set
     # on the connection they would stay for later statements.
     result = db.session.connection().execute(query.execution_options(yield_per=_BATCH))
