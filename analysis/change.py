@@ -252,7 +252,7 @@ def change_sentence(
                  "jämförelsegrupp visar tabellen inte om förändringen beror på insatsen.")
     words = {"people": people, "enrolled": coverage["enrolled"],
              "share": percent(coverage["share"])}  # fmt: skip
-    if isinstance(coverage["enrolled"], int) and coverage["share"] is not None:
+    if isinstance(coverage["enrolled"], int) and isinstance(coverage["share"], float):
         return _("Bara de %(people)s som svarade både vid start och vid avslut "
                  "(%(share)s av %(enrolled)s inskrivna) ingår, och utan jämförelsegrupp visar "
                  "tabellen inte om förändringen beror på insatsen.") % words

@@ -197,15 +197,14 @@ def _disclose_change(cell: dict[str, Any], m: int) -> dict[str, Any]:
 
 
 def _disclose_coverage(coverage: dict[str, Any], m: int) -> None:
-    """People in pairs and those not in pairs add up to the enrolled: a line of two under
-    a new total. Rather than hide both, a small group on either side hides the other
-    side's figure that would tell it: few in pairs hides them (and the share), few
-    outside the pairs hides the enrolled (and the share)."""
+    """The people in pairs are a count within the enrolled, as the missing table's
+    `paired` is within its enrolled: hidden (with the share) when 1..m-1; the enrolled
+    hidden when under m."""
     people, enrolled = coverage["in_pairs"], coverage["enrolled"]
     if 0 < people < m:
-        coverage.update(in_pairs=suppressed(), share=None)
-    if enrolled is not None and (enrolled < m or 0 < enrolled - people < m):
-        coverage.update(enrolled=suppressed(), share=None)
+        coverage.update(in_pairs=suppressed(), share=suppressed())
+    if enrolled is not None and enrolled < m:
+        coverage.update(enrolled=suppressed(), share=suppressed())
 
 
 def _disclose_missing(missing: dict[str, Any], m: int) -> None:
