@@ -115,8 +115,8 @@ def targets_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
            ("Tillfälle", "text"), ("Mål", "percent"), ("Positiva", "int"), ("Svar (n)", "int"),
            (_("Vet inte"), "int"), ("Andel", "percent"), ("95 % KI låg", "percent"),
            ("95 % KI hög", "percent"), ("Bedömning", "text"), ("Sammanfattning", "text")),
-        notes=[_("Uppnått, men osäkert: andelen når målet, men 95 %-intervallets nedre gräns "
-                 "gör det inte.")],
+        notes=[_("Uppnått, men osäkert: andelen når målet, men osäkerhetsintervallets nedre "
+                 "gräns gör det inte.")],
     )  # fmt: skip
     m = report["selection"]["min_group"]
     for t in report["targets"]:
