@@ -24,7 +24,7 @@ DEFAULT_MIN_ANSWERS = 5
 ITEM = "item"
 OUTCOME = "outcome"
 # The `item` of an outcome target (its `occasion` is always avslut).
-WORK_OR_STUDIES = "work_or_studies"
+OUTCOME_ITEM = "work_or_studies"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class Target:
 
 def outcome_target(threshold: float, insats: str | None = None) -> Target:
     """"At least `threshold` of ended enrolments went to work or studies"."""
-    return Target(WORK_OR_STUDIES, "avslut", threshold, insats, OUTCOME)
+    return Target(OUTCOME_ITEM, "avslut", threshold, insats, OUTCOME)
 
 
 def parse_threshold(text: str) -> float:

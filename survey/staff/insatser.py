@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from analysis.targets import OUTCOME_ITEM
+
 from .. import audit
 from ..auth.access import ADMIN, STAFF, requires
 from ..extensions import db
@@ -30,8 +32,6 @@ from .overview import enrolment_statuses
 
 TARGET_QUESTIONNAIRE = "finsam-indikatorer"
 BLANK_TARGET_ROWS = 2
-# The item_id of the one outcome target an insats can have (analysis.targets).
-WORK_OR_STUDIES = "work_or_studies"
 
 
 @bp.get("/insatser/<int:insats_id>")
@@ -116,7 +116,7 @@ def _save(form: InsatsForm, insats: Insats) -> str | None:
             targets[(TargetKind.item, entry.form.item_id.data, entry.form.occasion.data)] = \
                 entry.form.percent.data / 100
     if form.work_target.data:
-        targets[(TargetKind.outcome, WORK_OR_STUDIES, Occasion.avslut.value)] = \
+        targets[(TargetKind.outcome, OUTCOME_ITEM, Occasion.avslut.value)] = \
             form.work_target.data / 100
     for target in list(insats.targets):
         key = (target.kind, target.item_id, str(target.occasion))
