@@ -144,9 +144,10 @@ def paired_change(starts: Sequence[int], ends: Sequence[int]) -> dict[str, Any]:
     }
 
 
-def pairs_per_person(
-    entries: Entries, key: str = CHANGE_KEY
-) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+Pairs = dict[int, tuple[np.ndarray, np.ndarray]]
+
+
+def pairs_per_person(entries: Entries, key: str = CHANGE_KEY) -> Pairs:
     """version -> (start rows, avslut rows); one pair per person, the latest avslut.
 
     A pair needs its avslut answer in the period; its start may be earlier.
@@ -174,18 +175,21 @@ def pairs_per_person(
     start_of = np.full(len(entries), -1, dtype=np.int64)  # avslut row -> its start row
     start_of[ends] = starts[at]
     ends = latest_per_group(entries, [qv, entries.participant.codes], ends)
-    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    out: Pairs = {}
     for code in np.unique(qv[ends]).tolist():
         chosen = ends[qv[ends] == code]
         out[entries.layouts[code].version] = (start_of[chosen], chosen)
     return out
 
 
-def change_tables(entries: Entries) -> dict[str, dict[str, dict[str, Any]]]:
+def change_tables(
+    entries: Entries, pairs: Pairs | None = None
+) -> dict[str, dict[str, dict[str, Any]]]:
     """ident ("sjalvskattning/v1") -> dimension -> change fields."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     where = entries.layout_index()
-    for version, (start_rows, end_rows) in sorted(pairs_per_person(entries).items()):
+    pairs = pairs_per_person(entries) if pairs is None else pairs
+    for version, (start_rows, end_rows) in sorted(pairs.items()):
         layout = entries.layouts[where[(CHANGE_KEY, version)]]
         width = len(layout.items)
         start = entries.values[start_rows, :width]
@@ -216,25 +220,32 @@ def change_tables(entries: Entries) -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def pair_coverage(
-    entries: Entries, enrolments: EnrolmentColumns | None, selection: Selection
+    entries: Entries, enrolments: EnrolmentColumns | None, selection: Selection,
+    pairs: Pairs | None = None,
 ) -> dict[str, dict[str, Any]]:
     """ident -> {in_pairs, enrolled, share}: how many people the change table is about,
     of everyone enrolled in the selection (people, not enrolments: one pair per person).
-    `enrolled` and `share` are None on the CSV path, which does not know who was enrolled."""
-    listed: set[str] = set()
-    if enrolments is not None:
-        rows = np.flatnonzero(enrolments.selected(selection))
-        codes = np.unique(enrolments.participant.codes[rows]).tolist()
-        listed = {enrolments.participant.names[code] for code in codes}
-    where = entries.layout_index()
+    `enrolled` and `share` are None on the CSV path, which does not know who was enrolled.
+    `pairs` is `pairs_per_person(entries)` when the caller has it already."""
+    pairs = pairs_per_person(entries) if pairs is None else pairs
+    if enrolments is not None and pairs:
+        names = enrolments.participant.names
+        listed = np.zeros(len(names), dtype=bool)
+        listed[enrolments.participant.codes[enrolments.selected(selection)]] = True
+        where = {name: code for code, name in enumerate(names)}
     out = {}
-    for version, (_start, ends) in sorted(pairs_per_person(entries).items()):
+    index = entries.layout_index()
+    for version, (_start, ends) in sorted(pairs.items()):
         people = int(ends.size)
-        # Someone with a pair was enrolled, even when the enrolments given lack them.
-        codes = np.unique(entries.participant.codes[ends]).tolist()
-        paired = {entries.participant.names[code] for code in codes}
-        enrolled = None if enrolments is None else len(listed | paired)
-        out[entries.layouts[where[(CHANGE_KEY, version)]].ident] = {
+        enrolled = None
+        if enrolments is not None:
+            # Someone with a pair was enrolled, even when the enrolments given lack them.
+            paired = np.unique(entries.participant.codes[ends]).tolist()
+            found = np.fromiter((where.get(entries.participant.names[c], -1) for c in paired),
+                                dtype=np.int64, count=len(paired))  # fmt: skip
+            outside = (found < 0) | ~listed[np.maximum(found, 0)]
+            enrolled = int(listed.sum()) + int(outside.sum())
+        out[entries.layouts[index[(CHANGE_KEY, version)]].ident] = {
             "in_pairs": people,
             "enrolled": enrolled,
             "share": share_cell(enrolled, people)["share"] if enrolled else None,

@@ -16,7 +16,13 @@ import numpy as np
 
 from questionnaires import Registry
 
-from .change import CHANGE_KEY, change_tables, pair_coverage, start_loading_scipy
+from .change import (
+    CHANGE_KEY,
+    change_tables,
+    pair_coverage,
+    pairs_per_person,
+    start_loading_scipy,
+)
 from .csv_rows import AnswerCsvReader, CsvError
 from .enrolments import EnrolmentColumns
 from .entries import Entries, group_ids
@@ -131,7 +137,8 @@ def _finish(
     layouts = entries.layouts
 
     indicators = indicator_tables(entries)
-    change = change_tables(entries)
+    pairs = pairs_per_person(entries)
+    change = change_tables(entries, pairs)
     indicator_idents = [i for i in indicators if i.startswith(INDICATOR_KEY + "/")]
     change_idents = [i for i in change if i.startswith(CHANGE_KEY + "/")]
     people, enrolment_count, by_insats = _counts(entries)
@@ -166,7 +173,7 @@ def _finish(
         "change_version": change_idents[0] if len(change_idents) == 1 else None,
         "change": change[change_idents[0]] if len(change_idents) == 1 else None,
         "change_by_version": change,
-        "change_coverage": pair_coverage(entries, enrolments, options.selection),
+        "change_coverage": pair_coverage(entries, enrolments, options.selection, pairs),
         # Versions whose shares at start and at avslut are of partly different people:
         # renderers say so (change.different_groups_note) beside them.
         "occasions_differ": [ident for ident, occasions in indicators.items()
