@@ -182,8 +182,9 @@ def _finish(
         "exit_outcomes": outcome_table(enrolments, options.selection, options.work_outcomes),
         "left_out": left_out_note(min_group) if left_out else None,
     }
+    answered_insatser = list(by_insats)  # before the rule: it may drop a breakdown's keys
     disclose(report)
-    report["targets"] = _targets(options, report)
+    report["targets"] = _targets(options, report, answered_insatser)
     for target in report["targets"]:
         target["summary"] = target_sentence(target, min_group)
     return report
@@ -219,10 +220,12 @@ def _distinct(codes: np.ndarray) -> int:
     return int(np.count_nonzero(np.bincount(codes)))
 
 
-def _targets(options: ReportOptions, report: dict[str, Any]) -> list[dict[str, Any]]:
+def _targets(
+    options: ReportOptions, report: dict[str, Any], answered_insatser: list[str]
+) -> list[dict[str, Any]]:
     """One result per target (and questionnaire version that has the item), each checked
-    on its own insats's published cell."""
-    only = list(report["by_insats"])
+    on its own insats's published cell. `answered_insatser`: those with answers."""
+    only = answered_insatser
     out = []
     for target in options.targets:
         if target.kind == OUTCOME:

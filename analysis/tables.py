@@ -301,6 +301,30 @@ def outcome_by_gender(outcomes: dict[str, Any], gender: str, key: str) -> Cell:
     return SUPPRESSED_MARK if is_suppressed(sub) else _show(sub["outcomes"][key])
 
 
+def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """Ended enrolments and how many went to work or studies, per insats (what each
+    insats's work-or-studies target is checked on)."""
+    outcomes = report["exit_outcomes"]
+    table = Table(
+        _("Arbete eller studier"), _("Avslutade som gått till arbete eller studier, per insats"),
+        _c((_("Insats"), "text"), (_("Avslutade"), "int"),
+           (_("Arbete eller studier"), "int"), (_("Andel"), "percent")),
+        notes=[suppression_note(report)],
+    )  # fmt: skip
+    if not outcomes["available"]:
+        table.notes = [outcomes["note"]]
+        return table
+    table.notes.append(_("Räknas som arbete eller studier: %(outcomes)s.") % {
+        "outcomes": ", ".join(_(outcome_name(key)) for key in outcomes["counted"])})
+    for insats, cell in outcomes["by_insats"].items():
+        if is_suppressed(cell):
+            table.rows.append([insats, *_hidden_total(report, 3, 0)])
+            continue
+        went = cell["work_or_studies"]
+        table.rows.append([insats, cell["ended"], *_outcome_count(went)])
+    return table
+
+
 def all_tables(report: dict[str, Any]) -> list[Table]:
     return [
         selection_table(report),
@@ -311,4 +335,5 @@ def all_tables(report: dict[str, Any]) -> list[Table]:
         change_by_gender_table(report),
         missing_table(report),
         outcome_table(report),
+        work_by_insats_table(report),
     ]

@@ -230,3 +230,19 @@ def test_database_report_of_one_insats_checks_it_on_the_total(app, imported):
         (A, "item", 20, 17, 2, "not_met"),
         (A, "outcome", 20, 10, None, "met_uncertain"),
     ]
+
+
+def test_work_or_studies_by_insats_table() -> None:
+    """The Excel/CSV/appendix table of what the outcome targets are checked on."""
+    from analysis.tables import work_by_insats_table
+
+    own = build_report(_rows(), ReportOptions(insatser=(A, B), work_outcomes=OWN_LIST),
+                       enrolments=_enrolments())
+    table = work_by_insats_table(own)
+    assert table.rows == [[B, 10, 5, 0.5], [A, 20, 10, 0.5]]
+    assert table.notes[-1] == ("Räknas som arbete eller studier: Arbete, Studier, "
+                               "Arbetslivsinriktad rehabilitering.")
+    default = build_report(_rows(), ReportOptions(insatser=(A, B)), enrolments=_enrolments())
+    assert work_by_insats_table(default).rows == [[B, 10, "–", "–"], [A, 20, "–", "–"]]
+    csv, _errors = build_report_from_csv(_csv(), ReportOptions())
+    assert work_by_insats_table(csv).rows == []
