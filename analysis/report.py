@@ -225,7 +225,8 @@ def _targets(
 ) -> list[dict[str, Any]]:
     """One result per target (and questionnaire version that has the item), each checked
     on its own insats's published cell. `answered_insatser`: those with answers."""
-    only = answered_insatser
+    # With answers from one insats only, its figures are the totals.
+    sole = answered_insatser[0] if len(answered_insatser) == 1 else None
     out = []
     for target in options.targets:
         if target.kind == OUTCOME:
@@ -239,7 +240,7 @@ def _targets(
             if cell is None:
                 continue
             found = True
-            mine = _insats_cell(cell, target.insats, only[0] if len(only) == 1 else None)
+            mine = _insats_cell(cell, target.insats, sole)
             out.append({"questionnaire": ident,
                         **check_on_cell(target, mine, options.min_answers)})  # fmt: skip
         if not found:
