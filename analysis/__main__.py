@@ -39,8 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="rapport från en CSV-fil med svar")
     report.add_argument("file", type=Path)
     report.add_argument(
-        "--target", type=_target, action="append", default=[], metavar="ITEM:OCCASION:THRESHOLD",
-        help="mål, t.ex. nytta:avslut:90 eller nytta:avslut:0.9 (tal över 1 är procent)",
+        "--target", type=_target, action="append", default=[],
+        metavar="[INSATS=]ITEM:OCCASION:THRESHOLD",
+        help="mål, t.ex. nytta:avslut:90 eller nytta:avslut:0.9 (tal över 1 är procent); "
+             "Steget=nytta:avslut:90 är insatsen Stegets mål, bedömt på dess deltagare",
     )  # fmt: skip
     report.add_argument("--min-group", type=int, default=DEFAULT_MIN_GROUP)
     report.add_argument("--min-answers", type=int, default=DEFAULT_MIN_ANSWERS)

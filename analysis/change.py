@@ -17,14 +17,22 @@ from typing import Any
 
 import numpy as np
 
+from .enrolments import EnrolmentColumns
 from .entries import Entries, latest_per_group
+from .i18n import Translate, untranslated
+from .labels import percent
 from .rows import GENDERS
+from .selection import Selection
 from .shares import DIGITS, share_cell
+from .suppression import is_suppressed
 
 CHANGE_KEY = "sjalvskattning"
-# The Wilcoxon test is not worth reporting on fewer pairs: with 5 pairs the smallest
-# possible two-sided p is 0.0625, so it could never show anything.
-MIN_PAIRS_FOR_TEST = 6
+# The Wilcoxon test drops the pairs that did not change, so what counts is the number of
+# non-zero differences: with 5 the smallest possible two-sided p is 0.0625, so it could
+# never show anything. With fewer, `p_value` is None and `p_withheld` says why.
+MIN_CHANGES_FOR_TEST = 6
+# "Förbättrat minst 2 steg": on a 1-6 scale one step up is often noise.
+BIG_STEP = 2
 
 
 def _round(number: float | None) -> float | None:
@@ -107,17 +115,19 @@ def paired_change(starts: Sequence[int], ends: Sequence[int]) -> dict[str, Any]:
     d = end - start
     pairs = int(d.size)
     improved = int((d > 0).sum())
+    improved_2 = int((d >= BIG_STEP).sum())
     worse = int((d < 0).sum())
-    p_value = None
-    if pairs >= MIN_PAIRS_FOR_TEST and (d != 0).any():
-        p_value = wilcoxon_p(d)
+    changed = improved + worse
+    p_value = wilcoxon_p(d) if changed >= MIN_CHANGES_FOR_TEST else None
     interval = share_cell(pairs, improved)
     return {
         "pairs": pairs,
         "improved": improved,
+        "improved_2": improved_2,
         "same": pairs - improved - worse,
         "worse": worse,
         "share_improved": interval["share"],
+        "share_improved_2": share_cell(pairs, improved_2)["share"],
         "ci95": interval["ci95"],
         "median_start": _round(np.median(start)) if pairs else None,
         "median_end": _round(np.median(end)) if pairs else None,
@@ -126,13 +136,18 @@ def paired_change(starts: Sequence[int], ends: Sequence[int]) -> dict[str, Any]:
         "mean_difference": _round(d.mean()) if pairs else None,
         # Not rounded: small p-values must not turn into 0.
         "p_value": p_value,
+        # Why there is no p-value: "few_changes" (fewer than MIN_CHANGES_FOR_TEST people
+        # changed at all), or None when there is one.
+        "p_withheld": None if p_value is not None else "few_changes",
+        "changed": changed,
         "rank_biserial": _round(rank_biserial(d)),
     }
 
 
-def pairs_per_person(
-    entries: Entries, key: str = CHANGE_KEY
-) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+Pairs = dict[int, tuple[np.ndarray, np.ndarray]]
+
+
+def pairs_per_person(entries: Entries, key: str = CHANGE_KEY) -> Pairs:
     """version -> (start rows, avslut rows); one pair per person, the latest avslut.
 
     A pair needs its avslut answer in the period; its start may be earlier.
@@ -160,18 +175,21 @@ def pairs_per_person(
     start_of = np.full(len(entries), -1, dtype=np.int64)  # avslut row -> its start row
     start_of[ends] = starts[at]
     ends = latest_per_group(entries, [qv, entries.participant.codes], ends)
-    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    out: Pairs = {}
     for code in np.unique(qv[ends]).tolist():
         chosen = ends[qv[ends] == code]
         out[entries.layouts[code].version] = (start_of[chosen], chosen)
     return out
 
 
-def change_tables(entries: Entries) -> dict[str, dict[str, dict[str, Any]]]:
+def change_tables(
+    entries: Entries, pairs: Pairs | None = None
+) -> dict[str, dict[str, dict[str, Any]]]:
     """ident ("sjalvskattning/v1") -> dimension -> change fields."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     where = entries.layout_index()
-    for version, (start_rows, end_rows) in sorted(pairs_per_person(entries).items()):
+    pairs = pairs_per_person(entries) if pairs is None else pairs
+    for version, (start_rows, end_rows) in sorted(pairs.items()):
         layout = entries.layouts[where[(CHANGE_KEY, version)]]
         width = len(layout.items)
         start = entries.values[start_rows, :width]
@@ -199,3 +217,63 @@ def change_tables(entries: Entries) -> dict[str, dict[str, dict[str, Any]]]:
             table[dimension] = fields
         out[layout.ident] = table
     return out
+
+
+def pair_coverage(
+    entries: Entries, enrolments: EnrolmentColumns | None, selection: Selection,
+    pairs: Pairs | None = None,
+) -> dict[str, dict[str, Any]]:
+    """ident -> {in_pairs, enrolled, share}: how many people the change table is about,
+    of everyone enrolled in the selection (people, not enrolments: one pair per person).
+    `enrolled` and `share` are None on the CSV path, which does not know who was enrolled.
+    `pairs` is `pairs_per_person(entries)` when the caller has it already."""
+    pairs = pairs_per_person(entries) if pairs is None else pairs
+    if enrolments is not None and pairs:
+        names = enrolments.participant.names
+        listed = np.zeros(len(names), dtype=bool)
+        listed[enrolments.participant.codes[enrolments.selected(selection)]] = True
+        where = {name: code for code, name in enumerate(names)}
+    out = {}
+    index = entries.layout_index()
+    for version, (_start, ends) in sorted(pairs.items()):
+        people = int(ends.size)
+        enrolled = None
+        if enrolments is not None:
+            # Someone with a pair was enrolled, even when the enrolments given lack them.
+            paired = np.unique(entries.participant.codes[ends]).tolist()
+            found = np.fromiter((where.get(entries.participant.names[c], -1) for c in paired),
+                                dtype=np.int64, count=len(paired))  # fmt: skip
+            outside = (found < 0) | ~listed[np.maximum(found, 0)]
+            enrolled = int(listed.sum()) + int(outside.sum())
+        out[entries.layouts[index[(CHANGE_KEY, version)]].ident] = {
+            "in_pairs": people,
+            "enrolled": enrolled,
+            "share": share_cell(enrolled, people)["share"] if enrolled else None,
+        }
+    return out
+
+
+def change_sentence(
+    coverage: dict[str, Any] | None, min_group: int = 5, _: Translate = untranslated
+) -> str:
+    """The one sentence under the change table: who it is about, and what it cannot say."""
+    people = None if coverage is None else coverage["in_pairs"]
+    if people is None or is_suppressed(people):
+        return _("Bara de som svarade både vid start och vid avslut ingår, och utan "
+                 "jämförelsegrupp visar tabellen inte om förändringen beror på insatsen.")
+    words = {"people": people, "enrolled": coverage["enrolled"],
+             "share": percent(coverage["share"])}  # fmt: skip
+    if isinstance(coverage["enrolled"], int) and isinstance(coverage["share"], float):
+        return _("Bara de %(people)s som svarade både vid start och vid avslut "
+                 "(%(share)s av %(enrolled)s inskrivna) ingår, och utan jämförelsegrupp visar "
+                 "tabellen inte om förändringen beror på insatsen.") % words
+    return _("Bara de %(people)s som svarade både vid start och vid avslut ingår (hur många "
+             "som var inskrivna syns inte i en CSV-fil med svar), och utan jämförelsegrupp "
+             "visar tabellen inte om förändringen beror på insatsen.") % words
+
+
+def different_groups_note(_: Translate = untranslated) -> str:
+    """Under the shares at start and at avslut: they are not a change."""
+    return _("Andelarna vid start och vid avslut gäller delvis olika personer (alla som "
+             "svarade vid varje tillfälle) och visar ingen förändring; förändringen hos samma "
+             "personer står i tabellen över förändring.")

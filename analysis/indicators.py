@@ -93,9 +93,13 @@ def _insats_stats(
     for i, item in enumerate(layout.items):
         n_by = np.bincount(codes, weights=matrix[:, i] >= 0, minlength=len(names))
         pos_by = np.bincount(codes, weights=positive[:, i], minlength=len(names))
+        # Vet inte per insats: a target of an insats says how many of its own said it.
+        dont_know_by = np.bincount(codes, weights=matrix[:, i] == DONT_KNOW, minlength=len(names))
         for g in sorted(range(len(names)), key=names.__getitem__):
             if n_by[g]:
-                out.setdefault(item, {})[names[g]] = share_cell(int(n_by[g]), int(pos_by[g]))
+                cell = share_cell(int(n_by[g]), int(pos_by[g]))
+                cell["dont_know"] = int(dont_know_by[g])
+                out.setdefault(item, {})[names[g]] = cell
     return out
 
 

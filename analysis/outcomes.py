@@ -1,7 +1,12 @@
-"""Exit outcomes (avslutsorsak) of enrolments that ended in the period, by gender.
+"""Exit outcomes (avslutsorsak) of enrolments that ended in the period, by gender and
+by insats.
 
 Counted per enrolment: each ended enrolment has its own outcome, even when one person
-had two. Only the web app knows outcomes; a CSV of answers has none.
+had two, and belongs to one insats, so the insatser add up to the total. Only the web app
+knows outcomes; a CSV of answers has none.
+
+"Work or studies" counts the outcomes the förbund has chosen (`counted`): by default
+arbete and studier; some förbund count arbetslivsinriktad rehabilitering too.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from .enrolments import EnrolmentColumns
 from .rows import EXIT_OUTCOMES, GENDERS
 from .selection import Selection
 from .shares import share_cell
+
+# The outcomes that count as "went to work or studies" unless the förbund chooses others.
+WORK_OR_STUDIES = (ExitOutcome.arbete.value, ExitOutcome.studier.value)
 
 CSV_NOTE = (
     "Avslutsorsaker finns inte i en CSV-fil med svar; de kommer från inskrivningarna "
@@ -32,9 +40,14 @@ def _outcome(outcome: str | None) -> str:
     return outcome
 
 
-def outcome_table(enrolments: EnrolmentColumns | None, selection: Selection) -> dict[str, Any]:
+def outcome_table(
+    enrolments: EnrolmentColumns | None, selection: Selection,
+    counted: tuple[str, ...] = WORK_OR_STUDIES,
+) -> dict[str, Any]:
     if enrolments is None:
-        return {"available": False, "note": CSV_NOTE}
+        return {"available": False, "note": CSV_NOTE, "counted": list(counted)}
+    for outcome in counted:
+        _outcome(outcome)  # an unknown outcome in the förbund's list is a bug: say so
     end = enrolments.end_date
     ended = enrolments.selected(selection) & ~np.isnat(end)
     if selection.date_from is not None:
@@ -62,10 +75,21 @@ def outcome_table(enrolments: EnrolmentColumns | None, selection: Selection) -> 
     counts = dict(zip(keys, np.bincount(outcome, minlength=len(keys)).tolist(), strict=True))
     rank = {g: i for i, g in enumerate(GENDERS)}
     ordered = {g: by_gender[g] for g in sorted(by_gender, key=lambda g: (rank.get(g, 99), g))}
-    work = counts["arbete"] + counts["studier"]
+    work = sum(counts[key] for key in counted)
+    insatser, insats_names = enrolments.insats.codes[rows], enrolments.insats.names
+    is_work = np.isin(outcome, [keys.index(key) for key in counted])
+    by_insats = {}
+    for code in sorted(np.unique(insatser).tolist(), key=insats_names.__getitem__):
+        mine = insatser == code
+        ended, went = int(mine.sum()), int((mine & is_work).sum())
+        by_insats[insats_names[code]] = {
+            "ended": ended,
+            "work_or_studies": {"count": went, "share": share_cell(ended, went)["share"]},
+        }
     return {
         "available": True,
         "note": None,
+        "counted": list(counted),
         "ended": total,
         "outcomes": {
             key: {"count": count, "share": share_cell(total, count)["share"]}
@@ -73,4 +97,5 @@ def outcome_table(enrolments: EnrolmentColumns | None, selection: Selection) -> 
         },
         "work_or_studies": {"count": work, "share": share_cell(total, work)["share"]},
         "by_gender": ordered,
+        "by_insats": by_insats,
     }

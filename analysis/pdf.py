@@ -237,7 +237,7 @@ def _targets(w: _Writer, report: dict[str, Any]) -> None:
         return
     w.heading("Mål")
     for t in report["targets"]:
-        mark = {"met": "✓", "not_met": "✗", "too_few": "?"}[t["verdict"]]
+        mark = {"met": "✓", "met_uncertain": "(✓)", "not_met": "✗", "too_few": "?"}[t["verdict"]]
         w.paragraph(f"{mark}  {t['summary']}.", size=10)
     rows = []
     for t in report["targets"]:

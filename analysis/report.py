@@ -16,7 +16,13 @@ import numpy as np
 
 from questionnaires import Registry
 
-from .change import CHANGE_KEY, change_tables, start_loading_scipy
+from .change import (
+    CHANGE_KEY,
+    change_tables,
+    pair_coverage,
+    pairs_per_person,
+    start_loading_scipy,
+)
 from .csv_rows import AnswerCsvReader, CsvError
 from .enrolments import EnrolmentColumns
 from .entries import Entries, group_ids
@@ -25,17 +31,19 @@ from .from_rows import columns_from_rows
 from .indicators import indicator_tables
 from .instruments import about_versions
 from .missing import missing_table
-from .outcomes import outcome_table
+from .outcomes import WORK_OR_STUDIES, outcome_table
 from .responses import to_entries
 from .rows import AnswerRow, EnrolmentRow
 from .selection import Selection
 from .suppression import (
     DEFAULT_MIN_GROUP,
     disclose,
+    is_suppressed,
     leave_out_small_gender_group,
     left_out_note,
+    suppressed,
 )
-from .targets import DEFAULT_MIN_ANSWERS, Target, check_target, target_sentence
+from .targets import DEFAULT_MIN_ANSWERS, OUTCOME, Target, check_on_cell, target_sentence
 
 REPORT_FORMAT = 1
 INDICATOR_KEY = "finsam-indikatorer"
@@ -52,6 +60,8 @@ class ReportOptions:
     min_answers: int = DEFAULT_MIN_ANSWERS
     # Shown on the PDF title page, e.g. the förbund's name.
     title: str | None = None
+    # The exit outcomes the förbund counts as "went to work or studies".
+    work_outcomes: tuple[str, ...] = WORK_OR_STUDIES
 
     @property
     def selection(self) -> Selection:
@@ -127,7 +137,8 @@ def _finish(
     layouts = entries.layouts
 
     indicators = indicator_tables(entries)
-    change = change_tables(entries)
+    pairs = pairs_per_person(entries)
+    change = change_tables(entries, pairs)
     indicator_idents = [i for i in indicators if i.startswith(INDICATOR_KEY + "/")]
     change_idents = [i for i in change if i.startswith(CHANGE_KEY + "/")]
     people, enrolment_count, by_insats = _counts(entries)
@@ -157,15 +168,23 @@ def _finish(
         "indicators_version": indicator_idents[0] if len(indicator_idents) == 1 else None,
         "indicators": indicators[indicator_idents[0]] if len(indicator_idents) == 1 else None,
         "indicators_by_version": indicators,
-        "targets": _targets(options, indicators),
+        # Checked below on the figures as published (after the disclosure rule).
+        "targets": [],
         "change_version": change_idents[0] if len(change_idents) == 1 else None,
         "change": change[change_idents[0]] if len(change_idents) == 1 else None,
         "change_by_version": change,
+        "change_coverage": pair_coverage(entries, enrolments, options.selection, pairs),
+        # Versions whose shares at start and at avslut are of partly different people:
+        # renderers say so (change.different_groups_note) beside them.
+        "occasions_differ": [ident for ident, occasions in indicators.items()
+                             if {"start", "avslut"} <= occasions.keys()],
         "missing": missing_table(entries, options.selection, enrolments),
-        "exit_outcomes": outcome_table(enrolments, options.selection),
+        "exit_outcomes": outcome_table(enrolments, options.selection, options.work_outcomes),
         "left_out": left_out_note(min_group) if left_out else None,
     }
+    answered_insatser = list(by_insats)  # before the rule: it may drop a breakdown's keys
     disclose(report)
+    report["targets"] = _targets(options, report, answered_insatser)
     for target in report["targets"]:
         target["summary"] = target_sentence(target, min_group)
     return report
@@ -201,18 +220,51 @@ def _distinct(codes: np.ndarray) -> int:
     return int(np.count_nonzero(np.bincount(codes)))
 
 
-def _targets(options: ReportOptions, indicators: dict[str, Any]) -> list[dict[str, Any]]:
-    """One result per target and questionnaire version that has the item."""
+def _targets(
+    options: ReportOptions, report: dict[str, Any], answered_insatser: list[str]
+) -> list[dict[str, Any]]:
+    """One result per target (and questionnaire version that has the item), each checked
+    on its own insats's published cell. `answered_insatser`: those with answers."""
+    # With answers from one insats only, its figures are the totals.
+    sole = answered_insatser[0] if len(answered_insatser) == 1 else None
     out = []
     for target in options.targets:
+        if target.kind == OUTCOME:
+            cell = _outcome_cell(report["exit_outcomes"], target.insats)
+            out.append({"questionnaire": None,
+                        **check_on_cell(target, cell, options.min_answers)})  # fmt: skip
+            continue
         found = False
-        for ident, occasions in indicators.items():
+        for ident, occasions in report["indicators_by_version"].items():
             cell = occasions.get(target.occasion, {}).get(target.item)
             if cell is None:
                 continue
             found = True
-            result = check_target(target, cell["n"], cell["positive"], options.min_answers)
-            out.append({"questionnaire": ident, **result})
+            mine = _insats_cell(cell, target.insats, sole)
+            out.append({"questionnaire": ident,
+                        **check_on_cell(target, mine, options.min_answers)})  # fmt: skip
         if not found:
-            out.append({"questionnaire": None, **check_target(target, 0, 0, options.min_answers)})
+            out.append({"questionnaire": None,
+                        **check_on_cell(target, None, options.min_answers)})  # fmt: skip
     return out
+
+
+def _insats_cell(cell: dict[str, Any], insats: str | None, only: str | None) -> Any:
+    """The part of an indicator cell about one insats's participants (None: everyone).
+
+    With answers from several insatser the cell has a `by_insats` breakdown; with answers
+    from one, the cell is that insats's (`only`), and any other insats has no answers.
+    """
+    if insats is None or is_suppressed(cell):
+        return cell
+    if "by_insats" in cell:
+        groups = cell["by_insats"]
+        # An empty breakdown was left out whole by the disclosure rule.
+        return groups.get(insats) if groups else suppressed()
+    return cell if insats == only else None
+
+
+def _outcome_cell(outcomes: dict[str, Any], insats: str | None) -> Any:
+    if not outcomes["available"]:
+        return None
+    return outcomes if insats is None else outcomes["by_insats"].get(insats)

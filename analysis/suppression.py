@@ -21,6 +21,9 @@ The rule, applied once to the whole report by `disclose`:
    so in one sentence without their number. Otherwise one person of another gender would
    force kvinnor or män to be hidden.
 
+Targets are checked after the cut, on the cells as published (`analysis/report.py`), so
+a target shows nothing its cell does not.
+
 Zero counts are shown: they are about nobody. A hidden union whose members all gave the
 same answer tells what a published group of that size would: at least `min_group` people.
 `tests/test_disclosure_attack.py` tries to solve for every hidden cell.
@@ -164,8 +167,8 @@ def disclose(report: dict[str, Any]) -> dict[str, Any]:
         report["indicators"] = report["indicators_by_version"][report["indicators_version"]]
     if report["change_version"]:
         report["change"] = report["change_by_version"][report["change_version"]]
-    for target in report["targets"]:
-        _disclose_target(target, m)
+    for coverage in report["change_coverage"].values():
+        _disclose_coverage(coverage, m)
     _disclose_missing(report["missing"], m)
     _disclose_outcomes(report["exit_outcomes"], m)
     return report
@@ -193,11 +196,15 @@ def _disclose_change(cell: dict[str, Any], m: int) -> dict[str, Any]:
     return cell
 
 
-def _disclose_target(target: dict[str, Any], m: int) -> None:
-    if target["n"] >= m:
-        return
-    target.update(n=suppressed(), positive=suppressed(), share=None, ci95=None,
-                  verdict="too_few", met_at_lower_bound=None)  # fmt: skip
+def _disclose_coverage(coverage: dict[str, Any], m: int) -> None:
+    """The people in pairs are a count within the enrolled, as the missing table's
+    `paired` is within its enrolled: hidden (with the share) when 1..m-1; the enrolled
+    hidden when under m."""
+    people, enrolled = coverage["in_pairs"], coverage["enrolled"]
+    if 0 < people < m:
+        coverage.update(in_pairs=suppressed(), share=suppressed())
+    if enrolled is not None and enrolled < m:
+        coverage.update(enrolled=suppressed(), share=suppressed())
 
 
 def _disclose_missing(missing: dict[str, Any], m: int) -> None:
@@ -223,7 +230,8 @@ def _disclose_missing(missing: dict[str, Any], m: int) -> None:
 
 def _disclose_outcomes(outcomes: dict[str, Any], m: int) -> None:
     """Exit outcome × gender, with both margins published: every row and column is a
-    line; hiding repeats until every line keeps the rule."""
+    line; hiding repeats until every line keeps the rule. Then work or studies (the sum
+    of the förbund's counted outcomes) and its split by insats (`_disclose_work_by_insats`)."""
     if not outcomes["available"]:
         return
     if outcomes["ended"] < m:
@@ -231,6 +239,7 @@ def _disclose_outcomes(outcomes: dict[str, Any], m: int) -> None:
             ended=suppressed(), work_or_studies=suppressed(),
             outcomes={key: suppressed() for key in outcomes["outcomes"]},
             by_gender={gender: suppressed() for gender in outcomes["by_gender"]},
+            by_insats={insats: suppressed() for insats in outcomes["by_insats"]},
         )  # fmt: skip
         return
     keys = list(outcomes["outcomes"])
@@ -241,7 +250,15 @@ def _disclose_outcomes(outcomes: dict[str, Any], m: int) -> None:
     hidden, hidden_totals, hidden_genders = _hide_two_way(cell, totals, ended, m)
     for k in hidden_totals:
         outcomes["outcomes"][k] = suppressed()
-    if {"arbete", "studier"} & hidden_totals:
+    counted = set(outcomes["counted"])
+    # Work or studies splits the line of outcomes in two: published, it tells the sum of
+    # the hidden counted outcomes and (from the total) of the hidden others. Each of
+    # those sums must itself keep the rule.
+    work_hidden = not all(
+        _keeps_rule(totals, part, m)
+        for part in (hidden_totals & counted, hidden_totals - counted)
+    )
+    if _disclose_work_by_insats(outcomes, m, work_hidden):
         outcomes["work_or_studies"] = suppressed()
     by_gender = {}
     for g in genders:
@@ -255,15 +272,51 @@ def _disclose_outcomes(outcomes: dict[str, Any], m: int) -> None:
     outcomes["by_gender"] = by_gender
 
 
+def _keeps_rule(sizes: dict[str, int], hidden: set[str], m: int) -> bool:
+    """Whether the sum of these hidden cells may be known: none, or a valid hidden line."""
+    if not hidden:
+        return True
+    return hide_line({key: sizes[key] for key in hidden}, m, hidden) == hidden
+
+
+WORK, REST = "work_or_studies", "rest"
+
+
+def _disclose_work_by_insats(outcomes: dict[str, Any], m: int, work_hidden: bool) -> bool:
+    """Ended and work or studies per insats: a two-way table (work or studies / the rest
+    × insats) under the published ended per insats and the total; returns whether work
+    or studies must be hidden in total too."""
+    by_insats = outcomes["by_insats"]
+    ended = {i: by_insats[i]["ended"] for i in by_insats}
+    work = {i: by_insats[i]["work_or_studies"]["count"] for i in by_insats}
+    cell = {(row, i): (work[i] if row == WORK else ended[i] - work[i])
+            for row in (WORK, REST) for i in by_insats}  # fmt: skip
+    rows = {row: sum(cell[(row, i)] for i in by_insats) for row in (WORK, REST)}
+    hidden, hidden_rows, hidden_insatser = _hide_two_way(
+        cell, rows, ended, m, {WORK, REST} if work_hidden else set())
+    outcomes["by_insats"] = {
+        i: suppressed() if i in hidden_insatser else {
+            "ended": ended[i],
+            "work_or_studies": (suppressed() if (WORK, i) in hidden
+                                else by_insats[i]["work_or_studies"]),
+        }
+        for i in by_insats
+    }  # fmt: skip
+    return work_hidden or WORK in hidden_rows
+
+
 def _hide_two_way(
-    cell: dict[tuple[str, str], int], rows: dict[str, int], columns: dict[str, int], m: int
+    cell: dict[tuple[str, str], int], rows: dict[str, int], columns: dict[str, int], m: int,
+    hidden_rows: Iterable[str] = (),
 ) -> tuple[set[tuple[str, str]], set[str], set[str]]:
     """(hidden cells, hidden row totals, hidden column totals) of a table whose row and
     column totals add up to a shown grand total. Every row and every column is a line;
     a line that cannot keep the rule hides its total too, which then joins the line of
-    totals. Repeats until nothing changes (hiding only grows, so it ends)."""
+    totals. Repeats until nothing changes (hiding only grows, so it ends). `hidden_rows`
+    are row totals another table of the report already hides."""
     sizes = (rows, columns)
-    margins = [_or_all(hide_line(rows, m), rows), _or_all(hide_line(columns, m), columns)]
+    margins = [_or_all(hide_line(rows, m, hidden_rows), rows),
+               _or_all(hide_line(columns, m), columns)]
     hidden = {(r, c) for (r, c), n in cell.items()
               if 0 < n < m or r in margins[0] or c in margins[1]}  # fmt: skip
 

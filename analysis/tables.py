@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .change import MIN_CHANGES_FOR_TEST, change_sentence
+from .i18n import N_, Translate, untranslated
 from .instruments import heading, notes
 from .labels import (
     BREAKDOWN_NAMES,
@@ -24,8 +26,10 @@ from .labels import (
 )
 from .missing import REASONS
 from .suppression import is_suppressed
+from .targets import target_name, target_sentence
 
-VERDICT_NAMES = {"met": "Uppnått", "not_met": "Inte uppnått", "too_few": "För få svar"}
+VERDICT_NAMES = {"met": N_("Uppnått"), "met_uncertain": N_("Uppnått, men osäkert"),
+                 "not_met": N_("Inte uppnått"), "too_few": N_("För få svar")}
 
 Cell = str | int | float | None
 
@@ -102,23 +106,27 @@ def selection_table(report: dict[str, Any]) -> Table:
     return table
 
 
-def targets_table(report: dict[str, Any]) -> Table:
+def targets_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """One row per insats and target: each checked on that insats's own participants."""
     table = Table(
         "Mål",
         "Mål",
-        _c(("Frågeformulär", "text"), ("Fråga", "text"), ("Tillfälle", "text"),
-           ("Mål", "percent"), ("Positiva", "int"), ("Svar (n)", "int"), ("Andel", "percent"),
-           ("95 % KI låg", "percent"), ("95 % KI hög", "percent"), ("Bedömning", "text"),
-           ("Uppnått även vid nedre gränsen", "text"), ("Sammanfattning", "text")),
+        _c((_("Insats"), "text"), ("Frågeformulär", "text"), ("Fråga", "text"),
+           ("Tillfälle", "text"), ("Mål", "percent"), ("Positiva", "int"), ("Svar (n)", "int"),
+           (_("Vet inte"), "int"), ("Andel", "percent"), ("95 % KI låg", "percent"),
+           ("95 % KI hög", "percent"), ("Bedömning", "text"), ("Sammanfattning", "text")),
+        notes=[_("Uppnått, men osäkert: andelen når målet, men osäkerhetsintervallets nedre "
+                 "gräns gör det inte.")],
     )  # fmt: skip
+    m = report["selection"]["min_group"]
     for t in report["targets"]:
         low, high = t["ci95"] or (None, None)
-        lower = {True: "ja", False: "nej", None: ""}[t["met_at_lower_bound"]]
         table.rows.append(
-            [heading(report, t["questionnaire"]), item_name(t["item"]),
-             OCCASION_NAMES[t["occasion"]], t["threshold"], _show(t["positive"]),
-             _count(report, t["n"]), t["share"], low, high,
-             VERDICT_NAMES[t["verdict"]], lower, t["summary"]]
+            [t["insats"] or _("Alla"), heading(report, t["questionnaire"]), target_name(
+             {**t, "insats": None}, _), OCCASION_NAMES[t["occasion"]], t["threshold"],
+             _show(t["positive"]), _count(report, t["n"]),
+             "" if t["dont_know"] is None else _show(t["dont_know"]), t["share"], low, high,
+             _(VERDICT_NAMES[t["verdict"]]), target_sentence(t, m, _)]
         )  # fmt: skip
     return table
 
@@ -181,17 +189,23 @@ def breakdown_table(report: dict[str, Any]) -> Table:
     return table
 
 
-def change_table(report: dict[str, Any]) -> Table:
+def change_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    m = report["selection"]["min_group"]
     table = Table(
         "Förändring",
         "Självskattning: förändring från start till avslut (samma person)",
         _c(("Frågeformulär", "text"), ("Område", "text"), ("Par", "int"),
-           ("Förbättrade", "int"), ("Oförändrade", "int"), ("Försämrade", "int"),
-           ("Andel förbättrade", "percent"), ("Median start", "decimal"),
+           ("Förbättrade", "int"), (_("Förbättrade minst 2 steg"), "int"), ("Oförändrade", "int"),
+           ("Försämrade", "int"), ("Andel förbättrade", "percent"),
+           (_("Andel förbättrade minst 2 steg"), "percent"), ("Median start", "decimal"),
            ("Median avslut", "decimal"), ("Medelförändring", "decimal"), ("p-värde", "p"),
            ("Effektstorlek r", "decimal")),
         notes=[
-            "p-värde: Wilcoxons teckenrangtest, tvåsidigt; visas inte vid färre än 6 par.",
+            *(change_sentence(report["change_coverage"].get(ident), m, _)
+              for ident in report["change_by_version"]),
+            _("p-värde: Wilcoxons teckenrangtest, tvåsidigt; visas bara när minst %(n)s "
+              "personer har ändrat sig (annars kan testet inte visa något).")
+            % {"n": MIN_CHANGES_FOR_TEST},
             "Effektstorlek r: rangbiserial korrelation för parade data (−1 till 1).",
         ],
     )  # fmt: skip
@@ -199,13 +213,13 @@ def change_table(report: dict[str, Any]) -> Table:
         for dimension, c in dimensions.items():
             if is_suppressed(c):
                 table.rows.append([heading(report, ident), item_name(dimension),
-                                   *_hidden_total(report, 10, 0)])
+                                   *_hidden_total(report, 12, 0)])
                 continue
             table.rows.append(
                 [heading(report, ident), item_name(dimension), c["pairs"], c["improved"],
-                 c["same"], c["worse"], c["share_improved"], c["median_start"], c["median_end"],
-                 c["mean_difference"],
-                 c["p_value"], c["rank_biserial"]]
+                 c["improved_2"], c["same"], c["worse"], c["share_improved"],
+                 c["share_improved_2"], c["median_start"], c["median_end"],
+                 c["mean_difference"], c["p_value"], c["rank_biserial"]]
             )  # fmt: skip
     return table
 
@@ -287,6 +301,30 @@ def outcome_by_gender(outcomes: dict[str, Any], gender: str, key: str) -> Cell:
     return SUPPRESSED_MARK if is_suppressed(sub) else _show(sub["outcomes"][key])
 
 
+def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """Ended enrolments and how many went to work or studies, per insats (what each
+    insats's work-or-studies target is checked on)."""
+    outcomes = report["exit_outcomes"]
+    table = Table(
+        _("Arbete eller studier"), _("Avslutade som gått till arbete eller studier, per insats"),
+        _c((_("Insats"), "text"), (_("Avslutade"), "int"),
+           (_("Arbete eller studier"), "int"), (_("Andel"), "percent")),
+        notes=[suppression_note(report)],
+    )  # fmt: skip
+    if not outcomes["available"]:
+        table.notes = [outcomes["note"]]
+        return table
+    table.notes.append(_("Räknas som arbete eller studier: %(outcomes)s.") % {
+        "outcomes": ", ".join(_(outcome_name(key)) for key in outcomes["counted"])})
+    for insats, cell in outcomes["by_insats"].items():
+        if is_suppressed(cell):
+            table.rows.append([insats, *_hidden_total(report, 3, 0)])
+            continue
+        went = cell["work_or_studies"]
+        table.rows.append([insats, cell["ended"], *_outcome_count(went)])
+    return table
+
+
 def all_tables(report: dict[str, Any]) -> list[Table]:
     return [
         selection_table(report),
@@ -297,4 +335,5 @@ def all_tables(report: dict[str, Any]) -> list[Table]:
         change_by_gender_table(report),
         missing_table(report),
         outcome_table(report),
+        work_by_insats_table(report),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .change import change_sentence, different_groups_note
 from .instruments import heading, key_name, notes
 from .labels import OCCASION_NAMES, REASON_NAMES, fewer, item_name, outcome_name, percent
 from .suppression import is_suppressed
@@ -73,6 +74,8 @@ def _indicators(report: dict[str, Any]) -> list[str]:
                     f"  {item_name(item):<30} {percent(cell['share']):>6}  "
                     f"({cell['positive']} av {cell['n']}, vet inte {cell['dont_know']})"
                 )
+        if ident in report.get("occasions_differ", ()):
+            lines.append(f"  {different_groups_note()}")
     return lines
 
 
@@ -87,8 +90,11 @@ def _change(report: dict[str, Any]) -> list[str]:
                 continue
             lines.append(
                 f"  {item_name(dimension):<30} {percent(cell['share_improved']):>6} förbättrade "
-                f"({cell['improved']} av {cell['pairs']} par)"
+                f"({cell['improved']} av {cell['pairs']} par, minst 2 steg: "
+                f"{cell['improved_2']})"
             )
+        coverage = report["change_coverage"].get(ident)
+        lines.append(f"  {change_sentence(coverage, report['selection']['min_group'])}")
     return lines
 
 

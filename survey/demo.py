@@ -11,6 +11,8 @@ from argon2 import PasswordHasher
 from flask import current_app
 from sqlalchemy import select
 
+from analysis.targets import OUTCOME_ITEM
+
 from . import invitations, participants
 from .extensions import db
 from .models import (
@@ -26,6 +28,7 @@ from .models import (
     Role,
     Site,
     Target,
+    TargetKind,
     User,
 )
 
@@ -71,6 +74,10 @@ def demo() -> None:
     if not insats.targets:
         insats.targets = [Target(item_id=item, occasion=Occasion(occasion), threshold=threshold)
                           for item, occasion, threshold in TARGETS]
+        # The FINSAM goal the seeds report: a quarter of those who end go to work or studies.
+        insats.targets.append(Target(questionnaire_key="", item_id=OUTCOME_ITEM,
+                                     occasion=Occasion.avslut, threshold=0.25,
+                                     kind=TargetKind.outcome))
 
     hasher = PasswordHasher()
     click.echo("Demo-inloggning för personal (lösenorden är nya varje gång demo körs):")

@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from analysis.outcomes import WORK_OR_STUDIES
+
 # The vocabulary is defined once, in questionnaires.vocabulary; the columns below store its
 # values. Re-exported, so `from survey.models import Gender` names the same class.
 from questionnaires.vocabulary import (  # noqa: F401
@@ -40,6 +42,9 @@ from questionnaires.vocabulary import (  # noqa: F401
 )
 
 from .extensions import db
+
+# Arbete and studier (analysis.outcomes.WORK_OR_STUDIES), as stored.
+WORK_OUTCOMES_DEFAULT = ",".join(WORK_OR_STUDIES)
 
 
 def utcnow() -> dt.datetime:
@@ -75,8 +80,16 @@ class Organisation(db.Model):
     admins_need_totp: Mapped[bool] = mapped_column(default=False)
     # How participants reach the förbund about their data (welcome screen, letter).
     privacy_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The exit outcomes (ExitOutcome values, comma-separated) this förbund counts as "went
+    # to work or studies" in reports and outcome targets.
+    work_outcomes: Mapped[str] = mapped_column(String(300), default=WORK_OUTCOMES_DEFAULT,
+                                               server_default=WORK_OUTCOMES_DEFAULT)
 
     insatser: Mapped[list[Insats]] = relationship(back_populates="organisation")
+
+    @property
+    def counted_outcomes(self) -> tuple[str, ...]:
+        return tuple(value for value in self.work_outcomes.split(",") if value)
 
 
 class Insats(db.Model):
@@ -97,8 +110,17 @@ class Insats(db.Model):
     )
 
 
+class TargetKind(enum.StrEnum):
+    # The share of positive answers to an item of questionnaire_key at occasion.
+    item = "item"
+    # The share of ended enrolments whose exit outcome the förbund counts as work or
+    # studies (Organisation.work_outcomes); item_id is "work_or_studies", occasion avslut.
+    outcome = "outcome"
+
+
 class Target(db.Model):
-    """A target an insats reports against, e.g. nytta at avslut >= 0.9."""
+    """A target an insats reports against, e.g. nytta at avslut >= 0.9, or at least 25 %
+    of ended enrolments to work or studies."""
 
     __tablename__ = "target"
     __table_args__ = (UniqueConstraint("insats_id", "questionnaire_key", "item_id", "occasion"),)
@@ -110,6 +132,8 @@ class Target(db.Model):
     occasion: Mapped[Occasion] = mapped_column(_enum(Occasion, "occasion"))
     # A fraction: 0.9 means at least 90 % positive answers.
     threshold: Mapped[float] = mapped_column(Float)
+    kind: Mapped[TargetKind] = mapped_column(_enum(TargetKind, "target_kind"),
+                                             default=TargetKind.item, server_default="item")
 
     insats: Mapped[Insats] = relationship(back_populates="targets")
 

@@ -3,7 +3,8 @@ exactly (integer programming) for each hidden figure.
 
 What the attacker knows is what the report publishes (the JSON, which every other output
 renders) and how reports are built: the groups of a breakdown add up to the item's total,
-the exit outcomes of a gender add up to that gender's ended enrolments, and so on; a listed
+the exit outcomes of a gender add up to that gender's ended enrolments, the counted outcomes
+to work or studies, whose parts per insats add up to it too, and so on; a listed
 group has at least one answer; a shown zero is zero; a hidden total is below min_group.
 For each hidden figure about 1..min_group-1 people (known from the same data reported
 with nothing hidden) the attacker finds the smallest and largest value consistent with all
@@ -176,6 +177,7 @@ def systems(published: dict[str, Any], truth: dict[str, Any]) -> list[System]:
                                          "pairs", "improved"))  # fmt: skip
     out.append(_insatser(published, truth, m))
     out += _missing(published, truth, m)
+    out += _coverage(published, truth, m)
     if truth["exit_outcomes"]["available"]:
         out.append(_outcomes(published["exit_outcomes"], truth["exit_outcomes"], m))
     return out
@@ -234,9 +236,11 @@ def _outcomes(shown: dict[str, Any], real: dict[str, Any], m: int) -> System:
         totals[k] = s.term(figure(cell, "count"), f"total {k}", 0 if whole_line else 1, top)
         s.watch(totals[k][0], real["outcomes"][k]["count"], f"total {k}")
     s.equal([(*totals[k], 1.0) for k in totals], e_known)
-    if not hidden(shown["work_or_studies"]):
-        s.equal([(*totals["arbete"], 1.0), (*totals["studier"], 1.0)],
-                shown["work_or_studies"]["count"])  # fmt: skip
+    # Work or studies is the sum of the förbund's counted outcomes, in total and per insats.
+    work = s.term(figure(shown["work_or_studies"], "count"), "work or studies", 0, top)
+    s.watch(work[0], real["work_or_studies"]["count"], "work or studies")
+    s.equal([*((*totals[k], 1.0) for k in shown["counted"]), (*work, -1.0)])
+    _work_by_insats(s, shown, real, work, e_known, top)
     ends = {}
     for g, sub in shown["by_gender"].items():
         ends[g] = s.term(figure(sub, "ended"), f"{g} ended", 1, top)
@@ -255,6 +259,49 @@ def _outcomes(shown: dict[str, Any], real: dict[str, Any], m: int) -> System:
     for g in ends:
         s.equal([*((*cells[(k, g)], 1.0) for k in totals), (*ends[g], -1.0)])
     return s
+
+
+def _work_by_insats(s: System, shown: dict[str, Any], real: dict[str, Any],
+                    work: tuple[int | None, float], ended: float, top: float) -> None:
+    """Ended and work or studies per insat add up to the totals; the rest (ended minus
+    work or studies) of each insats is a figure too."""
+    ends, works = [], []
+    for name, sub in shown["by_insats"].items():
+        truth = real["by_insats"][name]
+        end = s.term(figure(sub, "ended"), f"{name} ended", 1, top)
+        s.watch(end[0], truth["ended"], f"insats {name} ended")
+        cell = sub if hidden(sub) else sub["work_or_studies"]
+        # A hidden cell in a shown row (work or studies) and column holds someone.
+        floor = 1 if work[0] is None and end[0] is None else 0
+        went = s.term(figure(cell, "count"), f"{name} work", floor, top)
+        count = truth["work_or_studies"]["count"]
+        s.watch(went[0], count, f"insats {name} work or studies")
+        rest = s.var(f"{name} rest", 0, top)
+        s.equal([(rest, 0, 1.0), (*went, 1.0), (*end, -1.0)])
+        s.watch(rest, truth["ended"] - count, f"insats {name} rest")
+        ends.append((*end, 1.0))
+        works.append((*went, 1.0))
+    if ends:
+        s.equal(ends, ended)
+        s.equal([*works, (*work, -1.0)])
+
+
+def _coverage(published: dict[str, Any], truth: dict[str, Any], m: int) -> list[System]:
+    """People in pairs: at least each shown dimension's pairs, at most the enrolled."""
+    out = []
+    for ident, real in truth["change_coverage"].items():
+        shown = published["change_coverage"][ident]
+        s = System(f"pairs {ident}")
+        people = s.term(shown["in_pairs"], "in pairs", 1, m - 1)
+        s.watch(people[0], real["in_pairs"], "in pairs")
+        if isinstance(shown["share"], float) and not hidden(shown["enrolled"]):
+            s.equal([(*people, 1.0)], round(shown["share"] * shown["enrolled"]))
+        if people[0] is not None:
+            for cell in published["change_by_version"][ident].values():
+                if not hidden(cell):
+                    s.rows.append(({people[0]: -1.0}, -np.inf, -float(cell["pairs"])))
+        out.append(s)
+    return out
 
 
 def attack(published: dict[str, Any], truth: dict[str, Any]) -> list[str]:

@@ -45,8 +45,8 @@ def test_pdf_text_shows_targets_and_hides_small_groups(tmp_path: Path) -> None:
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Stöd till stor nytta: 93 % (27 av 29), målet 90 % är uppnått" in " ".join(text.split())
-    # Nobody answered "redo": a target under 5 answers says so, without a number.
-    assert "Mer redo för arbete/studier: färre än 5 svar, målet 70 % kan inte bedömas" in (
+    # Nobody answered "redo": 0 answers is about nobody, so the target says so.
+    assert "Mer redo för arbete/studier: för få svar (0, minst 5 behövs) för att bedöma" in (
         " ".join(text.split()))
     assert "färre än 5 personer" in text
     men = [line for line in text.splitlines() if "Män" in line]

@@ -1,10 +1,19 @@
-"""Target verdicts and how thresholds are written."""
+"""Target verdicts, how thresholds are written, and the sentence a board reads."""
 
 from __future__ import annotations
 
 import pytest
 
-from analysis.targets import Target, check_target, parse_target, parse_threshold, target_sentence
+from analysis.shares import wilson
+from analysis.targets import (
+    Target,
+    check_on_cell,
+    check_target,
+    outcome_target,
+    parse_target,
+    parse_threshold,
+    target_sentence,
+)
 
 GREAT_USE = Target("nytta", "avslut", 0.9)
 
@@ -23,36 +32,94 @@ def test_bad_targets_are_refused() -> None:
         parse_threshold("150")
 
 
-def test_met() -> None:
-    result = check_target(GREAT_USE, 29, 27)
-    assert result["verdict"] == "met"
-    assert result["met_at_lower_bound"] is False
+def test_a_target_may_name_its_insats() -> None:
+    assert parse_target("Steget=nytta:avslut:90") == Target("nytta", "avslut", 0.9, "Steget")
+    assert parse_target("nytta:avslut:90").insats is None
+
+
+def test_met_but_uncertain() -> None:
+    # 27 of 29 = 93 % reaches 90 %, but the Wilson interval starts at 78 %.
+    result = check_target(GREAT_USE, 29, 27, dont_know=2)
+    assert wilson(27, 29)[0] == pytest.approx(0.7804, abs=1e-4)
+    assert result["verdict"] == "met_uncertain"
+    assert (result["insats"], result["kind"], result["dont_know"]) == (None, "item", 2)
     assert target_sentence(result) == (
-        "Stöd till stor nytta: 93 % (27 av 29), målet 90 % är uppnått"
+        "Stöd till stor nytta: 93 % (27 av 29), målet 90 % är uppnått, men osäkert: "
+        "osäkerhetsintervallet börjar vid 78 %. 2 svarade vet inte."
     )
 
 
 def test_met_even_at_lower_bound() -> None:
-    result = check_target(Target("nytta", "avslut", 0.7), 100, 95)
+    # 95 of 100: the interval starts at 88.8 %, above 70 %.
+    result = check_target(Target("nytta", "avslut", 0.7), 100, 95, dont_know=0)
     assert result["verdict"] == "met"
-    assert result["met_at_lower_bound"] is True
-    assert "nedre gräns" in target_sentence(result)
+    assert target_sentence(result) == (
+        "Stöd till stor nytta: 95 % (95 av 100), målet 70 % är uppnått, även vid "
+        "osäkerhetsintervallets nedre gräns (89 %). 0 svarade vet inte."
+    )
+
+
+def test_lower_end_exactly_at_the_target_is_met() -> None:
+    low = check_target(GREAT_USE, 100, 95)["ci95"][0]  # as published: 4 decimals
+    assert check_target(Target("nytta", "avslut", low), 100, 95)["verdict"] == "met"
+    assert check_target(Target("nytta", "avslut", low + 1e-6), 100, 95)["verdict"] == (
+        "met_uncertain")
 
 
 def test_not_met() -> None:
-    result = check_target(GREAT_USE, 20, 17)
+    result = check_target(GREAT_USE, 20, 17, dont_know=3)
     assert result["verdict"] == "not_met"
-    assert "inte uppnått" in target_sentence(result)
+    assert target_sentence(result).endswith("målet 90 % är inte uppnått. 3 svarade vet inte.")
 
 
-def test_exactly_at_the_target_is_met() -> None:
-    assert check_target(GREAT_USE, 10, 9)["verdict"] == "met"
+def test_exactly_at_the_target_reaches_it() -> None:
+    assert check_target(GREAT_USE, 10, 9)["verdict"] == "met_uncertain"
+    assert check_target(GREAT_USE, 10, 8)["verdict"] == "not_met"
 
 
 def test_too_few_answers() -> None:
-    result = check_target(GREAT_USE, 4, 4)
+    result = check_target(GREAT_USE, 4, 4, dont_know=1)
     assert result["verdict"] == "too_few"
-    assert result["met_at_lower_bound"] is None
     assert result["n"] == 4 and result["share"] == 1.0
     assert check_target(GREAT_USE, 6, 6, min_answers=8)["verdict"] == "too_few"
-    assert "för få svar" in target_sentence(result)
+    assert target_sentence(result) == (
+        "Stöd till stor nytta: för få svar (4, minst 5 behövs) för att bedöma målet 90 %. "
+        "1 svarade vet inte."
+    )
+
+
+def test_hidden_cell_gives_no_figure_and_no_verdict() -> None:
+    result = check_on_cell(Target("nytta", "avslut", 0.9, "Steget"), {"suppressed": True})
+    assert result["n"] == {"suppressed": True} and result["share"] is None
+    assert result["verdict"] == "too_few"
+    assert target_sentence(result) == (
+        "Stöd till stor nytta (Steget): färre än 5 svar, eller dolt så att ingen mindre grupp "
+        "kan räknas fram; målet 90 % kan inte bedömas."
+    )
+
+
+def test_outcome_target_sentence_names_its_insats_and_has_no_vet_inte() -> None:
+    cell = {"ended": 20, "work_or_studies": {"count": 6, "share": 0.3}}
+    result = check_on_cell(outcome_target(0.25, "Steget"), cell)
+    # 6 of 20 = 30 %, interval 14.5-51.9 %: reaches 25 %, not at the lower end.
+    assert (result["kind"], result["verdict"], result["dont_know"]) == (
+        "outcome", "met_uncertain", None)
+    assert target_sentence(result) == (
+        "Gått till arbete eller studier (Steget): 30 % (6 av 20 avslutade), målet 25 % är "
+        "uppnått, men osäkert: osäkerhetsintervallet börjar vid 15 %."
+    )
+
+
+def test_sentence_is_in_the_callers_language() -> None:
+    english = {
+        "Stöd till stor nytta": "Support of great use",
+        "%(name)s: %(share)s (%(positive)s av %(n)s)":
+            "%(name)s: %(share)s (%(positive)s of %(n)s)",
+        "målet %(goal)s är inte uppnått.": "the target of %(goal)s is not met.",
+        "%(count)s svarade vet inte.": "%(count)s answered don't know.",
+    }
+    result = check_target(GREAT_USE, 20, 17, dont_know=3)
+    assert target_sentence(result, 5, lambda text: english.get(text, text)) == (
+        "Support of great use: 85 % (17 of 20), the target of 90 % is not met. "
+        "3 answered don't know."
+    )

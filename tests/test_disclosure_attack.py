@@ -14,6 +14,7 @@ import datetime as dt
 import io
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ from analysis import EnrolmentRow, ReportOptions, build_report
 from analysis.report import build_report_from_csv
 from analysis.rows import AnswerRow
 from analysis.synthetic import make_row, to_csv_text
+from analysis.targets import Target, outcome_target
 
 from .disclosure_attack import DERANDOMIZE, attack, figure, hidden
 
@@ -104,7 +106,9 @@ def truth_for(published: dict[str, Any], rows: list[AnswerRow],
         rows = [r for r in rows if r.gender not in ("annat", "okänt")]
         if enrolments is not None:
             enrolments = [e for e in enrolments if e.gender not in ("annat", "okänt")]
-    return build_report(rows, ReportOptions(min_group=0), enrolments=enrolments)
+    counted = tuple(published["exit_outcomes"]["counted"])
+    return build_report(rows, ReportOptions(min_group=0, work_outcomes=counted),
+                        enrolments=enrolments)
 
 
 def shown_figures_are_true(published: Any, truth: Any, where: str = "") -> list[str]:
@@ -118,7 +122,8 @@ def shown_figures_are_true(published: Any, truth: Any, where: str = "") -> list[
         for key, value in published.items():
             # The versions and questionnaires in the data are not figures about people
             # (with people left out, the full report may lack one they alone answered).
-            if key in ("summary", "left_out", "versions", "questionnaires"):
+            # Targets are checked on the published cells (targets_show_only_published_cells).
+            if key in ("summary", "left_out", "versions", "questionnaires", "targets"):
                 continue
             if key not in truth and where.endswith("by_questionnaire"):
                 continue
@@ -138,12 +143,45 @@ def check(rows: list[AnswerRow], enrolments: list[EnrolmentRow] | None,
     assert findings == [], findings
 
 
+# The förbund's own list of outcomes that count as work or studies (seed 003 counts
+# rehabilitation too; the strategy's outcomes stand in for such lists).
+COUNTED = [("arbete", "studier"), ("arbete", "studier", "annat"), ("arbetssökande",)]
+# Each insats's own targets: on an item and on work or studies.
+TARGETS = tuple(target for insats in ("Hantverksstegen", "Elings ark")
+                for target in (Target("nytta", "avslut", 0.8, insats), outcome_target(0.3, insats)))
+
+
+def targets_show_only_published_cells(published: dict[str, Any]) -> list[str]:
+    """Every figure a target shows is one its published cell shows (so the attacker, who
+    reads the cells, knows it already)."""
+    shown = set()
+    for occasions in published["indicators_by_version"].values():
+        for cell in occasions.get("avslut", {}).values():
+            for sub in [cell, *(cell.get("by_insats", {}).values() if not hidden(cell) else ())]:
+                if not hidden(sub):
+                    shown.add((sub["n"], sub["positive"], sub.get("dont_know")))
+    outcomes = published["exit_outcomes"]
+    if outcomes["available"]:
+        for sub in [outcomes, *outcomes["by_insats"].values()]:
+            if not hidden(sub) and not hidden(sub["ended"]) and not hidden(
+                    sub["work_or_studies"]):
+                shown.add((sub["ended"], sub["work_or_studies"]["count"], None))
+    return [f"target {t['insats']} {t['item']} shows {t['n']}/{t['positive']}"
+            for t in published["targets"] if not hidden(t["n"]) and t["n"]
+            and (t["n"], t["positive"], t["dont_know"]) not in shown]
+
+
 @settings(max_examples=20, deadline=None, derandomize=DERANDOMIZE,
           suppress_health_check=[HealthCheck.too_slow])
-@given(people_strategy())
-def test_attacker_learns_nothing_from_the_report_with_enrolments(people: list[Person]) -> None:
+@given(people_strategy(), st.sampled_from(COUNTED))
+def test_attacker_learns_nothing_from_the_report_with_enrolments(
+        people: list[Person], counted: tuple[str, ...]) -> None:
     rows, enrolments = rows_of(people)
-    check(rows, enrolments, build_report(rows, enrolments=enrolments))
+    options = ReportOptions(insatser=("Elings ark", "Hantverksstegen"), targets=TARGETS,
+                            work_outcomes=counted)
+    published = build_report(rows, options, enrolments=enrolments)
+    assert targets_show_only_published_cells(published) == []
+    check(rows, enrolments, published)
 
 
 @settings(max_examples=20, deadline=None, derandomize=DERANDOMIZE,
@@ -170,4 +208,45 @@ def test_five_ended_with_five_different_outcomes_hides_the_whole_line() -> None:
     assert published["exit_outcomes"]["ended"] == 5
     assert all(hidden(figure(cell, "count"))
                for cell in published["exit_outcomes"]["outcomes"].values())
+    check(rows, enrolments, published)
+
+
+def test_work_or_studies_of_a_small_insats_is_hidden_with_its_complement() -> None:
+    """Elings ark: 6 ended, 2 to work. Shown, those 2 would be people; hidden alone, the
+    total (7) minus Hantverksstegen's 5 would tell them. Both insatser's work or studies
+    are hidden, their ended (10 and 6) and the total (7 of 16) stay."""
+    people = [Person(f"P-{n}", "kvinna", 1990, "nej", insats, "Ort", "sv", (4,) * len(INDICATORS),
+                     (3,) * len(SELF), (4,) * len(SELF), True, outcome)
+              for n, (insats, outcome) in enumerate(
+                  [("Hantverksstegen", "arbete")] * 5 + [("Hantverksstegen", "arbetssökande")] * 5
+                  + [("Elings ark", "arbete")] * 2 + [("Elings ark", "arbetssökande")] * 4)]
+    rows, enrolments = rows_of(people)
+    published = build_report(rows, ReportOptions(targets=TARGETS), enrolments=enrolments)
+    outcomes = published["exit_outcomes"]
+    assert outcomes["work_or_studies"]["count"] == 7
+    assert outcomes["by_insats"] == {
+        "Elings ark": {"ended": 6, "work_or_studies": {"suppressed": True}},
+        "Hantverksstegen": {"ended": 10, "work_or_studies": {"suppressed": True}},
+    }
+    assert [t["verdict"] for t in published["targets"] if t["kind"] == "outcome"] == [
+        "too_few", "too_few"]
+    check(rows, enrolments, published)
+
+
+@pytest.mark.parametrize(("counted", "shown"), [(("arbete", "studier"), False),
+                                                (("arbete", "studier", "annat"), True)])
+def test_work_or_studies_is_shown_only_when_its_hidden_parts_may_be_summed(
+        counted: tuple[str, ...], shown: bool) -> None:
+    """8 arbete, 2 studier, 5 annat, 15 arbetssökande: studier is hidden with annat. Work
+    or studies as arbete + studier would tell studier (10 - 8); counting annat too, it
+    tells studier + annat (7), which the rule allows."""
+    outcomes = (["arbete"] * 8 + ["studier"] * 2 + ["annat"] * 5 + ["arbetssökande"] * 15)
+    people = [Person(f"P-{n}", "kvinna", 1990, "nej", "Steg", "Ort", "sv", (4,) * len(INDICATORS),
+                     (3,) * len(SELF), (4,) * len(SELF), True, outcome)
+              for n, outcome in enumerate(outcomes)]
+    rows, enrolments = rows_of(people)
+    published = build_report(rows, ReportOptions(work_outcomes=counted), enrolments=enrolments)
+    work = published["exit_outcomes"]["work_or_studies"]
+    assert hidden(published["exit_outcomes"]["outcomes"]["studier"])
+    assert (not hidden(work)) is shown
     check(rows, enrolments, published)

@@ -138,12 +138,13 @@ def test_settings_keep_the_privacy_contact(admin_client, insats):
     page = admin_client.get("/personal/installningar")
     reply = admin_client.post("/personal/installningar", data={
         "csrf_token": csrf_token(page.text), "retention_months": "24",
-        "privacy_contact": "  dataskydd@forbund.se, 0500-12 34 56 "})
+        "privacy_contact": "  dataskydd@forbund.se, 0500-12 34 56 ",
+        "work_outcomes": ["arbete", "studier"]})
     assert reply.status_code == 302
     assert insats.organisation.privacy_contact == "dataskydd@forbund.se, 0500-12 34 56"
     too_long = admin_client.post("/personal/installningar", data={
         "csrf_token": csrf_token(page.text), "retention_months": "24",
-        "privacy_contact": "x" * 301})
+        "privacy_contact": "x" * 301, "work_outcomes": ["arbete"]})
     assert too_long.status_code == 400
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -80,3 +82,55 @@ def test_admin_sees_each_languages_translation_status(admin_client):
     assert page.status_code == 200
     assert page.text.count("needs review by a certified translator") == 7
     assert "ትግርኛ" in page.text and "Lättläst svenska" in page.text
+
+
+def test_work_or_studies_target_on_the_insats_form(admin_client):
+    reply = insats_form(admin_client, "/personal/insatser/ny", work_target="25")
+    assert reply.status_code == 302
+    insats = db.session.scalar(select(Insats).where(Insats.name == "Hantverksstegen"))
+    targets = {(str(t.kind), t.item_id, str(t.occasion), t.threshold) for t in insats.targets}
+    assert targets == {("item", "nytta", "avslut", 0.9), ("item", "planering", "avslut", 0.9),
+                       ("outcome", "work_or_studies", "avslut", 0.25)}
+    url = f"/personal/insatser/{insats.id}/andra"
+    form = admin_client.get(url).text
+    assert 'name="work_target"' in form and 'value="25"' in form
+    # The form says which outcomes count (the förbund's setting: arbete and studier).
+    assert "Räknas som arbete eller studier: Arbete, Studier" in form
+    for bad in ("0", "150", "tjugo"):
+        refused = insats_form(admin_client, url, work_target=bad)
+        assert refused.status_code == 400
+        if bad != "tjugo":
+            assert "Skriv ett tal mellan 1 och 100." in refused.text
+    db.session.expire_all()
+    assert {t.threshold for t in insats.targets if str(t.kind) == "outcome"} == {0.25}
+    # Emptying the field removes the outcome target and keeps the item targets.
+    assert insats_form(admin_client, url, work_target="").status_code == 302
+    db.session.expire_all()
+    assert sorted(str(t.kind) for t in insats.targets) == ["item", "item"]
+    page = admin_client.get(f"/personal/insatser/{insats.id}").text
+    assert "till arbete eller studier" not in page
+
+
+def test_admin_chooses_which_outcomes_count_as_work_or_studies(admin_client, insats):
+    page = admin_client.get("/personal/installningar")
+    boxes = re.findall(r'<input[^>]*name="work_outcomes"[^>]*>', page.text)
+    checked = {re.search(r'value="([^"]+)"', box)[1] for box in boxes if "checked" in box}
+    assert len(boxes) == 8  # every outcome but okänd
+    assert checked == {"arbete", "studier"}
+    data = {"csrf_token": csrf_token(page.text), "retention_months": "24",
+            "work_outcomes": ["arbete", "studier", "arbetslivsinriktad rehabilitering"]}
+    assert admin_client.post("/personal/installningar", data=data).status_code == 302
+    db.session.expire_all()
+    assert insats.organisation.counted_outcomes == (
+        "arbete", "studier", "arbetslivsinriktad rehabilitering")
+    none = admin_client.post("/personal/installningar", data={**data, "work_outcomes": []})
+    assert none.status_code == 400 and "Välj minst en avslutsorsak." in none.text
+    unknown = admin_client.post("/personal/installningar",
+                                data={**data, "work_outcomes": ["arbete", "lottovinst"]})
+    assert unknown.status_code == 400
+    admin_client.post("/personal/sprak", data={"csrf_token": csrf_token(page.text),
+                                               "sprak": "en"})
+    english = admin_client.post("/personal/installningar", data={**data, "work_outcomes": []})
+    assert english.status_code == 400 and "Choose at least one exit reason." in english.text
+    db.session.expire_all()
+    assert insats.organisation.work_outcomes == "arbete,studier,arbetslivsinriktad rehabilitering"

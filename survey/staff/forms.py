@@ -168,6 +168,10 @@ class InsatsForm(FlaskForm):
         DataRequired(_l("Skriv minst en ort.")), Length(max=4000), validators.plain_text])
     staff = MultiCheckboxField(_l("Handledare"), coerce=int)
     targets = FieldList(FormField(TargetForm), min_entries=0)
+    work_target = IntegerField(
+        _l("Mål: andel avslutade som gått till arbete eller studier, i procent"),
+        validators=[Optional(), NumberRange(min=1, max=100,
+                                            message=_l("Skriv ett tal mellan 1 och 100."))])
 
     def validate_end_date(self, field: DateField) -> None:
         if field.data and self.start_date.data and field.data < self.start_date.data:
@@ -271,3 +275,8 @@ class SettingsForm(FlaskForm):
         filters=[lambda text: text.strip() if text else ""],
         validators=[Length(max=300), validators.plain_text])
     active = BooleanField()
+    work_outcomes = MultiCheckboxField(
+        _l("Avslutsorsaker som räknas som arbete eller studier"),
+        description=_l("Används i rapporten och för insatsernas mål om arbete eller studier."),
+        choices=[choice for choice in EXIT_CHOICES if choice.value != ExitOutcome.okand.value],
+        validators=[DataRequired(_l("Välj minst en avslutsorsak."))])

@@ -10,12 +10,24 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from analysis.targets import OUTCOME_ITEM
+
 from .. import audit
 from ..auth.access import ADMIN, STAFF, requires
 from ..extensions import db
-from ..models import Enrolment, Insats, Occasion, Role, Site, Target, User
+from ..models import (
+    Enrolment,
+    ExitOutcome,
+    Insats,
+    Occasion,
+    Role,
+    Site,
+    Target,
+    TargetKind,
+    User,
+)
 from . import bp, scope, status
-from .forms import InsatsForm, choices
+from .forms import InsatsForm, choices, label
 from .overview import enrolment_statuses
 
 TARGET_QUESTIONNAIRE = "finsam-indikatorer"
@@ -54,6 +66,9 @@ def _prepare(form: InsatsForm, insats: Insats | None) -> None:
         form.sites.data = "\n".join(site.name for site in insats.sites)
         form.staff.data = [u.id for u in insats.staff]
         for target in insats.targets:
+            if target.kind == TargetKind.outcome:
+                form.work_target.data = round(target.threshold * 100)
+                continue
             form.targets.append_entry({"item_id": target.item_id, "occasion": str(target.occasion),
                                        "percent": round(target.threshold * 100)})
     if not form.is_submitted():
@@ -62,6 +77,10 @@ def _prepare(form: InsatsForm, insats: Insats | None) -> None:
     indicators = _indicator_choices()
     for entry in form.targets:
         entry.form.item_id.choices = indicators
+    counted = current_user.organisation.counted_outcomes
+    form.work_target.description = _(
+        "Räknas som arbete eller studier: %(outcomes)s (ändras under Inställningar).",
+        outcomes=", ".join(str(label(ExitOutcome(value))) for value in counted))
 
 
 def _save(form: InsatsForm, insats: Insats) -> str | None:
@@ -91,20 +110,24 @@ def _save(form: InsatsForm, insats: Insats) -> str | None:
         audit.record("insats_staff_added", f"{insats.name}: {after[user_id].email}")
     for user_id in sorted(before.keys() - after.keys()):
         audit.record("insats_staff_removed", f"{insats.name}: {before[user_id].email}")
-    targets: dict[tuple[str, str], float] = {}
+    targets: dict[tuple[str, str, str], float] = {}
     for entry in form.targets:
         if entry.form.item_id.data and entry.form.percent.data:
-            targets[(entry.form.item_id.data, entry.form.occasion.data)] = \
+            targets[(TargetKind.item, entry.form.item_id.data, entry.form.occasion.data)] = \
                 entry.form.percent.data / 100
+    if form.work_target.data:
+        targets[(TargetKind.outcome, OUTCOME_ITEM, Occasion.avslut.value)] = \
+            form.work_target.data / 100
     for target in list(insats.targets):
-        key = (target.item_id, str(target.occasion))
+        key = (target.kind, target.item_id, str(target.occasion))
         if key in targets:
             target.threshold = targets.pop(key)
         else:
             insats.targets.remove(target)
-    for (item_id, occasion), threshold in targets.items():
-        insats.targets.append(Target(questionnaire_key=TARGET_QUESTIONNAIRE, item_id=item_id,
-                                     occasion=Occasion(occasion), threshold=threshold))
+    for (kind, item_id, occasion), threshold in targets.items():
+        insats.targets.append(Target(
+            questionnaire_key=TARGET_QUESTIONNAIRE if kind == TargetKind.item else "",
+            item_id=item_id, occasion=Occasion(occasion), threshold=threshold, kind=kind))
     return None
 
 

@@ -168,9 +168,11 @@ def settings() -> Any:
         organisation.retention_months = form.retention_months.data
         organisation.admins_need_totp = bool(form.admins_need_totp.data)
         organisation.privacy_contact = form.privacy_contact.data
+        organisation.work_outcomes = ",".join(form.work_outcomes.data)
         audit.record("settings_changed", f"retention_months={organisation.retention_months}, "
                                          f"admins_need_totp={organisation.admins_need_totp}, "
-                                         f"privacy_contact={organisation.privacy_contact}")
+                                         f"privacy_contact={organisation.privacy_contact}, "
+                                         f"work_outcomes={organisation.work_outcomes}")
         db.session.commit()
         flash(_("Inställningarna är sparade."))
         return redirect(url_for(".settings"))
@@ -211,6 +213,7 @@ def _settings_page(organisation: Organisation, form: SettingsForm | None = None,
         form.retention_months.data = organisation.retention_months
         form.admins_need_totp.data = organisation.admins_need_totp
         form.privacy_contact.data = organisation.privacy_contact
+        form.work_outcomes.data = list(organisation.counted_outcomes)
     return render_template("staff/settings.html", form=form, organisation=organisation,
                            translations=i18n.translation_status(),
                            reviews=translation_review.rows(), review_error=review_error,
