@@ -13,11 +13,12 @@ import numpy as np
 from questionnaires.vocabulary import ExitOutcome
 
 from .enrolments import EnrolmentColumns
+from .i18n import N_
 from .rows import EXIT_OUTCOMES, GENDERS
 from .selection import Selection
 from .shares import share_cell
 
-CSV_NOTE = (
+CSV_NOTE = N_(
     "Avslutsorsaker finns inte i en CSV-fil med svar; de kommer från inskrivningarna "
     "i webbtjänsten."
 )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .labels import fewer, item_name, percent
+from .i18n import Translate, untranslated
+from .labels import fewer, item_name
+from .numbers import SWEDISH, Numbers
 from .rows import OCCASIONS
 from .shares import share_cell
 
@@ -65,23 +67,25 @@ def check_target(
     }
 
 
-def target_sentence(result: dict[str, Any], min_group: int = 5) -> str:
+def target_sentence(result: dict[str, Any], min_group: int = 5, _: Translate = untranslated,
+                    numbers: Numbers = SWEDISH) -> str:
     """E.g. "Stöd till stor nytta: 93 % (27 av 29), målet 90 % är uppnått"."""
-    name = item_name(result["item"])
-    goal = percent(result["threshold"])
+    name = item_name(result["item"], _)
+    goal = numbers.percent(result["threshold"])
     n, positive = result["n"], result["positive"]
     if isinstance(n, dict):  # hidden by the disclosure rule: fewer than min_group answers
-        return f"{name}: {fewer(min_group)} svar, målet {goal} kan inte bedömas"
+        return _("%(name)s: %(fewer)s svar, målet %(goal)s kan inte bedömas") % {
+            "name": name, "fewer": fewer(min_group, _), "goal": goal}
     if result["verdict"] == "too_few":
-        return (
-            f"{name}: för få svar ({n}, minst {result['min_answers']} behövs) "
-            f"för att bedöma målet {goal}"
-        )
-    head = f"{name}: {percent(result['share'])} ({positive} av {n})"
+        return _("%(name)s: för få svar (%(n)s, minst %(least)s behövs) för att bedöma målet "
+                 "%(goal)s") % {"name": name, "n": n, "least": result["min_answers"],
+                                "goal": goal}
+    head = _("%(name)s: %(share)s (%(positive)s av %(n)s)") % {
+        "name": name, "share": numbers.percent(result["share"]), "positive": positive, "n": n}
     if result["verdict"] == "met":
-        tail = f"målet {goal} är uppnått"
+        tail = _("målet %(goal)s är uppnått") % {"goal": goal}
         if result["met_at_lower_bound"]:
-            tail += ", även vid osäkerhetsintervallets nedre gräns"
+            tail += _(", även vid osäkerhetsintervallets nedre gräns")
     else:
-        tail = f"målet {goal} är inte uppnått"
+        tail = _("målet %(goal)s är inte uppnått") % {"goal": goal}
     return f"{head}, {tail}"
