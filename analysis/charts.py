@@ -55,7 +55,8 @@ def _ink(colour: str) -> str:
 
 
 def _svg(draw: Callable[[Figure, Axes], None], rows: int) -> str:
-    figure = Figure(figsize=(7, 0.36 * rows + 0.6))
+    # Constrained layout makes room under the axes for the legend ("outside").
+    figure = Figure(figsize=(7, 0.36 * rows + 1.0), layout="constrained")
     ax = figure.add_subplot()
     draw(figure, ax)
     buffer = io.BytesIO()
@@ -74,9 +75,9 @@ def data_uri(svg: str) -> str:
 def _legend(figure: Figure, handles: list[Any], labels: list[str]) -> None:
     # Under the chart, in as many rows as needed: a long label ("Stämmer helt och
     # hållet") gets its room instead of being cut at the edge.
-    columns = 3 if len(labels) > 4 or max(map(len, labels), default=0) > 18 else len(labels)
-    figure.legend(handles, labels, ncols=max(columns, 1), fontsize=8, loc="outside lower center",
-                  frameon=False)
+    one_row = sum(len(label) + 6 for label in labels) <= 100
+    figure.legend(handles, labels, ncols=len(labels) if one_row else 3, fontsize=8,
+                  loc="outside lower center", frameon=False)
 
 
 def _scale(registry: Registry, ident: str, _: Translate) -> tuple[list[int], frozenset[int],

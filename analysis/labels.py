@@ -47,6 +47,19 @@ GROUP_NAMES: dict[str, str] = {
     "lattlast": N_("Lättläst svenska"),
 }
 
+# The answer languages (survey/i18n.py PARTICIPANT_LANGUAGES) named in the reader's
+# language: a report says "Dari", never the code "prs".
+LANGUAGE_NAMES: dict[str, str] = {
+    "sv": N_("Svenska"),
+    "en": N_("Engelska"),
+    "ar": N_("Arabiska"),
+    "fa": N_("Persiska"),
+    "prs": N_("Dari"),
+    "so": N_("Somaliska"),
+    "ti": N_("Tigrinja"),
+    "uk": N_("Ukrainska"),
+}
+
 REASON_NAMES: dict[str, str] = {
     "still_enrolled": N_("Fortfarande inskriven"),
     "left_early": N_("Avbröt i förtid"),
@@ -83,7 +96,10 @@ def item_name(item: str, _: Translate = untranslated) -> str:
 
 
 def group_name(group: str, _: Translate = untranslated) -> str:
-    return _(GROUP_NAMES[group]) if group in GROUP_NAMES else group
+    """A group of a breakdown: gender, born abroad, answer language; sites and insatser
+    are named by the förbund and shown as they are."""
+    name = GROUP_NAMES.get(group) or LANGUAGE_NAMES.get(group)
+    return _(name) if name else group
 
 
 def outcome_name(outcome: str, _: Translate = untranslated) -> str:

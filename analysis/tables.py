@@ -49,8 +49,10 @@ class Table:
     columns: list[Column]
     rows: list[list[Cell]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    # Figures per group: the web page folds them away, the PDF prints them in an appendix.
-    appendix: bool = False
+    # Where the web page and the PDF show it: "summary" (page one, what a board reads),
+    # "body", or "appendix" (details and figures per group: folded away on the web page,
+    # printed after the body in the PDF).
+    place: str = "body"
 
 
 def suppression_note(report: dict[str, Any], _: Translate = untranslated) -> str:
@@ -90,7 +92,7 @@ def _c(*spec: tuple[str, str]) -> list[Column]:
 def selection_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     s = report["selection"]
     table = Table(_("Urval"), _("Urval"), _c((_("Uppgift"), "text"), (_("Värde"), "text")),
-                  notes=left_out_notes(report, _))
+                  notes=left_out_notes(report, _), place="appendix")
     table.rows = [
         [_("Rubrik"), report.get("title") or _("Stegvis – uppföljning")],
         [_("Period från"), s["from"] or _("(början)")],
@@ -121,6 +123,7 @@ def targets_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
            (_("Andel"), "percent"), (_("95 % KI låg"), "percent"),
            (_("95 % KI hög"), "percent"), (_("Bedömning"), "text"),
            (_("Uppnått även vid nedre gränsen"), "text"), (_("Sammanfattning"), "text")),
+        place="appendix",
     )  # fmt: skip
     for t in report["targets"]:
         low, high = t["ci95"] or (None, None)
@@ -181,7 +184,7 @@ def breakdown_table(report: dict[str, Any], _: Translate = untranslated) -> Tabl
            (_("Svar (n)"), "int"), (_("Andel"), "percent"), (_("95 % KI låg"), "percent"),
            (_("95 % KI hög"), "percent")),
         notes=[suppression_note(report, _)],
-        appendix=True,
+        place="appendix",
     )  # fmt: skip
     for ident, occasion, item, cell in _indicator_blocks(report):
         if is_suppressed(cell):
@@ -231,7 +234,7 @@ def change_by_gender_table(report: dict[str, Any], _: Translate = untranslated) 
         _c((_("Frågeformulär"), "text"), (_("Område"), "text"), (_("Kön"), "text"),
            (_("Par"), "int"), (_("Förbättrade"), "int"), (_("Andel förbättrade"), "percent")),
         notes=[suppression_note(report, _)],
-        appendix=True,
+        place="appendix",
     )  # fmt: skip
     for ident, dimensions in report["change_by_version"].items():
         for dimension, c in dimensions.items():
