@@ -38,7 +38,8 @@ Cell = str | int | float | None
 @dataclass
 class Column:
     title: str
-    # text | int | percent | decimal | p
+    # text | int | percent | decimal | p | effect (an effect size: like p, None means
+    # too few changed pairs to compute it)
     kind: str = "text"
 
 
@@ -206,7 +207,7 @@ def change_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
            (_("Förbättrade"), "int"), (_("Oförändrade"), "int"), (_("Försämrade"), "int"),
            (_("Andel förbättrade"), "percent"), (_("Median start"), "decimal"),
            (_("Median avslut"), "decimal"), (_("Medelförändring"), "decimal"),
-           (_("p-värde"), "p"), (_("Effektstorlek r"), "decimal")),
+           (_("p-värde"), "p"), (_("Effektstorlek r"), "effect")),
         notes=[
             _("p-värde: Wilcoxons teckenrangtest, tvåsidigt; visas inte vid färre än 6 par."),
             _("Effektstorlek r: rangbiserial korrelation för parade data (−1 till 1)."),

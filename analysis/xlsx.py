@@ -19,7 +19,7 @@ from .tables import Table, all_tables
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-_FORMATS = {"int": "0", "percent": "0.0%", "decimal": "0.00", "p": "0.0000"}
+_FORMATS = {"int": "0", "percent": "0.0%", "decimal": "0.00", "p": "0.0000", "effect": "0.00"}
 _BOLD = Font(bold=True)
 
 
