@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.numbers import Numbers
 from analysis.targets import Target, check_target, parse_target, parse_threshold, target_sentence
 
 GREAT_USE = Target("nytta", "avslut", 0.9)
@@ -27,9 +28,16 @@ def test_met() -> None:
     result = check_target(GREAT_USE, 29, 27)
     assert result["verdict"] == "met"
     assert result["met_at_lower_bound"] is False
+    # Babel writes a no-break space between number and per cent sign (CLDR, sv).
     assert target_sentence(result) == (
-        "Stöd till stor nytta: 93 % (27 av 29), målet 90 % är uppnått"
+        "Stöd till stor nytta: 93\u00a0% (27 av 29), målet 90\u00a0% är uppnått"
     )
+    english = {"Stöd till stor nytta": "Support of great use",
+               "%(name)s: %(share)s (%(positive)s av %(n)s)": "%(name)s: %(share)s (%(positive)s "
+                                                               "of %(n)s)",
+               "målet %(goal)s är uppnått": "the target %(goal)s is met"}
+    assert target_sentence(result, 5, lambda s: english.get(s, s), Numbers("en")) == (
+        "Support of great use: 93% (27 of 29), the target 90% is met")
 
 
 def test_met_even_at_lower_bound() -> None:
