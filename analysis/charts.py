@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 
 from questionnaires import Registry
 
-from .i18n import Translate, untranslated
+from .i18n import N_, Translate, untranslated
 from .labels import item_name
 from .numbers import SWEDISH, Numbers
 from .suppression import is_suppressed
@@ -134,13 +134,19 @@ def indicator_chart(items: dict[str, dict[str, Any]], registry: Registry, ident:
     return _svg(draw, len(items))
 
 
+def _alt(sentence: str, cells: dict[str, dict[str, Any]], share: str, _: Translate,
+         numbers: Numbers) -> str:
+    """A chart in words: each shown row's name and share, in one sentence."""
+    parts = [_("%(item)s %(share)s") % {"item": item_name(key, _),
+                                          "share": numbers.percent(cell[share])}
+             for key, cell in _shown(cells).items() if cell[share] is not None]
+    return _(sentence) % {"parts": "; ".join(parts)}
+
+
 def indicator_alt(items: dict[str, dict[str, Any]], _: Translate = untranslated,
                   numbers: Numbers = SWEDISH) -> str:
     """The indicator chart in words: each item's share of positive answers."""
-    parts = [_("%(item)s %(share)s") % {"item": item_name(item, _),
-                                          "share": numbers.percent(cell["share"])}
-             for item, cell in _shown(items).items() if cell["share"] is not None]
-    return _("Andel positiva svar per fråga: %(parts)s.") % {"parts": "; ".join(parts)}
+    return _alt(N_("Andel positiva svar per fråga: %(parts)s."), items, "share", _, numbers)
 
 
 def change_chart(dims: dict[str, dict[str, Any]], _: Translate = untranslated,
@@ -177,7 +183,5 @@ def change_chart(dims: dict[str, dict[str, Any]], _: Translate = untranslated,
 def change_alt(dims: dict[str, dict[str, Any]], _: Translate = untranslated,
                numbers: Numbers = SWEDISH) -> str:
     """The change chart in words: each area's share improved."""
-    parts = [_("%(item)s %(share)s") % {"item": item_name(d, _),
-                                          "share": numbers.percent(c["share_improved"])}
-             for d, c in _shown(dims).items() if c["share_improved"] is not None]
-    return _("Andel förbättrade per område: %(parts)s.") % {"parts": "; ".join(parts)}
+    return _alt(N_("Andel förbättrade per område: %(parts)s."), dims, "share_improved", _,
+                numbers)
