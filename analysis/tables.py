@@ -29,8 +29,8 @@ from .missing import REASONS
 from .suppression import is_suppressed, left_out_note
 from .targets import target_sentence
 
-VERDICT_NAMES = {"met": N_("Uppnått"), "not_met": N_("Inte uppnått"),
-                 "too_few": N_("För få svar")}
+VERDICT_NAMES = {"met": N_("Uppnått"), "met_uncertain": N_("Uppnått, men osäkert"),
+                 "not_met": N_("Inte uppnått"), "too_few": N_("För få svar")}
 
 Cell = str | int | float | None
 

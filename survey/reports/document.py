@@ -10,13 +10,13 @@ URIs; fonts come from the machine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import render_template
 from flask_babel import gettext
 
+from analysis.i18n import Translate
 from questionnaires import Registry
 
 from .view import build_view
@@ -25,7 +25,7 @@ STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "report-print.c
 
 
 def render_pdf(report: dict[str, Any], registry: Registry, title: str,
-               _: Callable[[str], str] = gettext) -> bytes:
+               _: Translate = gettext) -> bytes:
     """The report dict (already cut by the disclosure rule) as PDF bytes, in the
     current staff locale. Needs an app context (templates, Babel)."""
     # WeasyPrint (Pango, fontTools) is loaded on the first PDF, not at start-up.

@@ -8,13 +8,12 @@ Babel in the staff locale; nothing here computes a figure.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import get_locale, gettext
 
-from analysis.i18n import N_
+from analysis.i18n import Translate
 from analysis.instruments import heading, key_name, notes
 from analysis.labels import SUPPRESSED_MARK, fewer, occasion_name
 from analysis.numbers import Numbers
@@ -26,8 +25,6 @@ from questionnaires import Registry
 # One mark per verdict, beside its word (never the mark alone: colour and symbol both
 # repeat what the word says).
 VERDICT_MARKS = {"met": "✓", "met_uncertain": "✓", "not_met": "✗", "too_few": "?"}
-# 11b's verdict "uppnått, men osäkert"; named here so the page has a word for it.
-UNCERTAIN = N_("Uppnått, men osäkert")
 
 
 @dataclass
@@ -61,12 +58,12 @@ def staff_numbers() -> Numbers:
 
 
 def build_view(report: dict[str, Any], registry: Registry,
-               _: Callable[[str], str] = gettext) -> ReportView:
+               _: Translate = gettext) -> ReportView:
     numbers = staff_numbers()
     min_group = report["selection"]["min_group"]
     targets = [
         {**t, "mark": VERDICT_MARKS.get(t["verdict"], ""),
-         "verdict_name": _(VERDICT_NAMES.get(t["verdict"], UNCERTAIN)),
+         "verdict_name": _(VERDICT_NAMES[t["verdict"]]),
          "sentence": target_sentence(t, min_group, _, numbers),
          "questionnaire_name": heading(report, t["questionnaire"], _)}
         for t in report["targets"]
@@ -82,7 +79,7 @@ def build_view(report: dict[str, Any], registry: Registry,
     )
 
 
-def charts(report: dict[str, Any], registry: Registry, _: Callable[[str], str],
+def charts(report: dict[str, Any], registry: Registry, _: Translate,
            numbers: Numbers) -> list[Chart]:
     # Matplotlib is imported on the first report, not at start-up: every worker that only
     # serves participants stays small.
@@ -111,7 +108,7 @@ def _shown(cells: dict[str, Any]) -> dict[str, Any]:
     return {key: cell for key, cell in cells.items() if not is_suppressed(cell)}
 
 
-def answered(report: dict[str, Any], _: Callable[[str], str]) -> list[dict[str, Any]]:
+def answered(report: dict[str, Any], _: Translate) -> list[dict[str, Any]]:
     """Per questionnaire: enrolled and how many answered at each occasion, for page one."""
     few = fewer(report["selection"]["min_group"], _)
     out = []
