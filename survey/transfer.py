@@ -118,7 +118,7 @@ def _report(insats_names, date_from, date_to, site, organisation_name, as_json, 
 
     from .reports.build import report_for
     from .reports.document import write_pdf
-    from .reports.view import staff_numbers
+    from .reports.view import named_for_reader, staff_numbers
 
     organisation = organisation_named(organisation_name)
     insatser = _insatser(organisation, insats_names)
@@ -128,12 +128,13 @@ def _report(insats_names, date_from, date_to, site, organisation_name, as_json, 
     registry = current_app.extensions["stegvis.questionnaires"]
     if pdf_path:
         write_pdf(built, pdf_path, registry, title)
+    numbers = staff_numbers()
     if xlsx_path:
-        xlsx.write_xlsx(built, xlsx_path, gettext)
+        xlsx.write_xlsx(named_for_reader(built, numbers.locale), xlsx_path, gettext)
     audit.record("report_cli", ", ".join(sorted(insats_names)), organisation_id=organisation.id)
     db.session.commit()
     if as_json:
         click.echo(json.dumps(built, ensure_ascii=False, indent=2, default=str))
     elif not (pdf_path or xlsx_path):
-        click.echo(text.summary(built, gettext, staff_numbers()))
+        click.echo(text.summary(named_for_reader(built, numbers.locale), gettext, numbers))
 

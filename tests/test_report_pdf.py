@@ -124,3 +124,6 @@ def test_english_staff_get_an_english_pdf(print_report, tmp_path) -> None:  # ty
     text = _text(data, tmp_path)
     assert "Appendix: details and figures per group" in text and "Bilaga" not in text
     assert "Activity level" in text and "Aktivitetsnivå" not in text
+    # Questionnaires under their English names (name_en in the file).
+    assert "Stegvis indicator questions (own wording), version 1" in text
+    assert "Stegvis indikatorfrågor" not in text

@@ -26,7 +26,7 @@ from ..staff import scope
 from ..staff.forms import MultiCheckboxField, choices
 from . import bp
 from .build import report_for
-from .view import build_view
+from .view import build_view, named_for_reader, staff_numbers
 
 
 class ReportForm(FlaskForm):
@@ -85,6 +85,13 @@ def download(kind: str) -> Any:
     audit.record(f"report_{kind}", ", ".join(options.insatser))
     db.session.commit()
     name = "stegvis-rapport"
+    if kind == "pdf":
+        from .document import render_pdf
+
+        data = render_pdf(built, current_app.extensions["stegvis.questionnaires"], title)
+        return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"{name}.pdf")
+    built = named_for_reader(built, staff_numbers().locale)
     if kind == "csv":  # the report's tables: aggregates only, like the Excel file
         from analysis.report_csv import write_report_csv
 
@@ -92,12 +99,6 @@ def download(kind: str) -> Any:
         write_report_csv(built, buffer, gettext)
         return Response(buffer.getvalue(), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename={name}.csv"})
-    if kind == "pdf":
-        from .document import render_pdf
-
-        data = render_pdf(built, current_app.extensions["stegvis.questionnaires"], title)
-        return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"{name}.pdf")
     from analysis import xlsx  # openpyxl only when a file is asked for
 
     with tempfile.TemporaryDirectory() as folder:

@@ -57,9 +57,20 @@ def staff_numbers() -> Numbers:
     return Numbers(str(get_locale() or "sv"))
 
 
+def named_for_reader(report: dict[str, Any], locale: str) -> dict[str, Any]:
+    """The report with each questionnaire under the name a reader of `locale` knows: its
+    English name (the file's `name_en`) for a non-Swedish reader, when it has one."""
+    if locale == "sv":
+        return report
+    return {**report, "questionnaires": {
+        ident: {**about, "name": about.get("name_en") or about["name"]}
+        for ident, about in report.get("questionnaires", {}).items()}}
+
+
 def build_view(report: dict[str, Any], registry: Registry,
                _: Translate = gettext) -> ReportView:
     numbers = staff_numbers()
+    report = named_for_reader(report, numbers.locale)
     min_group = report["selection"]["min_group"]
     targets = [
         {**t, "mark": VERDICT_MARKS.get(t["verdict"], ""),
