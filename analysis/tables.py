@@ -82,6 +82,12 @@ def _hidden_total(report: dict[str, Any], width: int, where: int,
     return cells
 
 
+def answers_at(value: Any, _: Translate = untranslated) -> Cell:
+    """A count of answers at an occasion: None there means the questionnaire is not
+    asked then (not that nobody answered)."""
+    return _("frågas inte") if value is None else _show(value)
+
+
 def _count(report: dict[str, Any], value: Any, _: Translate = untranslated) -> Cell:
     return fewer(report["selection"]["min_group"], _) if is_suppressed(value) else value
 
@@ -270,8 +276,8 @@ def missing_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
             continue
         table.rows.append(
             [key_name(report, key), m["enrolled"],
-             *(_show(m[f]) for f in ("with_start", "with_pagaende", "with_avslut", "paired",
-                                     "without_avslut")),
+             *(answers_at(m[f], _) for f in ("with_start", "with_pagaende", "with_avslut",
+                                             "paired", "without_avslut")),
              *(_show(m["reasons"][r]) for r in REASONS)]
         )  # fmt: skip
     return table

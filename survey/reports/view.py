@@ -15,10 +15,10 @@ from flask_babel import get_locale, gettext
 
 from analysis.i18n import Translate
 from analysis.instruments import heading, key_name, notes
-from analysis.labels import SUPPRESSED_MARK, fewer, occasion_name
+from analysis.labels import fewer, occasion_name
 from analysis.numbers import Numbers
 from analysis.suppression import is_suppressed, left_out_note
-from analysis.tables import VERDICT_NAMES, Table, all_tables
+from analysis.tables import VERDICT_NAMES, Table, all_tables, answers_at
 from analysis.targets import target_sentence
 from questionnaires import Registry
 
@@ -128,6 +128,6 @@ def answered(report: dict[str, Any], _: Translate) -> list[dict[str, Any]]:
             out.append({"name": key_name(report, key), "enrolled": few, "hidden": True})
             continue
         out.append({"name": key_name(report, key), "enrolled": cell["enrolled"], "hidden": False,
-                    **{f: SUPPRESSED_MARK if is_suppressed(cell[f]) else cell[f]
+                    **{f: answers_at(cell[f], _)
                        for f in ("with_start", "with_pagaende", "with_avslut", "paired")}})
     return out

@@ -46,7 +46,9 @@ def test_report_page_at_1280(live, new_page, axe_source, reported, staff_languag
         page.locator(f"form.staff-language button[value={staff_language}]").click()
         page.wait_for_url("**/logga-in*")
     log_in(page, "admin@test.se")
-    reply = page.goto(f"/personal/rapporter/?insats={reported}")
+    # The first report of a worker loads Matplotlib and SciPy: more than the default
+    # 10 s on a busy machine.
+    reply = page.goto(f"/personal/rapporter/?insats={reported}", timeout=60_000)
     assert reply is not None and reply.status == 200
     summary = page.locator("section.summary")
     words = {"sv": ("Uppnått", "27 av 29"), "en": ("Met", "27 of 29")}[staff_language]
@@ -67,7 +69,7 @@ def test_report_page_at_1280(live, new_page, axe_source, reported, staff_languag
         "boxes => boxes.forEach(box => box.checked = false)")
     page.locator("form.report-form button[type=submit]").click()
     error = page.locator("#insats-error")
-    error.wait_for()
+    error.wait_for(timeout=60_000)
     expected = {"sv": "Välj minst en insats.", "en": "Choose at least one insats."}
     assert error.inner_text() == expected[staff_language]
     assert scan(page, axe_source, f"report-nothing-chosen {staff_language}") == []
