@@ -88,6 +88,13 @@ def test_pdf_is_tagged_pdf_ua(print_report) -> None:  # type: ignore[no-untyped-
         alt = str(figure.get("/Alt", ""))
         assert alt.startswith(("Andel positiva svar per fråga:", "Andel förbättrade per område:"))
     assert any("Stöd till stor nytta 93 %" in " ".join(str(f.Alt).split()) for f in figures)
+    # Headings become bookmarks; page furniture (borders, page numbers) is an artifact,
+    # everything else marked content of the structure tree.
+    with pdf.open_outline() as outline:
+        assert [item.title for item in outline.root][:1] == ["Samordningsförbundet Test"]
+    marked = [str(op.operands[0]) for op in pikepdf.parse_content_stream(pdf.pages[0])
+              if str(op.operator) in ("BDC", "BMC")]
+    assert "/Artifact" in marked and len(set(marked) - {"/Artifact"}) >= 1
     a4 = [pytest.approx(595.28, abs=0.1), pytest.approx(841.89, abs=0.1)]
     assert all([float(side) for side in page.MediaBox[2:]] == a4 for page in pdf.pages)
 
