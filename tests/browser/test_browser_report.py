@@ -11,7 +11,7 @@ from analysis.synthetic import make_row, self_assessment, to_csv_text
 from survey.extensions import db
 from survey.models import Insats, Occasion, Target
 
-from .conftest import screenshot
+from .conftest import PHONE, screenshot
 from .test_browser_a11y import scan
 from .test_browser_staff import log_in
 
@@ -73,3 +73,14 @@ def test_report_page_at_1280(live, new_page, axe_source, reported, staff_languag
     expected = {"sv": "Välj minst en insats.", "en": "Choose at least one insats."}
     assert error.inner_text() == expected[staff_language]
     assert scan(page, axe_source, f"report-nothing-chosen {staff_language}") == []
+
+
+def test_report_page_on_a_phone(live, new_page, axe_source, reported):
+    """At 390 px the summary comes first, wide tables scroll in their own box and the
+    page itself never scrolls sideways (scan checks that)."""
+    page = new_page(viewport=PHONE, bypass_csp=True)
+    log_in(page, "admin@test.se")
+    page.goto(f"/personal/rapporter/?insats={reported}", timeout=60_000)
+    assert "27 av 29" in page.locator("section.summary").inner_text()
+    screenshot(page, "report-390-sv")
+    assert scan(page, axe_source, "report-phone sv") == []
