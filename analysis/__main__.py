@@ -1,4 +1,8 @@
-"""python -m analysis report FILE.csv [...]: the report from a CSV of answers alone."""
+"""python -m analysis report FILE.csv [...]: the report from a CSV of answers alone.
+
+JSON, Excel or a text summary. The PDF is the web report page printed (survey/reports/
+document.py), so it comes from the web app: the download button or `flask report --pdf`.
+"""
 
 from __future__ import annotations
 
@@ -53,7 +57,6 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--title")
     output = report.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true")
-    output.add_argument("--pdf", type=Path, metavar="OUT.pdf")
     output.add_argument("--xlsx", type=Path, metavar="OUT.xlsx")
     return parser
 
@@ -95,10 +98,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
         print()
-    elif args.pdf:
-        from .pdf import write_pdf
-
-        write_pdf(report, args.pdf, registry)
     elif args.xlsx:
         from .xlsx import write_xlsx
 

@@ -20,7 +20,7 @@ import numpy as np
 from .enrolments import EnrolmentColumns
 from .entries import Entries, latest_per_group
 from .i18n import Translate, untranslated
-from .labels import percent
+from .numbers import SWEDISH, Numbers
 from .rows import GENDERS
 from .selection import Selection
 from .shares import DIGITS, share_cell
@@ -253,16 +253,16 @@ def pair_coverage(
     return out
 
 
-def change_sentence(
-    coverage: dict[str, Any] | None, min_group: int = 5, _: Translate = untranslated
-) -> str:
+def change_sentence(coverage: dict[str, Any] | None, min_group: int = 5,
+                    _: Translate = untranslated, numbers: Numbers = SWEDISH) -> str:
     """The one sentence under the change table: who it is about, and what it cannot say."""
     people = None if coverage is None else coverage["in_pairs"]
     if people is None or is_suppressed(people):
         return _("Bara de som svarade både vid start och vid avslut ingår, och utan "
                  "jämförelsegrupp visar tabellen inte om förändringen beror på insatsen.")
     words = {"people": people, "enrolled": coverage["enrolled"],
-             "share": percent(coverage["share"])}  # fmt: skip
+             "share": (numbers.percent(coverage["share"])
+                       if isinstance(coverage["share"], float) else None)}  # fmt: skip
     if isinstance(coverage["enrolled"], int) and isinstance(coverage["share"], float):
         return _("Bara de %(people)s som svarade både vid start och vid avslut "
                  "(%(share)s av %(enrolled)s inskrivna) ingår, och utan jämförelsegrupp visar "

@@ -20,3 +20,11 @@ def N_(message: str) -> str:
 
 def untranslated(message: str) -> str:
     return message
+
+
+def named(_: Translate, message: str) -> str:
+    """A message marked with `N_` where it is defined, translated where it is shown.
+
+    Written `named(_, NAMES[key])`, not `_(NAMES[key])`: Babel would extract the string
+    `key` inside the brackets as a message of its own."""
+    return _(message)

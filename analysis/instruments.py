@@ -8,6 +8,8 @@ from typing import Any
 
 from questionnaires import Registry
 
+from .i18n import Translate, untranslated
+
 
 def about_versions(registry: Registry, versions: Iterable[tuple[str, int]]) -> dict[str, Any]:
     """ident -> name, name_en, owner, licence, version, for every version in the report."""
@@ -27,14 +29,16 @@ def about_versions(registry: Registry, versions: Iterable[tuple[str, int]]) -> d
     return out
 
 
-def heading(report: dict[str, Any], ident: str | None) -> str:
-    """ "Stegvis indikatorfrågor (egen formulering), version 2" for a report heading."""
+def heading(report: dict[str, Any], ident: str | None, _: Translate = untranslated) -> str:
+    """ "Stegvis indikatorfrågor (egen formulering), version 2" for a report heading: the
+    questionnaire's own name (a name, so not translated), never its key."""
     if ident is None:
         return ""
     about = report.get("questionnaires", {}).get(ident)
     if about is None:
         return ident
-    return f"{about['name']}, version {about['version']}"
+    return _("%(name)s, version %(version)s") % {"name": about["name"],
+                                                 "version": about["version"]}
 
 
 def key_name(report: dict[str, Any], key: str) -> str:
@@ -45,10 +49,12 @@ def key_name(report: dict[str, Any], key: str) -> str:
     return max(named, key=lambda a: a["version"])["name"] if named else key
 
 
-def notes(report: dict[str, Any]) -> list[str]:
+def notes(report: dict[str, Any], _: Translate = untranslated) -> list[str]:
     """One line per questionnaire version: name, owner and licence, for every output."""
     return [
-        f"{heading(report, ident)}: ägare {about['owner'] or 'inte angiven'}. "
-        + (about["licence"] or "Licens inte angiven.")
+        _("%(heading)s: ägare %(owner)s. %(licence)s") % {
+            "heading": heading(report, ident, _),
+            "owner": about["owner"] or _("inte angiven"),
+            "licence": about["licence"] or _("Licens inte angiven.")}
         for ident, about in report.get("questionnaires", {}).items()
     ]

@@ -1,76 +1,112 @@
-"""Swedish names shown to förbund staff for items, groups and outcomes."""
+"""Names shown to förbund staff for items, groups, reasons and outcomes.
+
+Swedish source text marked with `N_`, translated where shown with the caller's gettext
+(analysis/i18n.py): `item_name("nytta", _)`.
+"""
 
 from __future__ import annotations
 
+from .i18n import N_, Translate, untranslated
 from .rows import EXIT_OUTCOMES
 
 ITEM_NAMES: dict[str, str] = {
-    "delaktighet": "Delaktighet i stödet",
-    "bemotande": "Bemött med respekt",
-    "samordning": "Samordnat stöd",
-    "behov": "Utgått från mina behov",
-    "nytta": "Stöd till stor nytta",
-    "redo": "Mer redo för arbete/studier",
-    "planering": "Tillräcklig planering",
-    "aktivitet": "Aktivitetsnivå",
-    "fysisk_halsa": "Fysisk hälsa",
-    "psykisk_halsa": "Psykisk hälsa",
-    "balans": "Balans i tillvaron",
-    "framtid": "Syn på framtiden",
-    "arbete_studier": "Möjlighet till arbete/studier",
+    "delaktighet": N_("Delaktighet i stödet"),
+    "bemotande": N_("Bemött med respekt"),
+    "samordning": N_("Samordnat stöd"),
+    "behov": N_("Utgått från mina behov"),
+    "nytta": N_("Stöd till stor nytta"),
+    "redo": N_("Mer redo för arbete/studier"),
+    "planering": N_("Tillräcklig planering"),
+    "aktivitet": N_("Aktivitetsnivå"),
+    "fysisk_halsa": N_("Fysisk hälsa"),
+    "psykisk_halsa": N_("Psykisk hälsa"),
+    "balans": N_("Balans i tillvaron"),
+    "framtid": N_("Syn på framtiden"),
+    "arbete_studier": N_("Möjlighet till arbete/studier"),
 }
 
-OCCASION_NAMES: dict[str, str] = {"start": "Start", "pagaende": "Pågående", "avslut": "Avslut"}
+OCCASION_NAMES: dict[str, str] = {
+    "start": N_("Start"), "pagaende": N_("Pågående"), "avslut": N_("Avslut"),
+}
 
 BREAKDOWN_NAMES: dict[str, str] = {
-    "by_gender": "Kön",
-    "by_site": "Ort",
-    "by_born_abroad": "Född utomlands",
-    "by_language": "Språk",
-    "by_insats": "Insats",
+    "by_gender": N_("Kön"),
+    "by_site": N_("Ort"),
+    "by_born_abroad": N_("Född utomlands"),
+    "by_language": N_("Språk"),
+    "by_insats": N_("Insats"),
 }
 
 GROUP_NAMES: dict[str, str] = {
-    "kvinna": "Kvinnor",
-    "man": "Män",
-    "annat": "Annat kön",
-    "okänt": "Okänt",
-    "ja": "Utrikes född",
-    "nej": "Inrikes född",
-    "lattlast": "Lättläst svenska",
+    "kvinna": N_("Kvinnor"),
+    "man": N_("Män"),
+    "annat": N_("Annat kön"),
+    "okänt": N_("Okänt"),
+    "ja": N_("Utrikes född"),
+    "nej": N_("Inrikes född"),
+    "lattlast": N_("Lättläst svenska"),
+}
+
+# The answer languages (survey/i18n.py PARTICIPANT_LANGUAGES) named in the reader's
+# language: a report says "Dari", never the code "prs".
+LANGUAGE_NAMES: dict[str, str] = {
+    "sv": N_("Svenska"),
+    "en": N_("Engelska"),
+    "ar": N_("Arabiska"),
+    "fa": N_("Persiska"),
+    "prs": N_("Dari"),
+    "so": N_("Somaliska"),
+    "ti": N_("Tigrinja"),
+    "uk": N_("Ukrainska"),
 }
 
 REASON_NAMES: dict[str, str] = {
-    "still_enrolled": "Fortfarande inskriven",
-    "left_early": "Avbröt i förtid",
-    "no_invitation": "Ingen inbjudan skickad",
-    "not_answered": "Inbjuden men svarade inte",
-    "unknown": "Okänt (syns inte i CSV-filen)",
+    "still_enrolled": N_("Fortfarande inskriven"),
+    "left_early": N_("Avbröt i förtid"),
+    "no_invitation": N_("Ingen inbjudan skickad"),
+    "not_answered": N_("Inbjuden men svarade inte"),
+    "unknown": N_("Okänt (syns inte i CSV-filen)"),
 }
 
+# Every ExitOutcome (questionnaires/vocabulary.py), named for a report.
+OUTCOME_NAMES: dict[str, str] = {
+    "arbete": N_("Arbete"),
+    "studier": N_("Studier"),
+    "arbetssökande": N_("Arbetssökande"),
+    "arbetslivsinriktad rehabilitering": N_("Arbetslivsinriktad rehabilitering"),
+    "medicinsk rehabilitering": N_("Medicinsk rehabilitering"),
+    "sjukersättning": N_("Sjukersättning"),
+    "annan insats": N_("Annan insats"),
+    "annat": N_("Annat"),
+    "okänd": N_("Okänd"),
+}
+
+# The one mark of a figure the disclosure rule hides ("dold" in words); a figure that
+# does not exist is written out instead ("inga svar"), never with this mark.
 SUPPRESSED_MARK = "–"
 
 
-def fewer(min_group: int) -> str:
+def fewer(min_group: int, _: Translate = untranslated) -> str:
     """What a hidden total says instead of its number: "färre än 5"."""
-    return f"färre än {min_group}"
+    return _("färre än %(n)s") % {"n": min_group}
 
 
-def item_name(item: str) -> str:
-    return ITEM_NAMES.get(item, item)
+def item_name(item: str, _: Translate = untranslated) -> str:
+    return _(ITEM_NAMES[item]) if item in ITEM_NAMES else item
 
 
-def group_name(group: str) -> str:
-    return GROUP_NAMES.get(group, group)
+def group_name(group: str, _: Translate = untranslated) -> str:
+    """A group of a breakdown: gender, born abroad, answer language; sites and insatser
+    are named by the förbund and shown as they are."""
+    name = GROUP_NAMES.get(group) or LANGUAGE_NAMES.get(group)
+    return _(name) if name else group
 
 
-def outcome_name(outcome: str) -> str:
+def outcome_name(outcome: str, _: Translate = untranslated) -> str:
+    if outcome in OUTCOME_NAMES:
+        return _(OUTCOME_NAMES[outcome])
     return EXIT_OUTCOMES.get(outcome, outcome)
 
 
-def percent(share: float | None) -> str:
-    return "–" if share is None else f"{round(share * 100):.0f} %"
-
-
-def decimal(number: float | None, digits: int = 2) -> str:
-    return "–" if number is None else f"{number:.{digits}f}".replace(".", ",")
+def occasion_name(occasion: str, _: Translate = untranslated) -> str:
+    return _(OCCASION_NAMES[occasion]) if occasion in OCCASION_NAMES else occasion

@@ -13,11 +13,12 @@ import numpy as np
 
 from .enrolments import EnrolmentColumns
 from .entries import Entries
+from .i18n import N_
 from .selection import Selection
 
 REASONS = ("still_enrolled", "left_early", "no_invitation", "not_answered", "unknown")
 
-CSV_NOTE = (
+CSV_NOTE = N_(
     "Underlaget är bara en CSV-fil med svar: som inskrivna räknas de som har svarat på "
     "något under perioden, och varför avslutssvar saknas går inte att se."
 )

@@ -18,6 +18,7 @@ import numpy as np
 from questionnaires.vocabulary import ExitOutcome
 
 from .enrolments import EnrolmentColumns
+from .i18n import N_
 from .rows import EXIT_OUTCOMES, GENDERS
 from .selection import Selection
 from .shares import share_cell
@@ -25,7 +26,7 @@ from .shares import share_cell
 # The outcomes that count as "went to work or studies" unless the förbund chooses others.
 WORK_OR_STUDIES = (ExitOutcome.arbete.value, ExitOutcome.studier.value)
 
-CSV_NOTE = (
+CSV_NOTE = N_(
     "Avslutsorsaker finns inte i en CSV-fil med svar; de kommer från inskrivningarna "
     "i webbtjänsten."
 )

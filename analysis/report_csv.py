@@ -9,13 +9,14 @@ import csv
 from typing import Any, TextIO
 
 from .cells import neutralise_row
+from .i18n import Translate, untranslated
 from .tables import all_tables
 
 
-def write_report_csv(report: dict[str, Any], out: TextIO) -> None:
+def write_report_csv(report: dict[str, Any], out: TextIO, _: Translate = untranslated) -> None:
     """Each table: its title, its header, its rows and notes, then an empty line."""
     writer = csv.writer(out, lineterminator="\n")
-    for table in all_tables(report):
+    for table in all_tables(report, _):
         writer.writerow(neutralise_row([table.title]))
         writer.writerow(neutralise_row(column.title for column in table.columns))
         for row in table.rows:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from .codes import Codes
+from .i18n import Translate, untranslated
 
 if TYPE_CHECKING:
     from .enrolments import EnrolmentColumns
@@ -138,11 +139,11 @@ def without_people(columns: _Columns, left_out: set[str]) -> _Columns:
     return replace(columns, **changes)
 
 
-def left_out_note(min_group: int) -> str:
-    return (
-        f"Personer med annan eller okänd könstillhörighet är färre än {min_group} och ingår "
+def left_out_note(min_group: int, _: Translate = untranslated) -> str:
+    return _(
+        "Personer med annan eller okänd könstillhörighet är färre än %(n)s och ingår "
         "därför inte i rapportens tabeller, så att ingen av dem kan identifieras."
-    )
+    ) % {"n": min_group}
 
 
 # --- the whole report ---------------------------------------------------------------------

@@ -1,31 +1,35 @@
-"""The report as flat tables (header + rows), shared by the Excel file and the web page.
+"""The report as flat tables (header + rows), shared by Excel, CSV, the web page and PDF.
 
-Hidden cells become "–" and hidden totals "färre än 5" here, so both outputs hide exactly
-what the JSON hides. The report holds aggregates only: per-person data is the separate,
-audited Dataexport (survey/reports/dataexport.py).
+Hidden cells become "–" (and only they: a figure that does not exist stays None, which
+the renderers write as "inga svar") and hidden totals "färre än 5" here, so every output
+hides exactly what the JSON hides. Builders take the caller's gettext (analysis/i18n.py).
+The report holds aggregates only: per-person data is the separate, audited Dataexport
+(survey/reports/dataexport.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from .change import MIN_CHANGES_FOR_TEST, change_sentence
-from .i18n import N_, Translate, untranslated
-from .instruments import heading, notes
+from .i18n import N_, Translate, named, untranslated
+from .instruments import heading, key_name, notes
 from .labels import (
     BREAKDOWN_NAMES,
-    OCCASION_NAMES,
     REASON_NAMES,
     SUPPRESSED_MARK,
     fewer,
     group_name,
     item_name,
+    occasion_name,
     outcome_name,
 )
 from .missing import REASONS
-from .suppression import is_suppressed
+from .numbers import SWEDISH, Numbers
+from .suppression import is_suppressed, left_out_note
 from .targets import target_name, target_sentence
 
 VERDICT_NAMES = {"met": N_("Uppnått"), "met_uncertain": N_("Uppnått, men osäkert"),
@@ -37,7 +41,8 @@ Cell = str | int | float | None
 @dataclass
 class Column:
     title: str
-    # text | int | percent | decimal | p
+    # text | int | percent | decimal | p | effect (an effect size: like p, None means
+    # too few changed pairs to compute it)
     kind: str = "text"
 
 
@@ -48,18 +53,23 @@ class Table:
     columns: list[Column]
     rows: list[list[Cell]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Where the web page and the PDF show it: "summary" (page one, what a board reads),
+    # "body", or "appendix" (details and figures per group: folded away on the web page,
+    # printed after the body in the PDF).
+    place: str = "body"
 
 
-def suppression_note(report: dict[str, Any]) -> str:
-    n = report["selection"]["min_group"]
-    return (
-        f"{SUPPRESSED_MARK} döljs: färre än {n} personer, eller så många fler att ingen dold "
-        "siffra kan räknas fram ur de andra (så att ingen kan identifieras)"
-    )
+def suppression_note(report: dict[str, Any], _: Translate = untranslated) -> str:
+    return _(
+        "%(mark)s = dold: färre än %(n)s personer, eller dold för att ingen annan dold siffra "
+        "ska kunna räknas fram ur de andra (så att ingen kan identifieras)"
+    ) % {"mark": SUPPRESSED_MARK, "n": report["selection"]["min_group"]}
 
 
-def left_out_notes(report: dict[str, Any]) -> list[str]:
-    return [report["left_out"]] if report.get("left_out") else []
+def left_out_notes(report: dict[str, Any], _: Translate = untranslated) -> list[str]:
+    if not report.get("left_out"):
+        return []
+    return [left_out_note(report["selection"]["min_group"], _)]
 
 
 def _show(value: Any) -> Cell:
@@ -67,66 +77,77 @@ def _show(value: Any) -> Cell:
     return SUPPRESSED_MARK if is_suppressed(value) else value
 
 
-def _hidden_total(report: dict[str, Any], width: int, where: int) -> list[Cell]:
+def _hidden_total(report: dict[str, Any], width: int, where: int,
+                  _: Translate = untranslated) -> list[Cell]:
     """`width` cells of a hidden total: "färre än 5" at `where`, the mark elsewhere."""
     cells: list[Cell] = [SUPPRESSED_MARK] * width
-    cells[where] = fewer(report["selection"]["min_group"])
+    cells[where] = fewer(report["selection"]["min_group"], _)
     return cells
 
 
-def _count(report: dict[str, Any], value: Any) -> Cell:
-    return fewer(report["selection"]["min_group"]) if is_suppressed(value) else value
+def answers_at(value: Any, _: Translate = untranslated) -> Cell:
+    """A count of answers at an occasion: None there means the questionnaire is not
+    asked then (not that nobody answered)."""
+    return _("frågas inte") if value is None else _show(value)
+
+
+def _count(report: dict[str, Any], value: Any, _: Translate = untranslated) -> Cell:
+    return fewer(report["selection"]["min_group"], _) if is_suppressed(value) else value
 
 
 def _c(*spec: tuple[str, str]) -> list[Column]:
     return [Column(title, kind) for title, kind in spec]
 
 
-def selection_table(report: dict[str, Any]) -> Table:
+def selection_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     s = report["selection"]
-    table = Table("Urval", "Urval", _c(("Uppgift", "text"), ("Värde", "text")),
-                  notes=left_out_notes(report))
+    table = Table(_("Urval"), _("Urval"), _c((_("Uppgift"), "text"), (_("Värde"), "text")),
+                  notes=left_out_notes(report, _), place="appendix")
     table.rows = [
-        ["Rubrik", report.get("title") or "Stegvis – uppföljning"],
-        ["Period från", s["from"] or "(början)"],
-        ["Period till", s["to"] or "(idag)"],
-        ["Insatser", ", ".join(s["insatser"]) or "alla"],
-        ["Ort", s["site"] or "alla"],
-        ["Minsta grupp som visas", s["min_group"]],
-        ["Minsta antal svar för att bedöma ett mål", s["min_answers"]],
-        ["Personer", _count(report, report["people"])],
-        ["Inskrivningar", _show(report["enrolments"])],
-        ["Frågeformulär", "; ".join(heading(report, i) for i in report["versions"])],
+        [_("Rubrik"), report.get("title") or _("Stegvis – uppföljning")],
+        [_("Period från"), s["from"] or _("(början)")],
+        [_("Period till"), s["to"] or _("(idag)")],
+        [_("Insatser"), ", ".join(s["insatser"]) or _("alla")],
+        [_("Ort"), s["site"] or _("alla")],
+        [_("Minsta grupp som visas"), s["min_group"]],
+        [_("Minsta antal svar för att bedöma ett mål"), s["min_answers"]],
+        [_("Personer"), _count(report, report["people"], _)],
+        [_("Inskrivningar"), _show(report["enrolments"])],
+        [_("Frågeformulär"), "; ".join(heading(report, i, _) for i in report["versions"])],
     ]
-    table.rows += [["Om frågeformuläret", note] for note in notes(report)]
+    table.rows += [[_("Om frågeformuläret"), note] for note in notes(report, _)]
     for insats, counts in report["by_insats"].items():
         shown = (SUPPRESSED_MARK if is_suppressed(counts)
                  else f"{counts['people']} / {counts['enrolments']}")  # fmt: skip
-        table.rows.append([f"{insats}: personer / inskrivningar", shown])
+        table.rows.append([_("%(insats)s: personer / inskrivningar") % {"insats": insats},
+                           shown])
     return table
 
 
-def targets_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+def targets_table(report: dict[str, Any], _: Translate = untranslated,
+                  numbers: Numbers = SWEDISH) -> Table:
     """One row per insats and target: each checked on that insats's own participants."""
     table = Table(
-        "Mål",
-        "Mål",
-        _c((_("Insats"), "text"), ("Frågeformulär", "text"), ("Fråga", "text"),
-           ("Tillfälle", "text"), ("Mål", "percent"), ("Positiva", "int"), ("Svar (n)", "int"),
-           (_("Vet inte"), "int"), ("Andel", "percent"), ("95 % KI låg", "percent"),
-           ("95 % KI hög", "percent"), ("Bedömning", "text"), ("Sammanfattning", "text")),
+        _("Mål"),
+        _("Mål"),
+        _c((_("Insats"), "text"), (_("Frågeformulär"), "text"), (_("Fråga"), "text"),
+           (_("Tillfälle"), "text"), (_("Mål"), "percent"), (_("Positiva"), "int"),
+           (_("Svar (n)"), "int"), (_("Vet inte"), "int"), (_("Andel"), "percent"),
+           (_("95 % KI låg"), "percent"), (_("95 % KI hög"), "percent"),
+           (_("Bedömning"), "text"), (_("Sammanfattning"), "text")),
         notes=[_("Uppnått, men osäkert: andelen når målet, men osäkerhetsintervallets nedre "
                  "gräns gör det inte.")],
+        place="appendix",
     )  # fmt: skip
     m = report["selection"]["min_group"]
     for t in report["targets"]:
         low, high = t["ci95"] or (None, None)
         table.rows.append(
-            [t["insats"] or _("Alla"), heading(report, t["questionnaire"]), target_name(
-             {**t, "insats": None}, _), OCCASION_NAMES[t["occasion"]], t["threshold"],
-             _show(t["positive"]), _count(report, t["n"]),
+            [t["insats"] or _("Alla"), heading(report, t["questionnaire"], _), target_name(
+             {**t, "insats": None}, _), occasion_name(t["occasion"], _), t["threshold"],
+             _show(t["positive"]), _count(report, t["n"], _),
              "" if t["dont_know"] is None else _show(t["dont_know"]), t["share"], low, high,
-             _(VERDICT_NAMES[t["verdict"]]), target_sentence(t, m, _)]
+             named(_, VERDICT_NAMES[t["verdict"]]), target_sentence(t, m, _, numbers)]
         )  # fmt: skip
     return table
 
@@ -138,25 +159,25 @@ def _indicator_blocks(report: dict[str, Any]) -> Iterator[tuple[str, str, str, d
                 yield ident, occasion, item, cell
 
 
-def indicator_table(report: dict[str, Any]) -> Table:
+def indicator_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     table = Table(
-        "Indikatorer",
-        "Andel positiva svar per fråga",
-        _c(("Frågeformulär", "text"), ("Tillfälle", "text"), ("Fråga", "text"),
-           ("Fråge-id", "text"), ("Positiva", "int"), ("Svar (n)", "int"), ("Vet inte", "int"),
-           ("Andel", "percent"), ("95 % KI låg", "percent"), ("95 % KI hög", "percent"),
-           ("Fördelning", "text")),
+        _("Indikatorer"),
+        _("Andel positiva svar per fråga"),
+        _c((_("Frågeformulär"), "text"), (_("Tillfälle"), "text"), (_("Fråga"), "text"),
+           (_("Positiva"), "int"), (_("Svar (n)"), "int"), (_("Vet inte"), "int"),
+           (_("Andel"), "percent"), (_("95 % KI låg"), "percent"),
+           (_("95 % KI hög"), "percent")),
+        notes=[suppression_note(report, _)],
     )  # fmt: skip
     for ident, occasion, item, cell in _indicator_blocks(report):
-        head: list[Cell] = [heading(report, ident), OCCASION_NAMES[occasion], item_name(item), item]
+        head: list[Cell] = [heading(report, ident, _), occasion_name(occasion, _),
+                            item_name(item, _)]
         if is_suppressed(cell):
-            table.rows.append([*head, *_hidden_total(report, 7, 1)])
+            table.rows.append([*head, *_hidden_total(report, 6, 1, _)])
             continue
         low, high = cell["ci95"] or (None, None)
-        spread = ", ".join(f"{v}: {c}" for v, c in cell["distribution"].items())
         table.rows.append(
-            [*head, cell["positive"], cell["n"], cell["dont_know"], cell["share"], low, high,
-             spread]
+            [*head, cell["positive"], cell["n"], cell["dont_know"], cell["share"], low, high]
         )  # fmt: skip
     return table
 
@@ -168,14 +189,16 @@ def _share_columns(cell: dict[str, Any]) -> list[Cell]:
     return [cell["positive"], cell["n"], cell["share"], low, high]
 
 
-def breakdown_table(report: dict[str, Any]) -> Table:
+def breakdown_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     table = Table(
-        "Indikatorer per grupp",
-        "Andel positiva svar per grupp",
-        _c(("Frågeformulär", "text"), ("Tillfälle", "text"), ("Fråga", "text"),
-           ("Uppdelning", "text"), ("Grupp", "text"), ("Positiva", "int"), ("Svar (n)", "int"),
-           ("Andel", "percent"), ("95 % KI låg", "percent"), ("95 % KI hög", "percent")),
-        notes=[suppression_note(report)],
+        _("Indikatorer per grupp"),
+        _("Andel positiva svar per grupp"),
+        _c((_("Frågeformulär"), "text"), (_("Tillfälle"), "text"), (_("Fråga"), "text"),
+           (_("Uppdelning"), "text"), (_("Grupp"), "text"), (_("Positiva"), "int"),
+           (_("Svar (n)"), "int"), (_("Andel"), "percent"), (_("95 % KI låg"), "percent"),
+           (_("95 % KI hög"), "percent")),
+        notes=[suppression_note(report, _)],
+        place="appendix",
     )  # fmt: skip
     for ident, occasion, item, cell in _indicator_blocks(report):
         if is_suppressed(cell):
@@ -183,8 +206,8 @@ def breakdown_table(report: dict[str, Any]) -> Table:
         for breakdown, title in BREAKDOWN_NAMES.items():
             for group, sub in cell.get(breakdown, {}).items():
                 table.rows.append(
-                    [heading(report, ident), OCCASION_NAMES[occasion], item_name(item), title,
-                     group_name(group), *_share_columns(sub)]
+                    [heading(report, ident, _), occasion_name(occasion, _), item_name(item, _),
+                     _(title), group_name(group, _), *_share_columns(sub)]
                 )  # fmt: skip
     return table
 
@@ -192,31 +215,32 @@ def breakdown_table(report: dict[str, Any]) -> Table:
 def change_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     m = report["selection"]["min_group"]
     table = Table(
-        "Förändring",
-        "Självskattning: förändring från start till avslut (samma person)",
-        _c(("Frågeformulär", "text"), ("Område", "text"), ("Par", "int"),
-           ("Förbättrade", "int"), (_("Förbättrade minst 2 steg"), "int"), ("Oförändrade", "int"),
-           ("Försämrade", "int"), ("Andel förbättrade", "percent"),
-           (_("Andel förbättrade minst 2 steg"), "percent"), ("Median start", "decimal"),
-           ("Median avslut", "decimal"), ("Medelförändring", "decimal"), ("p-värde", "p"),
-           ("Effektstorlek r", "decimal")),
+        _("Förändring"),
+        _("Självskattning: förändring från start till avslut (samma person)"),
+        _c((_("Frågeformulär"), "text"), (_("Område"), "text"), (_("Par"), "int"),
+           (_("Förbättrade"), "int"), (_("Förbättrade minst 2 steg"), "int"),
+           (_("Oförändrade"), "int"), (_("Försämrade"), "int"),
+           (_("Andel förbättrade"), "percent"), (_("Andel förbättrade minst 2 steg"), "percent"),
+           (_("Median start"), "decimal"), (_("Median avslut"), "decimal"),
+           (_("Medelförändring"), "decimal"), (_("p-värde"), "p"),
+           (_("Effektstorlek r"), "effect")),
         notes=[
             *(change_sentence(report["change_coverage"].get(ident), m, _)
               for ident in report["change_by_version"]),
             _("p-värde: Wilcoxons teckenrangtest, tvåsidigt; visas bara när minst %(n)s "
               "personer har ändrat sig (annars kan testet inte visa något).")
             % {"n": MIN_CHANGES_FOR_TEST},
-            "Effektstorlek r: rangbiserial korrelation för parade data (−1 till 1).",
+            _("Effektstorlek r: rangbiserial korrelation för parade data (−1 till 1)."),
         ],
     )  # fmt: skip
     for ident, dimensions in report["change_by_version"].items():
         for dimension, c in dimensions.items():
             if is_suppressed(c):
-                table.rows.append([heading(report, ident), item_name(dimension),
-                                   *_hidden_total(report, 12, 0)])
+                table.rows.append([heading(report, ident, _), item_name(dimension, _),
+                                   *_hidden_total(report, 12, 0, _)])
                 continue
             table.rows.append(
-                [heading(report, ident), item_name(dimension), c["pairs"], c["improved"],
+                [heading(report, ident, _), item_name(dimension, _), c["pairs"], c["improved"],
                  c["improved_2"], c["same"], c["worse"], c["share_improved"],
                  c["share_improved_2"], c["median_start"], c["median_end"],
                  c["mean_difference"], c["p_value"], c["rank_biserial"]]
@@ -224,13 +248,14 @@ def change_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     return table
 
 
-def change_by_gender_table(report: dict[str, Any]) -> Table:
+def change_by_gender_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     table = Table(
-        "Förändring per kön",
-        "Självskattning: andel förbättrade per kön",
-        _c(("Frågeformulär", "text"), ("Område", "text"), ("Kön", "text"), ("Par", "int"),
-           ("Förbättrade", "int"), ("Andel förbättrade", "percent")),
-        notes=[suppression_note(report)],
+        _("Förändring per kön"),
+        _("Självskattning: andel förbättrade per kön"),
+        _c((_("Frågeformulär"), "text"), (_("Område"), "text"), (_("Kön"), "text"),
+           (_("Par"), "int"), (_("Förbättrade"), "int"), (_("Andel förbättrade"), "percent")),
+        notes=[suppression_note(report, _)],
+        place="appendix",
     )  # fmt: skip
     for ident, dimensions in report["change_by_version"].items():
         for dimension, c in dimensions.items():
@@ -242,51 +267,54 @@ def change_by_gender_table(report: dict[str, Any]) -> Table:
                     if is_suppressed(sub)
                     else [sub["pairs"], sub["improved"], sub["share_improved"]]
                 )
-                table.rows.append([heading(report, ident), item_name(dimension),
-                                   group_name(gender), *values])
+                table.rows.append([heading(report, ident, _), item_name(dimension, _),
+                                   group_name(gender, _), *values])
     return table
 
 
-def missing_table(report: dict[str, Any]) -> Table:
+def missing_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     missing = report["missing"]
     table = Table(
-        "Bortfall",
-        "Vilka saknas",
-        _c(("Frågeformulär", "text"), ("Inskrivna", "int"), ("Svar vid start", "int"),
-           ("Svar pågående", "int"), ("Svar vid avslut", "int"), ("Par start–avslut", "int"),
-           ("Utan avslutssvar", "int"),
-           *((REASON_NAMES[r], "int") for r in REASONS)),
-        notes=[missing["note"]] if missing["note"] else [],
+        _("Bortfall"),
+        _("Vilka saknas"),
+        _c((_("Frågeformulär"), "text"), (_("Inskrivna"), "int"), (_("Svar vid start"), "int"),
+           (_("Svar pågående"), "int"), (_("Svar vid avslut"), "int"),
+           (_("Par start–avslut"), "int"), (_("Utan avslutssvar"), "int"),
+           *((_(REASON_NAMES[r]), "int") for r in REASONS)),
+        notes=[named(_, missing["note"])] if missing["note"] else [],
     )  # fmt: skip
     for key, m in missing["by_questionnaire"].items():
         if is_suppressed(m):
-            table.rows.append([key, *_hidden_total(report, 6 + len(REASONS), 0)])
+            table.rows.append([key_name(report, key),
+                               *_hidden_total(report, 6 + len(REASONS), 0, _)])
             continue
         table.rows.append(
-            [key, m["enrolled"], *(_show(m[f]) for f in ("with_start", "with_pagaende",
-             "with_avslut", "paired", "without_avslut")),
+            [key_name(report, key), m["enrolled"],
+             *(answers_at(m[f], _) for f in ("with_start", "with_pagaende", "with_avslut",
+                                             "paired", "without_avslut")),
              *(_show(m["reasons"][r]) for r in REASONS)]
         )  # fmt: skip
     return table
 
 
-def outcome_table(report: dict[str, Any]) -> Table:
+def outcome_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     outcomes = report["exit_outcomes"]
     if not outcomes["available"]:
-        return Table("Avslutsorsaker", "Avslutsorsaker", _c(("Uppgift", "text")),
-                     [[outcomes["note"]]])  # fmt: skip
+        return Table(_("Avslutsorsaker"), _("Avslutsorsaker"), _c((_("Uppgift"), "text")),
+                     [[named(_, outcomes["note"])]])  # fmt: skip
     genders = list(outcomes["by_gender"])
     table = Table(
-        "Avslutsorsaker",
-        f"Avslutsorsaker ({_count(report, outcomes['ended'])} avslutade inskrivningar)",
-        _c(("Avslutsorsak", "text"), ("Antal", "int"), ("Andel", "percent"),
-           *((group_name(g), "int") for g in genders)),
-        notes=[suppression_note(report)],
+        _("Avslutsorsaker"),
+        _("Avslutsorsaker (%(ended)s avslutade inskrivningar)") % {
+            "ended": _count(report, outcomes["ended"], _)},
+        _c((_("Avslutsorsak"), "text"), (_("Antal"), "int"), (_("Andel"), "percent"),
+           *((group_name(g, _), "int") for g in genders)),
+        notes=[suppression_note(report, _)],
     )  # fmt: skip
     for key, cell in outcomes["outcomes"].items():
         per_gender = [outcome_by_gender(outcomes, g, key) for g in genders]
-        table.rows.append([outcome_name(key), *_outcome_count(cell), *per_gender])
-    table.rows.append(["Arbete eller studier", *_outcome_count(outcomes["work_or_studies"]),
+        table.rows.append([outcome_name(key, _), *_outcome_count(cell), *per_gender])
+    table.rows.append([_("Arbete eller studier"), *_outcome_count(outcomes["work_or_studies"]),
                        *[""] * len(genders)])  # fmt: skip
     return table
 
@@ -309,31 +337,29 @@ def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) ->
         _("Arbete eller studier"), _("Avslutade som gått till arbete eller studier, per insats"),
         _c((_("Insats"), "text"), (_("Avslutade"), "int"),
            (_("Arbete eller studier"), "int"), (_("Andel"), "percent")),
-        notes=[suppression_note(report)],
+        notes=[suppression_note(report, _)],
     )  # fmt: skip
     if not outcomes["available"]:
-        table.notes = [outcomes["note"]]
+        table.notes = [named(_, outcomes["note"])]
         return table
     table.notes.append(_("Räknas som arbete eller studier: %(outcomes)s.") % {
-        "outcomes": ", ".join(_(outcome_name(key)) for key in outcomes["counted"])})
+        "outcomes": ", ".join(outcome_name(key, _) for key in outcomes["counted"])})
     for insats, cell in outcomes["by_insats"].items():
         if is_suppressed(cell):
-            table.rows.append([insats, *_hidden_total(report, 3, 0)])
+            table.rows.append([insats, *_hidden_total(report, 3, 0, _)])
             continue
         went = cell["work_or_studies"]
         table.rows.append([insats, cell["ended"], *_outcome_count(went)])
     return table
 
 
-def all_tables(report: dict[str, Any]) -> list[Table]:
+def all_tables(report: dict[str, Any], _: Translate = untranslated,
+               numbers: Numbers = SWEDISH) -> list[Table]:
+    """Every table; `numbers` formats the numbers inside sentences (the target summary)."""
     return [
-        selection_table(report),
-        targets_table(report),
-        indicator_table(report),
-        breakdown_table(report),
-        change_table(report),
-        change_by_gender_table(report),
-        missing_table(report),
-        outcome_table(report),
-        work_by_insats_table(report),
+        builder(report, _)
+        for builder in (selection_table, partial(targets_table, numbers=numbers),
+                        indicator_table, breakdown_table,
+                        change_table, change_by_gender_table, missing_table, outcome_table,
+                        work_by_insats_table)
     ]

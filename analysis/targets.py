@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .i18n import Translate, untranslated
-from .labels import fewer, item_name, percent
+from .labels import fewer, item_name
+from .numbers import SWEDISH, Numbers
 from .rows import OCCASIONS
 from .shares import share_cell
 from .suppression import is_suppressed, suppressed
@@ -135,29 +136,30 @@ def target_name(result: dict[str, Any], _: Translate = untranslated) -> str:
     if result["kind"] == OUTCOME:
         name = _("Gått till arbete eller studier")
     else:
-        name = _(item_name(result["item"]))
+        name = item_name(result["item"], _)
     if result["insats"] is None:
         return name
     return _("%(name)s (%(insats)s)") % {"name": name, "insats": result["insats"]}
 
 
-def target_sentence(
-    result: dict[str, Any], min_group: int = 5, _: Translate = untranslated
-) -> str:
+def target_sentence(result: dict[str, Any], min_group: int = 5, _: Translate = untranslated,
+                    numbers: Numbers = SWEDISH) -> str:
     """E.g. "Stöd till stor nytta: 93 % (27 av 29), målet 90 % är uppnått, men osäkert:
     osäkerhetsintervallet börjar vid 78 %. 2 svarade vet inte."."""
-    words = {"name": target_name(result, _), "goal": percent(result["threshold"]),
+    words = {"name": target_name(result, _), "goal": numbers.percent(result["threshold"]),
              "n": result["n"], "positive": result["positive"],
-             "needed": result["min_answers"], "fewer": fewer(min_group)}  # fmt: skip
+             "needed": result["min_answers"], "fewer": fewer(min_group, _)}  # fmt: skip
     if is_suppressed(result["n"]):
         return _("%(name)s: %(fewer)s svar, eller dolt så att ingen mindre grupp kan räknas "
                  "fram; målet %(goal)s kan inte bedömas.") % words
+    if result["n"] == 0:  # nobody: no figures to weigh, and no "0 svarade vet inte"
+        return _("%(name)s: inga svar; målet %(goal)s kan inte bedömas.") % words
     if result["verdict"] == "too_few":
         sentence = _("%(name)s: för få svar (%(n)s, minst %(needed)s behövs) för att bedöma "
                      "målet %(goal)s.") % words
     else:
-        words["share"] = percent(result["share"])
-        words["low"] = percent(result["ci95"][0])
+        words["share"] = numbers.percent(result["share"])
+        words["low"] = numbers.percent(result["ci95"][0])
         if result["kind"] == OUTCOME:
             head = _("%(name)s: %(share)s (%(positive)s av %(n)s avslutade)") % words
         else:

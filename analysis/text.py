@@ -1,20 +1,28 @@
-"""A short Swedish text summary of a report, for the terminal."""
+"""A short text summary of a report, for the terminal (Swedish unless given a gettext)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .change import change_sentence, different_groups_note
+from .i18n import Translate, named, untranslated
 from .instruments import heading, key_name, notes
-from .labels import OCCASION_NAMES, REASON_NAMES, fewer, item_name, outcome_name, percent
-from .suppression import is_suppressed
+from .labels import REASON_NAMES, fewer, item_name, occasion_name, outcome_name
+from .numbers import SWEDISH, Numbers
+from .suppression import is_suppressed, left_out_note
+from .targets import target_sentence
+
+_Part = Callable[[dict[str, Any], Translate, Numbers], list[str]]
 
 
-def summary(report: dict[str, Any]) -> str:
+def summary(report: dict[str, Any], _: Translate = untranslated,
+            numbers: Numbers = SWEDISH) -> str:
     """The report in lines: selection, targets, indicators, change, missing, outcomes."""
     lines: list[str] = []
-    for part in (_header, _targets, _indicators, _change, _missing, _outcomes):
-        lines += part(report)
+    parts: tuple[_Part, ...] = (_header, _targets, _indicators, _change, _missing, _outcomes)
+    for part in parts:
+        lines += part(report, _, numbers)
     return "\n".join(lines)
 
 
@@ -23,113 +31,122 @@ def _count(value: Any) -> Any:
     return "–" if is_suppressed(value) else value
 
 
-def _total(report: dict[str, Any], value: Any) -> Any:
+def _total(report: dict[str, Any], value: Any, _: Translate) -> Any:
     """A total: a hidden one is below min_group, so it may say so."""
-    return fewer(report["selection"]["min_group"]) if is_suppressed(value) else value
+    return fewer(report["selection"]["min_group"], _) if is_suppressed(value) else value
 
 
-def _header(report: dict[str, Any]) -> list[str]:
+def _header(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]:
     selection = report["selection"]
-    lines = ["Stegvis – uppföljning"]
-    period = f"{selection['from'] or 'början'} – {selection['to'] or 'idag'}"
-    lines.append(f"Period: {period}")
+    lines = [_("Stegvis – uppföljning")]
+    lines.append(_("Period: %(from)s – %(to)s") % {"from": selection["from"] or _("början"),
+                                                   "to": selection["to"] or _("idag")})
     if selection["insatser"]:
-        lines.append(f"Insatser: {', '.join(selection['insatser'])}")
+        lines.append(_("Insatser: %(names)s") % {"names": ", ".join(selection["insatser"])})
     if selection["site"]:
-        lines.append(f"Ort: {selection['site']}")
-    lines.append(
-        f"Personer: {_total(report, report['people'])}, "
-        f"inskrivningar: {_count(report['enrolments'])}"
-    )
+        lines.append(_("Ort: %(site)s") % {"site": selection["site"]})
+    lines.append(_("Personer: %(people)s, inskrivningar: %(enrolments)s") % {
+        "people": _total(report, report["people"], _),
+        "enrolments": _count(report["enrolments"])})
     if report.get("left_out"):
-        lines.append(report["left_out"])
+        lines.append(left_out_note(selection["min_group"], _))
     if report.get("questionnaires"):
-        lines += ["", "Frågeformulär"]
-        lines += [f"  {note}" for note in notes(report)]
+        lines += ["", _("Frågeformulär")]
+        lines += [f"  {note}" for note in notes(report, _)]
     return lines
 
 
-def _targets(report: dict[str, Any]) -> list[str]:
+def _targets(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]:
     if not report["targets"]:
         return []
-    return ["", "Mål"] + [
-        f"  {t['summary']}"
-        + (f" ({heading(report, t['questionnaire'])})" if t["questionnaire"] else "")
+    min_group = report["selection"]["min_group"]
+    return ["", _("Mål")] + [
+        f"  {target_sentence(t, min_group, _, numbers)}"
+        + (f" ({heading(report, t['questionnaire'], _)})" if t["questionnaire"] else "")
         for t in report["targets"]
     ]
 
 
-def _indicators(report: dict[str, Any]) -> list[str]:
-    few = fewer(report["selection"]["min_group"])
+def _indicators(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]:
+    few = fewer(report["selection"]["min_group"], _)
     lines: list[str] = []
     for ident, occasions in report["indicators_by_version"].items():
         for occasion, items in occasions.items():
-            occasion_name = OCCASION_NAMES.get(occasion, occasion).lower()
-            lines += ["", f"{heading(report, ident)}, {occasion_name}"]
+            lines += ["", f"{heading(report, ident, _)}, {occasion_name(occasion, _).lower()}"]
             for item, cell in items.items():
                 if is_suppressed(cell):
-                    lines.append(f"  {item_name(item):<30} {few} svar")
+                    lines.append(f"  {item_name(item, _):<30} " + _("%(fewer)s svar") % {
+                        "fewer": few})
                     continue
-                lines.append(
-                    f"  {item_name(item):<30} {percent(cell['share']):>6}  "
-                    f"({cell['positive']} av {cell['n']}, vet inte {cell['dont_know']})"
-                )
+                share = numbers.percent(cell["share"]) if cell["share"] is not None else ""
+                lines.append(f"  {item_name(item, _):<30} {share:>6}  " + _(
+                    "(%(positive)s av %(n)s, vet inte %(dont_know)s)") % {
+                    "positive": cell["positive"], "n": cell["n"],
+                    "dont_know": cell["dont_know"]})
         if ident in report.get("occasions_differ", ()):
-            lines.append(f"  {different_groups_note()}")
+            lines.append(f"  {different_groups_note(_)}")
     return lines
 
 
-def _change(report: dict[str, Any]) -> list[str]:
-    few = fewer(report["selection"]["min_group"])
+def _change(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]:
+    few = fewer(report["selection"]["min_group"], _)
     lines: list[str] = []
     for ident, dimensions in report["change_by_version"].items():
-        lines += ["", f"Förändring start–avslut, {heading(report, ident)}"]
+        lines += ["", _("Förändring start–avslut, %(heading)s") % {
+            "heading": heading(report, ident, _)}]
         for dimension, cell in dimensions.items():
             if is_suppressed(cell):
-                lines.append(f"  {item_name(dimension):<30} {few} par")
+                lines.append(f"  {item_name(dimension, _):<30} " + _("%(fewer)s par") % {
+                    "fewer": few})
                 continue
-            lines.append(
-                f"  {item_name(dimension):<30} {percent(cell['share_improved']):>6} förbättrade "
-                f"({cell['improved']} av {cell['pairs']} par, minst 2 steg: "
-                f"{cell['improved_2']})"
-            )
+            share = (numbers.percent(cell["share_improved"])
+                     if cell["share_improved"] is not None else "")
+            lines.append(f"  {item_name(dimension, _):<30} " + _(
+                "%(share)s förbättrade (%(improved)s av %(pairs)s par, minst 2 steg: "
+                "%(improved_2)s)") % {
+                "share": share, "improved": cell["improved"], "pairs": cell["pairs"],
+                "improved_2": cell["improved_2"]})
         coverage = report["change_coverage"].get(ident)
-        lines.append(f"  {change_sentence(coverage, report['selection']['min_group'])}")
+        lines.append("  " + change_sentence(coverage, report["selection"]["min_group"], _,
+                                            numbers))
     return lines
 
 
-def _missing(report: dict[str, Any]) -> list[str]:
+def _missing(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]:
     missing = report["missing"]
-    lines = ["", "Bortfall"]
+    lines = ["", _("Bortfall")]
     for key, cell in missing["by_questionnaire"].items():
+        name = key_name(report, key)
         if is_suppressed(cell):
-            lines.append(f"  {key_name(report, key)}: inskrivna {_total(report, cell)}")
+            lines.append("  " + _("%(name)s: inskrivna %(enrolled)s") % {
+                "name": name, "enrolled": _total(report, cell, _)})
             continue
         reasons = ", ".join(
-            f"{REASON_NAMES[r].lower()} {_count(n)}" for r, n in cell["reasons"].items() if n
+            f"{_(REASON_NAMES[r]).lower()} {_count(n)}" for r, n in cell["reasons"].items() if n
         )
-        paired = f", par {_count(cell['paired'])}" if cell["paired"] is not None else ""
-        lines.append(
-            f"  {key_name(report, key)}: inskrivna {cell['enrolled']}, med avslutssvar "
-            f"{_count(cell['with_avslut'])}{paired}; utan avslutssvar "
-            f"{_count(cell['without_avslut'])}"
-            + (f" ({reasons})" if reasons else "")
-        )
+        line = _("%(name)s: inskrivna %(enrolled)s, med avslutssvar %(with_avslut)s") % {
+            "name": name, "enrolled": cell["enrolled"],
+            "with_avslut": _count(cell["with_avslut"])}
+        if cell["paired"] is not None:
+            line += _(", par %(paired)s") % {"paired": _count(cell["paired"])}
+        line += _("; utan avslutssvar %(without)s") % {"without": _count(cell["without_avslut"])}
+        lines.append(f"  {line}" + (f" ({reasons})" if reasons else ""))
     if missing["note"]:
-        lines.append(f"  {missing['note']}")
+        lines.append(f"  {named(_, missing['note'])}")
     return lines
 
 
-def _outcomes(report: dict[str, Any]) -> list[str]:
+def _outcomes(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]:
     outcomes = report["exit_outcomes"]
-    lines = ["", "Avslutsorsaker"]
+    lines = ["", _("Avslutsorsaker")]
     if not outcomes["available"]:
-        return [*lines, f"  {outcomes['note']}"]
-    lines.append(f"  Avslutade: {_total(report, outcomes['ended'])}")
+        return [*lines, f"  {named(_, outcomes['note'])}"]
+    lines.append("  " + _("Avslutade: %(ended)s") % {
+        "ended": _total(report, outcomes["ended"], _)})
     for key, cell in outcomes["outcomes"].items():
         if is_suppressed(cell):
-            lines.append(f"  {outcome_name(key):<34} {'–':>5}")
+            lines.append(f"  {outcome_name(key, _):<34} {'–':>5}")
         elif cell["count"]:
-            name, share = outcome_name(key), percent(cell["share"])
+            name, share = outcome_name(key, _), numbers.percent(cell["share"])
             lines.append(f"  {name:<34} {cell['count']:>5}  {share}")
     return lines

@@ -14,9 +14,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .cells import neutralise_row
+from .i18n import Translate, untranslated
 from .tables import Table, all_tables
 
-_FORMATS = {"int": "0", "percent": "0.0%", "decimal": "0.00", "p": "0.0000"}
+MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_FORMATS = {"int": "0", "percent": "0.0%", "decimal": "0.00", "p": "0.0000", "effect": "0.00"}
 _BOLD = Font(bold=True)
 
 
@@ -54,11 +57,12 @@ def _sheet(workbook: Workbook, table: Table) -> None:
             _append(sheet, [note])
 
 
-def write_xlsx(report: dict[str, Any], path: Path | str | IO[bytes]) -> None:
+def write_xlsx(report: dict[str, Any], path: Path | str | IO[bytes],
+               _: Translate = untranslated) -> None:
     """The report's tables, one sheet each: what the report publishes and nothing more."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for table in all_tables(report):
+    for table in all_tables(report, _):
         _sheet(workbook, table)
     workbook.save(path)
 

@@ -6,6 +6,8 @@
 #   espeak-ng, lame  read-aloud audio for the languages espeak-ng speaks
 #   fonts-noto-core  source of the subset web fonts (make fonts)
 #   poppler-utils    pdftotext, to read back the PDF report in tests
+#   libpango-1.0-0, libpangoft2-1.0-0
+#                    WeasyPrint lays out the PDF report with Pango (in Noto Sans, above)
 #   nodejs, npm      axe-core for the accessibility scan
 set -euo pipefail
 
@@ -17,6 +19,8 @@ have espeak-ng || needed+=(espeak-ng)
 have lame || needed+=(lame)
 [ -d /usr/share/fonts/truetype/noto ] || needed+=(fonts-noto-core)
 have pdftotext || needed+=(poppler-utils)
+compgen -G '/usr/lib/*/libpango-1.0.so.0' >/dev/null || needed+=(libpango-1.0-0)
+compgen -G '/usr/lib/*/libpangoft2-1.0.so.0' >/dev/null || needed+=(libpangoft2-1.0-0)
 have npm || needed+=(nodejs npm)
 have make || needed+=(make)
 

@@ -96,29 +96,45 @@ def import_csv(path: Path, organisation_name: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Skriv rapporten som JSON.")
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv",
+              help="Rapportens språk (sv eller en).")
 def report(insats_names, date_from, date_to, site, organisation_name, as_json, pdf_path,  # type: ignore[no-untyped-def]
-           xlsx_path) -> None:
+           xlsx_path, lang) -> None:
     """The indicator report from the database, e.g. for a board meeting or a cron job."""
+    from flask_babel import force_locale
+
+    with force_locale(lang):
+        _report(insats_names, date_from, date_to, site, organisation_name, as_json, pdf_path,
+                xlsx_path)
+
+
+def _report(insats_names, date_from, date_to, site, organisation_name, as_json, pdf_path,  # type: ignore[no-untyped-def]
+            xlsx_path) -> None:
     import json
 
-    from analysis import pdf, text, xlsx
+    from flask_babel import gettext
+
+    from analysis import text, xlsx
 
     from .reports.build import report_for
+    from .reports.document import write_pdf
+    from .reports.view import named_for_reader, staff_numbers
 
     organisation = organisation_named(organisation_name)
     insatser = _insatser(organisation, insats_names)
+    title = f"{organisation.name}: " + ", ".join(sorted(insats_names))
     built, _options = report_for(insatser, date_from and date_from.date(),
-                                 date_to and date_to.date(), site,
-                                 f"{organisation.name}: " + ", ".join(sorted(insats_names)))
+                                 date_to and date_to.date(), site, title)
     registry = current_app.extensions["stegvis.questionnaires"]
     if pdf_path:
-        pdf.write_pdf(built, pdf_path, registry=registry)
+        write_pdf(built, pdf_path, registry, title)
+    numbers = staff_numbers()
     if xlsx_path:
-        xlsx.write_xlsx(built, xlsx_path)
+        xlsx.write_xlsx(named_for_reader(built, numbers.locale), xlsx_path, gettext)
     audit.record("report_cli", ", ".join(sorted(insats_names)), organisation_id=organisation.id)
     db.session.commit()
     if as_json:
         click.echo(json.dumps(built, ensure_ascii=False, indent=2, default=str))
     elif not (pdf_path or xlsx_path):
-        click.echo(text.summary(built))
+        click.echo(text.summary(named_for_reader(built, numbers.locale), gettext, numbers))
 

@@ -175,3 +175,23 @@ def admin_client(app: Flask, make_user) -> FlaskClient:  # type: ignore[no-untyp
 @pytest.fixture
 def handledare_client(app: Flask, make_user) -> FlaskClient:  # type: ignore[no-untyped-def]
     return _logged_in(app, make_user, "handledare")
+
+
+@pytest.fixture(scope="session")
+def print_report(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Prints a report dict as the web app prints it (survey/reports/document.py) in a
+    locale, for tests of the CSV path that have no database: returns the PDF bytes."""
+    from flask_babel import force_locale
+
+    from survey.reports.document import render_pdf
+
+    folder = tmp_path_factory.mktemp("print")
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'unused.sqlite3'}"})
+    app.instance_path = str(folder / "instance")
+
+    def print_(report: dict, title: str = "Rapport", lang: str = "sv") -> bytes:
+        with app.test_request_context(), force_locale(lang):
+            return render_pdf(report, app.extensions["stegvis.questionnaires"], title)
+
+    return print_

@@ -30,7 +30,6 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from analysis import EnrolmentRow, ReportOptions, build_report
-from analysis.pdf import write_pdf
 from analysis.report import build_report_from_csv
 from analysis.report_csv import write_report_csv
 from analysis.rows import AnswerRow
@@ -80,8 +79,8 @@ def issue_rows() -> tuple[list[AnswerRow], list[EnrolmentRow]]:
     return rows, enrolments
 
 
-def pdf_text(report: dict[str, Any], path: Path) -> str:
-    write_pdf(report, path)
+def pdf_text(data: bytes, path: Path) -> str:
+    path.write_bytes(data)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout  # fmt: skip
     return " ".join(text.split())
@@ -154,7 +153,7 @@ def _language_cells(rows: list[list[str]]) -> list[list[str]]:
             if len(row) > 5 and row[2] == "Delaktighet i stödet" and row[3] == "Språk"]
 
 
-def _file_outputs(report: dict[str, Any], tmp_path: Path) -> dict[str, str]:
+def _file_outputs(report: dict[str, Any], tmp_path: Path, print_report) -> dict[str, str]:  # type: ignore[no-untyped-def]
     csv_text = io.StringIO()
     write_report_csv(report, csv_text)
     xlsx_rows = excel_rows(_xlsx(report))
@@ -163,31 +162,31 @@ def _file_outputs(report: dict[str, Any], tmp_path: Path) -> dict[str, str]:
     outputs = {"json": json.dumps(report, ensure_ascii=False), "text": summary(report),
                "excel": _excel_text(xlsx_rows), "csv": csv_text.getvalue()}  # fmt: skip
     if shutil.which("pdftotext"):
-        outputs["pdf"] = pdf_text(report, tmp_path / "rapport.pdf")
+        outputs["pdf"] = pdf_text(print_report(report), tmp_path / "rapport.pdf")
     return outputs
 
 
 # --- the CSV path ------------------------------------------------------------------------
-def test_issue_examples_on_the_csv_path(tmp_path: Path) -> None:
+def test_issue_examples_on_the_csv_path(tmp_path: Path, print_report) -> None:  # type: ignore[no-untyped-def]
     rows, _ = issue_rows()
     source = io.StringIO(to_csv_text(rows))
     report, errors = build_report_from_csv(source)
     assert errors == [] and report is not None
     check_report(report)
-    check_outputs(_file_outputs(report, tmp_path))
+    check_outputs(_file_outputs(report, tmp_path, print_report))
     assert attack(report, truth_for(report, rows, None)) == []
     site, _ = build_report_from_csv(io.StringIO(to_csv_text(rows)), ReportOptions(site="Tibro"))
     assert site is not None
-    check_site_report(site, {k: v for k, v in _file_outputs(site, tmp_path).items()
+    check_site_report(site, {k: v for k, v in _file_outputs(site, tmp_path, print_report).items()
                              if k != "json"})  # fmt: skip
 
 
-def test_issue_examples_with_enrolments(tmp_path: Path) -> None:
+def test_issue_examples_with_enrolments(tmp_path: Path, print_report) -> None:  # type: ignore[no-untyped-def]
     rows, enrolments = issue_rows()
     report = build_report(rows, enrolments=enrolments)
     check_report(report)
     check_outcomes(report)
-    check_outputs(_file_outputs(report, tmp_path))
+    check_outputs(_file_outputs(report, tmp_path, print_report))
     assert attack(report, truth_for(report, rows, enrolments)) == []
 
 

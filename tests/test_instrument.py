@@ -14,7 +14,6 @@ from babel.messages.pofile import read_po
 from openpyxl import load_workbook
 
 from analysis import ReportOptions, build_report, build_report_from_csv
-from analysis.pdf import write_pdf
 from analysis.synthetic import make_row, to_csv_text
 from analysis.text import summary
 from questionnaires import QuestionnaireError, Registry, load_file, parse
@@ -77,7 +76,8 @@ def _two_versions() -> list:
     return rows
 
 
-def test_reports_name_owner_and_licence_and_never_the_national_indicators(tmp_path) -> None:
+def test_reports_name_owner_and_licence_and_never_the_national_indicators(tmp_path,  # type: ignore[no-untyped-def]
+                                                                         print_report) -> None:
     report = build_report(_two_versions(), ReportOptions(title="Förbundet"))
     assert set(report["questionnaires"]) == {"finsam-indikatorer/v1", "finsam-indikatorer/v2"}
     assert report["questionnaires"]["finsam-indikatorer/v2"]["owner"] == "Stegvis"
@@ -95,7 +95,7 @@ def test_reports_name_owner_and_licence_and_never_the_national_indicators(tmp_pa
     assert OURS in cells and not NATIONAL_CLAIM.search(cells)
     if shutil.which("pdftotext"):
         pdf = tmp_path / "rapport.pdf"
-        write_pdf(report, pdf)
+        pdf.write_bytes(print_report(report))
         printed = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
                                  capture_output=True, text=True, check=True).stdout
         assert "Stegvis indikatorfrågor" in printed and "ägare Stegvis" in printed

@@ -29,7 +29,8 @@ from analysis.report import ReportOptions, build_report, build_report_from_csv
 from analysis.rows import EnrolmentRow
 from analysis.shares import wilson
 from analysis.synthetic import make_row, to_csv_text
-from analysis.targets import Target, outcome_target, target_sentence
+from analysis.targets import Target, outcome_target
+from analysis.targets import target_sentence as sentence_of
 from survey.extensions import db
 from survey.models import Enrolment, ExitOutcome, Insats, Occasion, TargetKind
 from survey.models import Target as TargetRow
@@ -41,6 +42,11 @@ ENDED = dt.date(2025, 3, 25)
 OUTCOMES = {A: ["arbete"] * 3 + ["studier"] * 2 + ["arbetslivsinriktad rehabilitering"] * 5
                + ["arbetssökande"] * 10,
             B: ["arbete"] * 5 + ["arbetssökande"] * 5}  # fmt: skip
+
+
+def target_sentence(result) -> str:  # type: ignore[no-untyped-def]
+    """Babel writes a no-break space before "%" (CLDR); these sentences use plain ones."""
+    return sentence_of(result).replace("\u00a0", " ")
 
 
 def _rows() -> list:

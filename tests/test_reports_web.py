@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -28,14 +29,52 @@ def answered(app, insats, make_invitation):  # type: ignore[no-untyped-def]
     return insats
 
 
+def words(html: str) -> str:
+    """A page's text with every run of white space (the no-break space in "83 %") as one."""
+    return " ".join(html.split())
+
+
 def test_report_page_shows_target_check_first(admin_client, answered):
     page = admin_client.get(f"/personal/rapporter/?insats={answered.id}")
     assert page.status_code == 200
+    text = words(page.text)
     # 5 of 6 reaches 80 %, but the 95 % interval starts at 44 %; nobody said vet inte.
     assert ("Stöd till stor nytta (Testinsatsen): 83 % (5 av 6), målet 80 % är uppnått, men "
-            "osäkert: osäkerhetsintervallet börjar vid 44 %. 0 svarade vet inte.") in page.text
-    assert page.text.index("Uppnått") < page.text.index("<table")
-    assert 'src="data:image/svg+xml;base64,' in page.text and 'alt="Diagram' in page.text
+            "osäkert: osäkerhetsintervallet börjar vid 44 %. 0 svarade vet inte.") in text
+    assert text.index("Uppnått") < text.index("<table")
+    # The chart says in words what it shows; group tables fold away.
+    assert 'src="data:image/svg+xml;base64,' in text
+    assert 'alt="Andel positiva svar per fråga: Stöd till stor nytta 83 %' in text
+    assert "<details" in text and text.index("<details") > text.index("Diagram")
+    for key in ("finsam-indikatorer/v", "Svar 4", ">nytta<"):
+        assert key not in text
+
+
+def test_report_with_nothing_chosen_says_so(admin_client, answered):
+    # The one insats is chosen when the page opens; pressing "Visa rapport" without it
+    # is an error, in words, and no report.
+    first = admin_client.get("/personal/rapporter/")
+    assert first.status_code == 200
+    assert re.search(rf'<input checked[^>]* value="{answered.id}"', first.text)
+    empty = admin_client.get("/personal/rapporter/?fran=&till=&ort=")
+    assert empty.status_code == 400
+    assert "Välj minst en insats." in empty.text and "Sammanfattning" not in empty.text
+
+
+def test_report_in_english_for_an_english_staff_user(admin_client, answered):
+    with admin_client.session_transaction() as saved:
+        saved["staff_locale"] = "en"
+    page = admin_client.get(f"/personal/rapporter/?insats={answered.id}")
+    text = words(page.text)
+    assert '<html lang="en"' in text
+    assert ("Support of great use (Testinsatsen): 83% (5 of 6), the target of 80% is met, but "
+            "uncertain: the uncertainty interval starts at 44%.") in text
+    assert "83 %" not in text  # English numbers in every sentence, the appendix's too
+    assert "Stöd till stor nytta" not in text and "Sammanfattning" not in text
+    empty = admin_client.get("/personal/rapporter/?fran=&till=&ort=")
+    assert "Choose at least one insats." in empty.text
+    sheet = admin_client.get(f"/personal/rapporter/ladda-ner.xlsx?insats={answered.id}")
+    assert "Targets" in load_workbook(io.BytesIO(sheet.data)).sheetnames
 
 
 def test_report_form_refuses_bad_input(admin_client, answered):

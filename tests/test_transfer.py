@@ -93,5 +93,14 @@ def test_report_command_from_the_database(app, insats, tmp_path):
     assert runner.invoke(args=["report", "--insats", "Testinsatsen", "--pdf", str(pdf)]) \
         .exit_code == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+    # In English: the same template, the staff strings' English and English numbers.
+    english = runner.invoke(args=["report", "--insats", "Testinsatsen", "--pdf", str(pdf),
+                                  "--lang", "en"])
+    assert english.exit_code == 0, english.output
+    import pikepdf
+
+    assert str(pikepdf.open(pdf).Root.Lang) == "en"
+    summary = runner.invoke(args=["report", "--insats", "Testinsatsen", "--lang", "en"])
+    assert "People: 12, enrolments: 12" in summary.output
     unknown = runner.invoke(args=["report", "--insats", "Finns inte"])
     assert unknown.exit_code != 0 and "Okänd insats" in unknown.output

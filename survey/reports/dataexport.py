@@ -28,8 +28,6 @@ from ..staff.forms import MultiCheckboxField, choices
 from . import bp
 from .rows import answer_rows, csv_record, write_csv
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 class DataExportForm(FlaskForm):
     insats = MultiCheckboxField(_l("Insatser"), coerce=int,
@@ -81,11 +79,11 @@ def data_export() -> Any:
         body: bytes | str = buffer.getvalue()
         mimetype = "text/csv"
     else:
-        from analysis.xlsx import write_rows  # openpyxl only when a file is asked for
+        from analysis.xlsx import MIMETYPE, write_rows  # openpyxl only when asked for
 
         out = io.BytesIO()
         write_rows(CSV_COLUMNS, (csv_record(row) for row in rows), out, "Svar per person")
-        body, mimetype = out.getvalue(), XLSX
+        body, mimetype = out.getvalue(), MIMETYPE
     name = f"stegvis-dataexport-{dt.date.today().isoformat()}.{kind}"
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename={name}",
