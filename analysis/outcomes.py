@@ -35,13 +35,7 @@ def _outcome(outcome: str | None) -> str:
 def outcome_table(enrolments: EnrolmentColumns | None, selection: Selection) -> dict[str, Any]:
     if enrolments is None:
         return {"available": False, "note": CSV_NOTE}
-    end = enrolments.end_date
-    ended = enrolments.selected(selection) & ~np.isnat(end)
-    if selection.date_from is not None:
-        ended &= end >= np.datetime64(selection.date_from)
-    if selection.date_to is not None:
-        ended &= end <= np.datetime64(selection.date_to)
-    rows = np.flatnonzero(ended)
+    rows = np.flatnonzero(enrolments.ended(selection))
     total = int(rows.size)
     # Each outcome written once per distinct value; only ended enrolments' are checked.
     codes, names = enrolments.exit_outcome.codes, enrolments.exit_outcome.names

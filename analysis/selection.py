@@ -7,7 +7,7 @@ columns to these functions instead of filtering on its own.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,6 +20,15 @@ class Selection:
     date_to: dt.date | None = None
     insatser: frozenset[str] = frozenset()
     site: str | None = None
+
+    def previous(self) -> Selection | None:
+        """The period of the same length just before this one (same insatser and site),
+        or None when the period lacks a start or an end."""
+        if self.date_from is None or self.date_to is None:
+            return None
+        days = (self.date_to - self.date_from).days + 1
+        before = self.date_from - dt.timedelta(days=1)
+        return replace(self, date_from=before - dt.timedelta(days=days - 1), date_to=before)
 
 
 def in_insatser_and_site(selection: Selection, insats: Codes, site: Codes) -> np.ndarray:
