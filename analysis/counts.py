@@ -20,6 +20,7 @@ in every category, and eligibility (unga 16–29) is decided at enrolment.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -46,7 +47,7 @@ def age_band_names(bounds: tuple[int, ...]) -> list[str]:
     """Band names for the lower bounds (16, 30, 50): 16–29, 30–49, 50+."""
     if not bounds or list(bounds) != sorted(set(bounds)) or bounds[0] < 1:
         raise ValueError(f"age bands must be increasing whole years from 1, not {bounds!r}")
-    names = [f"{low}–{high - 1}" for low, high in zip(bounds, bounds[1:], strict=False)]
+    names = [f"{low}–{high - 1}" for low, high in itertools.pairwise(bounds)]
     return [*names, f"{bounds[-1]}+"]
 
 

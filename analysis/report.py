@@ -23,9 +23,9 @@ from .enrolments import EnrolmentColumns
 from .entries import Entries, ResponseColumns, group_ids
 from .fast_csv import read_csv_columns
 from .from_rows import columns_from_rows
+from .income import income_table
 from .indicators import indicator_tables
 from .instruments import about_versions
-from .income import income_table
 from .missing import DEFAULT_PAGAENDE_DAYS, missing_table, response_rates
 from .outcomes import outcome_table
 from .responses import AnswerColumns, to_entries

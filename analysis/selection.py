@@ -23,11 +23,20 @@ class Selection:
 
     def previous(self) -> Selection | None:
         """The period of the same length just before this one (same insatser and site),
-        or None when the period lacks a start or an end."""
-        if self.date_from is None or self.date_to is None:
+        or None when the period lacks a start or an end. A period of whole months (a
+        year, a half-year, a tertial) is followed back by the same number of months
+        (2025 -> 2024, although 2024 has a day more); any other by the same number of
+        days."""
+        start, end = self.date_from, self.date_to
+        if start is None or end is None:
             return None
-        days = (self.date_to - self.date_from).days + 1
-        before = self.date_from - dt.timedelta(days=1)
+        before = start - dt.timedelta(days=1)
+        if start.day == 1 and (end + dt.timedelta(days=1)).day == 1:
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            first = start.year * 12 + start.month - 1 - months
+            return replace(self, date_from=dt.date(first // 12, first % 12 + 1, 1),
+                           date_to=before)  # fmt: skip
+        days = (end - start).days + 1
         return replace(self, date_from=before - dt.timedelta(days=days - 1), date_to=before)
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import current_app
 
-from analysis.report import ReportOptions, report_from_entries
+from analysis.report import ReportOptions, report_from_columns
 from analysis.targets import Target as AnalysisTarget
 
 from ..models import Insats
-from .rows import enrolment_columns, report_entries
+from .rows import enrolment_columns, report_columns
 
 
 def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: dt.date | None,
@@ -29,5 +29,5 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
     ids = [i.id for i in insatser]
     registry = current_app.extensions["stegvis.questionnaires"]
     enrolments = enrolment_columns(ids)
-    entries = report_entries(ids, registry, options.selection, enrolments)
-    return report_from_entries(entries, options, enrolments, registry), options
+    return report_from_columns(*report_columns(ids, registry, enrolments), options, enrolments,
+                               registry), options
