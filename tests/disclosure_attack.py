@@ -177,8 +177,136 @@ def systems(published: dict[str, Any], truth: dict[str, Any]) -> list[System]:
     out.append(_insatser(published, truth, m))
     out += _missing(published, truth, m)
     if truth["exit_outcomes"]["available"]:
-        out.append(_outcomes(published["exit_outcomes"], truth["exit_outcomes"], m))
+        board = System("board figures")
+        ended = _outcomes(published["exit_outcomes"], truth["exit_outcomes"], m, board)
+        _board(board, published, truth, m, ended)
+        out.append(board)
     return out
+
+
+BIG = 10**6
+CATEGORIES = ("enrolled", "new", "continuing", "ended", "ongoing")
+Term = tuple[int | None, float]
+
+
+def _board(s: System, published: dict[str, Any], truth: dict[str, Any], m: int,
+           outcomes_ended: Term) -> None:  # fmt: skip
+    """The board's counts of both periods, avbrott, response rates and försörjning, in
+    one system with the exit outcomes, as an attacker who knows how they hang together.
+
+    The attacked data has one enrolment per person, so people and enrolments are one:
+    the ended are the exit outcomes' ended, the due at start are the new, the due at
+    avslut the ended, and those ongoing at the previous period's end are those
+    continuing into this one.
+    """
+    totals = _counts(s, "now", published["counts"], truth["counts"], m)
+    s.equal([(*totals["ended"], 1.0), (*outcomes_ended, -1.0)])
+    _rates(s, "now", published["response_rates"], truth["response_rates"], m, totals)
+    _income(s, published["income"], truth["income"], m, totals["ended"])
+    if truth.get("previous") is not None:
+        shown, real = published["previous"], truth["previous"]
+        people = s.term(shown["people"], "previous people", 0, m - 1)
+        s.watch(people[0], real["people"], "previous people")
+        before = _counts(s, "before", shown["counts"], real["counts"], m)
+        for key, term in before.items():
+            if key[0] == "ongoing":
+                s.equal([(*term, 1.0), (*totals[("continuing", *key[1:])], -1.0)])
+        _rates(s, "before", shown["response_rates"], real["response_rates"], m, before)
+
+
+def _counts(s: System, period: str, shown: dict[str, Any], real: dict[str, Any],
+            m: int) -> dict[Any, Term]:  # fmt: skip
+    """Terms per category (key "ended") and per (category, breakdown, group)."""
+    terms: dict[Any, Term] = {}
+    for category in CATEGORIES:
+        cell = shown[category]
+        high = m - 1 if category == "enrolled" else BIG
+        terms[category] = s.term(figure(cell, "n"), f"{period} {category}", 0, high)
+        s.watch(terms[category][0], real[category]["n"], f"{period} {category}")
+        for breakdown in ("by_gender", "by_age", "by_insats"):
+            line = [(*terms[category], -1.0)]
+            for group, truth_n in _groups(real, category, breakdown).items():
+                value = (shown["by_insats"][group][category] if breakdown == "by_insats"
+                         else figure(cell, breakdown) if hidden(cell) else cell[breakdown][group])
+                label = f"{period} {category} {breakdown} {group}"
+                term = terms[(category, breakdown, group)] = s.term(value, label, 0, BIG)
+                s.watch(term[0], truth_n, label)
+                line.append((*term, 1.0))
+            s.equal(line)
+    keys = [(), *{k[1:] for k in terms if isinstance(k, tuple)}]
+    for key in keys:
+        def at(category: str, key: tuple[str, ...] = key) -> Term:
+            return terms[(category, *key)] if key else terms[category]
+        for parts in (("new", "continuing"), ("ended", "ongoing")):
+            s.equal([(*at("enrolled"), -1.0), *((*at(part), 1.0) for part in parts)])
+    avbrott, truth_avbrott = shown["avbrott"], real["avbrott"]
+    ended = s.term(avbrott["ended"], f"{period} avbrott ended", 0, BIG)
+    left = s.term(avbrott["left_early"], f"{period} left early", 0, BIG)
+    s.watch(ended[0], truth_avbrott["ended"], f"{period} avbrott ended")
+    s.watch(left[0], truth_avbrott["left_early"], f"{period} left early")
+    s.equal([(*ended, 1.0), (*terms["ended"], -1.0)])
+    if left[0] is not None and ended[0] is not None:
+        s.at_most(left[0], ended[0])
+    return terms
+
+
+def _groups(real: dict[str, Any], category: str, breakdown: str) -> dict[str, int]:
+    if breakdown == "by_insats":
+        return {name: cells[category] for name, cells in real["by_insats"].items()}
+    return real[category][breakdown]
+
+
+def _rates(s: System, period: str, shown: dict[str, Any], real: dict[str, Any], m: int,
+           counts: dict[Any, Term]) -> None:  # fmt: skip
+    """due = answered + missing, the reasons add up to the missing; the due at start are
+    the new, at avslut the ended."""
+    for key, occasions in real["by_questionnaire"].items():
+        for occasion, truth_cell in occasions.items():
+            cell = shown["by_questionnaire"][key][occasion]
+            name = f"{period} rate {key} {occasion}"
+            parts = {f: s.term(figure(cell, f), f"{name} {f}", 0, BIG)
+                     for f in ("due", "answered", "missing")}  # fmt: skip
+            for f, term in parts.items():
+                s.watch(term[0], truth_cell[f], f"{name} {f}")
+            s.equal([(*parts["due"], -1.0), (*parts["answered"], 1.0), (*parts["missing"], 1.0)])
+            reasons = []
+            for reason, n in truth_cell["reasons"].items():
+                value = cell if hidden(cell) else cell["reasons"][reason]
+                term = s.term(value, f"{name} {reason}", 0, BIG)
+                s.watch(term[0], n, f"{name} {reason}")
+                reasons.append((*term, 1.0))
+            s.equal([*reasons, (*parts["missing"], -1.0)])
+            same = {"start": "new", "avslut": "ended"}.get(occasion)
+            if same:
+                s.equal([(*parts["due"], 1.0), (*counts[same], -1.0)])
+
+
+def _income(s: System, shown: dict[str, Any], real: dict[str, Any], m: int,
+            ended: Term) -> None:  # fmt: skip
+    """Start × exit groups with both margins; recorded <= ended."""
+    income_ended = s.term(shown["ended"], "income ended", 0, BIG)
+    s.equal([(*income_ended, 1.0), (*ended, -1.0)])
+    recorded = s.term(shown["recorded"], "income recorded", 0, BIG)
+    s.watch(recorded[0], real["recorded"], "income recorded")
+    s.watch(income_ended[0], real["ended"], "income ended")
+    not_recorded = s.var("income not recorded", 0, BIG)
+    s.watch(not_recorded, real["ended"] - real["recorded"], "income not recorded")
+    s.equal([(*income_ended, -1.0), (*recorded, 1.0), (not_recorded, 0, 1.0)])
+    groups = list(real["start"])
+    margins = {}
+    for side in ("start", "exit"):
+        for g in groups:
+            term = margins[(side, g)] = s.term(shown[side][g], f"income {side} {g}", 0, BIG)
+            s.watch(term[0], real[side][g], f"income {side} {g}")
+        s.equal([(*recorded, -1.0), *((*margins[(side, g)], 1.0) for g in groups)])
+    cells = {}
+    for a in groups:
+        for b in groups:
+            term = cells[(a, b)] = s.term(shown["cells"][a][b], f"income {a}->{b}", 0, BIG)
+            s.watch(term[0], real["cells"][a][b], f"income {a}->{b}")
+    for g in groups:
+        s.equal([(*margins[("start", g)], -1.0), *((*cells[(g, b)], 1.0) for b in groups)])
+        s.equal([(*margins[("exit", g)], -1.0), *((*cells[(a, g)], 1.0) for a in groups)])
 
 
 def _insatser(published: dict[str, Any], truth: dict[str, Any], m: int) -> System:
@@ -218,13 +346,18 @@ def _missing(published: dict[str, Any], truth: dict[str, Any], m: int) -> list[S
     return out
 
 
-def _outcomes(shown: dict[str, Any], real: dict[str, Any], m: int) -> System:
-    """Outcome x gender with both margins and the grand total, and arbete + studier."""
-    s = System("exit outcomes")
-    ended, e_known = s.term(shown["ended"], "ended", 0, m - 1)
+def _outcomes(shown: dict[str, Any], real: dict[str, Any], m: int,
+              s: System | None = None) -> Any:  # fmt: skip
+    """Outcome x gender with both margins and the grand total, and arbete + studier: a
+    new System, or the term of the ended when added to `s`."""
+    given = s
+    s = s or System("exit outcomes")
+    # Hidden: fewer than m, or hidden with the board's count of ended (the same people).
+    ended, e_known = s.term(shown["ended"], "ended", 0, BIG if given else m - 1)
     s.watch(ended, real["ended"], "ended")
+    result = s if given is None else (ended, e_known)
     if hidden(shown["ended"]):
-        return s
+        return result
     top = e_known
     totals = {}
     # Zeros are shown, so a hidden total holds someone; but when the whole line is
@@ -254,7 +387,7 @@ def _outcomes(shown: dict[str, Any], real: dict[str, Any], m: int) -> System:
         s.equal([*((*cells[(k, g)], 1.0) for g in ends), (*totals[k], -1.0)])
     for g in ends:
         s.equal([*((*cells[(k, g)], 1.0) for k in totals), (*ends[g], -1.0)])
-    return s
+    return result
 
 
 def attack(published: dict[str, Any], truth: dict[str, Any]) -> list[str]:

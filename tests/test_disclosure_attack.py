@@ -27,6 +27,10 @@ from .disclosure_attack import DERANDOMIZE, attack, figure, hidden
 INDICATORS = ("delaktighet", "bemotande", "samordning", "behov", "nytta", "redo", "planering")
 SELF = ("aktivitet", "fysisk_halsa", "psykisk_halsa", "balans", "framtid")
 OUTCOMES = ("arbete", "studier", "arbetssökande", "sjukersättning", "annat", None)
+INCOMES = ((), ("forsorjningsstod",), ("forsorjningsstod",), ("lon",), ("lon", "studiemedel"),
+           ("sjukpenning", "lon"), ("arbetsformedlingen",), ("ingen",))
+# The period of the report with a previous period: March 2025 (previous: February).
+MARCH = {"date_from": dt.date(2025, 3, 1), "date_to": dt.date(2025, 3, 31)}
 
 
 @dataclasses.dataclass
@@ -43,9 +47,15 @@ class Person:
     end: tuple[int, ...]
     ended: bool
     outcome: str | None
+    # Days after 2025-01-20 the enrolment started; 0: ended in February, not March.
+    start_day: int = 0
+    ended_early: bool = False
+    left_early: bool = False
+    income_start: tuple[str, ...] = ()
+    income_exit: tuple[str, ...] = ()
 
 
-def _weighted(common: str, *rare: str) -> st.SearchStrategy[str]:
+def _weighted(common: Any, *rare: Any) -> st.SearchStrategy[Any]:
     """Mostly `common`, so that the rare groups are small."""
     return st.one_of(st.just(common), st.just(common), st.just(common), st.sampled_from(rare))
 
@@ -67,6 +77,11 @@ def people_strategy(max_people: int = 30) -> st.SearchStrategy[list[Person]]:
         end=st.tuples(*[st.integers(0, 6)] * len(SELF)),
         ended=st.booleans(),
         outcome=st.sampled_from(OUTCOMES),
+        start_day=st.sampled_from((0, 0, 5, 20, 40)),
+        ended_early=st.booleans(),
+        left_early=_weighted(False, True),
+        income_start=st.sampled_from(INCOMES),
+        income_exit=st.sampled_from(INCOMES),
     )  # fmt: skip
     return st.lists(person, min_size=1, max_size=max_people)
 
@@ -89,22 +104,29 @@ def rows_of(people: list[Person]) -> tuple[list[AnswerRow], list[EnrolmentRow]]:
                     rows.append(make_row(**common, questionnaire="sjalvskattning",
                                          occasion=occasion, item=item, value=value,
                                          submitted_at=dt.datetime(2025, 3, day, 9)))  # fmt: skip
+        end = dt.date(2025, 2, 20) if p.ended_early else dt.date(2025, 3, 25)
         enrolments.append(EnrolmentRow(
-            None, p.code, p.gender, p.born_abroad, p.insats, p.site, dt.date(2025, 1, 1),
-            dt.date(2025, 3, 25) if p.ended else None, p.outcome if p.ended else None,
+            None, p.code, p.gender, p.born_abroad, p.insats, p.site,
+            dt.date(2025, 1, 20) + dt.timedelta(days=p.start_day),
+            max(end, dt.date(2025, 1, 20) + dt.timedelta(days=p.start_day)) if p.ended else None,
+            p.outcome if p.ended else None, left_early=p.ended and p.left_early,
             invited=frozenset({("sjalvskattning", "avslut")}) if i % 3 else frozenset(),
+            birth_year=p.birth_year, income_start=p.income_start,
+            income_exit=p.income_exit if p.ended else None,
         ))  # fmt: skip
     return rows, enrolments
 
 
 def truth_for(published: dict[str, Any], rows: list[AnswerRow],
-              enrolments: list[EnrolmentRow] | None) -> dict[str, Any]:  # fmt: skip
+              enrolments: list[EnrolmentRow] | None,
+              options: ReportOptions | None = None) -> dict[str, Any]:  # fmt: skip
     """The same report with nothing hidden, over the people the published one covers."""
     if published["left_out"]:
         rows = [r for r in rows if r.gender not in ("annat", "okänt")]
         if enrolments is not None:
             enrolments = [e for e in enrolments if e.gender not in ("annat", "okänt")]
-    return build_report(rows, ReportOptions(min_group=0), enrolments=enrolments)
+    options = dataclasses.replace(options or ReportOptions(), min_group=0)
+    return build_report(rows, options, enrolments=enrolments)
 
 
 def shown_figures_are_true(published: Any, truth: Any, where: str = "") -> list[str]:
@@ -131,8 +153,8 @@ def shown_figures_are_true(published: Any, truth: Any, where: str = "") -> list[
 
 
 def check(rows: list[AnswerRow], enrolments: list[EnrolmentRow] | None,
-          published: dict[str, Any]) -> None:  # fmt: skip
-    truth = truth_for(published, rows, enrolments)
+          published: dict[str, Any], options: ReportOptions | None = None) -> None:  # fmt: skip
+    truth = truth_for(published, rows, enrolments, options)
     assert shown_figures_are_true(published, truth) == []
     findings = attack(published, truth)
     assert findings == [], findings
@@ -171,3 +193,21 @@ def test_five_ended_with_five_different_outcomes_hides_the_whole_line() -> None:
     assert all(hidden(figure(cell, "count"))
                for cell in published["exit_outcomes"]["outcomes"].values())
     check(rows, enrolments, published)
+
+
+@settings(max_examples=20, deadline=None, derandomize=DERANDOMIZE,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(people_strategy())
+def test_attacker_learns_nothing_from_the_board_figures_and_the_previous_period(
+        people: list[Person]) -> None:  # fmt: skip
+    """March 2025 beside February: counts by gender, age band and insats in both periods
+    (those ongoing at February's end are those continuing into March), avbrott, response
+    rates, försörjning start × exit. Kvinnor and män only: the gender rule decides per
+    period, and the truth leaves people out of both or neither."""
+    for person in people:
+        person.gender = "kvinna" if person.gender in ("annat", "okänt") else person.gender
+    rows, enrolments = rows_of(people)
+    options = ReportOptions(**MARCH)
+    published = build_report(rows, options, enrolments=enrolments)
+    assert published["previous"] is not None
+    check(rows, enrolments, published, options)
