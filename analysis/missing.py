@@ -200,9 +200,12 @@ def response_rates(
         "pagaende": (last_day - start) >= np.timedelta64(pagaende_days, "D"),
         "avslut": enrolments.ended(selection)[chosen],
     }  # fmt: skip
+    # The occasions a questionnaire is used at: someone answered or was invited.
     asked: dict[str, set[str]] = {}
-    for layout in entries.layouts:
-        asked.setdefault(layout.key, set()).update(layout.occasions)
+    pairs = np.unique(np.stack([entries.qv.astype(np.int64), entries.occasion.codes], axis=1),
+                      axis=0) if len(entries) else np.zeros((0, 2), dtype=np.int64)  # fmt: skip
+    for version, occasion in pairs.tolist():
+        asked.setdefault(entries.layouts[version].key, set()).add(entries.occasion.names[occasion])
     for key, occasion in enrolments.invited:
         asked.setdefault(key, set()).add(occasion)
     table: dict[str, Any] = {}

@@ -288,6 +288,9 @@ def outcome_by_gender(outcomes: dict[str, Any], gender: str, key: str) -> Cell:
 
 
 def all_tables(report: dict[str, Any]) -> list[Table]:
+    # Imported here: board_tables builds on this module's Table.
+    from .board_tables import board_tables
+
     return [
         selection_table(report),
         targets_table(report),
@@ -297,4 +300,5 @@ def all_tables(report: dict[str, Any]) -> list[Table]:
         change_by_gender_table(report),
         missing_table(report),
         outcome_table(report),
+        *board_tables(report),
     ]

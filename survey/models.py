@@ -75,6 +75,11 @@ class Organisation(db.Model):
     admins_need_totp: Mapped[bool] = mapped_column(default=False)
     # How participants reach the förbund about their data (welcome screen, letter).
     privacy_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # Reports: a pågående answer is due from this many days after enrolment.
+    pagaende_due_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    # Reports: the lower bounds of the age bands, "16,30,50" (16–29, 30–49, 50+).
+    age_bands: Mapped[str] = mapped_column(String(40), default="16,30,50",
+                                           server_default="16,30,50")
 
     insatser: Mapped[list[Insats]] = relationship(back_populates="organisation")
 

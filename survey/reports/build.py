@@ -12,6 +12,7 @@ from analysis.report import ReportOptions, report_from_columns
 from analysis.targets import Target as AnalysisTarget
 
 from ..models import Insats
+from ..validators import age_bounds
 from .rows import enrolment_columns, report_columns
 
 
@@ -25,9 +26,20 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
         targets=tuple(AnalysisTarget(item, occasion, threshold)
                       for (item, occasion), threshold in sorted(targets.items())),
         title=title,
+        **_organisation_settings(insatser),
     )
     ids = [i.id for i in insatser]
     registry = current_app.extensions["stegvis.questionnaires"]
     enrolments = enrolment_columns(ids)
     return report_from_columns(*report_columns(ids, registry, enrolments), options, enrolments,
                                registry), options
+
+
+def _organisation_settings(insatser: Sequence[Insats]) -> dict[str, Any]:
+    """The förbund's report settings (all insatser of a report are one förbund's)."""
+    if not insatser:
+        return {}
+    organisation = insatser[0].organisation
+    bounds = age_bounds(organisation.age_bands)
+    return {"pagaende_days": organisation.pagaende_due_days,
+            **({"age_bands": bounds} if bounds else {})}

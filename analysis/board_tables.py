@@ -1,0 +1,256 @@
+"""The board's figures as flat tables (Excel, the report CSV, the web page's appendix):
+counts by gender, age band and insats; avbrott; svarsfrekvens; försörjning start × exit;
+the previous period beside this one.
+
+Each builder takes the disclosed report and the caller's gettext (`analysis/i18n.py`);
+hidden figures show as the mark, hidden totals as "färre än N", as in tables.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .i18n import N_, Translate, untranslated
+from .income import INCOME_GROUPS
+from .instruments import key_name
+from .labels import OCCASION_NAMES, REASON_NAMES, SUPPRESSED_MARK, group_name
+from .missing import RATE_REASONS
+from .suppression import is_suppressed
+from .tables import Cell, Column, Table
+
+CATEGORY_NAMES: dict[str, str] = {
+    "enrolled": N_("Inskrivna under perioden"),
+    "new": N_("Nya"),
+    "continuing": N_("Inskrivna sedan tidigare"),
+    "ended": N_("Avslutade"),
+    "ongoing": N_("Pågående vid periodens slut"),
+}
+BREAKDOWN_TITLES: dict[str, str] = {
+    "by_gender": N_("Kön"),
+    "by_age": N_("Ålder vid inskrivning"),
+    "by_insats": N_("Insats"),
+}
+UNKNOWN_AGE_NAME = N_("Okänd ålder")
+
+
+def _fewer(report: dict[str, Any], _: Translate) -> str:
+    return _("färre än %(n)d") % {"n": report["selection"]["min_group"]}
+
+
+def _shown(value: Any) -> Cell:
+    return SUPPRESSED_MARK if is_suppressed(value) else value
+
+
+def _total(report: dict[str, Any], value: Any, _: Translate) -> Cell:
+    """A total: "färre än N" when hidden."""
+    return _fewer(report, _) if is_suppressed(value) else value
+
+
+def _unavailable(name: str, title: str, note: str, _: Translate) -> Table:
+    return Table(name, title, [Column(_("Uppgift"))], [[_(note)]])
+
+
+def _suppression_note(report: dict[str, Any], _: Translate) -> str:
+    return _("%(mark)s döljs: färre än %(n)d personer, eller så många fler att ingen dold "
+             "siffra kan räknas fram ur de andra.") % {
+        "mark": SUPPRESSED_MARK, "n": report["selection"]["min_group"]}  # fmt: skip
+
+
+def _age_name(band: str, _: Translate) -> str:
+    return _(UNKNOWN_AGE_NAME) if band == "okänd" else _("%(band)s år") % {"band": band}
+
+
+def counts_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """People per category (columns) in total and per gender, age band and insats."""
+    counts = report["counts"]
+    title = _("Antal deltagare")
+    if not counts["available"]:
+        return _unavailable(_("Antal"), title, counts["note"], _)
+    categories = list(CATEGORY_NAMES)
+    table = Table(
+        _("Antal"), title,
+        [Column(_("Uppdelning")), Column(_("Grupp")),
+         *(Column(_(CATEGORY_NAMES[c]), "int") for c in categories)],
+        notes=[
+            _("Antal personer; en person med flera inskrivningar räknas en gång i "
+              "totalen och en gång i varje insats."),
+            _("Ålder: det år den första inskrivningen i urvalet började, minus födelseåret."),
+            _suppression_note(report, _),
+        ],
+    )  # fmt: skip
+    table.rows.append([_("Totalt"), "", *(_total(report, figure(counts[c], "n"), _)
+                                          for c in categories)])  # fmt: skip
+    for breakdown in ("by_gender", "by_age"):
+        groups = next((counts[c][breakdown] for c in categories
+                       if not is_suppressed(counts[c])), {})  # fmt: skip
+        for group in groups:
+            name = group_name(group) if breakdown == "by_gender" else _age_name(group, _)
+            table.rows.append([_(BREAKDOWN_TITLES[breakdown]), _(name), *(
+                _shown(figure(counts[c], breakdown, group)) for c in categories)])
+    for insats, cells in counts["by_insats"].items():
+        table.rows.append([_(BREAKDOWN_TITLES["by_insats"]), insats,
+                           *(_shown(cells[c]) for c in categories)])  # fmt: skip
+    return table
+
+
+def figure(cell: Any, *path: str) -> Any:
+    """cell[path...], or the hidden mark when a part on the way is hidden."""
+    for key in path:
+        if is_suppressed(cell):
+            return cell
+        cell = cell[key]
+    return cell
+
+
+def avbrott_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    counts = report["counts"]
+    title = _("Avbrott")
+    if not counts["available"]:
+        return _unavailable(title, title, counts["note"], _)
+    avbrott = counts["avbrott"]
+    table = Table(title, _("Avbrott bland avslutade inskrivningar"),
+                  [Column(_("Avslutade inskrivningar"), "int"), Column(_("Avbrott"), "int"),
+                   Column(_("Andel avbrott"), "percent")],
+                  notes=[_("Avbrott: deltagaren slutade innan insatsen var genomförd.")])
+    table.rows.append([_total(report, avbrott["ended"], _), _shown(avbrott["left_early"]),
+                       _shown(avbrott["share"])])  # fmt: skip
+    return table
+
+
+def rates_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """Svarsfrekvens per questionnaire and occasion, with why answers are missing."""
+    rates = report["response_rates"]
+    title = _("Svarsfrekvens")
+    if not rates["available"]:
+        return _unavailable(title, title, rates["note"], _)
+    table = Table(
+        title, _("Svarsfrekvens per frågeformulär och tillfälle"),
+        [Column(_("Frågeformulär")), Column(_("Tillfälle")), Column(_("Borde ha svarat"), "int"),
+         Column(_("Svarade"), "int"), Column(_("Svarsfrekvens"), "percent"),
+         Column(_("Saknas"), "int"), *(Column(_(REASON_NAMES[r]), "int") for r in RATE_REASONS)],
+        notes=[
+            _("Borde ha svarat: vid start de som skrevs in under perioden; pågående de som "
+              "varit inskrivna minst %(days)d dagar; vid avslut de som avslutades under "
+              "perioden.") % {"days": rates["pagaende_days"]},
+            _suppression_note(report, _),
+        ],
+    )  # fmt: skip
+    for key, occasions in rates["by_questionnaire"].items():
+        for occasion, cell in occasions.items():
+            head: list[Cell] = [key_name(report, key), _(OCCASION_NAMES[occasion])]
+            if is_suppressed(cell):
+                table.rows.append([*head, _fewer(report, _),
+                                   *[SUPPRESSED_MARK] * (3 + len(RATE_REASONS))])
+                continue
+            table.rows.append([*head, cell["due"], _shown(cell["answered"]),
+                               _shown(cell["share"]), _shown(cell["missing"]),
+                               *(_shown(cell["reasons"][r]) for r in RATE_REASONS)])
+    return table
+
+
+def income_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """Försörjning at start (rows) × at exit (columns), with both sums."""
+    income = report["income"]
+    title = _("Försörjning")
+    if not income["available"]:
+        return _unavailable(title, title, income["note"], _)
+    groups = list(INCOME_GROUPS)
+    table = Table(
+        title, _("Försörjning vid start (rader) och vid avslut (kolumner)"),
+        [Column(_("Vid start")), *(Column(_(INCOME_GROUPS[g]), "int") for g in groups),
+         Column(_("Summa"), "int")],
+        notes=[
+            _("Avslutade under perioden med försörjning angiven både vid start och avslut: "
+              "%(recorded)s av %(ended)s.") % {
+                "recorded": _total(report, income["recorded"], _),
+                "ended": _total(report, income["ended"], _)},
+            _("Egen försörjning: bara lön och/eller studiemedel, inget försörjningsstöd och "
+              "ingen ersättning från Försäkringskassan eller Arbetsförmedlingen. Den som har "
+              "flera källor räknas till den första av: försörjningsstöd, Försäkringskassan, "
+              "Arbetsförmedlingen."),
+            _suppression_note(report, _),
+        ],
+    )  # fmt: skip
+    for start in groups:
+        table.rows.append([_(INCOME_GROUPS[start]),
+                           *(_shown(income["cells"][start][end]) for end in groups),
+                           _shown(income["start"][start])])  # fmt: skip
+    table.rows.append([_("Summa"), *(_shown(income["exit"][g]) for g in groups),
+                       _total(report, income["recorded"], _)])  # fmt: skip
+    return table
+
+
+def self_supporting_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """The share with egen försörjning at start and at exit (the same people)."""
+    income = report["income"]
+    title = _("Egen försörjning")
+    if not income["available"]:
+        return _unavailable(title, title, income["note"], _)
+    table = Table(title, _("Egen försörjning vid start och vid avslut"),
+                  [Column(_("Tillfälle")), Column(_("Antal"), "int"),
+                   Column(_("Av"), "int"), Column(_("Andel"), "percent")],
+                  notes=[_("Samma personer vid start och avslut: avslutade under perioden "
+                           "med försörjning angiven båda gångerna.")])  # fmt: skip
+    for side, occasion in (("start", "start"), ("exit", "avslut")):
+        share = income["self_supporting"][side]
+        table.rows.append([_(OCCASION_NAMES[occasion]), _shown(figure(share, "count")),
+                           _total(report, income["recorded"], _),
+                           _shown(figure(share, "share"))])  # fmt: skip
+    return table
+
+
+def comparison_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """This period's headline figures beside the previous period's of the same length."""
+    previous = report["previous"]
+    title = _("Föregående period")
+    if previous is None:
+        return _unavailable(_("Jämförelse"), title,
+                            N_("Jämförelse kräver att perioden har både start- och slutdatum."),
+                            _)  # fmt: skip
+    s = report["selection"]
+    periods = ((s["from"], s["to"]), (previous["from"], previous["to"]))
+    table = Table(
+        _("Jämförelse"), _("Denna period jämförd med föregående period av samma längd"),
+        [Column(_("Uppgift")), *(
+            Column(title % {"from": start, "to": end}, kind)
+            for start, end in periods
+            for title, kind in ((_("Antal %(from)s – %(to)s"), "int"),
+                                (_("Andel %(from)s – %(to)s"), "percent")))],
+        notes=[_suppression_note(report, _)],
+    )  # fmt: skip
+
+    def row(name: str, now: Any, before: Any, share: bool = False) -> None:
+        cells: list[Cell] = []
+        for value in (now, before):
+            if value is None:
+                cells += ["", ""]
+            elif share:
+                cells += ["", _shown(value)]
+            else:
+                cells += [_total(report, value, _), ""]
+        table.rows.append([name, *cells])
+
+    row(_("Personer som svarat"), report["people"], previous["people"])
+    now, before = report["counts"], previous["counts"]
+    if now["available"]:
+        for category, name in CATEGORY_NAMES.items():
+            row(_(name), figure(now[category], "n"), figure(before[category], "n"))
+        row(_("Andel avbrott bland avslutade"), now["avbrott"]["share"],
+            before["avbrott"]["share"], share=True)
+    rates, earlier = report["response_rates"], previous["response_rates"]
+    if rates["available"]:
+        for key, occasions in rates["by_questionnaire"].items():
+            for occasion, cell in occasions.items():
+                old = earlier["by_questionnaire"].get(key, {}).get(occasion)
+                name = _("Svarsfrekvens %(questionnaire)s, %(occasion)s") % {
+                    "questionnaire": key_name(report, key),
+                    "occasion": _(OCCASION_NAMES[occasion]).lower()}
+                row(name, figure(cell, "share"), None if old is None else figure(old, "share"),
+                    share=True)
+    return table
+
+
+def board_tables(report: dict[str, Any], _: Translate = untranslated) -> list[Table]:
+    return [counts_table(report, _), avbrott_table(report, _), rates_table(report, _),
+            income_table(report, _), self_supporting_table(report, _),
+            comparison_table(report, _)]  # fmt: skip
