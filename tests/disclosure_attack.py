@@ -52,6 +52,8 @@ class System:
     rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
     # (variable, true value, label, a line's hidden sum that excuses a determined 0)
     watched: list[tuple[int, int, str, tuple[int, ...]]] = field(default_factory=list)
+    # Counts of people published as they are: one of 1..min_group-1 is a finding too.
+    shown: list[tuple[float, str]] = field(default_factory=list)
 
     def var(self, label: str, low: float, high: float) -> int:
         self.low.append(low)
@@ -102,8 +104,14 @@ class System:
         assert result.success, (self.name, result.message)
         return float(objective @ np.round(result.x))
 
+    def shown_count(self, term: tuple[int | None, float], label: str) -> None:
+        """A published count of people (hidden ones are watched instead)."""
+        if term[0] is None:
+            self.shown.append((term[1], label))
+
     def findings(self, min_group: int) -> list[str]:
-        out = []
+        out = [f"{self.name}: {label} is shown ({n:g})" for n, label in self.shown
+               if 0 < n < min_group]  # fmt: skip
         for var, truth, label, excuse in self.watched:
             if not 0 < truth < min_group and not label.endswith("positive"):
                 continue
@@ -189,6 +197,15 @@ CATEGORIES = ("enrolled", "new", "continuing", "ended", "ongoing")
 Term = tuple[int | None, float]
 
 
+def _count(s: System, value: Any, truth: int, label: str, low: float = 0,
+           high: float = BIG) -> Term:  # fmt: skip
+    """A published or hidden count of people: watched when hidden, checked when shown."""
+    term = s.term(value, label, low, high)
+    s.watch(term[0], truth, label)
+    s.shown_count(term, label)
+    return term
+
+
 def _board(s: System, published: dict[str, Any], truth: dict[str, Any], m: int,
            outcomes_ended: Term) -> None:  # fmt: skip
     """The board's counts of both periods, avbrott, response rates and försörjning, in
@@ -205,8 +222,7 @@ def _board(s: System, published: dict[str, Any], truth: dict[str, Any], m: int,
     _income(s, published["income"], truth["income"], m, totals["ended"])
     if truth.get("previous") is not None:
         shown, real = published["previous"], truth["previous"]
-        people = s.term(shown["people"], "previous people", 0, m - 1)
-        s.watch(people[0], real["people"], "previous people")
+        _count(s, shown["people"], real["people"], "previous people", 0, m - 1)
         before = _counts(s, "before", shown["counts"], real["counts"], m)
         for key, term in before.items():
             if key[0] == "ongoing":
@@ -221,16 +237,15 @@ def _counts(s: System, period: str, shown: dict[str, Any], real: dict[str, Any],
     for category in CATEGORIES:
         cell = shown[category]
         high = m - 1 if category == "enrolled" else BIG
-        terms[category] = s.term(figure(cell, "n"), f"{period} {category}", 0, high)
-        s.watch(terms[category][0], real[category]["n"], f"{period} {category}")
+        terms[category] = _count(s, figure(cell, "n"), real[category]["n"],
+                                 f"{period} {category}", 0, high)
         for breakdown in ("by_gender", "by_age", "by_insats"):
             line = [(*terms[category], -1.0)]
             for group, truth_n in _groups(real, category, breakdown).items():
                 value = (shown["by_insats"][group][category] if breakdown == "by_insats"
                          else figure(cell, breakdown) if hidden(cell) else cell[breakdown][group])
                 label = f"{period} {category} {breakdown} {group}"
-                term = terms[(category, breakdown, group)] = s.term(value, label, 0, BIG)
-                s.watch(term[0], truth_n, label)
+                term = terms[(category, breakdown, group)] = _count(s, value, truth_n, label)
                 line.append((*term, 1.0))
             s.equal(line)
     keys = [(), *{k[1:] for k in terms if isinstance(k, tuple)}]
@@ -240,10 +255,8 @@ def _counts(s: System, period: str, shown: dict[str, Any], real: dict[str, Any],
         for parts in (("new", "continuing"), ("ended", "ongoing")):
             s.equal([(*at("enrolled"), -1.0), *((*at(part), 1.0) for part in parts)])
     avbrott, truth_avbrott = shown["avbrott"], real["avbrott"]
-    ended = s.term(avbrott["ended"], f"{period} avbrott ended", 0, BIG)
-    left = s.term(avbrott["left_early"], f"{period} left early", 0, BIG)
-    s.watch(ended[0], truth_avbrott["ended"], f"{period} avbrott ended")
-    s.watch(left[0], truth_avbrott["left_early"], f"{period} left early")
+    ended = _count(s, avbrott["ended"], truth_avbrott["ended"], f"{period} avbrott ended")
+    left = _count(s, avbrott["left_early"], truth_avbrott["left_early"], f"{period} left early")
     s.equal([(*ended, 1.0), (*terms["ended"], -1.0)])
     if left[0] is not None and ended[0] is not None:
         s.at_most(left[0], ended[0])
@@ -264,16 +277,13 @@ def _rates(s: System, period: str, shown: dict[str, Any], real: dict[str, Any], 
         for occasion, truth_cell in occasions.items():
             cell = shown["by_questionnaire"][key][occasion]
             name = f"{period} rate {key} {occasion}"
-            parts = {f: s.term(figure(cell, f), f"{name} {f}", 0, BIG)
+            parts = {f: _count(s, figure(cell, f), truth_cell[f], f"{name} {f}")
                      for f in ("due", "answered", "missing")}  # fmt: skip
-            for f, term in parts.items():
-                s.watch(term[0], truth_cell[f], f"{name} {f}")
             s.equal([(*parts["due"], -1.0), (*parts["answered"], 1.0), (*parts["missing"], 1.0)])
             reasons = []
             for reason, n in truth_cell["reasons"].items():
                 value = cell if hidden(cell) else cell["reasons"][reason]
-                term = s.term(value, f"{name} {reason}", 0, BIG)
-                s.watch(term[0], n, f"{name} {reason}")
+                term = _count(s, value, n, f"{name} {reason}")
                 reasons.append((*term, 1.0))
             s.equal([*reasons, (*parts["missing"], -1.0)])
             same = {"start": "new", "avslut": "ended"}.get(occasion)
@@ -284,11 +294,9 @@ def _rates(s: System, period: str, shown: dict[str, Any], real: dict[str, Any], 
 def _income(s: System, shown: dict[str, Any], real: dict[str, Any], m: int,
             ended: Term) -> None:  # fmt: skip
     """Start × exit groups with both margins; recorded <= ended."""
-    income_ended = s.term(shown["ended"], "income ended", 0, BIG)
+    income_ended = _count(s, shown["ended"], real["ended"], "income ended")
     s.equal([(*income_ended, 1.0), (*ended, -1.0)])
-    recorded = s.term(shown["recorded"], "income recorded", 0, BIG)
-    s.watch(recorded[0], real["recorded"], "income recorded")
-    s.watch(income_ended[0], real["ended"], "income ended")
+    recorded = _count(s, shown["recorded"], real["recorded"], "income recorded")
     not_recorded = s.var("income not recorded", 0, BIG)
     s.watch(not_recorded, real["ended"] - real["recorded"], "income not recorded")
     s.equal([(*income_ended, -1.0), (*recorded, 1.0), (not_recorded, 0, 1.0)])
@@ -296,14 +304,13 @@ def _income(s: System, shown: dict[str, Any], real: dict[str, Any], m: int,
     margins = {}
     for side in ("start", "exit"):
         for g in groups:
-            term = margins[(side, g)] = s.term(shown[side][g], f"income {side} {g}", 0, BIG)
-            s.watch(term[0], real[side][g], f"income {side} {g}")
+            margins[(side, g)] = _count(s, shown[side][g], real[side][g], f"income {side} {g}")
         s.equal([(*recorded, -1.0), *((*margins[(side, g)], 1.0) for g in groups)])
     cells = {}
     for a in groups:
         for b in groups:
-            term = cells[(a, b)] = s.term(shown["cells"][a][b], f"income {a}->{b}", 0, BIG)
-            s.watch(term[0], real["cells"][a][b], f"income {a}->{b}")
+            cells[(a, b)] = _count(s, shown["cells"][a][b], real["cells"][a][b],
+                                   f"income {a}->{b}")  # fmt: skip
     for g in groups:
         s.equal([(*margins[("start", g)], -1.0), *((*cells[(g, b)], 1.0) for b in groups)])
         s.equal([(*margins[("exit", g)], -1.0), *((*cells[(a, g)], 1.0) for a in groups)])

@@ -211,3 +211,44 @@ def test_attacker_learns_nothing_from_the_board_figures_and_the_previous_period(
     published = build_report(rows, options, enrolments=enrolments)
     assert published["previous"] is not None
     check(rows, enrolments, published, options)
+
+
+def _twenty_enrolled_three_ongoing() -> tuple[list[AnswerRow], list[EnrolmentRow], ReportOptions]:
+    """20 enrolled in March 2025, 17 of them ended (4 of those on försörjningsstöd at
+    exit), 3 still enrolled."""
+    people = [Person(f"P-{n}", "kvinna" if n < 10 else "man", 1990, "nej", "Steg", "Ort", "sv",
+                     (3,) * len(INDICATORS), (3,) * len(SELF), (4,) * len(SELF), n < 17,
+                     "arbete", start_day=40, income_start=("lon",),
+                     income_exit=("forsorjningsstod",) if n % 5 == 0 else ("lon",))
+              for n in range(20)]  # fmt: skip
+    rows, enrolments = rows_of(people)
+    return rows, enrolments, ReportOptions(**MARCH)
+
+
+def test_the_attacker_catches_a_broken_board_rule(monkeypatch: Any) -> None:
+    """The attack on the board's figures has teeth: with a line of the rule removed it
+    determines the hidden figures, with the rule it determines none."""
+    import analysis.suppression as rule
+
+    rows, enrolments, options = _twenty_enrolled_three_ongoing()
+    check(rows, enrolments, build_report(rows, options, enrolments=enrolments), options)
+
+    def findings() -> list[str]:
+        published = build_report(rows, options, enrolments=enrolments)
+        return attack(published, truth_for(published, rows, enrolments, options))
+
+    # Without enrolled = ended + ongoing, the 3 ongoing are 20 - 17.
+    monkeypatch.setattr(rule, "_PARTS", ())
+    assert any("now ongoing is determined (3" in f for f in findings())
+    monkeypatch.undo()
+
+    # Försörjning hiding only its cells under 5: 4 on försörjningsstöd = 17 - 13.
+    def cells_only(cell: dict[Any, int], rows: dict[str, int], columns: dict[str, int],
+                   m: int) -> tuple[set[Any], set[str], set[str]]:  # fmt: skip
+        def small(d: dict[Any, int]) -> set[Any]:
+            return {k for k, n in d.items() if 0 < n < m}
+        return small(cell), small(rows), small(columns)
+
+    monkeypatch.setattr(rule, "_hide_two_way", cells_only)
+    assert any("income lon" not in f and "forsorjningsstod is determined (4" in f
+               for f in findings())  # fmt: skip
