@@ -8,6 +8,8 @@ hidden figures show as the mark, hidden totals as "färre än N", as in tables.p
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from .i18n import N_, Translate, untranslated
@@ -46,8 +48,24 @@ def _total(report: dict[str, Any], value: Any, _: Translate) -> Cell:
     return _fewer(report, _) if is_suppressed(value) else value
 
 
-def _unavailable(name: str, title: str, note: str, _: Translate) -> Table:
-    return Table(name, title, [Column(_("Uppgift"))], [[_(note)]])
+Builder = Callable[[dict[str, Any], Translate], Table]
+
+
+def _needs(block: str, name: str) -> Callable[[Builder], Builder]:
+    """A builder of a block that only enrolments give: from a CSV its table is the
+    block's note, under the sheet name `name` (N_-marked)."""
+
+    def wrap(build: Builder) -> Builder:
+        @functools.wraps(build)
+        def table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+            if not report[block]["available"]:
+                return Table(_(name), _(name), [Column(_("Uppgift"))],
+                             [[_(report[block]["note"])]])  # fmt: skip
+            return build(report, _)
+
+        return table
+
+    return wrap
 
 
 def _suppression_note(report: dict[str, Any], _: Translate) -> str:
@@ -60,15 +78,13 @@ def _age_name(band: str, _: Translate) -> str:
     return _(UNKNOWN_AGE_NAME) if band == "okänd" else _("%(band)s år") % {"band": band}
 
 
+@_needs("counts", N_("Antal"))
 def counts_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     """People per category (columns) in total and per gender, age band and insats."""
     counts = report["counts"]
-    title = _("Antal deltagare")
-    if not counts["available"]:
-        return _unavailable(_("Antal"), title, counts["note"], _)
     categories = list(CATEGORY_NAMES)
     table = Table(
-        _("Antal"), title,
+        _("Antal"), _("Antal deltagare"),
         [Column(_("Uppdelning")), Column(_("Grupp")),
          *(Column(_(CATEGORY_NAMES[c]), "int") for c in categories)],
         notes=[
@@ -102,13 +118,10 @@ def figure(cell: Any, *path: str) -> Any:
     return cell
 
 
+@_needs("counts", N_("Avbrott"))
 def avbrott_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
-    counts = report["counts"]
-    title = _("Avbrott")
-    if not counts["available"]:
-        return _unavailable(title, title, counts["note"], _)
-    avbrott = counts["avbrott"]
-    table = Table(title, _("Avbrott bland avslutade inskrivningar"),
+    avbrott = report["counts"]["avbrott"]
+    table = Table(_("Avbrott"), _("Avbrott bland avslutade inskrivningar"),
                   [Column(_("Avslutade inskrivningar"), "int"), Column(_("Avbrott"), "int"),
                    Column(_("Andel avbrott"), "percent")],
                   notes=[_("Avbrott: deltagaren slutade innan insatsen var genomförd.")])
@@ -117,14 +130,12 @@ def avbrott_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     return table
 
 
+@_needs("response_rates", N_("Svarsfrekvens"))
 def rates_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     """Svarsfrekvens per questionnaire and occasion, with why answers are missing."""
     rates = report["response_rates"]
-    title = _("Svarsfrekvens")
-    if not rates["available"]:
-        return _unavailable(title, title, rates["note"], _)
     table = Table(
-        title, _("Svarsfrekvens per frågeformulär och tillfälle"),
+        _("Svarsfrekvens"), _("Svarsfrekvens per frågeformulär och tillfälle"),
         [Column(_("Frågeformulär")), Column(_("Tillfälle")), Column(_("Borde ha svarat"), "int"),
          Column(_("Svarade"), "int"), Column(_("Svarsfrekvens"), "percent"),
          Column(_("Saknas"), "int"), *(Column(_(REASON_NAMES[r]), "int") for r in RATE_REASONS)],
@@ -148,15 +159,13 @@ def rates_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     return table
 
 
+@_needs("income", N_("Försörjning"))
 def income_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     """Försörjning at start (rows) × at exit (columns), with both sums."""
     income = report["income"]
-    title = _("Försörjning")
-    if not income["available"]:
-        return _unavailable(title, title, income["note"], _)
     groups = list(INCOME_GROUPS)
     table = Table(
-        title, _("Försörjning vid start (rader) och vid avslut (kolumner)"),
+        _("Försörjning"), _("Försörjning vid start (rader) och vid avslut (kolumner)"),
         [Column(_("Vid start")), *(Column(_(INCOME_GROUPS[g]), "int") for g in groups),
          Column(_("Summa"), "int")],
         notes=[
@@ -180,13 +189,11 @@ def income_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     return table
 
 
+@_needs("income", N_("Egen försörjning"))
 def self_supporting_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     """The share with egen försörjning at start and at exit (the same people)."""
     income = report["income"]
-    title = _("Egen försörjning")
-    if not income["available"]:
-        return _unavailable(title, title, income["note"], _)
-    table = Table(title, _("Egen försörjning vid start och vid avslut"),
+    table = Table(_("Egen försörjning"), _("Egen försörjning vid start och vid avslut"),
                   [Column(_("Tillfälle")), Column(_("Antal"), "int"),
                    Column(_("Av"), "int"), Column(_("Andel"), "percent")],
                   notes=[_("Samma personer vid start och avslut: avslutade under perioden "
@@ -204,9 +211,8 @@ def comparison_table(report: dict[str, Any], _: Translate = untranslated) -> Tab
     previous = report["previous"]
     title = _("Föregående period")
     if previous is None:
-        return _unavailable(_("Jämförelse"), title,
-                            N_("Jämförelse kräver att perioden har både start- och slutdatum."),
-                            _)  # fmt: skip
+        return Table(_("Jämförelse"), title, [Column(_("Uppgift"))],
+                     [[_("Jämförelse kräver att perioden har både start- och slutdatum.")]])
     s = report["selection"]
     periods = ((s["from"], s["to"]), (previous["from"], previous["to"]))
     table = Table(
