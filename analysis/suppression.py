@@ -16,6 +16,12 @@ The rule, applied once to the whole report by `disclose`:
    itself about `min_group` people or more. Where more must be hidden, the smallest cell
    goes first, kvinnor and män last, so a board can still report both. Exit outcomes by
    gender are a two-way table: rows and columns are lines, repeated until all keep it.
+   The board's counts (`_disclose_counts`) are lines too: each category's groups by
+   gender, age band and insats add up to it, and enrolled = new + continuing = ended +
+   ongoing in total and per group, over this and the previous period at once; a figure
+   the same as one hidden elsewhere (the ended in the exit outcomes, avbrott, the
+   svarsfrekvens at avslut) is hidden with it. `hide_lines` applies the rule to any set
+   of lines; `_hide_two_way` is the case of a table with both margins.
 3. People whose gender is annat or okänt are **left out of every table** when they are
    fewer than `min_group` together (`leave_out_small_gender_group`), and the report says
    so in one sentence without their number. Otherwise one person of another gender would
