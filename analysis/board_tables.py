@@ -130,12 +130,13 @@ def avbrott_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     return table
 
 
-@_needs("response_rates", N_("Svarsfrekvens"))
+# Not "Svar...": the Excel file's answer sheets are named so.
+@_needs("response_rates", N_("Andel svar"))
 def rates_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     """Svarsfrekvens per questionnaire and occasion, with why answers are missing."""
     rates = report["response_rates"]
     table = Table(
-        _("Svarsfrekvens"), _("Svarsfrekvens per frågeformulär och tillfälle"),
+        _("Andel svar"), _("Svarsfrekvens per frågeformulär och tillfälle"),
         [Column(_("Frågeformulär")), Column(_("Tillfälle")), Column(_("Borde ha svarat"), "int"),
          Column(_("Svarade"), "int"), Column(_("Svarsfrekvens"), "percent"),
          Column(_("Saknas"), "int"), *(Column(_(REASON_NAMES[r]), "int") for r in RATE_REASONS)],

@@ -220,7 +220,7 @@ def test_a_csv_of_answers_has_no_board_figures() -> None:
     assert report["previous"]["people"] == 1
     assert report["previous"]["counts"]["available"] is False
     names = [table.name for table in all_tables(report)]
-    assert {"Antal", "Avbrott", "Svarsfrekvens", "Försörjning", "Jämförelse"} <= set(names)
+    assert {"Antal", "Avbrott", "Andel svar", "Försörjning", "Jämförelse"} <= set(names)
 
 
 def test_tables_show_the_figures_and_hide_what_the_rule_hides(report: dict[str, Any]) -> None:
@@ -230,7 +230,7 @@ def test_tables_show_the_figures_and_hide_what_the_rule_hides(report: dict[str, 
     assert ["Ålder vid inskrivning", "Okänd ålder", 1, 0, 1, 0, 1] in tables["Antal"].rows
     assert ["Insats", "B", 1, 1, 0, 0, 1] in tables["Antal"].rows
     assert tables["Avbrott"].rows == [[3, 1, 0.3333]]
-    rate = next(row for row in tables["Svarsfrekvens"].rows if row[1] == "Start")
+    rate = next(row for row in tables["Andel svar"].rows if row[1] == "Start")
     assert rate[2:] == [4, 2, 0.5, 2, 0, 1, 1]
     assert tables["Jämförelse"].rows[1] == ["Inskrivna under perioden", 6, "", 4, ""]
     # With min_group 5 the six enrolled are shown, their groups of 1-4 are not.

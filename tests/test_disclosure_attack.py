@@ -14,12 +14,15 @@ import datetime as dt
 import io
 from typing import Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import EnrolmentRow, ReportOptions, build_report
+from analysis.enrolments import EnrolmentColumns
 from analysis.report import build_report_from_csv
 from analysis.rows import AnswerRow
+from analysis.suppression import OTHER_GENDERS, without_people
 from analysis.synthetic import make_row, to_csv_text
 
 from .disclosure_attack import DERANDOMIZE, attack, figure, hidden
@@ -118,13 +121,18 @@ def rows_of(people: list[Person]) -> tuple[list[AnswerRow], list[EnrolmentRow]]:
 
 
 def truth_for(published: dict[str, Any], rows: list[AnswerRow],
-              enrolments: list[EnrolmentRow] | None,
+              enrolments: list[EnrolmentRow] | EnrolmentColumns | None,
               options: ReportOptions | None = None) -> dict[str, Any]:  # fmt: skip
     """The same report with nothing hidden, over the people the published one covers."""
     if published["left_out"]:
-        rows = [r for r in rows if r.gender not in ("annat", "okänt")]
-        if enrolments is not None:
-            enrolments = [e for e in enrolments if e.gender not in ("annat", "okänt")]
+        others = {r.participant for r in rows if r.gender in OTHER_GENDERS}
+        rows = [r for r in rows if r.gender not in OTHER_GENDERS]
+        if isinstance(enrolments, EnrolmentColumns):
+            gone = enrolments.gender.where(OTHER_GENDERS.__contains__)
+            others |= {enrolments.participant.name(i) for i in np.flatnonzero(gone).tolist()}
+            enrolments = without_people(enrolments, others)
+        elif enrolments is not None:
+            enrolments = [e for e in enrolments if e.gender not in OTHER_GENDERS]
     options = dataclasses.replace(options or ReportOptions(), min_group=0)
     return build_report(rows, options, enrolments=enrolments)
 
