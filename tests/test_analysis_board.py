@@ -266,3 +266,20 @@ def test_three_still_enrolled_hide_the_ended_everywhere() -> None:
     truth = truth_for(report, answers, invited, options)
     assert truth["counts"]["ongoing"]["n"] == 3
     assert attack(report, truth) == []
+
+
+def test_people_left_out_take_their_birth_year_and_income_with_them() -> None:
+    """Two people of gender annat are left out (fewer than 5): their enrolments' birth
+    year and försörjning go with them (`without_people` filters every column)."""
+    enrolments = [
+        *_people(6, "kvinna", "K", end=D(2025, 5, 1), income_start=("lon",),
+                 income_exit=("lon",)),
+        *[_enrolment(f"X{i}", "annat", 1950, "A", D(2025, 1, 2), D(2025, 5, 1),
+                     income_start=("forsorjningsstod",), income_exit=("forsorjningsstod",))
+          for i in range(2)],
+    ]  # fmt: skip
+    report = build_report(ANSWERS, dataclasses.replace(H1, min_group=5), enrolments=enrolments)
+    assert report["left_out"]
+    assert report["counts"]["enrolled"]["by_age"] == {"16–29": 0, "30–49": 6, "50+": 0}
+    assert report["income"]["recorded"] == 6
+    assert report["income"]["start"]["forsorjningsstod"] == 0
