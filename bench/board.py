@@ -23,7 +23,7 @@ from typing import Any
 
 from analysis.synthetic import write_csv
 
-from .report import ROOT, _load
+from .report import ROOT, _load, load_in_child
 
 RESULTS = Path(__file__).parent / "results"
 SIZES = (10_000, 100_000)
@@ -82,13 +82,7 @@ def main() -> dict[str, Any]:
             path = Path(folder) / f"svar_{size}.csv"
             write_csv(path, size)
             database = Path(folder) / f"db_{size}.sqlite3"
-            subprocess.run(
-                [sys.executable, "-c", "import sys; from pathlib import Path; "
-                 "from bench.report import _load_database; "
-                 "_load_database(Path(sys.argv[1]), Path(sys.argv[2]))", str(path),
-                 str(database)],
-                check=True, cwd=ROOT,
-            )  # fmt: skip
+            load_in_child(path, database)
             started = time.perf_counter()
             entry = {"participants": size, "load_average_before": _load(),
                      **_measure(f"sqlite:///{database}")}
