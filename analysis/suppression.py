@@ -345,7 +345,8 @@ def _disclose_counts(
     if len(periods) == 2:
         for (category, breakdown, group), n in figures["before"].items():
             same = ("continuing", breakdown, group)
-            if category == "ongoing" and figures["now"].get(same) == n:
+            # Zeros are shown whatever hides around them: only people need one fate.
+            if category == "ongoing" and n > 0 and figures["now"].get(same) == n:
                 alias[("before", category, breakdown, group)] = ("now", *same)
 
     def key(period: str, category: str, breakdown: str = "", group: str = "") -> Any:
