@@ -1,4 +1,5 @@
-"""Enrolments as columns: what missing answers and exit outcomes are counted from.
+"""Enrolments as columns: what the board's counts, missing answers, exit outcomes and
+försörjning are counted from.
 
 The web app has 100 000s of enrolments; one `EnrolmentRow` object each took longer to
 make than the whole report. `survey.reports.rows.enrolment_columns` fills these arrays
@@ -15,8 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .codes import Codes
+from .income import income_sources
 from .rows import EnrolmentKey, EnrolmentRow
 from .selection import Selection, select_enrolments
+
+NO_BIRTH_YEAR = -1
 
 
 @dataclass(slots=True)
@@ -33,6 +37,11 @@ class EnrolmentColumns:
     left_early: np.ndarray  # bool
     # (questionnaire key, occasion) -> whether each enrolment was sent that invitation.
     invited: dict[tuple[str, str], np.ndarray]
+    birth_year: np.ndarray  # int32, NO_BIRTH_YEAR where unknown
+    # Försörjning at start and exit: names are sorted tuples of IncomeSource values, or
+    # None when not recorded (`income.income_sources` makes them from any stored form).
+    income_start: Codes
+    income_exit: Codes
 
     def __len__(self) -> int:
         return len(self.key)
@@ -56,12 +65,30 @@ class EnrolmentColumns:
             exit_outcome=Codes.of(rows, "exit_outcome"),
             left_early=np.array([row.left_early for row in rows], dtype=bool),
             invited=invited,
+            birth_year=birth_years([row.birth_year for row in rows]),
+            income_start=Codes.factorize([income_sources(row.income_start) for row in rows]),
+            income_exit=Codes.factorize([income_sources(row.income_exit) for row in rows]),
         )
 
     def selected(self, selection: Selection) -> np.ndarray:
         """Mask of the enrolments in the selected insatser and site that overlap the period."""
         return select_enrolments(selection, self.insats, self.site, self.start_date,
                                  self.end_date)  # fmt: skip
+
+    def ended(self, selection: Selection) -> np.ndarray:
+        """Mask of the selected enrolments that ended in the period (the rest of the
+        selected are ongoing at its end)."""
+        end = self.end_date
+        ended = self.selected(selection) & ~np.isnat(end)
+        if selection.date_from is not None:
+            ended &= end >= np.datetime64(selection.date_from)
+        if selection.date_to is not None:
+            ended &= end <= np.datetime64(selection.date_to)
+        return ended
+
+
+def birth_years(years: Sequence[int | None]) -> np.ndarray:
+    return np.array([NO_BIRTH_YEAR if year is None else year for year in years], dtype=np.int32)
 
 
 def _day(day: dt.date | None) -> dt.date | str:

@@ -1,22 +1,39 @@
 """Who is missing: enrolled, answered at start / pågående / avslut, paired, and why an
-avslut answer is missing.
+avslut answer is missing (`missing_table`, "Bortfall"); and the svarsfrekvens, answered
+of those due, per questionnaire and occasion (`response_rates`). Both count answers and
+reasons with the same helpers here: one rule for who answered and why someone did not.
 
 With enrolment rows from the web app every reason can be told. From a CSV alone the
-only enrolments known are those that answered something, and the reason is "unknown".
+only enrolments known are those that answered something, and the reason is "unknown";
+a response rate needs to know who was due, so a CSV gives none.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
+
+from questionnaires.vocabulary import Occasion, values
 
 from .enrolments import EnrolmentColumns
 from .entries import Entries
 from .i18n import N_
 from .selection import Selection
 
+OCCASIONS = values(Occasion)
 REASONS = ("still_enrolled", "left_early", "no_invitation", "not_answered", "unknown")
+
+# Why someone due an answer at an occasion has none (still_enrolled only explains a
+# missing avslut answer of someone not yet ended, who is never due one here).
+RATE_REASONS = ("left_early", "no_invitation", "not_answered")
+DEFAULT_PAGAENDE_DAYS = 90
+
+RATES_CSV_NOTE = N_(
+    "Svarsfrekvens finns inte för en CSV-fil med svar: vilka som borde ha svarat vet "
+    "bara inskrivningarna i webbtjänsten."
+)
 
 CSV_NOTE = N_(
     "Underlaget är bara en CSV-fil med svar: som inskrivna räknas de som har svarat på "
@@ -25,10 +42,11 @@ CSV_NOTE = N_(
 
 
 def reasons(
-    enrolments: EnrolmentColumns, chosen: np.ndarray, key: str, selection: Selection
+    enrolments: EnrolmentColumns, chosen: np.ndarray, key: str, selection: Selection,
+    occasion: str = "avslut",
 ) -> dict[str, int]:
-    """How many of enrolments `chosen` miss an avslut answer to questionnaire `key` for
-    each reason.
+    """How many of enrolments `chosen` miss an answer to questionnaire `key` at
+    `occasion` for each reason.
 
     Checked in this order because the first one that holds explains the rest: someone
     still enrolled is not due an avslut survey, and someone who left early is seldom
@@ -38,8 +56,10 @@ def reasons(
     still = np.isnat(end)
     if selection.date_to is not None:
         still |= end > np.datetime64(selection.date_to)
+    if occasion != "avslut":
+        still[:] = False
     left = enrolments.left_early[chosen]
-    invited = enrolments.invited.get((key, "avslut"))
+    invited = enrolments.invited.get((key, occasion))
     sent = invited[chosen] if invited is not None else np.zeros(chosen.size, dtype=bool)
     first = np.select([still, left, ~sent], [0, 1, 2], default=3)
     counts = np.bincount(first, minlength=len(REASONS))
@@ -81,31 +101,45 @@ def _paired(entries: Entries, versions: list[int], answered: Any) -> np.ndarray:
     return pairs
 
 
+class _Answered:
+    """Masks over the entries' enrolment codes: who answered what. Masks instead of a
+    loop per enrolment: this runs on 100 000s."""
+
+    def __init__(self, entries: Entries) -> None:
+        self.entries = entries
+
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        mask = np.zeros(len(self.entries.enrolment.names), dtype=bool)
+        mask[self.entries.enrolment.codes[rows]] = True
+        return mask
+
+    def versions(self, key: str) -> list[int]:
+        return [i for i, layout in enumerate(self.entries.layouts) if layout.key == key]
+
+    def by_occasion(self, key: str) -> dict[str, np.ndarray]:
+        """Occasion -> who has an entry of questionnaire `key` at it."""
+        entries = self.entries
+        of_key = np.isin(entries.qv, self.versions(key))
+        return {
+            name: self.rows(np.flatnonzero(
+                of_key & (entries.occasion.codes == entries.occasion.code_of(name))))
+            for name in OCCASIONS
+        }  # fmt: skip
+
+
 def missing_table(
     entries: Entries,
     selection: Selection,
     enrolments: EnrolmentColumns | None,
 ) -> dict[str, Any]:
-    # Masks over enrolment codes instead of a loop per enrolment: this runs on 100 000s.
-    size = len(entries.enrolment.names)
-    qv, occasion, enrolment = entries.qv, entries.occasion.codes, entries.enrolment.codes
     layouts = entries.layouts
-
-    def answered(rows: np.ndarray) -> np.ndarray:
-        mask = np.zeros(size, dtype=bool)
-        mask[enrolment[rows]] = True
-        return mask
-
+    answered = _Answered(entries)
     enrolled, chosen, codes, outside, enrolled_count = _enrolled(entries, selection, enrolments)
     table: dict[str, Any] = {}
     for key in sorted({layout.key for layout in layouts}):
-        versions = [i for i, layout in enumerate(layouts) if layout.key == key]
-        of_key = np.isin(qv, versions)
+        versions = answered.versions(key)
         occasions = {o for i in versions for o in layouts[i].occasions}
-        by_occasion = {
-            name: answered(np.flatnonzero(of_key & (occasion == entries.occasion.code_of(name))))
-            for name in ("start", "pagaende", "avslut")
-        }
+        by_occasion = answered.by_occasion(key)
         counts = {
             o: int((by_occasion[o] & enrolled).sum())
             for o in ("start", "pagaende", "avslut")
@@ -113,7 +147,7 @@ def missing_table(
         }
         paired = None
         if {"start", "avslut"} <= occasions:
-            paired = int((_paired(entries, versions, answered) & enrolled).sum())
+            paired = int((_paired(entries, versions, answered.rows) & enrolled).sum())
         without = enrolled & ~by_occasion["avslut"]
         if enrolments is None:
             found = dict.fromkeys(REASONS, 0)
@@ -135,3 +169,60 @@ def missing_table(
         "note": CSV_NOTE if enrolments is None else None,
         "by_questionnaire": table,
     }
+
+
+def response_rates(
+    entries: Entries,
+    selection: Selection,
+    enrolments: EnrolmentColumns | None,
+    pagaende_days: int = DEFAULT_PAGAENDE_DAYS,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Svarsfrekvens per questionnaire and occasion: of the enrolments due an answer, how
+    many answered, how many did not and why (`reasons`).
+
+    Due at start: started in the period (a start answer from before it counts). Due at
+    pågående: enrolled at least `pagaende_days` days by the period's end (or by their
+    own end, if earlier), answered in the period. Due at avslut: ended in the period.
+    A period without an end ends `today`.
+    """
+    if enrolments is None:
+        return {"available": False, "note": RATES_CSV_NOTE}
+    answered = _Answered(entries)
+    _, chosen, codes, _, _ = _enrolled(entries, selection, enrolments)
+    start = enrolments.start_date[chosen]
+    until = np.datetime64(selection.date_to or today or dt.date.today(), "D")
+    end = enrolments.end_date[chosen]
+    last_day = np.where(~np.isnat(end) & (end < until), end, until)
+    due = {
+        "start": (start >= np.datetime64(selection.date_from, "D")
+                  if selection.date_from is not None else np.ones(chosen.size, dtype=bool)),
+        "pagaende": (last_day - start) >= np.timedelta64(pagaende_days, "D"),
+        "avslut": enrolments.ended(selection)[chosen],
+    }  # fmt: skip
+    # The occasions a questionnaire is used at: someone answered or was invited.
+    asked: dict[str, set[str]] = {}
+    pairs = np.unique(np.stack([entries.qv.astype(np.int64), entries.occasion.codes], axis=1),
+                      axis=0) if len(entries) else np.zeros((0, 2), dtype=np.int64)  # fmt: skip
+    for version, occasion in pairs.tolist():
+        asked.setdefault(entries.layouts[version].key, set()).add(entries.occasion.names[occasion])
+    for key, occasion in enrolments.invited:
+        asked.setdefault(key, set()).add(occasion)
+    table: dict[str, Any] = {}
+    for key in sorted(asked):
+        by_occasion = answered.by_occasion(key)
+        table[key] = {}
+        for occasion in (o for o in OCCASIONS if o in asked[key]):
+            has = (codes >= 0) & by_occasion[occasion][np.maximum(codes, 0)]
+            mine = due[occasion]
+            count, done = int(mine.sum()), int((mine & has).sum())
+            found = reasons(enrolments, chosen[mine & ~has], key, selection, occasion)
+            table[key][occasion] = {
+                "due": count,
+                "answered": done,
+                "missing": count - done,
+                "share": round(done / count, 4) if count else None,
+                "reasons": {reason: found[reason] for reason in RATE_REASONS},
+            }
+    return {"available": True, "note": None, "pagaende_days": pagaende_days,
+            "by_questionnaire": table}  # fmt: skip

@@ -49,13 +49,7 @@ def outcome_table(
         return {"available": False, "note": CSV_NOTE, "counted": list(counted)}
     for outcome in counted:
         _outcome(outcome)  # an unknown outcome in the förbund's list is a bug: say so
-    end = enrolments.end_date
-    ended = enrolments.selected(selection) & ~np.isnat(end)
-    if selection.date_from is not None:
-        ended &= end >= np.datetime64(selection.date_from)
-    if selection.date_to is not None:
-        ended &= end <= np.datetime64(selection.date_to)
-    rows = np.flatnonzero(ended)
+    rows = np.flatnonzero(enrolments.ended(selection))
     total = int(rows.size)
     # Each outcome written once per distinct value; only ended enrolments' are checked.
     codes, names = enrolments.exit_outcome.codes, enrolments.exit_outcome.names

@@ -23,16 +23,18 @@ from .change import (
     pairs_per_person,
     start_loading_scipy,
 )
+from .counts import DEFAULT_AGE_BANDS, counts_table
 from .csv_rows import AnswerCsvReader, CsvError
 from .enrolments import EnrolmentColumns
-from .entries import Entries, group_ids
+from .entries import Entries, ResponseColumns, group_ids
 from .fast_csv import read_csv_columns
 from .from_rows import columns_from_rows
+from .income import income_table
 from .indicators import indicator_tables
 from .instruments import about_versions
-from .missing import missing_table
+from .missing import DEFAULT_PAGAENDE_DAYS, missing_table, response_rates
 from .outcomes import WORK_OR_STUDIES, outcome_table
-from .responses import to_entries
+from .responses import AnswerColumns, to_entries
 from .rows import AnswerRow, EnrolmentRow
 from .selection import Selection
 from .suppression import (
@@ -62,6 +64,10 @@ class ReportOptions:
     title: str | None = None
     # The exit outcomes the förbund counts as "went to work or studies".
     work_outcomes: tuple[str, ...] = WORK_OR_STUDIES
+    # Lower bounds of the age bands (16, 30, 50: 16–29, 30–49, 50+); the förbund's setting.
+    age_bands: tuple[int, ...] = DEFAULT_AGE_BANDS
+    # Due a pågående answer: enrolled at least this many days (the förbund's setting).
+    pagaende_days: int = DEFAULT_PAGAENDE_DAYS
 
     @property
     def selection(self) -> Selection:
@@ -84,8 +90,7 @@ def build_report(
     registry = registry or Registry.load()
     start_loading_scipy()
     responses, answers = columns_from_rows(rows, registry)
-    return report_from_entries(to_entries(responses, answers, options.selection), options,
-                               enrolments, registry)  # fmt: skip
+    return report_from_columns(responses, answers, options, enrolments, registry)
 
 
 def build_report_from_csv(
@@ -108,8 +113,22 @@ def build_report_from_csv(
         columns = columns_from_rows(reader.rows(), registry)
         if reader.errors:
             return None, reader.errors
-    return report_from_entries(to_entries(*columns, options.selection), options, None,
-                               registry), []
+    return report_from_columns(*columns, options, None, registry), []
+
+
+def report_from_columns(
+    responses: ResponseColumns,
+    answers: AnswerColumns,
+    options: ReportOptions,
+    enrolments: Sequence[EnrolmentRow] | EnrolmentColumns | None = None,
+    registry: Registry | None = None,
+) -> dict[str, Any]:
+    """The report from any source's columns, with the previous period's entries made
+    from the same columns (every source, the database's too, starts here)."""
+    earlier = options.selection.previous()
+    previous = None if earlier is None else to_entries(responses, answers, earlier)
+    return report_from_entries(to_entries(responses, answers, options.selection), options,
+                               enrolments, registry, previous)  # fmt: skip
 
 
 def report_from_entries(
@@ -117,10 +136,12 @@ def report_from_entries(
     options: ReportOptions,
     enrolments: Sequence[EnrolmentRow] | EnrolmentColumns | None = None,
     registry: Registry | None = None,
+    previous_entries: Entries | None = None,
 ) -> dict[str, Any]:
-    """The report from the core's entries (the web app's database path starts here)."""
+    """The report from the core's entries; `previous_entries` (the entries of
+    `options.selection.previous()`) gives the previous period's figures."""
     start_loading_scipy()
-    return _finish(entries, options, enrolments, registry or Registry.load())
+    return _finish(entries, options, enrolments, registry or Registry.load(), previous_entries)
 
 
 def _finish(
@@ -128,10 +149,12 @@ def _finish(
     options: ReportOptions,
     enrolments: Sequence[EnrolmentRow] | EnrolmentColumns | None,
     registry: Registry,
+    previous_entries: Entries | None = None,
 ) -> dict[str, Any]:
     if enrolments is not None and not isinstance(enrolments, EnrolmentColumns):
         enrolments = EnrolmentColumns.from_rows(enrolments)
     min_group = options.min_group
+    previous, left_out_before = _previous(previous_entries, enrolments, options)
     entries, enrolments, left_out = leave_out_small_gender_group(
         entries, enrolments, options.selection, min_group)
     layouts = entries.layouts
@@ -142,6 +165,7 @@ def _finish(
     indicator_idents = [i for i in indicators if i.startswith(INDICATOR_KEY + "/")]
     change_idents = [i for i in change if i.startswith(CHANGE_KEY + "/")]
     people, enrolment_count, by_insats = _counts(entries)
+    board = _board(entries, enrolments, options.selection, options)
     moments = entries.submitted_at[entries.in_period]
     period = [moments.min().item(), moments.max().item()] if moments.size else []
 
@@ -155,6 +179,8 @@ def _finish(
             "site": options.site,
             "min_group": min_group,
             "min_answers": options.min_answers,
+            "age_bands": list(options.age_bands),
+            "pagaende_days": options.pagaende_days,
         },
         "answers_period": {
             "first": min(period).isoformat(timespec="minutes") if period else None,
@@ -180,7 +206,11 @@ def _finish(
                              if {"start", "avslut"} <= occasions.keys()],
         "missing": missing_table(entries, options.selection, enrolments),
         "exit_outcomes": outcome_table(enrolments, options.selection, options.work_outcomes),
-        "left_out": left_out_note(min_group) if left_out else None,
+        "counts": board["counts"],
+        "response_rates": board["response_rates"],
+        "income": income_table(enrolments, options.selection),
+        "previous": previous,
+        "left_out": left_out_note(min_group) if left_out or left_out_before else None,
     }
     answered_insatser = list(by_insats)  # before the rule: it may drop a breakdown's keys
     disclose(report)
@@ -188,6 +218,30 @@ def _finish(
     for target in report["targets"]:
         target["summary"] = target_sentence(target, min_group)
     return report
+
+
+def _board(entries: Entries, enrolments: EnrolmentColumns | None, selection: Selection,
+           options: ReportOptions) -> dict[str, Any]:  # fmt: skip
+    """The headline figures a board compares with the previous period."""
+    return {
+        "counts": counts_table(enrolments, selection, options.age_bands),
+        "response_rates": response_rates(entries, selection, enrolments, options.pagaende_days),
+    }
+
+
+def _previous(entries: Entries | None, enrolments: EnrolmentColumns | None,
+              options: ReportOptions) -> tuple[dict[str, Any] | None, bool]:  # fmt: skip
+    """(The headline figures of the period of the same length before this one, by the
+    same functions and (in `disclose`) the same rule, or None without both dates;
+    whether people of another gender were left out of them.)"""
+    selection = options.selection.previous()
+    if selection is None or entries is None:
+        return None, False
+    entries, enrolments, left_out = leave_out_small_gender_group(
+        entries, enrolments, selection, options.min_group)
+    return {"from": _iso(selection.date_from), "to": _iso(selection.date_to),
+            "people": _counts(entries)[0],
+            **_board(entries, enrolments, selection, options)}, left_out
 
 
 def _iso(day: dt.date | None) -> str | None:

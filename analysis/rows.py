@@ -104,6 +104,10 @@ class EnrolmentRow:
     left_early: bool = False
     # (questionnaire key, occasion) pairs an invitation was sent for.
     invited: frozenset[tuple[str, str]] = frozenset()
+    birth_year: int | None = None
+    # Försörjning: IncomeSource values (several may apply); empty / None: not recorded.
+    income_start: tuple[str, ...] = ()
+    income_exit: tuple[str, ...] | None = None
 
     @property
     def key(self) -> EnrolmentKey:

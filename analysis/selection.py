@@ -7,7 +7,7 @@ columns to these functions instead of filtering on its own.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,6 +20,24 @@ class Selection:
     date_to: dt.date | None = None
     insatser: frozenset[str] = frozenset()
     site: str | None = None
+
+    def previous(self) -> Selection | None:
+        """The period of the same length just before this one (same insatser and site),
+        or None when the period lacks a start or an end. A period of whole months (a
+        year, a half-year, a tertial) is followed back by the same number of months
+        (2025 -> 2024, although 2024 has a day more); any other by the same number of
+        days."""
+        start, end = self.date_from, self.date_to
+        if start is None or end is None:
+            return None
+        before = start - dt.timedelta(days=1)
+        if start.day == 1 and (end + dt.timedelta(days=1)).day == 1:
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            first = start.year * 12 + start.month - 1 - months
+            return replace(self, date_from=dt.date(first // 12, first % 12 + 1, 1),
+                           date_to=before)  # fmt: skip
+        days = (end - start).days + 1
+        return replace(self, date_from=before - dt.timedelta(days=days - 1), date_to=before)
 
 
 def in_insatser_and_site(selection: Selection, insats: Codes, site: Codes) -> np.ndarray:

@@ -16,6 +16,12 @@ The rule, applied once to the whole report by `disclose`:
    itself about `min_group` people or more. Where more must be hidden, the smallest cell
    goes first, kvinnor and män last, so a board can still report both. Exit outcomes by
    gender are a two-way table: rows and columns are lines, repeated until all keep it.
+   The board's counts (`_disclose_counts`) are lines too: each category's groups by
+   gender, age band and insats add up to it, and enrolled = new + continuing = ended +
+   ongoing in total and per group, over this and the previous period at once; a figure
+   the same as one hidden elsewhere (the ended in the exit outcomes, avbrott, the
+   svarsfrekvens at avslut) is hidden with it. `hide_lines` applies the rule to any set
+   of lines; `_hide_two_way` is the case of a table with both margins.
 3. People whose gender is annat or okänt are **left out of every table** when they are
    fewer than `min_group` together (`leave_out_small_gender_group`), and the report says
    so in one sentence without their number. Otherwise one person of another gender would
@@ -39,6 +45,7 @@ import numpy as np
 
 from .codes import Codes
 from .i18n import Translate, untranslated
+from .income import SELF_SUPPORTING
 
 if TYPE_CHECKING:
     from .enrolments import EnrolmentColumns
@@ -46,6 +53,7 @@ if TYPE_CHECKING:
     from .selection import Selection
 
 _Columns = TypeVar("_Columns", "Entries", "EnrolmentColumns")
+_Key = TypeVar("_Key")
 
 DEFAULT_MIN_GROUP = 5
 # Complementary suppression hides these last: a report by gender needs both.
@@ -171,7 +179,18 @@ def disclose(report: dict[str, Any]) -> dict[str, Any]:
     for coverage in report["change_coverage"].values():
         _disclose_coverage(coverage, m)
     _disclose_missing(report["missing"], m)
-    _disclose_outcomes(report["exit_outcomes"], m)
+    previous = report.get("previous")
+    hidden = _disclose_counts(report["counts"], previous["counts"] if previous else None, m)
+    _disclose_outcomes(report["exit_outcomes"], m, "ended" in hidden[0],
+                       _hidden_ended_groups(report["counts"]))
+    _disclose_income(report["income"], m, "ended" in hidden[0])
+    for part, categories in zip((report, previous), hidden, strict=True):
+        if part is None:
+            continue
+        _disclose_avbrott(part["counts"], m, categories)
+        _disclose_rates(part["response_rates"], m, categories)
+    if previous is not None and previous["people"] < m:
+        previous["people"] = suppressed()
     return report
 
 
@@ -229,13 +248,29 @@ def _disclose_missing(missing: dict[str, Any], m: int) -> None:
             row[field] = suppressed()
 
 
-def _disclose_outcomes(outcomes: dict[str, Any], m: int) -> None:
+def _hidden_ended_groups(counts: dict[str, Any]) -> dict[str, set[str]]:
+    """The genders and insatser whose number ended the board's counts hide: the exit
+    outcomes publish the same figures, so they must hide them too."""
+    if not counts["available"] or is_suppressed(counts["ended"]):
+        return {"by_gender": set(), "by_insats": set()}
+    return {
+        "by_gender": {g for g, n in counts["ended"]["by_gender"].items() if is_suppressed(n)},
+        "by_insats": {i for i, cells in counts["by_insats"].items()
+                      if is_suppressed(cells["ended"])},
+    }  # fmt: skip
+
+
+def _disclose_outcomes(outcomes: dict[str, Any], m: int, ended_hidden: bool = False,
+                       hidden_groups: dict[str, set[str]] | None = None) -> None:
     """Exit outcome × gender, with both margins published: every row and column is a
     line; hiding repeats until every line keeps the rule. Then work or studies (the sum
-    of the förbund's counted outcomes) and its split by insats (`_disclose_work_by_insats`)."""
+    of the förbund's counted outcomes) and its split by insats (`_disclose_work_by_insats`).
+    `ended_hidden`: the board's count of ended (the same figure) is hidden, so this one is
+    too; `hidden_groups`: the genders and insatser whose ended the counts hide."""
+    hidden_groups = hidden_groups or {"by_gender": set(), "by_insats": set()}
     if not outcomes["available"]:
         return
-    if outcomes["ended"] < m:
+    if outcomes["ended"] < m or ended_hidden:
         outcomes.update(
             ended=suppressed(), work_or_studies=suppressed(),
             outcomes={key: suppressed() for key in outcomes["outcomes"]},
@@ -248,7 +283,8 @@ def _disclose_outcomes(outcomes: dict[str, Any], m: int) -> None:
     totals = {k: outcomes["outcomes"][k]["count"] for k in keys}
     ended = {g: outcomes["by_gender"][g]["ended"] for g in genders}
     cell = {(k, g): outcomes["by_gender"][g]["outcomes"][k] for k in keys for g in genders}
-    hidden, hidden_totals, hidden_genders = _hide_two_way(cell, totals, ended, m)
+    hidden, hidden_totals, hidden_genders = _hide_two_way(
+        cell, totals, ended, m, hidden_columns=hidden_groups["by_gender"] & set(genders))
     for k in hidden_totals:
         outcomes["outcomes"][k] = suppressed()
     counted = set(outcomes["counted"])
@@ -259,7 +295,7 @@ def _disclose_outcomes(outcomes: dict[str, Any], m: int) -> None:
         _keeps_rule(totals, part, m)
         for part in (hidden_totals & counted, hidden_totals - counted)
     )
-    if _disclose_work_by_insats(outcomes, m, work_hidden):
+    if _disclose_work_by_insats(outcomes, m, work_hidden, hidden_groups["by_insats"]):
         outcomes["work_or_studies"] = suppressed()
     by_gender = {}
     for g in genders:
@@ -283,10 +319,12 @@ def _keeps_rule(sizes: dict[str, int], hidden: set[str], m: int) -> bool:
 WORK, REST = "work_or_studies", "rest"
 
 
-def _disclose_work_by_insats(outcomes: dict[str, Any], m: int, work_hidden: bool) -> bool:
+def _disclose_work_by_insats(outcomes: dict[str, Any], m: int, work_hidden: bool,
+                             ended_hidden: Iterable[str] = ()) -> bool:
     """Ended and work or studies per insats: a two-way table (work or studies / the rest
     × insats) under the published ended per insats and the total; returns whether work
-    or studies must be hidden in total too."""
+    or studies must be hidden in total too. `ended_hidden`: insatser whose ended another
+    table hides."""
     by_insats = outcomes["by_insats"]
     ended = {i: by_insats[i]["ended"] for i in by_insats}
     work = {i: by_insats[i]["work_or_studies"]["count"] for i in by_insats}
@@ -294,7 +332,8 @@ def _disclose_work_by_insats(outcomes: dict[str, Any], m: int, work_hidden: bool
             for row in (WORK, REST) for i in by_insats}  # fmt: skip
     rows = {row: sum(cell[(row, i)] for i in by_insats) for row in (WORK, REST)}
     hidden, hidden_rows, hidden_insatser = _hide_two_way(
-        cell, rows, ended, m, {WORK, REST} if work_hidden else set())
+        cell, rows, ended, m, {WORK, REST} if work_hidden else set(),
+        set(ended_hidden) & set(by_insats))
     outcomes["by_insats"] = {
         i: suppressed() if i in hidden_insatser else {
             "ended": ended[i],
@@ -306,48 +345,211 @@ def _disclose_work_by_insats(outcomes: dict[str, Any], m: int, work_hidden: bool
     return work_hidden or WORK in hidden_rows
 
 
-def _hide_two_way(
-    cell: dict[tuple[str, str], int], rows: dict[str, int], columns: dict[str, int], m: int,
-    hidden_rows: Iterable[str] = (),
-) -> tuple[set[tuple[str, str]], set[str], set[str]]:
-    """(hidden cells, hidden row totals, hidden column totals) of a table whose row and
-    column totals add up to a shown grand total. Every row and every column is a line;
-    a line that cannot keep the rule hides its total too, which then joins the line of
-    totals. Repeats until nothing changes (hiding only grows, so it ends). `hidden_rows`
-    are row totals another table of the report already hides."""
-    sizes = (rows, columns)
-    margins = [_or_all(hide_line(rows, m, hidden_rows), rows),
-               _or_all(hide_line(columns, m), columns)]
-    hidden = {(r, c) for (r, c), n in cell.items()
-              if 0 < n < m or r in margins[0] or c in margins[1]}  # fmt: skip
+def hide_lines(
+    sizes: dict[_Key, int], lines: list[tuple[_Key, list[_Key]]], m: int,
+    already: Iterable[_Key] = (),
+) -> set[_Key]:
+    """The figures to hide among `sizes` (people per figure), where each line's members
+    add up to its total and a figure may be in several lines (a two-way table's cell is
+    in its row and its column; a row's total is in the line of row totals). `already`
+    are figures another part of the report hides.
 
-    def at(axis: int, line: str, other: str) -> tuple[str, str]:
-        return (line, other) if axis == 0 else (other, line)
-
+    Every figure of 1..m-1 people is hidden; each line keeps the rule (`hide_line`) with
+    the members hidden so far; a hidden total hides its members; a line that cannot keep
+    the rule hides all its members and its total, unless that total is in no line (a top
+    figure of at least m people, which tells about no one). Repeats until nothing
+    changes (hiding only grows, so it ends)."""
+    inner = {key for _, members in lines for key in members}
+    hidden = {key for key, n in sizes.items() if 0 < n < m} | set(already)
     changed = True
     while changed:
         changed = False
-        for axis in (0, 1):
-            across = sizes[1 - axis]
-            for line in sizes[axis]:
-                if line not in margins[axis]:
-                    already = [o for o in across if at(axis, line, o) in hidden]
-                    keep = hide_line({o: cell[at(axis, line, o)] for o in across}, m, already)
-                    if keep is None:
-                        margins[axis] = _or_all(
-                            hide_line(sizes[axis], m, margins[axis] | {line}), sizes[axis])
-                if line in margins[axis]:
-                    keep = set(across)
-                changed |= _grow(hidden, {at(axis, line, o) for o in keep})
-    return hidden, margins[0], margins[1]
+        for total, members in lines:
+            if total in hidden:
+                more = set(members)
+            else:
+                line = {key: sizes[key] for key in members}
+                keep = hide_line(line, m, hidden.intersection(members))  # type: ignore[arg-type]
+                more = keep if keep is not None else {*members, *({total} & inner)}
+            if more - hidden:
+                hidden |= more
+                changed = True
+    return hidden
+
+
+# --- the board's counts, response rates and försörjning ---------------------------------
+_CATEGORIES = ("enrolled", "new", "continuing", "ended", "ongoing")
+# enrolled = new + continuing = ended + ongoing, in total and in every group.
+_PARTS = (("new", "continuing"), ("ended", "ongoing"))
+# Response rates whose number due is a count of the board's: due at start are the new,
+# due at avslut the ended.
+_DUE_IS = {"start": "new", "avslut": "ended"}
+
+
+def _count_figures(counts: dict[str, Any]) -> dict[tuple[str, str, str], int]:
+    """(category, breakdown, group) -> people; the category's total has breakdown ""."""
+    out = {}
+    for category in _CATEGORIES:
+        cell = counts[category]
+        out[(category, "", "")] = cell["n"]
+        for breakdown in ("by_gender", "by_age"):
+            for group, n in cell[breakdown].items():
+                out[(category, breakdown, group)] = n
+        for insats, cells in counts["by_insats"].items():
+            out[(category, "by_insats", insats)] = cells[category]
+    return out
+
+
+def _disclose_counts(
+    counts: dict[str, Any], before: dict[str, Any] | None, m: int
+) -> tuple[set[str], set[str]]:
+    """The board's counts of this period and (when given) the previous one, hidden
+    together; returns each period's hidden categories (totals).
+
+    Lines: each category's groups of one breakdown add up to its total, and in total and
+    in every group enrolled = new + continuing = ended + ongoing. Those ongoing at the
+    previous period's end are those continuing into this one: where the two figures are
+    equal they are one figure, hidden in both reports or in neither.
+    """
+    periods = [(p, c) for p, c in (("now", counts), ("before", before))
+               if c is not None and c["available"]]  # fmt: skip
+    figures = {p: _count_figures(c) for p, c in periods}
+    alias: dict[tuple[str, ...], tuple[str, ...]] = {}
+    if len(periods) == 2:
+        for (category, breakdown, group), n in figures["before"].items():
+            same = ("continuing", breakdown, group)
+            # Zeros are shown whatever hides around them: only people need one fate.
+            if category == "ongoing" and n > 0 and figures["now"].get(same) == n:
+                alias[("before", category, breakdown, group)] = ("now", *same)
+
+    def key(period: str, category: str, breakdown: str = "", group: str = "") -> Any:
+        plain = (period, category, breakdown, group)
+        return alias.get(plain, plain)
+
+    sizes = {key(p, *k): n for p, found in figures.items() for k, n in found.items()}
+    lines: list[tuple[Any, list[Any]]] = []
+    for period, found in figures.items():
+        groups = sorted({(b, g) for (_, b, g) in found if b})
+        for category in _CATEGORIES:
+            for breakdown in ("by_gender", "by_age", "by_insats"):
+                lines.append((key(period, category), [
+                    key(period, category, b, g) for b, g in groups if b == breakdown]))
+        for breakdown, group in [("", ""), *groups]:
+            for parts in _PARTS:
+                lines.append((key(period, "enrolled", breakdown, group),
+                              [key(period, part, breakdown, group) for part in parts]))
+    hidden = hide_lines(sizes, lines, m)
+    out: dict[str, set[str]] = {"now": set(), "before": set()}
+    for period, c in periods:
+        gone = out[period]
+        for category in _CATEGORIES:
+            if key(period, category) in hidden:
+                gone.add(category)
+                c[category] = suppressed()
+                continue
+            for breakdown in ("by_gender", "by_age"):
+                groups = c[category][breakdown]
+                for group in groups:
+                    if key(period, category, breakdown, group) in hidden:
+                        groups[group] = suppressed()
+        for insats, cells in c["by_insats"].items():
+            for category in _CATEGORIES:
+                if key(period, category, "by_insats", insats) in hidden:
+                    cells[category] = suppressed()
+    return out["now"], out["before"]
+
+
+def _disclose_avbrott(counts: dict[str, Any], m: int, hidden: set[str]) -> None:
+    """Left early + completed = ended: a line under the ended (hidden with them)."""
+    if not counts["available"]:
+        return
+    avbrott = counts["avbrott"]
+    if "ended" in hidden or avbrott["ended"] < m:
+        counts["avbrott"] = {key: suppressed() for key in avbrott}
+        return
+    split = {"left_early": avbrott["left_early"],
+             "completed": avbrott["ended"] - avbrott["left_early"]}  # fmt: skip
+    if "left_early" in _or_all(hide_line(split, m), split):
+        avbrott.update(left_early=suppressed(), share=suppressed())
+
+
+def _disclose_rates(rates: dict[str, Any], m: int, hidden: set[str]) -> None:
+    """Per questionnaire and occasion: answered + missing = due, and the reasons add up
+    to the missing. A rate whose number due is a hidden count is hidden whole."""
+    if not rates["available"]:
+        return
+    for occasions in rates["by_questionnaire"].values():
+        for occasion, cell in occasions.items():
+            if cell["due"] < m or _DUE_IS.get(occasion) in hidden:
+                occasions[occasion] = suppressed()
+                continue
+            split = {"answered": cell["answered"], "missing": cell["missing"]}
+            gone = _or_all(hide_line(split, m), split)
+            reasons = cell["reasons"]
+            hide = set(reasons) if "missing" in gone else _or_all(hide_line(reasons, m), reasons)
+            cell["reasons"] = {r: suppressed() if r in hide else n for r, n in reasons.items()}
+            for field in gone:
+                cell[field] = suppressed()
+            if "answered" in gone:
+                cell["share"] = suppressed()
+
+
+def _disclose_income(income: dict[str, Any], m: int, ended_hidden: bool) -> None:
+    """Försörjning start × exit: a two-way table under the recorded (`_hide_two_way`);
+    recorded + not recorded = ended, which the exit outcomes publish."""
+    if not income["available"]:
+        return
+    whole = income["recorded"] < m
+    if ended_hidden:
+        income["ended"] = suppressed()
+    else:
+        split = {"recorded": income["recorded"],
+                 "not_recorded": income["ended"] - income["recorded"]}  # fmt: skip
+        whole |= "recorded" in _or_all(hide_line(split, m), split)
+    groups = list(income["start"])
+    if whole:
+        income.update(
+            recorded=suppressed(),
+            start={g: suppressed() for g in groups}, exit={g: suppressed() for g in groups},
+            cells={s: {e: suppressed() for e in groups} for s in groups},
+            self_supporting={"start": suppressed(), "exit": suppressed()},
+        )  # fmt: skip
+        return
+    cell = {(s, e): income["cells"][s][e] for s in groups for e in groups}
+    hidden, rows, columns = _hide_two_way(cell, income["start"], income["exit"], m)
+    income["cells"] = {s: {e: suppressed() if (s, e) in hidden else cell[(s, e)]
+                           for e in groups} for s in groups}  # fmt: skip
+    for side, gone in (("start", rows), ("exit", columns)):
+        income[side] = {g: suppressed() if g in gone else n for g, n in income[side].items()}
+        if SELF_SUPPORTING in gone:
+            income["self_supporting"][side] = suppressed()
+
+
+def _hide_two_way(
+    cell: dict[tuple[str, str], int], rows: dict[str, int], columns: dict[str, int], m: int,
+    hidden_rows: Iterable[str] = (), hidden_columns: Iterable[str] = (),
+) -> tuple[set[tuple[str, str]], set[str], set[str]]:
+    """(hidden cells, hidden row totals, hidden column totals) of a table whose row and
+    column totals add up to a shown grand total: every row and every column is a line,
+    and so are the row totals and the column totals (`hide_lines`). `hidden_rows` and
+    `hidden_columns` are totals another table of the report already hides."""
+    sizes: dict[Any, int] = {("all",): sum(rows.values())}
+    sizes.update({("row", r): n for r, n in rows.items()})
+    sizes.update({("column", c): n for c, n in columns.items()})
+    sizes.update({("cell", r, c): n for (r, c), n in cell.items()})
+    lines: list[tuple[Any, list[Any]]] = [
+        (("all",), [("row", r) for r in rows]),
+        (("all",), [("column", c) for c in columns]),
+        *((("row", r), [("cell", r, c) for c in columns]) for r in rows),
+        *((("column", c), [("cell", r, c) for r in rows]) for c in columns),
+    ]
+    hidden = hide_lines(sizes, lines, m, {*(("row", r) for r in hidden_rows),
+                                          *(("column", c) for c in hidden_columns)})
+    return ({(r, c) for (r, c) in cell if ("cell", r, c) in hidden},
+            {r for r in rows if ("row", r) in hidden},
+            {c for c in columns if ("column", c) in hidden})  # fmt: skip
 
 
 def _or_all(hidden: set[str] | None, keys: Iterable[str]) -> set[str]:
     """A line that cannot keep the rule with its cells hides them all (and its total)."""
     return set(keys) if hidden is None else hidden
-
-
-def _grow(hidden: set[tuple[str, str]], more: set[tuple[str, str]]) -> bool:
-    new = more - hidden
-    hidden |= new
-    return bool(new)

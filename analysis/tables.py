@@ -72,7 +72,7 @@ def left_out_notes(report: dict[str, Any], _: Translate = untranslated) -> list[
     return [left_out_note(report["selection"]["min_group"], _)]
 
 
-def _show(value: Any) -> Cell:
+def shown(value: Any) -> Cell:
     """A figure as published: the mark when the disclosure rule hides it."""
     return SUPPRESSED_MARK if is_suppressed(value) else value
 
@@ -88,10 +88,10 @@ def _hidden_total(report: dict[str, Any], width: int, where: int,
 def answers_at(value: Any, _: Translate = untranslated) -> Cell:
     """A count of answers at an occasion: None there means the questionnaire is not
     asked then (not that nobody answered)."""
-    return _("frågas inte") if value is None else _show(value)
+    return _("frågas inte") if value is None else shown(value)
 
 
-def _count(report: dict[str, Any], value: Any, _: Translate = untranslated) -> Cell:
+def total_cell(report: dict[str, Any], value: Any, _: Translate = untranslated) -> Cell:
     return fewer(report["selection"]["min_group"], _) if is_suppressed(value) else value
 
 
@@ -111,16 +111,16 @@ def selection_table(report: dict[str, Any], _: Translate = untranslated) -> Tabl
         [_("Ort"), s["site"] or _("alla")],
         [_("Minsta grupp som visas"), s["min_group"]],
         [_("Minsta antal svar för att bedöma ett mål"), s["min_answers"]],
-        [_("Personer"), _count(report, report["people"], _)],
-        [_("Inskrivningar"), _show(report["enrolments"])],
+        [_("Personer"), total_cell(report, report["people"], _)],
+        [_("Inskrivningar"), shown(report["enrolments"])],
         [_("Frågeformulär"), "; ".join(heading(report, i, _) for i in report["versions"])],
     ]
     table.rows += [[_("Om frågeformuläret"), note] for note in notes(report, _)]
     for insats, counts in report["by_insats"].items():
-        shown = (SUPPRESSED_MARK if is_suppressed(counts)
-                 else f"{counts['people']} / {counts['enrolments']}")  # fmt: skip
+        pair = (SUPPRESSED_MARK if is_suppressed(counts)
+                else f"{counts['people']} / {counts['enrolments']}")  # fmt: skip
         table.rows.append([_("%(insats)s: personer / inskrivningar") % {"insats": insats},
-                           shown])
+                           pair])
     return table
 
 
@@ -145,8 +145,8 @@ def targets_table(report: dict[str, Any], _: Translate = untranslated,
         table.rows.append(
             [t["insats"] or _("Alla"), heading(report, t["questionnaire"], _), target_name(
              {**t, "insats": None}, _), occasion_name(t["occasion"], _), t["threshold"],
-             _show(t["positive"]), _count(report, t["n"], _),
-             "" if t["dont_know"] is None else _show(t["dont_know"]), t["share"], low, high,
+             shown(t["positive"]), total_cell(report, t["n"], _),
+             "" if t["dont_know"] is None else shown(t["dont_know"]), t["share"], low, high,
              named(_, VERDICT_NAMES[t["verdict"]]), target_sentence(t, m, _, numbers)]
         )  # fmt: skip
     return table
@@ -292,7 +292,7 @@ def missing_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
             [key_name(report, key), m["enrolled"],
              *(answers_at(m[f], _) for f in ("with_start", "with_pagaende", "with_avslut",
                                              "paired", "without_avslut")),
-             *(_show(m["reasons"][r]) for r in REASONS)]
+             *(shown(m["reasons"][r]) for r in REASONS)]
         )  # fmt: skip
     return table
 
@@ -306,7 +306,7 @@ def outcome_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     table = Table(
         _("Avslutsorsaker"),
         _("Avslutsorsaker (%(ended)s avslutade inskrivningar)") % {
-            "ended": _count(report, outcomes["ended"], _)},
+            "ended": total_cell(report, outcomes["ended"], _)},
         _c((_("Avslutsorsak"), "text"), (_("Antal"), "int"), (_("Andel"), "percent"),
            *((group_name(g, _), "int") for g in genders)),
         notes=[suppression_note(report, _)],
@@ -326,7 +326,7 @@ def _outcome_count(cell: dict[str, Any]) -> list[Cell]:
 def outcome_by_gender(outcomes: dict[str, Any], gender: str, key: str) -> Cell:
     """One gender's count of one exit outcome, or the mark."""
     sub = outcomes["by_gender"][gender]
-    return SUPPRESSED_MARK if is_suppressed(sub) else _show(sub["outcomes"][key])
+    return SUPPRESSED_MARK if is_suppressed(sub) else shown(sub["outcomes"][key])
 
 
 def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
@@ -356,10 +356,13 @@ def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) ->
 def all_tables(report: dict[str, Any], _: Translate = untranslated,
                numbers: Numbers = SWEDISH) -> list[Table]:
     """Every table; `numbers` formats the numbers inside sentences (the target summary)."""
+    # Imported here: board_tables builds on this module's Table.
+    from .board_tables import board_tables
+
     return [
         builder(report, _)
         for builder in (selection_table, partial(targets_table, numbers=numbers),
                         indicator_table, breakdown_table,
                         change_table, change_by_gender_table, missing_table, outcome_table,
                         work_by_insats_table)
-    ]
+    ] + board_tables(report, _)

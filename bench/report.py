@@ -210,6 +210,18 @@ def _load_database(csv_path: Path, database: Path) -> tuple[str, float]:
     return uri, time.perf_counter() - started
 
 
+def load_in_child(csv_path: Path, database: Path) -> None:
+    """`_load_database` in a child: a child's peak RSS starts at its parent's (fork), so
+    the loading's memory must not stay in the measuring process."""
+    subprocess.run(
+        [sys.executable, "-c", "import sys; from pathlib import Path; "
+         "from bench.report import _load_database; "
+         "_load_database(Path(sys.argv[1]), Path(sys.argv[2]))", str(csv_path),
+         str(database)],
+        check=True, cwd=ROOT,
+    )  # fmt: skip
+
+
 def _sqlite(value: Any) -> Any:
     """A value as SQLAlchemy's SQLite types store it (DateTime as text with microseconds)."""
     if hasattr(value, "hour"):
@@ -281,17 +293,9 @@ def main() -> dict[str, Any]:
                 "json": _measure(["report", str(path), "--json"]),
                 "db": None,
             }
-            # Loaded in a child too: a child's peak RSS starts at its parent's (fork), so
-            # the loading's memory must not stay in this process.
             database = Path(folder) / f"db_{size}.sqlite3"
             started = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-c", "import sys; from pathlib import Path; "
-                 "from bench.report import _load_database; "
-                 "_load_database(Path(sys.argv[1]), Path(sys.argv[2]))", str(path),
-                 str(database)],
-                check=True, cwd=ROOT,
-            )  # fmt: skip
+            load_in_child(path, database)
             uri = f"sqlite:///{database}"
             entry["db_load_seconds"] = round(time.perf_counter() - started, 1)
             entry["db"] = _measure([uri], _DB_CHILD)

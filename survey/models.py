@@ -84,6 +84,11 @@ class Organisation(db.Model):
     # to work or studies" in reports and outcome targets.
     work_outcomes: Mapped[str] = mapped_column(String(300), default=WORK_OUTCOMES_DEFAULT,
                                                server_default=WORK_OUTCOMES_DEFAULT)
+    # Reports: a pågående answer is due from this many days after enrolment.
+    pagaende_due_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    # Reports: the lower bounds of the age bands, "16,30,50" (16–29, 30–49, 50+).
+    age_bands: Mapped[str] = mapped_column(String(40), default="16,30,50",
+                                           server_default="16,30,50")
 
     insatser: Mapped[list[Insats]] = relationship(back_populates="organisation")
 

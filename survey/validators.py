@@ -6,6 +6,7 @@ The web forms use them as WTForms validators; `flask invite`, `flask import` and
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -73,6 +74,25 @@ def password_problem(password: str, *hints: str) -> LazyString | None:
     return None
 
 
+def age_bounds(text: str) -> tuple[int, ...] | None:
+    """The lower bounds of report age bands written "16, 30, 50" (16–29, 30–49, 50+), or
+    None when they are not 1 to 6 increasing whole years from 1 to 120."""
+    parts = [part for part in re.split(r"[\s,;]+", text.strip()) if part]
+    if not 1 <= len(parts) <= 6 or not all(part.isdigit() for part in parts):
+        return None
+    bounds = tuple(int(part) for part in parts)
+    if bounds[0] < 1 or bounds[-1] > 120 or any(a >= b for a, b in itertools.pairwise(bounds)):
+        return None
+    return bounds
+
+
+def age_bands_problem(text: str) -> LazyString | None:
+    if age_bounds(text) is None:
+        return _l("Skriv den lägsta åldern i varje åldersgrupp i stigande ordning, t.ex. "
+                  "16, 30, 50 (ger 16–29, 30–49 och 50+).")
+    return None
+
+
 def _validator(problem: Any) -> Any:
     def validate(form: Any, field: Field) -> None:
         if field.data:
@@ -86,3 +106,4 @@ def _validator(problem: Any) -> Any:
 plain_text = _validator(text_problem)
 pseudonym = _validator(pseudonym_problem)
 comment = _validator(comment_problem)
+age_bands = _validator(age_bands_problem)

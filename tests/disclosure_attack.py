@@ -53,6 +53,8 @@ class System:
     rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
     # (variable, true value, label, a line's hidden sum that excuses a determined 0)
     watched: list[tuple[int, int, str, tuple[int, ...]]] = field(default_factory=list)
+    # Counts of people published as they are: one of 1..min_group-1 is a finding too.
+    shown: list[tuple[float, str]] = field(default_factory=list)
 
     def var(self, label: str, low: float, high: float) -> int:
         self.low.append(low)
@@ -103,8 +105,14 @@ class System:
         assert result.success, (self.name, result.message)
         return float(objective @ np.round(result.x))
 
+    def shown_count(self, term: tuple[int | None, float], label: str) -> None:
+        """A published count of people (hidden ones are watched instead)."""
+        if term[0] is None:
+            self.shown.append((term[1], label))
+
     def findings(self, min_group: int) -> list[str]:
-        out = []
+        out = [f"{self.name}: {label} is shown ({n:g})" for n, label in self.shown
+               if 0 < n < min_group]  # fmt: skip
         for var, truth, label, excuse in self.watched:
             if not 0 < truth < min_group and not label.endswith("positive"):
                 continue
@@ -179,8 +187,140 @@ def systems(published: dict[str, Any], truth: dict[str, Any]) -> list[System]:
     out += _missing(published, truth, m)
     out += _coverage(published, truth, m)
     if truth["exit_outcomes"]["available"]:
-        out.append(_outcomes(published["exit_outcomes"], truth["exit_outcomes"], m))
+        board = System("board figures")
+        ended = _outcomes(published["exit_outcomes"], truth["exit_outcomes"], m, board)
+        _board(board, published, truth, m, ended)
+        out.append(board)
     return out
+
+
+BIG = 10**6
+CATEGORIES = ("enrolled", "new", "continuing", "ended", "ongoing")
+Term = tuple[int | None, float]
+
+
+def _count(s: System, value: Any, truth: int, label: str, low: float = 0,
+           high: float = BIG) -> Term:  # fmt: skip
+    """A published or hidden count of people: watched when hidden, checked when shown."""
+    term = s.term(value, label, low, high)
+    s.watch(term[0], truth, label)
+    s.shown_count(term, label)
+    return term
+
+
+def _board(s: System, published: dict[str, Any], truth: dict[str, Any], m: int,
+           outcomes_ended: dict[str, Any]) -> None:  # fmt: skip
+    """The board's counts of both periods, avbrott, response rates and försörjning, in
+    one system with the exit outcomes, as an attacker who knows how they hang together.
+
+    The attacked data has one enrolment per person, so people and enrolments are one:
+    the ended are the exit outcomes' ended, the due at start are the new, the due at
+    avslut the ended, and those ongoing at the previous period's end are those
+    continuing into this one.
+    """
+    totals = _counts(s, "now", published["counts"], truth["counts"], m)
+    s.equal([(*totals["ended"], 1.0), (*outcomes_ended["ended"], -1.0)])
+    # The same people ended per gender and per insats, in the counts and the outcomes.
+    for breakdown in ("by_gender", "by_insats"):
+        for group, term in outcomes_ended[breakdown].items():
+            if ("ended", breakdown, group) in totals:
+                s.equal([(*totals[("ended", breakdown, group)], 1.0), (*term, -1.0)])
+    _rates(s, "now", published["response_rates"], truth["response_rates"], m, totals)
+    _income(s, published["income"], truth["income"], m, totals["ended"])
+    if truth.get("previous") is not None:
+        shown, real = published["previous"], truth["previous"]
+        _count(s, shown["people"], real["people"], "previous people", 0, m - 1)
+        before = _counts(s, "before", shown["counts"], real["counts"], m)
+        for key, term in before.items():
+            if key[0] == "ongoing":
+                s.equal([(*term, 1.0), (*totals[("continuing", *key[1:])], -1.0)])
+        _rates(s, "before", shown["response_rates"], real["response_rates"], m, before)
+
+
+def _counts(s: System, period: str, shown: dict[str, Any], real: dict[str, Any],
+            m: int) -> dict[Any, Term]:  # fmt: skip
+    """Terms per category (key "ended") and per (category, breakdown, group)."""
+    terms: dict[Any, Term] = {}
+    for category in CATEGORIES:
+        cell = shown[category]
+        high = m - 1 if category == "enrolled" else BIG
+        terms[category] = _count(s, figure(cell, "n"), real[category]["n"],
+                                 f"{period} {category}", 0, high)
+        for breakdown in ("by_gender", "by_age", "by_insats"):
+            line = [(*terms[category], -1.0)]
+            for group, truth_n in _groups(real, category, breakdown).items():
+                value = (shown["by_insats"][group][category] if breakdown == "by_insats"
+                         else figure(cell, breakdown) if hidden(cell) else cell[breakdown][group])
+                label = f"{period} {category} {breakdown} {group}"
+                term = terms[(category, breakdown, group)] = _count(s, value, truth_n, label)
+                line.append((*term, 1.0))
+            s.equal(line)
+    keys = [(), *{k[1:] for k in terms if isinstance(k, tuple)}]
+    for key in keys:
+        def at(category: str, key: tuple[str, ...] = key) -> Term:
+            return terms[(category, *key)] if key else terms[category]
+        for parts in (("new", "continuing"), ("ended", "ongoing")):
+            s.equal([(*at("enrolled"), -1.0), *((*at(part), 1.0) for part in parts)])
+    avbrott, truth_avbrott = shown["avbrott"], real["avbrott"]
+    ended = _count(s, avbrott["ended"], truth_avbrott["ended"], f"{period} avbrott ended")
+    left = _count(s, avbrott["left_early"], truth_avbrott["left_early"], f"{period} left early")
+    s.equal([(*ended, 1.0), (*terms["ended"], -1.0)])
+    if left[0] is not None and ended[0] is not None:
+        s.at_most(left[0], ended[0])
+    return terms
+
+
+def _groups(real: dict[str, Any], category: str, breakdown: str) -> dict[str, int]:
+    if breakdown == "by_insats":
+        return {name: cells[category] for name, cells in real["by_insats"].items()}
+    return real[category][breakdown]
+
+
+def _rates(s: System, period: str, shown: dict[str, Any], real: dict[str, Any], m: int,
+           counts: dict[Any, Term]) -> None:  # fmt: skip
+    """due = answered + missing, the reasons add up to the missing; the due at start are
+    the new, at avslut the ended."""
+    for key, occasions in real["by_questionnaire"].items():
+        for occasion, truth_cell in occasions.items():
+            cell = shown["by_questionnaire"][key][occasion]
+            name = f"{period} rate {key} {occasion}"
+            parts = {f: _count(s, figure(cell, f), truth_cell[f], f"{name} {f}")
+                     for f in ("due", "answered", "missing")}  # fmt: skip
+            s.equal([(*parts["due"], -1.0), (*parts["answered"], 1.0), (*parts["missing"], 1.0)])
+            reasons = []
+            for reason, n in truth_cell["reasons"].items():
+                value = cell if hidden(cell) else cell["reasons"][reason]
+                term = _count(s, value, n, f"{name} {reason}")
+                reasons.append((*term, 1.0))
+            s.equal([*reasons, (*parts["missing"], -1.0)])
+            same = {"start": "new", "avslut": "ended"}.get(occasion)
+            if same:
+                s.equal([(*parts["due"], 1.0), (*counts[same], -1.0)])
+
+
+def _income(s: System, shown: dict[str, Any], real: dict[str, Any], m: int,
+            ended: Term) -> None:  # fmt: skip
+    """Start × exit groups with both margins; recorded <= ended."""
+    income_ended = _count(s, shown["ended"], real["ended"], "income ended")
+    s.equal([(*income_ended, 1.0), (*ended, -1.0)])
+    recorded = _count(s, shown["recorded"], real["recorded"], "income recorded")
+    not_recorded = s.var("income not recorded", 0, BIG)
+    s.watch(not_recorded, real["ended"] - real["recorded"], "income not recorded")
+    s.equal([(*income_ended, -1.0), (*recorded, 1.0), (not_recorded, 0, 1.0)])
+    groups = list(real["start"])
+    margins = {}
+    for side in ("start", "exit"):
+        for g in groups:
+            margins[(side, g)] = _count(s, shown[side][g], real[side][g], f"income {side} {g}")
+        s.equal([(*recorded, -1.0), *((*margins[(side, g)], 1.0) for g in groups)])
+    cells = {}
+    for a in groups:
+        for b in groups:
+            cells[(a, b)] = _count(s, shown["cells"][a][b], real["cells"][a][b],
+                                   f"income {a}->{b}")  # fmt: skip
+    for g in groups:
+        s.equal([(*margins[("start", g)], -1.0), *((*cells[(g, b)], 1.0) for b in groups)])
+        s.equal([(*margins[("exit", g)], -1.0), *((*cells[(a, g)], 1.0) for a in groups)])
 
 
 def _insatser(published: dict[str, Any], truth: dict[str, Any], m: int) -> System:
@@ -220,13 +360,20 @@ def _missing(published: dict[str, Any], truth: dict[str, Any], m: int) -> list[S
     return out
 
 
-def _outcomes(shown: dict[str, Any], real: dict[str, Any], m: int) -> System:
-    """Outcome x gender with both margins and the grand total, and arbete + studier."""
-    s = System("exit outcomes")
-    ended, e_known = s.term(shown["ended"], "ended", 0, m - 1)
+def _outcomes(shown: dict[str, Any], real: dict[str, Any], m: int,
+              s: System | None = None) -> Any:  # fmt: skip
+    """Outcome x gender with both margins and the grand total, and arbete + studier: a
+    new System, or the terms of the ended (in total, per gender and per insats) when
+    added to `s`."""
+    given = s
+    s = s or System("exit outcomes")
+    # Hidden: fewer than m, or hidden with the board's count of ended (the same people).
+    ended, e_known = s.term(shown["ended"], "ended", 0, BIG if given else m - 1)
     s.watch(ended, real["ended"], "ended")
+    groups: dict[str, dict[str, Term]] = {"by_gender": {}, "by_insats": {}}
+    result = s if given is None else {"ended": (ended, e_known), **groups}
     if hidden(shown["ended"]):
-        return s
+        return result
     top = e_known
     totals = {}
     # Zeros are shown, so a hidden total holds someone; but when the whole line is
@@ -240,8 +387,8 @@ def _outcomes(shown: dict[str, Any], real: dict[str, Any], m: int) -> System:
     work = s.term(figure(shown["work_or_studies"], "count"), "work or studies", 0, top)
     s.watch(work[0], real["work_or_studies"]["count"], "work or studies")
     s.equal([*((*totals[k], 1.0) for k in shown["counted"]), (*work, -1.0)])
-    _work_by_insats(s, shown, real, work, e_known, top)
-    ends = {}
+    groups["by_insats"].update(_work_by_insats(s, shown, real, work, e_known, top))
+    ends = groups["by_gender"]
     for g, sub in shown["by_gender"].items():
         ends[g] = s.term(figure(sub, "ended"), f"{g} ended", 1, top)
         s.watch(ends[g][0], real["by_gender"][g]["ended"], f"{g} ended")
@@ -258,14 +405,15 @@ def _outcomes(shown: dict[str, Any], real: dict[str, Any], m: int) -> System:
         s.equal([*((*cells[(k, g)], 1.0) for g in ends), (*totals[k], -1.0)])
     for g in ends:
         s.equal([*((*cells[(k, g)], 1.0) for k in totals), (*ends[g], -1.0)])
-    return s
+    return result
 
 
 def _work_by_insats(s: System, shown: dict[str, Any], real: dict[str, Any],
-                    work: tuple[int | None, float], ended: float, top: float) -> None:
+                    work: tuple[int | None, float], ended: float, top: float) -> dict[str, Term]:
     """Ended and work or studies per insat add up to the totals; the rest (ended minus
-    work or studies) of each insats is a figure too."""
+    work or studies) of each insats is a figure too. Returns each insats's ended."""
     ends, works = [], []
+    per_insats: dict[str, Term] = {}
     for name, sub in shown["by_insats"].items():
         truth = real["by_insats"][name]
         end = s.term(figure(sub, "ended"), f"{name} ended", 1, top)
@@ -281,9 +429,11 @@ def _work_by_insats(s: System, shown: dict[str, Any], real: dict[str, Any],
         s.watch(rest, truth["ended"] - count, f"insats {name} rest")
         ends.append((*end, 1.0))
         works.append((*went, 1.0))
+        per_insats[name] = end
     if ends:
         s.equal(ends, ended)
         s.equal([*works, (*work, -1.0)])
+    return per_insats
 
 
 def _coverage(published: dict[str, Any], truth: dict[str, Any], m: int) -> list[System]:

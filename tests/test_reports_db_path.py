@@ -3,6 +3,7 @@ equals the report from the same answers as a CSV, and from the exported rows."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -10,14 +11,21 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from analysis.enrolments import EnrolmentColumns
-from analysis.report import ReportOptions, build_report, build_report_from_csv, report_from_entries
+from analysis.enrolments import NO_BIRTH_YEAR, EnrolmentColumns
+from analysis.income import income_sources
+from analysis.report import (
+    ReportOptions,
+    build_report,
+    build_report_from_csv,
+    report_from_columns,
+    report_from_entries,
+)
 from analysis.rows import EnrolmentRow
 from analysis.synthetic import write_csv
 from analysis.targets import Target
 from survey.extensions import db
 from survey.models import Enrolment, ExitOutcome, Insats, Response
-from survey.reports.rows import answer_rows, enrolment_columns, report_entries
+from survey.reports.rows import answer_rows, enrolment_columns, report_columns, report_entries
 
 
 @pytest.fixture
@@ -34,6 +42,9 @@ def loaded(app, insats, tmp_path):  # type: ignore[no-untyped-def]
             enrolment.end_date = dt.date(2025, 6, 30)
             enrolment.exit_outcome = ExitOutcome.arbete if number % 2 else ExitOutcome.studier
         enrolment.left_early = number % 7 == 0
+        # Försörjning, as staff record it: some lists at start and exit, some missing.
+        enrolment.income_start = [["forsorjningsstod"], ["lon", "sjukpenning"], []][number % 3]
+        enrolment.income_exit = [["lon"], None, ["studiemedel", "lon"], ["ingen"]][number % 4]
     db.session.commit()
     ids = list(db.session.scalars(select(Insats.id).order_by(Insats.id)))
     return path, ids
@@ -53,6 +64,9 @@ def _orm_enrolments(ids: list[int]) -> list[EnrolmentRow]:
             exit_outcome=str(e.exit_outcome) if e.exit_outcome else None,
             left_early=e.left_early,
             invited=frozenset((i.questionnaire_key, str(i.occasion)) for i in e.invitations),
+            birth_year=e.participant.birth_year,
+            income_start=income_sources(e.income_start) or (),
+            income_exit=income_sources(e.income_exit),
         )
         for e in db.session.scalars(
             select(Enrolment).where(Enrolment.insats_id.in_(ids)).order_by(Enrolment.id)
@@ -74,6 +88,10 @@ def _rows_of(columns: EnrolmentColumns) -> list[EnrolmentRow]:
             end_date=ends[i], exit_outcome=columns.exit_outcome.name(i),
             left_early=bool(columns.left_early[i]),
             invited=frozenset(pair for pair, mask in columns.invited.items() if mask[i]),
+            birth_year=None if columns.birth_year[i] == NO_BIRTH_YEAR
+            else int(columns.birth_year[i]),
+            income_start=columns.income_start.name(i) or (),
+            income_exit=columns.income_exit.name(i),
         )
         for i, key in enumerate(columns.key)
     ]
@@ -83,8 +101,7 @@ def _from_database(app, ids: list[int], options: ReportOptions) -> dict:  # type
     """What report_for builds: entries and enrolment columns from the database."""
     registry = app.extensions["stegvis.questionnaires"]
     enrolments = enrolment_columns(ids)
-    return report_from_entries(report_entries(ids, registry, options.selection, enrolments),
-                               options, enrolments)
+    return report_from_columns(*report_columns(ids, registry, enrolments), options, enrolments)
 
 
 def _same(a: dict, b: dict) -> None:
@@ -95,6 +112,8 @@ def _same(a: dict, b: dict) -> None:
 OPTIONS = [
     {},
     {"date_from": dt.date(2024, 6, 1), "date_to": dt.date(2025, 3, 31)},
+    {"date_from": dt.date(2025, 1, 1), "date_to": dt.date(2025, 6, 30), "age_bands": (18, 40),
+     "pagaende_days": 30},
     {"site": "Skövde"},
     {"targets": (Target("nytta", "avslut", 0.8), Target("redo", "pagaende", 0.5))},
     {"min_group": 3},
@@ -108,8 +127,8 @@ def test_database_report_equals_csv_report(app, loaded, extra):
     options = ReportOptions(insatser=_names(ids), **extra)
     from_csv, errors = build_report_from_csv(path, options, registry=registry)
     assert not errors
-    entries = report_entries(ids, registry, options.selection, enrolment_columns(ids))
-    from_db = report_from_entries(entries, options)
+    from_db = report_from_columns(*report_columns(ids, registry, enrolment_columns(ids)),
+                                  options)  # fmt: skip
     _same(from_db, from_csv)
     if not extra:
         # The 1-4 people of annat or okänt gender are left out of the report (issue 10).
@@ -129,6 +148,8 @@ def test_database_columns_equal_the_exported_rows_with_enrolments(app, loaded, e
     _same(columns, one_by_one)
     assert columns["missing"]["source"] == "enrolments"
     assert extra or columns["exit_outcomes"]["ended"] > 0
+    assert extra or (columns["income"]["recorded"] > 0 and columns["counts"]["ended"]["n"] > 0)
+    assert (columns["previous"] is not None) == ("date_from" in extra)
 
 
 def test_enrolment_columns_equal_the_orm_objects(app, loaded):
@@ -136,6 +157,8 @@ def test_enrolment_columns_equal_the_orm_objects(app, loaded):
     expected = _orm_enrolments(ids)
     assert _rows_of(enrolment_columns(ids)) == expected
     assert any(e.exit_outcome for e in expected) and any(e.left_early for e in expected)
+    assert any(e.birth_year for e in expected) and any(e.income_exit for e in expected)
+    assert any(e.income_exit is None for e in expected)
 
 
 def test_two_responses_at_the_same_latest_moment_are_one(app, loaded):
@@ -189,3 +212,86 @@ def test_enrolments_without_a_site(app, loaded):
     _same(_from_database(app, ids, options),
           build_report(iter(rows), options, enrolments=_orm_enrolments(ids)))
     assert any(row.site is None for row in rows)
+
+
+BOARD_KEYS = ("counts", "response_rates", "income", "previous")
+
+
+def _store_board_example(insats: Insats) -> list[int]:
+    """test_analysis_board's enrolments and answers in the database (insatser A and B of
+    the fixture's förbund); the insatser's ids."""
+    from survey import invitations
+    from survey.models import Answer, BornAbroad, Gender, Participant, Site
+
+    from .test_analysis_board import ANSWERS, ENROLMENTS
+
+    registry = invitations.current_app.extensions["stegvis.questionnaires"]
+    made = {}
+    for name in ("A", "B"):
+        made[name] = Insats(organisation_id=insats.organisation_id, name=name)
+        db.session.add_all([made[name], Site(insats=made[name], name="Skövde")])
+    people: dict[str, Participant] = {}
+    answers = {(a.participant, a.insats, a.questionnaire, a.occasion): a for a in ANSWERS}
+    for row in ENROLMENTS:
+        person = people.get(row.participant)
+        if person is None:
+            person = people[row.participant] = Participant(
+                organisation_id=insats.organisation_id, pseudonym=row.participant,
+                gender=Gender(row.gender), birth_year=row.birth_year,
+                born_abroad=BornAbroad(row.born_abroad))
+        enrolment = Enrolment(
+            participant=person, insats=made[row.insats], site=made[row.insats].sites[0],
+            start_date=row.start_date, end_date=row.end_date, left_early=row.left_early,
+            exit_outcome=ExitOutcome(row.exit_outcome) if row.exit_outcome else None,
+            income_start=list(row.income_start), income_exit=row.income_exit)
+        db.session.add(enrolment)
+        for key, occasion in sorted(row.invited):
+            invitations.create(enrolment, registry.get(key, 1), occasion)
+            answer = answers.get((row.participant, row.insats, key, occasion))
+            if answer is not None:
+                response = Response(invitation=enrolment.invitations[-1], language="sv",
+                                    submitted_at=answer.submitted_at)
+                db.session.add_all([response, Answer(response=response, item_id=answer.item,
+                                                     value=answer.value)])
+    db.session.commit()
+    return [made["A"].id, made["B"].id]
+
+
+def test_board_figures_on_the_database_path_are_the_hand_computed_ones(app, insats):
+    """The hand-computed example of test_analysis_board.py, stored in the database: the
+    database path gives the same counts, response rates, försörjning and previous
+    period as the rows it was made from (whose figures that file checks by hand)."""
+    from .test_analysis_board import ANSWERS, ENROLMENTS, H1
+
+    ids = _store_board_example(insats)
+    options = dataclasses.replace(H1, insatser=("A", "B"))
+    from_db = _from_database(app, ids, options)
+    from_rows = build_report(ANSWERS, options, enrolments=ENROLMENTS)
+    for key in BOARD_KEYS:
+        _same(from_db[key], from_rows[key])
+    assert from_db["counts"]["enrolled"]["n"] == 6
+    assert from_db["response_rates"]["by_questionnaire"]["sjalvskattning"]["start"]["share"] == 0.5
+    assert from_db["previous"]["counts"]["ongoing"]["n"] == 3
+
+
+def test_report_for_uses_the_forbund_settings(app, insats):
+    """report_for reads the days until a pågående answer is due and the age bands from
+    the förbund's settings."""
+    from survey.models import Organisation
+    from survey.reports.build import report_for
+
+    from .test_analysis_board import ANSWERS, ENROLMENTS, H1
+
+    ids = _store_board_example(insats)
+    organisation = db.session.get(Organisation, insats.organisation_id)
+    organisation.pagaende_due_days = 150
+    organisation.age_bands = "18,25,65"
+    db.session.commit()
+    chosen = list(db.session.scalars(select(Insats).where(Insats.id.in_(ids))))
+    report, options = report_for(chosen, H1.date_from, H1.date_to, None, "Test")
+    assert (options.pagaende_days, options.age_bands) == (150, (18, 25, 65))
+    expected = build_report(ANSWERS, dataclasses.replace(options, title=None),
+                            enrolments=ENROLMENTS)  # fmt: skip
+    for key in BOARD_KEYS:
+        _same(report[key], expected[key])
+    assert report["selection"]["age_bands"] == [18, 25, 65]

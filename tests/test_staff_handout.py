@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import socket
 from email import message_from_bytes
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import Answer, Enrolment, Invitation, Response
+from survey.models import Answer, Enrolment, Invitation, Organisation, Response
 
 from .conftest import PASSWORD, csrf_token
 from .test_answering_journey import answer, choose_language, submit
@@ -139,13 +140,42 @@ def test_settings_keep_the_privacy_contact(admin_client, insats):
     reply = admin_client.post("/personal/installningar", data={
         "csrf_token": csrf_token(page.text), "retention_months": "24",
         "privacy_contact": "  dataskydd@forbund.se, 0500-12 34 56 ",
-        "work_outcomes": ["arbete", "studier"]})
+        "work_outcomes": ["arbete", "studier"], **REPORT_SETTINGS})
     assert reply.status_code == 302
     assert insats.organisation.privacy_contact == "dataskydd@forbund.se, 0500-12 34 56"
     too_long = admin_client.post("/personal/installningar", data={
         "csrf_token": csrf_token(page.text), "retention_months": "24",
-        "privacy_contact": "x" * 301, "work_outcomes": ["arbete"]})
+        "privacy_contact": "x" * 301, "work_outcomes": ["arbete"], **REPORT_SETTINGS})
     assert too_long.status_code == 400
+
+
+REPORT_SETTINGS = {"pagaende_due_days": "90", "age_bands": "16, 30, 50"}
+
+
+def test_settings_keep_the_report_settings(admin_client, insats):
+    """Days until a pågående answer is due and the report's age bands (issue 11): saved
+    when good, a clear error and nothing changed when not."""
+    page = admin_client.get("/personal/installningar")
+    assert 'value="90"' in page.text and 'value="16, 30, 50"' in page.text
+    token = csrf_token(page.text)
+
+    def post(days: str, bands: str) -> Any:
+        return admin_client.post("/personal/installningar", data={
+            "csrf_token": token, "retention_months": "24", "privacy_contact": "",
+            "work_outcomes": ["arbete", "studier"], "pagaende_due_days": days,
+            "age_bands": bands})
+
+    assert post("120", " 18 30,65 ").status_code == 302
+    organisation = db.session.get(Organisation, insats.organisation_id)
+    db.session.refresh(organisation)
+    assert (organisation.pagaende_due_days, organisation.age_bands) == (120, "18,30,65")
+    for days, bands in (("120", "30, 16"), ("120", "16, sexton"), ("120", "0, 30"),
+                        ("0", "16, 30"), ("120", "")):
+        reply = post(days, bands)
+        assert reply.status_code == 400, (days, bands)
+    assert "Skriv den lägsta åldern i varje åldersgrupp" in post("120", "30, 16").text
+    db.session.refresh(organisation)
+    assert (organisation.pagaende_due_days, organisation.age_bands) == (120, "18,30,65")
 
 
 def test_tablet_handover_locks_staff_pages_until_password(handledare_client, insats):

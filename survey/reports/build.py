@@ -8,12 +8,12 @@ from typing import Any
 
 from flask import current_app
 
-from analysis.outcomes import WORK_OR_STUDIES
-from analysis.report import ReportOptions, report_from_entries
+from analysis.report import ReportOptions, report_from_columns
 from analysis.targets import Target as AnalysisTarget
 
 from ..models import Insats, Target, TargetKind
-from .rows import enrolment_columns, report_entries
+from ..validators import age_bounds
+from .rows import enrolment_columns, report_columns
 
 
 def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: dt.date | None,
@@ -26,16 +26,26 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
         targets=tuple(_target(i, t) for i in sorted(insatser, key=lambda i: i.name)
                       for t in i.targets),
         title=title,
-        work_outcomes=(insatser[0].organisation.counted_outcomes if insatser
-                       else WORK_OR_STUDIES),
+        **_organisation_settings(insatser),
     )
     ids = [i.id for i in insatser]
     registry = current_app.extensions["stegvis.questionnaires"]
     enrolments = enrolment_columns(ids)
-    entries = report_entries(ids, registry, options.selection, enrolments)
-    return report_from_entries(entries, options, enrolments, registry), options
+    return report_from_columns(*report_columns(ids, registry, enrolments), options, enrolments,
+                               registry), options
 
 
 def _target(insats: Insats, target: Target) -> AnalysisTarget:
     return AnalysisTarget(target.item_id, str(target.occasion), target.threshold, insats.name,
                           str(TargetKind(target.kind)))
+
+
+def _organisation_settings(insatser: Sequence[Insats]) -> dict[str, Any]:
+    """The förbund's report settings (all insatser of a report are one förbund's)."""
+    if not insatser:
+        return {}
+    organisation = insatser[0].organisation
+    bounds = age_bounds(organisation.age_bands)
+    return {"pagaende_days": organisation.pagaende_due_days,
+            "work_outcomes": organisation.counted_outcomes,
+            **({"age_bands": bounds} if bounds else {})}

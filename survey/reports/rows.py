@@ -2,10 +2,11 @@
 
 - `answer_rows`: every submitted answer as an `AnswerRow` (flask export, the Dataexport),
   streamed from one joined query;
-- `enrolment_columns`: the enrolments with the invitations each was sent (missing answers
-  and exit outcomes are counted from them);
-- `report_entries`: the report's entries: the responses and their answers as columns,
-  handed to the core (`analysis.responses.to_entries`), which selects and keeps the latest.
+- `enrolment_columns`: the enrolments with the invitations each was sent (the board's
+  counts, missing answers, exit outcomes and försörjning are counted from them);
+- `report_columns`: the responses and their answers as columns, handed to the core
+  (`analysis.responses.to_entries`), which selects and keeps the latest
+  (`report_entries` does that for one selection).
 
 Columns are selected with labels and read by name; no ORM objects anywhere.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
@@ -24,8 +26,9 @@ from sqlalchemy import Integer, Select, String, cast, func, select, type_coerce
 
 from analysis.cells import neutralise_row
 from analysis.codes import Codes
-from analysis.enrolments import EnrolmentColumns
+from analysis.enrolments import NO_BIRTH_YEAR, EnrolmentColumns
 from analysis.entries import Entries
+from analysis.income import income_sources
 from analysis.layouts import DONT_KNOW, Layouts
 from analysis.responses import AnswerColumns, ResponseColumns, to_entries
 from analysis.rows import CSV_COLUMNS, AnswerRow
@@ -110,7 +113,10 @@ def enrolment_columns(insats_ids: Iterable[int]) -> EnrolmentColumns:
                _text(Participant.born_abroad).label("born_abroad"),
                Insats.name.label("insats"), Site.name.label("site"), Enrolment.start_date,
                Enrolment.end_date, _text(Enrolment.exit_outcome).label("exit_outcome"),
-               cast(Enrolment.left_early, Integer).label("left_early"))
+               cast(Enrolment.left_early, Integer).label("left_early"),
+               Participant.birth_year,
+               cast(Enrolment.income_start, String).label("income_start"),
+               cast(Enrolment.income_exit, String).label("income_exit"))
         .join(Participant, Enrolment.participant_id == Participant.id)
         .join(Insats, Enrolment.insats_id == Insats.id)
         .outerjoin(Site, Enrolment.site_id == Site.id)
@@ -118,7 +124,8 @@ def enrolment_columns(insats_ids: Iterable[int]) -> EnrolmentColumns:
         .order_by(Enrolment.id),
         {"id": pa.int64(), "pseudonym": _TEXT, "gender": _TEXT, "born_abroad": _TEXT,
          "insats": _TEXT, "site": _TEXT, "start_date": _DAY, "end_date": _DAY,
-         "exit_outcome": _TEXT, "left_early": pa.int64()},
+         "exit_outcome": _TEXT, "left_early": pa.int64(), "birth_year": pa.int64(),
+         "income_start": _TEXT, "income_exit": _TEXT},
     )
     enrolment = table.column("id").to_numpy()
     return EnrolmentColumns(
@@ -130,7 +137,18 @@ def enrolment_columns(insats_ids: Iterable[int]) -> EnrolmentColumns:
         exit_outcome=_codes(table.column("exit_outcome")),
         left_early=table.column("left_early").to_numpy().astype(bool),
         invited=_invited(ids, enrolment),
+        birth_year=pc.fill_null(table.column("birth_year"), NO_BIRTH_YEAR).to_numpy()
+        .astype(np.int32),
+        income_start=_income(table.column("income_start")),
+        income_exit=_income(table.column("income_exit")),
     )  # fmt: skip
+
+
+def _income(column: pa.ChunkedArray) -> Codes:
+    """A JSON list column (as text; few distinct lists) as Codes of `income_sources`."""
+    codes = _codes(column)
+    names = [income_sources(None if text is None else json.loads(text)) for text in codes.names]
+    return Codes(codes.codes, names)
 
 
 def _invited(insats_ids: list[int], enrolment: np.ndarray) -> dict[tuple[str, str], np.ndarray]:
@@ -158,10 +176,17 @@ def _invited(insats_ids: list[int], enrolment: np.ndarray) -> dict[tuple[str, st
 
 def report_entries(insats_ids: Iterable[int], registry: Registry, selection: Selection,
                    enrolments: EnrolmentColumns) -> Entries:
-    """The report's entries: every submitted response of the insatser with its answers,
-    as columns for the core, which selects them and keeps the latest. `enrolments`
-    (enrolment_columns of the same insatser) gives each response its person, insats and
-    site, so the responses' query needs no joins for them."""
+    """The report's entries: the core's selection of `report_columns`."""
+    return to_entries(*report_columns(insats_ids, registry, enrolments), selection)
+
+
+def report_columns(insats_ids: Iterable[int], registry: Registry,
+                   enrolments: EnrolmentColumns) -> tuple[ResponseColumns, AnswerColumns]:
+    """Every submitted response of the insatser with its answers, as columns for the
+    core, which selects them and keeps the latest (`analysis.report.report_from_columns`,
+    for the period and the one before it). `enrolments` (enrolment_columns of the same
+    insatser) gives each response its person, insats and site, so the responses' query
+    needs no joins for them."""
     ids = list(insats_ids)
     table = _table(
         select(Response.id, Response.submitted_at, Response.language,
@@ -199,8 +224,7 @@ def report_entries(insats_ids: Iterable[int], registry: Registry, selection: Sel
         easy=table.column("easy").to_numpy() == 1,
         submitted_at=_moments(table.column("submitted_at")),
     )  # fmt: skip
-    return to_entries(responses, _answers(ids, table.column("id").to_numpy(), responses),
-                      selection)  # fmt: skip
+    return responses, _answers(ids, table.column("id").to_numpy(), responses)
 
 
 def _take(column: Codes, row: np.ndarray) -> Codes:

@@ -274,6 +274,15 @@ class SettingsForm(FlaskForm):
                        "e-postadress och telefonnummer till förbundet."),
         filters=[lambda text: text.strip() if text else ""],
         validators=[Length(max=300), validators.plain_text])
+    pagaende_due_days = IntegerField(
+        _l("Svarsfrekvens pågående: räkna med dem som varit inskrivna minst så här många dagar"),
+        validators=[InputRequired(), NumberRange(min=1, max=730)])
+    age_bands = StringField(
+        _l("Åldersgrupper i rapporten"),
+        description=_l("Den lägsta åldern i varje grupp, t.ex. 16, 30, 50 (ger 16–29, 30–49 "
+                       "och 50+)."),
+        filters=[lambda text: text.strip() if text else ""],
+        validators=[InputRequired(), Length(max=40), validators.age_bands])
     active = BooleanField()
     work_outcomes = MultiCheckboxField(
         _l("Avslutsorsaker som räknas som arbete eller studier"),

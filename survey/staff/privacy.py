@@ -16,6 +16,7 @@ from .. import audit, i18n, recordings, translation_review
 from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant
+from ..validators import age_bounds
 from . import bp, scope
 from .enrolments import language_choices
 from .forms import (
@@ -169,10 +170,14 @@ def settings() -> Any:
         organisation.admins_need_totp = bool(form.admins_need_totp.data)
         organisation.privacy_contact = form.privacy_contact.data
         organisation.work_outcomes = ",".join(form.work_outcomes.data)
+        organisation.pagaende_due_days = form.pagaende_due_days.data
+        organisation.age_bands = ",".join(map(str, age_bounds(form.age_bands.data) or ()))
         audit.record("settings_changed", f"retention_months={organisation.retention_months}, "
                                          f"admins_need_totp={organisation.admins_need_totp}, "
                                          f"privacy_contact={organisation.privacy_contact}, "
-                                         f"work_outcomes={organisation.work_outcomes}")
+                                         f"work_outcomes={organisation.work_outcomes}, "
+                                         f"pagaende_due_days={organisation.pagaende_due_days}, "
+                                         f"age_bands={organisation.age_bands}")
         db.session.commit()
         flash(_("Inställningarna är sparade."))
         return redirect(url_for(".settings"))
@@ -214,6 +219,8 @@ def _settings_page(organisation: Organisation, form: SettingsForm | None = None,
         form.admins_need_totp.data = organisation.admins_need_totp
         form.privacy_contact.data = organisation.privacy_contact
         form.work_outcomes.data = list(organisation.counted_outcomes)
+        form.pagaende_due_days.data = organisation.pagaende_due_days
+        form.age_bands.data = organisation.age_bands.replace(",", ", ")
     return render_template("staff/settings.html", form=form, organisation=organisation,
                            translations=i18n.translation_status(),
                            reviews=translation_review.rows(), review_error=review_error,

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from survey import i18n
 from survey.models import Enrolment, Insats, Invitation, Participant
 
-from .conftest import NARROW, screenshot
+from .conftest import NARROW, PHONE, screenshot
 from .test_browser_participant import choose
 from .test_browser_staff import log_in
 
@@ -204,4 +204,29 @@ def test_tablet_lock_screen(live, new_page, axe_source):
         page.wait_for_url("**/start")
         page.goto("/personal/last")
         problems.extend(scan(page, axe_source, f"lock-screen {language}"))
+    assert problems == [], "\n".join(problems)
+
+
+def test_report_settings_on_a_phone(live, new_page, axe_source):
+    """The förbund's report settings (issue 11) at phone size: a wrong list of age bands
+    gets its message beside the field, a right one is saved; no axe violations."""
+    page = new_page(viewport=PHONE, bypass_csp=True)
+    log_in(page, "admin@test.se")
+    page.goto("/personal/installningar")
+    assert page.input_value("#pagaende_due_days") == "90"
+    assert page.input_value("#age_bands") == "16, 30, 50"
+    page.fill("#age_bands", "30, 16")
+    page.locator("main form button.primary").first.click()
+    page.wait_for_selector("#age_bands-error")
+    assert page.get_attribute("#age_bands", "aria-invalid") == "true"
+    problems = scan(page, axe_source, "settings-age-bands-error sv")
+    screenshot(page, "settings-report-error-phone")
+    page.fill("#age_bands", "18, 30, 65")
+    page.fill("#pagaende_due_days", "120")
+    page.locator("main form button.primary").first.click()
+    page.wait_for_url("**/personal/installningar")
+    assert page.input_value("#age_bands") == "18, 30, 65"
+    assert page.input_value("#pagaende_due_days") == "120"
+    problems += scan(page, axe_source, "settings-report sv")
+    screenshot(page, "settings-report-phone")
     assert problems == [], "\n".join(problems)
