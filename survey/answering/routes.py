@@ -18,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from jinja2 import pass_context
 from markupsafe import Markup
 
 from .. import i18n, ratelimit, readaloud, recordings
@@ -50,28 +49,8 @@ def load_survey(endpoint: str | None, values: dict[str, Any] | None) -> None:
 
 
 @bp.context_processor
-def _request_translations() -> dict[str, Any]:
-    """The template `_()`/`gettext()` bound to this request's catalog, looked up once per
-    page instead of once per string (Flask-Babel resolves the domain, locale and catalog
-    on every call). Same output as Jinja's new-style gettext that Flask-Babel installs."""
-    translations = i18n.catalog()
-
-    @pass_context
-    def gettext(context: Any, string: str, **variables: Any) -> str:
-        text = translations.ugettext(string)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)  # noqa: S704  (catalog text is ours; % escapes variables)
-        return text % variables  # type: ignore[no-any-return]
-
-    @pass_context
-    def ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
-        variables.setdefault("num", num)
-        text = translations.ungettext(singular, plural, num)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)  # noqa: S704  (catalog text is ours; % escapes variables)
-        return text % variables  # type: ignore[no-any-return]
-
-    return {"gettext": gettext, "ngettext": ngettext, "csrf_field": _csrf_field}
+def _link_form() -> dict[str, Any]:
+    return {"csrf_field": _csrf_field}
 
 
 def _form_key() -> str:
