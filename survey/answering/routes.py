@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -10,6 +11,7 @@ from flask import (
     abort,
     current_app,
     g,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -19,6 +21,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from markupsafe import Markup
+
+from questionnaires import Scale
 
 from .. import i18n, ratelimit, readaloud, recordings
 from . import bp, journey, link_csrf
@@ -275,10 +279,22 @@ def _question_page(number, item, form, back_to_review=None, missed=False):  # ty
         total=len(g.survey.items),
         item=item,
         scale=g.survey.questionnaire.scale,
+        faces=_faces(g.survey.questionnaire.scale),
         form=form,
         back_to_review=back_to_review, missed=missed,
         listen=_listen(item.id, number),
     )
+
+
+@functools.cache
+def _faces(scale: Scale) -> dict[int | None, Markup]:
+    """The face beside each step of a scale (None: "vet inte"), drawn by the `face` macro
+    once per scale and process instead of once per step on every question screen."""
+    face = get_template_attribute("answering/_macros.html", "face")
+    span = scale.highest - scale.lowest
+    faces = {step.value: face((step.value - scale.lowest) / span) for step in scale.steps}
+    faces[None] = face(None)
+    return faces
 
 
 def _listen(screen: str, number: int | None = None) -> readaloud.Listen:
