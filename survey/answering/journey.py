@@ -53,6 +53,9 @@ class Link(NamedTuple):
     questionnaire_version: int
     expires_at: dt.datetime
     occasion: str
+    # The förbund has recorded some screen of this questionnaire version (any language):
+    # only then does a screen look for its own recording (one query less per screen).
+    has_recordings: bool
 
 
 class Started(NamedTuple):
@@ -108,6 +111,23 @@ def close(_error: BaseException | None = None) -> None:
 _INVITATION = Invitation.__table__
 _RESPONSE = Response.__table__
 _ANSWER = Answer.__table__
+_ENROLMENT = Enrolment.__table__
+_PARTICIPANT = Participant.__table__
+_INSATS = Insats.__table__
+_ORGANISATION = Organisation.__table__
+_RECORDING = Recording.__table__
+
+_HAS_RECORDINGS = (
+    select(_RECORDING.c.id)
+    .select_from(
+        _ENROLMENT.join(_INSATS, _INSATS.c.id == _ENROLMENT.c.insats_id)
+        .join(_RECORDING, _RECORDING.c.organisation_id == _INSATS.c.organisation_id)
+    )
+    .where(_ENROLMENT.c.id == _INVITATION.c.enrolment_id,
+           _RECORDING.c.questionnaire_key == _INVITATION.c.questionnaire_key,
+           _RECORDING.c.questionnaire_version == _INVITATION.c.questionnaire_version)
+    .exists()
+)
 
 # Plain Core statements (no ORM objects are built per request). The same single
 # statement runs for every token, known, unknown or used.
@@ -123,6 +143,7 @@ _LINK = (
         _RESPONSE.c.easy,
         _RESPONSE.c.submitted_at,
         _INVITATION.c.next_invitation_id,
+        _HAS_RECORDINGS,
     )
     .select_from(_INVITATION.outerjoin(_RESPONSE, _RESPONSE.c.invitation_id == _INVITATION.c.id))
 )
@@ -147,10 +168,6 @@ class About(NamedTuple):
     contact: str | None
 
 
-_ENROLMENT = Enrolment.__table__
-_PARTICIPANT = Participant.__table__
-_INSATS = Insats.__table__
-_ORGANISATION = Organisation.__table__
 _ABOUT = (
     select(_ORGANISATION.c.name, _PARTICIPANT.c.language, _ORGANISATION.c.privacy_contact)
     .select_from(
@@ -163,7 +180,6 @@ _ABOUT = (
 )
 
 
-_RECORDING = Recording.__table__
 # The förbund's recording of one screen of this survey in one language (no audio bytes).
 _RECORDING_OF = (
     select(_RECORDING.c.id, _RECORDING.c.checksum, _RECORDING.c.mimetype)
@@ -198,6 +214,7 @@ class Survey:
     # The invitation the link itself belongs to (differs from `invitation` further on).
     first_invitation_id: int | None = None
     _answers: dict[str, Given] | None = field(default=None, repr=False)
+    _about: About | None = field(default=None, repr=False)
 
     def answers(self) -> dict[str, Given]:
         """The stored answers by item id, read once per request (and again after a save)."""
@@ -215,14 +232,19 @@ class Survey:
         return self.questionnaire.items_at(self.invitation.occasion)
 
     def about(self) -> About:
-        row = connection().execute(_ABOUT, {"invitation_id": self.invitation.id}).one()
-        return About(*row)
+        """Read once per request (the first visit and the screen it shows both ask)."""
+        if self._about is None:
+            row = connection().execute(_ABOUT, {"invitation_id": self.invitation.id}).one()
+            self._about = About(*row)
+        return self._about
 
     def responsible(self) -> Responsible:
         about = self.about()
         return Responsible(about.organisation, about.contact or "")
 
     def recording(self, screen: str, language: str) -> Recorded | None:
+        if not self.invitation.has_recordings:
+            return None
         row = connection().execute(_RECORDING_OF, {
             "invitation_id": self.invitation.id, "screen": screen, "language": language,
         }).first()
@@ -276,7 +298,7 @@ def find(
         if after is None:
             break
         previous, row = Started(*row[5:9]), after
-    invitation = Link(*row[:5])
+    invitation = Link(*row[:5], has_recordings=bool(row[10]))
     questionnaire = registry.get(invitation.questionnaire_key, invitation.questionnaire_version)
     if questionnaire is None:
         return LinkState.unknown, None
