@@ -340,7 +340,8 @@ _SWITCH_LANGUAGE = (
 
 @functools.cache
 def _start_response(dialect: str):  # type: ignore[no-untyped-def]
-    """INSERT ... ON CONFLICT DO NOTHING in this dialect's own INSERT."""
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, in this dialect's own INSERT: a row
+    comes back only when this statement created the response."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(_RESPONSE).values(
         invitation_id=bindparam("p_invitation_id"),
@@ -349,7 +350,7 @@ def _start_response(dialect: str):  # type: ignore[no-untyped-def]
         assisted=bindparam("p_assisted"),
         started_at=bindparam("p_now"),
         updated_at=bindparam("p_now"),
-    ).on_conflict_do_nothing(index_elements=["invitation_id"])
+    ).on_conflict_do_nothing(index_elements=["invitation_id"]).returning(_RESPONSE.c.id)
 
 
 def _store_on_sqlite():  # type: ignore[no-untyped-def]
@@ -375,7 +376,7 @@ def choose_language(survey: Survey, locale: str, easy: bool, assisted: str = "sj
               "p_now": utcnow()}
     if survey.response is None:
         start = _start_response(connection().dialect.name)
-        if connection().execute(start, {**values, "p_assisted": assisted}).rowcount == 1:
+        if connection().execute(start, {**values, "p_assisted": assisted}).first() is not None:
             return True  # created just now in this language (else another tab was first)
     return connection().execute(_SWITCH_LANGUAGE, values).rowcount == 1
 
