@@ -225,7 +225,7 @@ class Survey:
     def answers(self) -> dict[str, Given]:
         return self._answers
 
-    @property
+    @functools.cached_property
     def items(self) -> tuple[Item, ...]:
         """The items of this invitation's occasion (an instrument may ask different items
         at pågående and at avslut), in screen order."""
