@@ -279,15 +279,16 @@ class Browser:
             self.connection = None
 
 
-def journey(port: int, plan: Plan, timings: dict[str, list[float]]) -> str:
+def journey(browser: Browser, plan: Plan) -> str:
     """Answer the whole survey from the link. Returns "acknowledged" or "already".
 
     As a phone with JavaScript (the usual case): every form carries screen.js's field, so
     each POST is answered with the next screen itself. With STEGVIS_BENCH_NO_JS=1, as a
     phone without: every POST is answered with a redirect that the phone then follows.
     Raises Broken when anything goes wrong (dropped connection, unexpected status).
+    `browser` is a Browser, or anything with its request/shown/close (the profiler's
+    in-process client, bench/profile_journey.py).
     """
-    browser = Browser(port, timings)
     base = f"/s/{plan.token}"
     mark = {} if NO_JS else {"next_screen": "1"}
     moved = 302 if NO_JS else 200  # what a POST that worked answers
@@ -326,7 +327,8 @@ def journey(port: int, plan: Plan, timings: dict[str, list[float]]) -> str:
         shown = location if NO_JS else browser.shown
         if status != moved or not shown.endswith("/tack"):
             raise Broken(f"submit {status} {shown}")
-        browser.request("GET page", "GET", f"{base}/tack")
+        if NO_JS:  # with JavaScript the POST's answer is the thank-you screen itself
+            browser.request("GET page", "GET", f"{base}/tack")
         return "acknowledged"
     finally:
         browser.close()
@@ -367,7 +369,7 @@ def drive(server: Server, plans: list[Plan], seconds: float, concurrency: int,
                     break
                 outcome.attempted += 1
             try:
-                result = journey(server.port, plan, timings)
+                result = journey(Browser(server.port, timings), plan)
             except Broken as error:
                 with lock:
                     outcome.broken[plan.index] = str(error)
@@ -443,7 +445,7 @@ def check_nothing_lost(server: Server, url: str, plans: list[Plan],
         if plan.index in outcome.acknowledged:
             continue
         try:
-            result = journey(server.port, plan, defaultdict(list))
+            result = journey(Browser(server.port, defaultdict(list)), plan)
         except Broken:
             failed_again += 1
             continue

@@ -60,6 +60,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_login import current_user
+
     from . import database, i18n, ratelimit
     from .extensions import babel, csrf, db, login_manager
 
@@ -68,7 +70,10 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
-    login_manager.init_app(app)
+    # Templates get the lazy `current_user` proxy instead of Flask-Login's context
+    # processor, which loads the user for every page rendered, participants' included.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
     login_manager.session_protection = "strong"
     ratelimit.init_app(app)
     if app.config["PROXY_COUNT"]:

@@ -274,6 +274,19 @@ def question_text(text) -> str:  # type: ignore[no-untyped-def]
 
 def init_app(app: Flask) -> None:
     app.url_value_preprocessor(_start_request)
+    # The templates' `_()`, `gettext()` and `ngettext()` (in macros too, which are imported
+    # without the page's context) on this request's catalog, looked up once per request:
+    # Flask-Babel's own callables resolve the domain, locale and catalog on every string.
+    # Jinja's new-style wrapper still escapes and fills in the variables.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalog().ugettext(s),
+        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+        pgettext=lambda c, s: catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+    # `_` straight to that gettext: Jinja's alias looks `gettext` up again on every call.
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
     app.jinja_env.globals.update(
         current_language=current, qtext=question_text, text_direction=text_direction,
         html_lang=html_lang, participant_languages=PARTICIPANT_LANGUAGES,

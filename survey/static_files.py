@@ -14,13 +14,34 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 VERSIONED_MAX_AGE = 365 * 24 * 3600
 UNVERSIONED_MAX_AGE = 3600
 
 
 class StegvisFlask(Flask):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._static_urls: dict[tuple[str, str], str] = {}
+
+    def url_for(self, /, endpoint: str, *, _anchor: str | None = None,
+                _method: str | None = None, _scheme: str | None = None,
+                _external: bool | None = None, **values: Any) -> str:
+        """A static file's address (with its `v=`, which `_version` reads once per
+        process) is built once per process and script root: every page links three or
+        four of them, and building each again cost more than one of the page's queries."""
+        options = {"_anchor": _anchor, "_method": _method, "_scheme": _scheme,
+                   "_external": _external}
+        if (endpoint != "static" or values.keys() != {"filename"} or _anchor or _method
+                or _scheme or _external or not has_request_context()):
+            return super().url_for(endpoint, **options, **values)
+        key = (request.script_root, values["filename"])
+        found = self._static_urls.get(key)
+        if found is None:
+            found = self._static_urls[key] = super().url_for(endpoint, **options, **values)
+        return found
+
     def get_send_file_max_age(self, filename: str | None) -> int | None:
         if request.endpoint == "static" and request.args.get("v"):
             return VERSIONED_MAX_AGE

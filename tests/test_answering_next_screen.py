@@ -8,7 +8,7 @@ and the guarantees (stored once, nothing after submit, no cookie) hold.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from survey.answering.routes import SCREEN_FIELD
 from survey.extensions import db
@@ -104,6 +104,40 @@ def test_from_review_back_to_review(app, client, journey):
                         data={"csrf_token": csrf, "value": "1", **MARK})
     assert screen_url(reply) == f"/s/{token}/granska"
     assert stored_answers() == {item_ids(app)[2]: 1}
+
+
+def test_review_after_a_change_shows_the_new_answer(app, client, journey):
+    """The review shown in answer to a change lists what was just stored, not the answer
+    the link's lookup read at the start of that request."""
+    token, csrf = journey
+    scale = app.extensions["stegvis.questionnaires"].latest("finsam-indikatorer").scale
+    client.post(f"/s/{token}/sprak", data={"csrf_token": csrf, "language": "sv"})
+    client.post(f"/s/{token}/3", data={"csrf_token": csrf, "value": "1"})
+    reply = client.post(f"/s/{token}/3?granska=1",
+                        data={"csrf_token": csrf, "value": "4", **MARK})
+    assert screen_url(reply) == f"/s/{token}/granska"
+    assert f'<p class="answer">{scale.label_for(4).standard}</p>' in reply.text
+    assert scale.label_for(1).standard not in reply.text
+
+
+def test_an_answer_needs_no_read_besides_the_link_lookup(client, journey):
+    """One statement finds the link with its answers and whether the förbund recorded any
+    screen; then only the writes (two on SQLite, one on PostgreSQL) before the next screen."""
+    token, csrf = journey
+    client.post(f"/s/{token}/sprak", data={"csrf_token": csrf, "language": "sv"})
+    statements: list[str] = []
+
+    def seen(_connection, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        reply = client.post(f"/s/{token}/1", data={"csrf_token": csrf, "value": "2", **MARK})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert screen_url(reply) == f"/s/{token}/2"
+    writes = 2 if db.engine.dialect.name == "sqlite" else 1
+    assert len(statements) == 1 + writes, statements
 
 
 def test_language_change_returns_to_the_question(client, journey):

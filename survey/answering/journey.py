@@ -53,6 +53,9 @@ class Link(NamedTuple):
     questionnaire_version: int
     expires_at: dt.datetime
     occasion: str
+    # The förbund has recorded some screen of this questionnaire version (any language):
+    # only then does a screen look for its own recording (one query less per screen).
+    has_recordings: bool
 
 
 class Started(NamedTuple):
@@ -108,9 +111,27 @@ def close(_error: BaseException | None = None) -> None:
 _INVITATION = Invitation.__table__
 _RESPONSE = Response.__table__
 _ANSWER = Answer.__table__
+_ENROLMENT = Enrolment.__table__
+_PARTICIPANT = Participant.__table__
+_INSATS = Insats.__table__
+_ORGANISATION = Organisation.__table__
+_RECORDING = Recording.__table__
+
+_HAS_RECORDINGS = (
+    select(_RECORDING.c.id)
+    .select_from(
+        _ENROLMENT.join(_INSATS, _INSATS.c.id == _ENROLMENT.c.insats_id)
+        .join(_RECORDING, _RECORDING.c.organisation_id == _INSATS.c.organisation_id)
+    )
+    .where(_ENROLMENT.c.id == _INVITATION.c.enrolment_id,
+           _RECORDING.c.questionnaire_key == _INVITATION.c.questionnaire_key,
+           _RECORDING.c.questionnaire_version == _INVITATION.c.questionnaire_version)
+    .exists()
+)
 
 # Plain Core statements (no ORM objects are built per request). The same single
-# statement runs for every token, known, unknown or used.
+# statement runs for every token, known, unknown or used. It brings the stored answers
+# too, one row each (one row without any): nearly every screen shows or counts them.
 _LINK = (
     select(
         _INVITATION.c.id,
@@ -123,8 +144,15 @@ _LINK = (
         _RESPONSE.c.easy,
         _RESPONSE.c.submitted_at,
         _INVITATION.c.next_invitation_id,
+        _HAS_RECORDINGS,
+        _ANSWER.c.item_id,
+        _ANSWER.c.value,
+        _ANSWER.c.comment,
     )
-    .select_from(_INVITATION.outerjoin(_RESPONSE, _RESPONSE.c.invitation_id == _INVITATION.c.id))
+    .select_from(
+        _INVITATION.outerjoin(_RESPONSE, _RESPONSE.c.invitation_id == _INVITATION.c.id)
+        .outerjoin(_ANSWER, _ANSWER.c.response_id == _RESPONSE.c.id)
+    )
 )
 # A short code typed on /kod stands for the link on a letter (tokens never look like one).
 _FIND = _LINK.where(_INVITATION.c.token_hash == bindparam("token_hash"))
@@ -132,9 +160,6 @@ _FIND_BY_CODE = _LINK.where(_INVITATION.c.short_code_hash == bindparam("code_has
 # One hand-out at exit: once a survey is submitted, the same link runs the next one.
 _FIND_NEXT = _LINK.where(_INVITATION.c.id == bindparam("invitation_id"))
 _CHAIN_LIMIT = 4  # surveys one link can run; a loop in the data cannot spin for ever
-_ANSWERS = select(_ANSWER.c.item_id, _ANSWER.c.value, _ANSWER.c.comment).where(
-    _ANSWER.c.response_id == bindparam("response_id")
-)
 
 
 class About(NamedTuple):
@@ -147,10 +172,6 @@ class About(NamedTuple):
     contact: str | None
 
 
-_ENROLMENT = Enrolment.__table__
-_PARTICIPANT = Participant.__table__
-_INSATS = Insats.__table__
-_ORGANISATION = Organisation.__table__
 _ABOUT = (
     select(_ORGANISATION.c.name, _PARTICIPANT.c.language, _ORGANISATION.c.privacy_contact)
     .select_from(
@@ -163,7 +184,6 @@ _ABOUT = (
 )
 
 
-_RECORDING = Recording.__table__
 # The förbund's recording of one screen of this survey in one language (no audio bytes).
 _RECORDING_OF = (
     select(_RECORDING.c.id, _RECORDING.c.checksum, _RECORDING.c.mimetype)
@@ -197,32 +217,34 @@ class Survey:
     previous: Started | None = None
     # The invitation the link itself belongs to (differs from `invitation` further on).
     first_invitation_id: int | None = None
-    _answers: dict[str, Given] | None = field(default=None, repr=False)
+    # The stored answers by item id, as the link's lookup read them (and as this
+    # request's own saves changed them since).
+    _answers: dict[str, Given] = field(default_factory=dict, repr=False)
+    _about: About | None = field(default=None, repr=False)
 
     def answers(self) -> dict[str, Given]:
-        """The stored answers by item id, read once per request (and again after a save)."""
-        if self.response is None:
-            return {}
-        if self._answers is None:
-            rows = connection().execute(_ANSWERS, {"response_id": self.response.id})
-            self._answers = {row[0]: Given(*row) for row in rows}
         return self._answers
 
-    @property
+    @functools.cached_property
     def items(self) -> tuple[Item, ...]:
         """The items of this invitation's occasion (an instrument may ask different items
         at pågående and at avslut), in screen order."""
         return self.questionnaire.items_at(self.invitation.occasion)
 
     def about(self) -> About:
-        row = connection().execute(_ABOUT, {"invitation_id": self.invitation.id}).one()
-        return About(*row)
+        """Read once per request (the first visit and the screen it shows both ask)."""
+        if self._about is None:
+            row = connection().execute(_ABOUT, {"invitation_id": self.invitation.id}).one()
+            self._about = About(*row)
+        return self._about
 
     def responsible(self) -> Responsible:
         about = self.about()
         return Responsible(about.organisation, about.contact or "")
 
     def recording(self, screen: str, language: str) -> Recorded | None:
+        if not self.invitation.has_recordings:
+            return None
         row = connection().execute(_RECORDING_OF, {
             "invitation_id": self.invitation.id, "screen": screen, "language": language,
         }).first()
@@ -262,26 +284,28 @@ def find(
     # Tokens only ever contain URL-safe base64; anything else cannot match, but still
     # goes through the same query so unknown and used links answer alike.
     if is_short_code(token):
-        row = connection().execute(_FIND_BY_CODE, {"code_hash": hash_short_code(token)}).first()
+        rows = connection().execute(_FIND_BY_CODE, {"code_hash": hash_short_code(token)}).all()
     else:
-        row = connection().execute(_FIND, {"token_hash": hash_token(token)}).first()
-    if row is None:
+        rows = connection().execute(_FIND, {"token_hash": hash_token(token)}).all()
+    if not rows:
         return LinkState.unknown, None
+    row = rows[0]
     first_invitation_id, previous = row[0], None
     for _step in range(_CHAIN_LIMIT):
         submitted, following = row[8] is not None, row[9]
         if not submitted or following is None:
             break
-        after = connection().execute(_FIND_NEXT, {"invitation_id": following}).first()
-        if after is None:
+        after = connection().execute(_FIND_NEXT, {"invitation_id": following}).all()
+        if not after:
             break
-        previous, row = Started(*row[5:9]), after
-    invitation = Link(*row[:5])
+        previous, rows, row = Started(*row[5:9]), after, after[0]
+    invitation = Link(*row[:5], has_recordings=bool(row[10]))
     questionnaire = registry.get(invitation.questionnaire_key, invitation.questionnaire_version)
     if questionnaire is None:
         return LinkState.unknown, None
     response = Started(*row[5:9]) if row[5] is not None else None
-    survey = Survey(invitation, questionnaire, response, previous, first_invitation_id)
+    survey = Survey(invitation, questionnaire, response, previous, first_invitation_id,
+                    {each[11]: Given(*each[11:14]) for each in rows if each[11] is not None})
     if response is not None and response.submitted_at is not None:
         return LinkState.submitted, survey
     if (now or utcnow()) >= invitation.expires_at:
@@ -316,7 +340,8 @@ _SWITCH_LANGUAGE = (
 
 @functools.cache
 def _start_response(dialect: str):  # type: ignore[no-untyped-def]
-    """INSERT ... ON CONFLICT DO NOTHING in this dialect's own INSERT."""
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, in this dialect's own INSERT: a row
+    comes back only when this statement created the response."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(_RESPONSE).values(
         invitation_id=bindparam("p_invitation_id"),
@@ -325,7 +350,7 @@ def _start_response(dialect: str):  # type: ignore[no-untyped-def]
         assisted=bindparam("p_assisted"),
         started_at=bindparam("p_now"),
         updated_at=bindparam("p_now"),
-    ).on_conflict_do_nothing(index_elements=["invitation_id"])
+    ).on_conflict_do_nothing(index_elements=["invitation_id"]).returning(_RESPONSE.c.id)
 
 
 def _store_on_sqlite():  # type: ignore[no-untyped-def]
@@ -351,7 +376,8 @@ def choose_language(survey: Survey, locale: str, easy: bool, assisted: str = "sj
               "p_now": utcnow()}
     if survey.response is None:
         start = _start_response(connection().dialect.name)
-        connection().execute(start, {**values, "p_assisted": assisted})
+        if connection().execute(start, {**values, "p_assisted": assisted}).first() is not None:
+            return True  # created just now in this language (else another tab was first)
     return connection().execute(_SWITCH_LANGUAGE, values).rowcount == 1
 
 
@@ -384,15 +410,18 @@ def save_answer(survey: Survey, item: Item, value: int | None, comment: str | No
         return False
     values = {"p_response_id": response.id, "p_now": utcnow(), "p_item_id": item.id,
               "p_value": value, "p_comment": comment}
-    survey._answers = None  # read again if this request shows them
     if connection().dialect.name == "postgresql":
-        return connection().execute(_store_on_postgresql(), values).first() is not None
+        stored = connection().execute(_store_on_postgresql(), values).first() is not None
     # Touching the response first takes the write lock, so a submit running at the same
     # time either happens before (and this refuses) or waits for this answer.
-    if connection().execute(_TOUCH, values).rowcount != 1:
-        return False
-    connection().execute(_STORE_ON_SQLITE, values)
-    return True
+    elif connection().execute(_TOUCH, values).rowcount != 1:
+        stored = False
+    else:
+        connection().execute(_STORE_ON_SQLITE, values)
+        stored = True
+    if stored:  # the upsert replaced value and comment: what a screen shown next reads
+        survey._answers[item.id] = Given(item.id, value, comment)
+    return stored
 
 
 def submit(survey: Survey) -> bool:

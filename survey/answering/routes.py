@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -10,6 +11,7 @@ from flask import (
     abort,
     current_app,
     g,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -18,8 +20,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from jinja2 import pass_context
 from markupsafe import Markup
+
+from questionnaires import Scale
 
 from .. import i18n, ratelimit, readaloud, recordings
 from . import bp, journey, link_csrf
@@ -50,28 +53,8 @@ def load_survey(endpoint: str | None, values: dict[str, Any] | None) -> None:
 
 
 @bp.context_processor
-def _request_translations() -> dict[str, Any]:
-    """The template `_()`/`gettext()` bound to this request's catalog, looked up once per
-    page instead of once per string (Flask-Babel resolves the domain, locale and catalog
-    on every call). Same output as Jinja's new-style gettext that Flask-Babel installs."""
-    translations = i18n.catalog()
-
-    @pass_context
-    def gettext(context: Any, string: str, **variables: Any) -> str:
-        text = translations.ugettext(string)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)  # noqa: S704  (catalog text is ours; % escapes variables)
-        return text % variables  # type: ignore[no-any-return]
-
-    @pass_context
-    def ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
-        variables.setdefault("num", num)
-        text = translations.ungettext(singular, plural, num)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)  # noqa: S704  (catalog text is ours; % escapes variables)
-        return text % variables  # type: ignore[no-any-return]
-
-    return {"gettext": gettext, "ngettext": ngettext, "csrf_field": _csrf_field}
+def _link_form() -> dict[str, Any]:
+    return {"csrf_field": _csrf_field}
 
 
 def _form_key() -> str:
@@ -296,10 +279,22 @@ def _question_page(number, item, form, back_to_review=None, missed=False):  # ty
         total=len(g.survey.items),
         item=item,
         scale=g.survey.questionnaire.scale,
+        faces=_faces(g.survey.questionnaire.scale),
         form=form,
         back_to_review=back_to_review, missed=missed,
         listen=_listen(item.id, number),
     )
+
+
+@functools.cache
+def _faces(scale: Scale) -> dict[int | None, Markup]:
+    """The face beside each step of a scale (None: "vet inte"), drawn by the `face` macro
+    once per scale and process instead of once per step on every question screen."""
+    face = get_template_attribute("answering/_macros.html", "face")
+    span = scale.highest - scale.lowest
+    faces = {step.value: face((step.value - scale.lowest) / span) for step in scale.steps}
+    faces[None] = face(None)
+    return faces
 
 
 def _listen(screen: str, number: int | None = None) -> readaloud.Listen:
