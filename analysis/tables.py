@@ -213,6 +213,8 @@ def breakdown_table(report: dict[str, Any], _: Translate = untranslated) -> Tabl
 
 
 def change_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """What a board reads about change: how many improved, stayed, got worse, and the
+    test. The medians and the effect size are in `change_detail_table` (appendix)."""
     m = report["selection"]["min_group"]
     table = Table(
         _("Förändring"),
@@ -221,31 +223,51 @@ def change_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
            (_("Förbättrade"), "int"), (_("Förbättrade minst 2 steg"), "int"),
            (_("Oförändrade"), "int"), (_("Försämrade"), "int"),
            (_("Andel förbättrade"), "percent"), (_("Andel förbättrade minst 2 steg"), "percent"),
-           (_("Median start"), "decimal"), (_("Median avslut"), "decimal"),
-           (_("Medelförändring"), "decimal"), (_("p-värde"), "p"),
-           (_("Effektstorlek r"), "effect")),
+           (_("p-värde"), "p")),
         notes=[
             *(change_sentence(report["change_coverage"].get(ident), m, _)
               for ident in report["change_by_version"]),
             _("p-värde: Wilcoxons teckenrangtest, tvåsidigt; visas bara när minst %(n)s "
               "personer har ändrat sig (annars kan testet inte visa något).")
             % {"n": MIN_CHANGES_FOR_TEST},
-            _("Effektstorlek r: rangbiserial korrelation för parade data (−1 till 1)."),
         ],
     )  # fmt: skip
-    for ident, dimensions in report["change_by_version"].items():
-        for dimension, c in dimensions.items():
-            if is_suppressed(c):
-                table.rows.append([heading(report, ident, _), item_name(dimension, _),
-                                   *_hidden_total(report, 12, 0, _)])
-                continue
-            table.rows.append(
-                [heading(report, ident, _), item_name(dimension, _), c["pairs"], c["improved"],
-                 c["improved_2"], c["same"], c["worse"], c["share_improved"],
-                 c["share_improved_2"], c["median_start"], c["median_end"],
-                 c["mean_difference"], c["p_value"], c["rank_biserial"]]
-            )  # fmt: skip
+    for ident, dimension, c in _change_rows(report):
+        head: list[Cell] = [heading(report, ident, _), item_name(dimension, _)]
+        if is_suppressed(c):
+            table.rows.append([*head, *_hidden_total(report, 8, 0, _)])
+            continue
+        table.rows.append([*head, c["pairs"], c["improved"], c["improved_2"], c["same"],
+                           c["worse"], c["share_improved"], c["share_improved_2"],
+                           c["p_value"]])  # fmt: skip
     return table
+
+
+def change_detail_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """The change's medians, mean and effect size, for readers who want them."""
+    table = Table(
+        _("Förändring, detaljer"),
+        _("Självskattning: medianer, medelförändring och effektstorlek"),
+        _c((_("Frågeformulär"), "text"), (_("Område"), "text"), (_("Par"), "int"),
+           (_("Median start"), "decimal"), (_("Median avslut"), "decimal"),
+           (_("Medelförändring"), "decimal"), (_("Effektstorlek r"), "effect")),
+        notes=[_("Effektstorlek r: rangbiserial korrelation för parade data (−1 till 1).")],
+        place="appendix",
+    )  # fmt: skip
+    for ident, dimension, c in _change_rows(report):
+        head: list[Cell] = [heading(report, ident, _), item_name(dimension, _)]
+        if is_suppressed(c):
+            table.rows.append([*head, *_hidden_total(report, 5, 0, _)])
+            continue
+        table.rows.append([*head, c["pairs"], c["median_start"], c["median_end"],
+                           c["mean_difference"], c["rank_biserial"]])  # fmt: skip
+    return table
+
+
+def _change_rows(report: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for ident, dimensions in report["change_by_version"].items():
+        for dimension, cell in dimensions.items():
+            yield ident, dimension, cell
 
 
 def change_by_gender_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
@@ -363,6 +385,7 @@ def all_tables(report: dict[str, Any], _: Translate = untranslated,
         builder(report, _)
         for builder in (selection_table, partial(targets_table, numbers=numbers),
                         indicator_table, breakdown_table,
-                        change_table, change_by_gender_table, missing_table, outcome_table,
+                        change_table, change_detail_table, change_by_gender_table,
+                        missing_table, outcome_table,
                         work_by_insats_table)
     ] + board_tables(report, _)

@@ -49,8 +49,16 @@ PARTICIPANTS = (
 # Which surveys each demo participant is handed: (questionnaire key, occasion).
 SURVEYS = (("sjalvskattning", "start"), ("finsam-indikatorer", "pagaende"))
 TARGETS = (("nytta", "avslut", 0.9), ("planering", "avslut", 0.9), ("redo", "avslut", 0.7))
-# Finished participants with answers, so that reports have something to show.
-HISTORY = 24
+# Participants with answers, so that reports have something to show: the last ONGOING of
+# them are still enrolled (a board report hides the ended when 1 to 4 are still enrolled,
+# since enrolled - ended would tell them).
+HISTORY = 40
+ONGOING = 8
+# Exit outcomes drawn with weights like a förbund's year (seed 000's shares, roughly).
+OUTCOME_WEIGHTS = ((ExitOutcome.arbete, 4), (ExitOutcome.studier, 2),
+                   (ExitOutcome.arbetssokande, 4),
+                   (ExitOutcome.arbetslivsinriktad_rehabilitering, 3),
+                   (ExitOutcome.medicinsk_rehabilitering, 2), (ExitOutcome.annat, 1))
 
 
 def _get_or_add(model, **where):  # type: ignore[no-untyped-def]
@@ -108,7 +116,8 @@ def demo() -> None:
 
 
 def _history(registry, organisation, insats, sites) -> None:  # type: ignore[no-untyped-def]
-    """Finished demo participants with start and avslut answers (made once, seeded)."""
+    """Demo participants with start and avslut answers, the last ONGOING still enrolled
+    with only a start answer (made once, seeded)."""
     if db.session.scalar(select(Participant).where(Participant.pseudonym == "H-001")):
         return
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
@@ -123,15 +132,18 @@ def _history(registry, organisation, insats, sites) -> None:  # type: ignore[no-
                 birth_year=rng.randint(1965, 2004),
                 born_abroad=rng.choice([BornAbroad.ja, BornAbroad.nej])),
             rng.choice(sites), start, ["forsorjningsstod"]).enrolment
-        enrolment.end_date = end
-        enrolment.exit_outcome = rng.choice(list(ExitOutcome))
-        enrolment.income_exit = [rng.choice(["lon", "studiemedel", "forsorjningsstod"])]
         gain = rng.choice([0, 1, 1, 2])
-        plan = (
-            ("sjalvskattning", "start", start, lambda r: r.randint(1, 4)),
-            ("sjalvskattning", "avslut", end, lambda r, g=gain: min(6, r.randint(2, 4) + g)),
-            ("finsam-indikatorer", "avslut", end, lambda r: r.choice([4, 4, 4, 3, 3, 2, None])),
-        )
+        plan: tuple = (("sjalvskattning", "start", start, lambda r: r.randint(1, 4)),)
+        if number <= HISTORY - ONGOING:
+            enrolment.end_date = end
+            outcomes, weights = zip(*OUTCOME_WEIGHTS, strict=True)
+            enrolment.exit_outcome = rng.choices(outcomes, weights)[0]
+            enrolment.income_exit = [rng.choice(["lon", "studiemedel", "forsorjningsstod"])]
+            plan += (
+                ("sjalvskattning", "avslut", end, lambda r, g=gain: min(6, r.randint(2, 4) + g)),
+                ("finsam-indikatorer", "avslut", end,
+                 lambda r: r.choice([4, 4, 4, 3, 3, 2, None])),
+            )
         for key, occasion, day, value in plan:
             questionnaire = registry.latest(key)
             invitations.create(enrolment, questionnaire, occasion)

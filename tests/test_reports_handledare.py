@@ -31,7 +31,7 @@ def other(answered):  # type: ignore[no-untyped-def]  # noqa: F811
 def test_handledare_sees_their_own_insats_report(handledare_client, answered, other):  # noqa: F811
     page = handledare_client.get(f"{REPORT}?insats={answered.id}")
     assert page.status_code == 200
-    assert "Stöd till stor nytta (Testinsatsen): 83 % (5 av 6), målet 80 % är uppnått" in (
+    assert "Stöd till stor nytta: 83 % (5 av 6), målet 80 % är uppnått" in (
         " ".join(page.text.replace("\u00a0", " ").split()))
     # The form offers only their own insats; the other one is not even named.
     assert "Grannens insats" not in page.text and "Tibro" not in page.text

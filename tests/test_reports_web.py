@@ -39,7 +39,7 @@ def test_report_page_shows_target_check_first(admin_client, answered):
     assert page.status_code == 200
     text = words(page.text)
     # 5 of 6 reaches 80 %, but the 95 % interval starts at 44 %; nobody said vet inte.
-    assert ("Stöd till stor nytta (Testinsatsen): 83 % (5 av 6), målet 80 % är uppnått, men "
+    assert ("Stöd till stor nytta: 83 % (5 av 6), målet 80 % är uppnått, men "
             "osäkert: osäkerhetsintervallet börjar vid 44 %. 0 svarade vet inte.") in text
     assert text.index("Uppnått") < text.index("<table")
     # The chart says in words what it shows; group tables fold away.
@@ -67,7 +67,7 @@ def test_report_in_english_for_an_english_staff_user(admin_client, answered):
     page = admin_client.get(f"/personal/rapporter/?insats={answered.id}")
     text = words(page.text)
     assert '<html lang="en"' in text
-    assert ("Support of great use (Testinsatsen): 83% (5 of 6), the target of 80% is met, but "
+    assert ("Support of great use: 83% (5 of 6), the target of 80% is met, but "
             "uncertain: the uncertainty interval starts at 44%.") in text
     assert "83 %" not in text  # English numbers in every sentence, the appendix's too
     assert "Stöd till stor nytta" not in text and "Sammanfattning" not in text

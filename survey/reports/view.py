@@ -77,7 +77,8 @@ def build_view(report: dict[str, Any], registry: Registry,
          # The page groups targets by insats; a förbund-wide target has none.
          "insats": t["insats"] or "",
          "verdict_name": named(_, VERDICT_NAMES[t["verdict"]]),
-         "sentence": target_sentence(t, min_group, _, numbers),
+         # Under its insats's heading: the sentence need not name the insats again.
+         "sentence": target_sentence({**t, "insats": None}, min_group, _, numbers),
          "questionnaire_name": heading(report, t["questionnaire"], _)}
         for t in report["targets"]
     ]
