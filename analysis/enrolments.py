@@ -2,7 +2,7 @@
 försörjning are counted from.
 
 The web app has 100 000s of enrolments; one `EnrolmentRow` object each took longer to
-make than the whole report. `survey.reports.rows.enrolment_columns` fills these arrays
+make than the whole report. `survey.reports.columns.enrolment_columns` fills these arrays
 straight from the database; `EnrolmentColumns.from_rows` takes rows (tests, callers
 that have a few).
 """

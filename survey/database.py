@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -50,7 +52,11 @@ def init_app(app: Flask) -> None:
                 private_file(Path(engine.url.database))
 
 
+# Alembic (and the Mako and Pygments it brings) is imported only to migrate: a worker
+# that serves pages never needs it, and it cost each worker about 10 MB.
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option(
@@ -60,8 +66,12 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(), revision)
 
 
 def downgrade(revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(), revision)

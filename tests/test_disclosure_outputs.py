@@ -287,7 +287,8 @@ def test_attacker_learns_nothing_from_the_database_report(app, insats, tmp_path,
     """Each example imported under its own insats names and codes, reported from the
     database as the web page and downloads do (survey.reports.build.report_for)."""
     from survey.reports.build import report_for
-    from survey.reports.rows import answer_rows, enrolment_columns
+    from survey.reports.columns import enrolment_columns
+    from survey.reports.rows import answer_rows
 
     number = next(_EXAMPLES)
     rows, enrolments = rows_of(people)

@@ -1,4 +1,4 @@
-"""The report from the database (survey.reports.rows.report_entries and enrolment_columns)
+"""The report from the database (survey.reports.columns.report_entries and enrolment_columns)
 equals the report from the same answers as a CSV, and from the exported rows."""
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from analysis.synthetic import write_csv
 from analysis.targets import Target
 from survey.extensions import db
 from survey.models import Enrolment, ExitOutcome, Insats, Response
-from survey.reports.rows import answer_rows, enrolment_columns, report_columns, report_entries
+from survey.reports.columns import enrolment_columns, report_columns, report_entries
+from survey.reports.rows import answer_rows
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from analysis.targets import Target as AnalysisTarget
 
 from ..models import Insats, Target, TargetKind
 from ..validators import age_bounds
-from .rows import enrolment_columns, report_columns
 
 
 def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: dt.date | None,
@@ -28,6 +27,9 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
         title=title,
         **_organisation_settings(insatser),
     )
+    # PyArrow only when a report is made: see columns.py.
+    from .columns import enrolment_columns, report_columns
+
     ids = [i.id for i in insatser]
     registry = current_app.extensions["stegvis.questionnaires"]
     enrolments = enrolment_columns(ids)

@@ -1,12 +1,6 @@
-"""The database as `analysis` reads it: three queries, each for one job.
-
-- `answer_rows`: every submitted answer as an `AnswerRow` (flask export, the Dataexport),
-  streamed from one joined query;
-- `enrolment_columns`: the enrolments with the invitations each was sent (the board's
-  counts, missing answers, exit outcomes and försörjning are counted from them);
-- `report_columns`: the responses and their answers as columns, handed to the core
-  (`analysis.responses.to_entries`), which selects and keeps the latest
-  (`report_entries` does that for one selection).
+"""The database as the exports read it: `answer_rows`, every submitted answer as an
+`AnswerRow` (flask export, the Dataexport), streamed from one joined query, and the CSV
+writing both share. The report reads columns instead (`columns.py`).
 
 Columns are selected with labels and read by name; no ORM objects anywhere.
 """
@@ -15,39 +9,28 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-from sqlalchemy import Integer, Select, String, cast, func, select, type_coerce
+from sqlalchemy import Select, String, select, type_coerce
 
 from analysis.cells import neutralise_row
-from analysis.codes import Codes
-from analysis.enrolments import NO_BIRTH_YEAR, EnrolmentColumns
-from analysis.entries import Entries
-from analysis.income import income_sources
-from analysis.layouts import DONT_KNOW, Layouts
-from analysis.responses import AnswerColumns, ResponseColumns, to_entries
 from analysis.rows import CSV_COLUMNS, AnswerRow
-from analysis.selection import Selection
-from questionnaires import Registry
 
 from ..extensions import db
 from ..models import Answer, Enrolment, Insats, Invitation, Participant, Response, Site
 
 # Rows per round trip when streaming: large batches, few Python calls per row.
-_BATCH = 50_000
+BATCH = 50_000
 
 
-def _text(column):  # type: ignore[no-untyped-def]
+def stored_text(column):  # type: ignore[no-untyped-def]
     """An enum column as its stored string (no enum object per row)."""
     return type_coerce(column, String)
 
 
-def _submitted(insats_ids: list[int]) -> tuple:  # type: ignore[type-arg]
+def submitted_of(insats_ids: list[int]) -> tuple:  # type: ignore[type-arg]
+    """Where-clauses: the submitted responses of these insatser."""
     return (Response.submitted_at.is_not(None), Enrolment.insats_id.in_(insats_ids))
 
 
@@ -70,13 +53,13 @@ def answer_rows(insats_ids: Iterable[int], date_from: dt.date | None = None,
     the period filters on submitted_at (no start answers from before it: an export is
     the answers given in the period)."""
     query = (
-        select(Participant.pseudonym, _text(Participant.gender).label("gender"),
-               Participant.birth_year, _text(Participant.born_abroad).label("born_abroad"),
+        select(Participant.pseudonym, stored_text(Participant.gender).label("gender"),
+               Participant.birth_year, stored_text(Participant.born_abroad).label("born_abroad"),
                Insats.name.label("insats"),
                Site.name.label("site"), Invitation.questionnaire_key,
-               Invitation.questionnaire_version, _text(Invitation.occasion).label("occasion"),
+               Invitation.questionnaire_version, stored_text(Invitation.occasion).label("occasion"),
                Response.submitted_at, Response.language, Response.easy,
-               _text(Response.assisted).label("assisted"), Answer.item_id, Answer.value,
+               stored_text(Response.assisted).label("assisted"), Answer.item_id, Answer.value,
                Answer.comment, Enrolment.id.label("enrolment"))
         .select_from(Answer)
         .join(Response, Answer.response_id == Response.id)
@@ -85,13 +68,13 @@ def answer_rows(insats_ids: Iterable[int], date_from: dt.date | None = None,
         .join(Participant, Enrolment.participant_id == Participant.id)
         .join(Insats, Enrolment.insats_id == Insats.id)
         .outerjoin(Site, Enrolment.site_id == Site.id)
-        .where(*_submitted(list(insats_ids)))
+        .where(*submitted_of(list(insats_ids)))
         .order_by(Response.id, Answer.item_id)
     )
     query = submitted_in(query, date_from, date_to)
     # On the session's connection (Core, not the ORM); options on the statement: set
     # on the connection they would stay for later statements.
-    result = db.session.connection().execute(query.execution_options(yield_per=_BATCH))
+    result = db.session.connection().execute(query.execution_options(yield_per=BATCH))
     for part in result.partitions():
         for row in part:
             yield AnswerRow(
@@ -102,245 +85,6 @@ def answer_rows(insats_ids: Iterable[int], date_from: dt.date | None = None,
                 easy=bool(row.easy), assisted=row.assisted, item=row.item_id,
                 value=row.value, comment=row.comment, enrolment=str(row.enrolment),
             )
-
-
-def enrolment_columns(insats_ids: Iterable[int]) -> EnrolmentColumns:
-    """The insatser's enrolments as columns, ordered by id, with the invitations each was
-    sent."""
-    ids = list(insats_ids)
-    table = _table(
-        select(Enrolment.id, Participant.pseudonym, _text(Participant.gender).label("gender"),
-               _text(Participant.born_abroad).label("born_abroad"),
-               Insats.name.label("insats"), Site.name.label("site"), Enrolment.start_date,
-               Enrolment.end_date, _text(Enrolment.exit_outcome).label("exit_outcome"),
-               cast(Enrolment.left_early, Integer).label("left_early"),
-               Participant.birth_year,
-               cast(Enrolment.income_start, String).label("income_start"),
-               cast(Enrolment.income_exit, String).label("income_exit"))
-        .join(Participant, Enrolment.participant_id == Participant.id)
-        .join(Insats, Enrolment.insats_id == Insats.id)
-        .outerjoin(Site, Enrolment.site_id == Site.id)
-        .where(Enrolment.insats_id.in_(ids))
-        .order_by(Enrolment.id),
-        {"id": pa.int64(), "pseudonym": _TEXT, "gender": _TEXT, "born_abroad": _TEXT,
-         "insats": _TEXT, "site": _TEXT, "start_date": _DAY, "end_date": _DAY,
-         "exit_outcome": _TEXT, "left_early": pa.int64(), "birth_year": pa.int64(),
-         "income_start": _TEXT, "income_exit": _TEXT},
-    )
-    enrolment = table.column("id").to_numpy()
-    return EnrolmentColumns(
-        key=[str(number) for number in enrolment.tolist()],
-        participant=_codes(table.column("pseudonym")), gender=_codes(table.column("gender")),
-        born_abroad=_codes(table.column("born_abroad")), insats=_codes(table.column("insats")),
-        site=_codes(table.column("site")), start_date=_days(table.column("start_date")),
-        end_date=_days(table.column("end_date")),
-        exit_outcome=_codes(table.column("exit_outcome")),
-        left_early=table.column("left_early").to_numpy().astype(bool),
-        invited=_invited(ids, enrolment),
-        birth_year=pc.fill_null(table.column("birth_year"), NO_BIRTH_YEAR).to_numpy()
-        .astype(np.int32),
-        income_start=_income(table.column("income_start")),
-        income_exit=_income(table.column("income_exit")),
-    )  # fmt: skip
-
-
-def _income(column: pa.ChunkedArray) -> Codes:
-    """A JSON list column (as text; few distinct lists) as Codes of `income_sources`."""
-    codes = _codes(column)
-    names = [income_sources(None if text is None else json.loads(text)) for text in codes.names]
-    return Codes(codes.codes, names)
-
-
-def _invited(insats_ids: list[int], enrolment: np.ndarray) -> dict[tuple[str, str], np.ndarray]:
-    """(questionnaire key, occasion) -> whether each enrolment (ids sorted) was invited."""
-    # Every invitation, not DISTINCT: a mask does not mind repeats, and the database's
-    # de-duplication cost more than the query.
-    sent = _table(
-        select(Invitation.enrolment_id, Invitation.questionnaire_key,
-               _text(Invitation.occasion).label("occasion"))
-        .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
-        .where(Enrolment.insats_id.in_(insats_ids)),
-        {"enrolment_id": pa.int64(), "questionnaire_key": _TEXT, "occasion": _TEXT},
-    )
-    at = np.searchsorted(enrolment, sent.column("enrolment_id").to_numpy())
-    key, occasion = _codes(sent.column("questionnaire_key")), _codes(sent.column("occasion"))
-    width = max(len(occasion.names), 1)
-    pair = key.codes.astype(np.int64) * width + occasion.codes
-    invited = {}
-    for code in np.unique(pair).tolist():
-        mask = np.zeros(enrolment.size, dtype=bool)
-        mask[at[pair == code]] = True
-        invited[(key.names[code // width], occasion.names[code % width])] = mask
-    return invited
-
-
-def report_entries(insats_ids: Iterable[int], registry: Registry, selection: Selection,
-                   enrolments: EnrolmentColumns) -> Entries:
-    """The report's entries: the core's selection of `report_columns`."""
-    return to_entries(*report_columns(insats_ids, registry, enrolments), selection)
-
-
-def report_columns(insats_ids: Iterable[int], registry: Registry,
-                   enrolments: EnrolmentColumns) -> tuple[ResponseColumns, AnswerColumns]:
-    """Every submitted response of the insatser with its answers, as columns for the
-    core, which selects them and keeps the latest (`analysis.report.report_from_columns`,
-    for the period and the one before it). `enrolments` (enrolment_columns of the same
-    insatser) gives each response its person, insats and site, so the responses' query
-    needs no joins for them."""
-    ids = list(insats_ids)
-    table = _table(
-        select(Response.id, Response.submitted_at, Response.language,
-               cast(Response.easy, Integer).label("easy"),
-               Invitation.questionnaire_key, Invitation.questionnaire_version,
-               _text(Invitation.occasion).label("occasion"), Invitation.enrolment_id)
-        .select_from(Response)
-        .join(Invitation, Response.invitation_id == Invitation.id)
-        .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
-        .where(*_submitted(ids)),
-        {"id": pa.int64(), "submitted_at": _MOMENT, "language": _TEXT, "easy": pa.int64(),
-         "questionnaire_key": _TEXT, "questionnaire_version": pa.int64(), "occasion": _TEXT,
-         "enrolment_id": pa.int64()},
-    )
-    # In id order (the order responses were made, which breaks ties), sorted here rather
-    # than by the database.
-    table = _sorted_by(table, "id")
-    layouts = Layouts(registry)
-    questionnaire = _codes(table.column("questionnaire_key"))
-    version = table.column("questionnaire_version").to_numpy()
-    pairs, pair_of = np.unique(np.stack([questionnaire.codes.astype(np.int64), version], axis=1),
-                               axis=0, return_inverse=True)  # fmt: skip
-    codes = [layouts.code(questionnaire.names[q], v) for q, v in pairs.tolist()]
-    qv = np.asarray(codes, dtype=np.int32)[pair_of.reshape(-1)] if codes else pair_of
-    # Each response's enrolment, as a row of `enrolments` (ordered by id).
-    row = np.searchsorted(np.asarray([int(key) for key in enrolments.key], dtype=np.int64),
-                          table.column("enrolment_id").to_numpy())  # fmt: skip
-    responses = ResponseColumns(
-        layouts=layouts.found, qv=qv, occasion=_codes(table.column("occasion")),
-        enrolment=Codes(row.astype(np.int32), enrolments.key),
-        participant=_take(enrolments.participant, row),
-        gender=_take(enrolments.gender, row), born_abroad=_take(enrolments.born_abroad, row),
-        insats=_take(enrolments.insats, row), site=_take(enrolments.site, row),
-        language=_codes(table.column("language")),
-        easy=table.column("easy").to_numpy() == 1,
-        submitted_at=_moments(table.column("submitted_at")),
-    )  # fmt: skip
-    return responses, _answers(ids, table.column("id").to_numpy(), responses)
-
-
-def _take(column: Codes, row: np.ndarray) -> Codes:
-    return Codes(column.codes[row], column.names)
-
-
-def _answers(insats_ids: list[int], response_ids: np.ndarray,
-             responses: ResponseColumns) -> AnswerColumns:
-    """Every answer of the responses (ids sorted), with its item's position."""
-    table = _table(
-        select(Answer.response_id, Answer.item_id,
-               func.coalesce(Answer.value, DONT_KNOW).label("value"))
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Invitation, Response.invitation_id == Invitation.id)
-        .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
-        .where(*_submitted(insats_ids)),
-        {"response_id": pa.int64(), "item_id": _TEXT, "value": pa.int64()},
-    )
-    response = np.searchsorted(response_ids, table.column("response_id").to_numpy())
-    item = _codes(table.column("item_id"))
-    position = np.full((len(responses.layouts), max(len(item.names), 1)), -1, dtype=np.int32)
-    for li, layout in enumerate(responses.layouts):
-        for ii, name in enumerate(item.names):
-            position[li, ii] = layout.index.get(name, -1)
-    at = position[responses.qv[response], item.codes] if response.size else response
-    if (at < 0).any():
-        bad = int(np.flatnonzero(at < 0)[0])
-        layout = responses.layouts[responses.qv[response[bad]]]
-        raise ValueError(f"unknown item {item.name(bad)!r} in {layout.ident}")
-    return AnswerColumns(response=response, position=at,
-                         value=table.column("value").to_numpy().astype(np.int16))
-
-
-def _codes(column: pa.ChunkedArray) -> Codes:
-    """A dictionary-encoded column as Codes (a NULL, e.g. no site, is a name of its own)."""
-    column = column.unify_dictionaries()
-    names = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
-    indices = column.combine_chunks().indices if column.num_chunks else pa.array([], pa.int32())
-    if indices.null_count:
-        indices = pc.fill_null(indices, len(names))
-        names.append(None)
-    return Codes(indices.to_numpy(zero_copy_only=False).astype(np.int32), names)
-
-
-# Text columns arrive dictionary-encoded; moments and days: SQLite stores them as text,
-# PostgreSQL's driver gives datetime/date.
-_TEXT = pa.dictionary(pa.int32(), pa.string())
-_MOMENT = pa.timestamp("us")
-_DAY = pa.date32()
-
-
-def _moments(column: pa.ChunkedArray) -> np.ndarray:
-    """Naive UTC moments as numpy datetime64[us]."""
-    return column.to_numpy().astype("datetime64[us]").reshape(len(column))
-
-
-def _days(column: pa.ChunkedArray) -> np.ndarray:
-    """Dates as numpy datetime64[D], NaT where NULL."""
-    return column.to_numpy().astype("datetime64[D]").reshape(len(column))
-
-
-def _sorted_by(table: pa.Table, name: str) -> pa.Table:
-    first = table.column(name).to_numpy()
-    if first.size < 2 or (first[1:] > first[:-1]).all():
-        return table
-    return table.take(pa.array(np.argsort(first, kind="stable")))
-
-
-def _table(query: Select, types: dict[str, pa.DataType]) -> pa.Table:  # type: ignore[type-arg]
-    """A query's rows as a pyarrow table with the query's labels as column names, fetched
-    with the driver's own cursor.
-
-    SQLAlchemy would make a Row object per row and convert values one by one; here each
-    batch of plain tuples becomes columns in one C call. The statement must only bind
-    plain values (ints, strings), which need no conversion by SQLAlchemy. On PostgreSQL
-    the cursor is a server-side one, so rows stream instead of all arriving at once.
-    """
-    connection = db.session.connection()
-    names = list(query.selected_columns.keys())
-    assert names == list(types), (names, list(types))  # noqa: S101 - a programming error
-    compiled = query.compile(dialect=connection.dialect,
-                             compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup)
-    raw = connection.connection.dbapi_connection
-    sqlite = connection.dialect.name == "sqlite"
-    fields = [(name, _fetched(t, sqlite)) for name, t in types.items()]
-    cursor = raw.cursor() if sqlite else raw.cursor(name="stegvis_report")
-    parts = []
-    try:
-        cursor.execute(str(compiled), params)
-        while rows := cursor.fetchmany(_BATCH):
-            columns = pa.array(rows, type=pa.struct(fields)).flatten()
-            parts.append(pa.RecordBatch.from_arrays(
-                [_as(column, t) for column, t in zip(columns, types.values(), strict=True)],
-                names=names))  # fmt: skip
-    finally:
-        cursor.close()
-    if not parts:
-        return pa.Table.from_arrays([pa.array([], type=t) for t in types.values()], names=names)
-    return pa.Table.from_batches(parts)
-
-
-def _fetched(wanted: pa.DataType, sqlite: bool) -> pa.DataType:
-    """The type a driver's values convert to in one call."""
-    if wanted == _TEXT or (sqlite and wanted in (_MOMENT, _DAY)):
-        return pa.string()
-    return wanted
-
-
-def _as(column: pa.Array, wanted: pa.DataType) -> pa.Array:
-    if wanted == _TEXT:
-        return column.dictionary_encode()
-    return column if column.type == wanted else column.cast(wanted)  # "2024-01-08 09:00:00"
 
 
 def csv_record(row: AnswerRow) -> list:
