@@ -149,6 +149,9 @@ def target_sentence(result: dict[str, Any], min_group: int = 5, _: Translate = u
     words = {"name": target_name(result, _), "goal": numbers.percent(result["threshold"]),
              "n": result["n"], "positive": result["positive"],
              "needed": result["min_answers"], "fewer": fewer(min_group, _)}  # fmt: skip
+    if is_suppressed(result["n"]) and result["kind"] == OUTCOME:
+        return _("%(name)s: dolt, eftersom %(fewer)s har avslutats eller för att ingen "
+                 "mindre grupp ska kunna räknas fram; målet %(goal)s kan inte bedömas.") % words
     if is_suppressed(result["n"]):
         return _("%(name)s: %(fewer)s svar, eller dolt så att ingen mindre grupp kan räknas "
                  "fram; målet %(goal)s kan inte bedömas.") % words

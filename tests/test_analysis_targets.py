@@ -116,6 +116,16 @@ def test_hidden_cell_gives_no_figure_and_no_verdict() -> None:
     )
 
 
+def test_hidden_outcome_target_speaks_of_ended_not_answers() -> None:
+    # Work or studies may be hidden with 20 ended (beside a hidden outcome): "färre än 5
+    # svar" would be wrong twice over.
+    result = check_on_cell(outcome_target(0.25, "Steget"), {"suppressed": True})
+    assert target_sentence(result) == (
+        "Gått till arbete eller studier (Steget): dolt, eftersom färre än 5 har avslutats "
+        "eller för att ingen mindre grupp ska kunna räknas fram; målet 25 % kan inte bedömas."
+    )
+
+
 def test_outcome_target_sentence_names_its_insats_and_has_no_vet_inte() -> None:
     cell = {"ended": 20, "work_or_studies": {"count": 6, "share": 0.3}}
     result = check_on_cell(outcome_target(0.25, "Steget"), cell)
