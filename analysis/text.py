@@ -11,6 +11,7 @@ from .instruments import heading, key_name, notes
 from .labels import REASON_NAMES, fewer, item_name, occasion_name, outcome_name
 from .numbers import SWEDISH, Numbers
 from .suppression import is_suppressed, left_out_note
+from .tables import shown, total_cell
 from .targets import target_sentence
 
 _Part = Callable[[dict[str, Any], Translate, Numbers], list[str]]
@@ -26,16 +27,6 @@ def summary(report: dict[str, Any], _: Translate = untranslated,
     return "\n".join(lines)
 
 
-def _count(value: Any) -> Any:
-    """A published count, or the mark when the disclosure rule hides it."""
-    return "–" if is_suppressed(value) else value
-
-
-def _total(report: dict[str, Any], value: Any, _: Translate) -> Any:
-    """A total: a hidden one is below min_group, so it may say so."""
-    return fewer(report["selection"]["min_group"], _) if is_suppressed(value) else value
-
-
 def _header(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]:
     selection = report["selection"]
     lines = [_("Stegvis – uppföljning")]
@@ -46,8 +37,8 @@ def _header(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]
     if selection["site"]:
         lines.append(_("Ort: %(site)s") % {"site": selection["site"]})
     lines.append(_("Personer: %(people)s, inskrivningar: %(enrolments)s") % {
-        "people": _total(report, report["people"], _),
-        "enrolments": _count(report["enrolments"])})
+        "people": total_cell(report, report["people"], _),
+        "enrolments": shown(report["enrolments"])})
     if report.get("left_out"):
         lines.append(left_out_note(selection["min_group"], _))
     if report.get("questionnaires"):
@@ -119,17 +110,17 @@ def _missing(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str
         name = key_name(report, key)
         if is_suppressed(cell):
             lines.append("  " + _("%(name)s: inskrivna %(enrolled)s") % {
-                "name": name, "enrolled": _total(report, cell, _)})
+                "name": name, "enrolled": total_cell(report, cell, _)})
             continue
         reasons = ", ".join(
-            f"{_(REASON_NAMES[r]).lower()} {_count(n)}" for r, n in cell["reasons"].items() if n
+            f"{_(REASON_NAMES[r]).lower()} {shown(n)}" for r, n in cell["reasons"].items() if n
         )
         line = _("%(name)s: inskrivna %(enrolled)s, med avslutssvar %(with_avslut)s") % {
             "name": name, "enrolled": cell["enrolled"],
-            "with_avslut": _count(cell["with_avslut"])}
+            "with_avslut": shown(cell["with_avslut"])}
         if cell["paired"] is not None:
-            line += _(", par %(paired)s") % {"paired": _count(cell["paired"])}
-        line += _("; utan avslutssvar %(without)s") % {"without": _count(cell["without_avslut"])}
+            line += _(", par %(paired)s") % {"paired": shown(cell["paired"])}
+        line += _("; utan avslutssvar %(without)s") % {"without": shown(cell["without_avslut"])}
         lines.append(f"  {line}" + (f" ({reasons})" if reasons else ""))
     if missing["note"]:
         lines.append(f"  {named(_, missing['note'])}")
@@ -142,7 +133,7 @@ def _outcomes(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[st
     if not outcomes["available"]:
         return [*lines, f"  {named(_, outcomes['note'])}"]
     lines.append("  " + _("Avslutade: %(ended)s") % {
-        "ended": _total(report, outcomes["ended"], _)})
+        "ended": total_cell(report, outcomes["ended"], _)})
     for key, cell in outcomes["outcomes"].items():
         if is_suppressed(cell):
             lines.append(f"  {outcome_name(key, _):<34} {'–':>5}")
