@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from analysis.outcomes import WORK_OR_STUDIES
+from analysis.perturbation import new_record_key
 
 # The vocabulary is defined once, in questionnaires.vocabulary; the columns below store its
 # values. Re-exported, so `from survey.models import Gender` names the same class.
@@ -197,6 +198,9 @@ class Participant(db.Model):
     language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The report's protection step adds up these keys (analysis/perturbation.py): kept
+    # when the code changes or the participant is anonymised, never shown in a report.
+    record_key: Mapped[int] = mapped_column(Integer, default=new_record_key)
 
     enrolments: Mapped[list[Enrolment]] = relationship(
         back_populates="participant", cascade="all, delete-orphan"
