@@ -70,7 +70,7 @@ class Attacker:
     def __init__(self, table: PerturbationTable | None = None) -> None:
         self.table = table or default_table()
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - one attacker per test, few values
+    @functools.cache  # noqa: B019 - one attacker per test, few values
     def likelihood(self, published: int) -> dict[int, float]:
         """Exact count -> probability that the table publishes it as `published`."""
         out: dict[int, float] = {}

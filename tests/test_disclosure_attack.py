@@ -42,7 +42,7 @@ def toy_cells(answers: dict[str, int | None], keys: dict[str, int]) -> dict:
 
 def one_more_answer(table: PerturbationTable, people: int, seed: int):  # type: ignore[no-untyped-def]
     """The report before and after one more person answered, as the attacker holds it."""
-    rnd = random.Random(seed)
+    rnd = random.Random(seed)  # noqa: S311 - test data, not secrets
     keys = {f"P{i}": rnd.randrange(2**31 - 1) for i in range(people + 1)}
     answers = {f"P{i}": rnd.choice(SCALE) for i in range(people)}
     target = f"P{people}"
@@ -91,7 +91,7 @@ def test_no_count_of_one_to_four_is_determined_by_itself() -> None:
 def test_a_small_group_is_not_determined_as_a_whole_minus_its_part() -> None:
     """A site of 1-4 people as the insats minus the other site."""
     attacker = Attacker()
-    rnd = random.Random(3)
+    rnd = random.Random(3)  # noqa: S311 - test data, not secrets
     for _ in range(300):
         small, rest = rnd.randint(1, 4), rnd.randint(0, 40)
         keys_small = np.asarray([rnd.randrange(2**31 - 1) for _ in range(small)])
