@@ -61,9 +61,27 @@ def counts(cells: Any) -> dict[Path, int]:
 
 
 def published_counts(cells: Any, table: PerturbationTable | None = None) -> dict[Path, int]:
-    """What a reader of the report sees: the published count at every path."""
+    """The published count at every path of a tree of Cells, all of them (what a report
+    shows is `visible_counts`)."""
     table = table or default_table()
     return {path: table.published(cell) for path, cell in count_paths(cells)}
+
+
+# Figures whose JSON keys sit at the top of the report rather than under the figure's name.
+TOP_LEVEL = {"people"}
+
+
+def visible_counts(report: Mapping[str, Any], cells: Any) -> dict[Path, int]:
+    """What a reader of a published report sees: for every count path of the report's
+    cells, the number the report shows there (a count it withholds is left out)."""
+    out = {}
+    for path, _ in count_paths(cells):
+        node: Any = report
+        for key in path[1:] if path[0] in TOP_LEVEL else path:
+            node = node.get(key) if isinstance(node, Mapping) else None
+        if isinstance(node, int) and not isinstance(node, bool):
+            out[path] = node
+    return out
 
 
 class Attacker:
@@ -127,21 +145,31 @@ class Finding:
         self.determined = len(self.consistent) == 1
 
 
-def attack_answer(
-    attacker: Attacker,
-    pairs: list[tuple[dict[Path, int], dict[Path, int], list[Contribution]]],
-    truth: Any,
-    what: str,
-) -> Finding:
-    """`pairs`: for each pair of reports held (published with the person, published
-    without, each candidate answer's contribution to the counts), one person's answer."""
-    answers = [c.answer for c in pairs[0][2]]
+@dataclass
+class Holding:
+    """Two reports the attacker holds that differ by one person: the counts each shows,
+    each candidate answer's contribution, and, when the attacker knows who else is in
+    the report without the person (an empty month, say), that report's exact counts."""
+
+    with_person: dict[Path, int]
+    without: dict[Path, int]
+    contributions: list[Contribution]
+    without_exact: dict[Path, int] | None = None
+
+
+def attack_answer(attacker: Attacker, holdings: list[Holding], truth: Any, what: str) -> Finding:
+    """One person's answer, from every pair of reports held at once."""
+    answers = [c.answer for c in holdings[0].contributions]
     log_weight = dict.fromkeys(answers, 0.0)
-    for with_person, without, contributions in pairs:
-        for candidate in contributions:
-            for path, published in with_person.items():
+    for held in holdings:
+        for candidate in held.contributions:
+            for path, published in held.with_person.items():
                 c = candidate.by_path.get(path, 0)
-                weight = attacker.weigh(published, without.get(path, 0), c)
+                if held.without_exact is not None:
+                    weight = attacker.likelihood(published).get(
+                        held.without_exact.get(path, 0) + c, 0.0)
+                else:
+                    weight = attacker.weigh(published, held.without.get(path, 0), c)
                 log_weight[candidate.answer] += math.log(weight) if weight > 0 else -math.inf
     consistent = [a for a in answers if log_weight[a] > -math.inf]
     if not consistent:

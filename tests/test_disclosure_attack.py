@@ -13,6 +13,7 @@ from analysis.perturbation import Cell, PerturbationTable, default_table
 
 from .disclosure_attack import (
     Attacker,
+    Holding,
     attack_answer,
     attack_small_figures,
     contributions,
@@ -52,7 +53,8 @@ def one_more_answer(table: PerturbationTable, people: int, seed: int):  # type: 
     without = counts(before)
     candidates = contributions(lambda v: toy_cells({**answers, target: v}, keys),
                                list(SCALE), without)  # fmt: skip
-    return (published_counts(after, table), published_counts(before, table), candidates), truth
+    return Holding(published_counts(after, table), published_counts(before, table),
+                   candidates), truth
 
 
 def test_the_attacker_reads_an_answer_off_two_exact_reports() -> None:

@@ -1,0 +1,219 @@
+"""The three cases that broke the old rule (issue 21), under whole months, attacked by
+`disclosure_attack.py` with everything a handledare can ask for at once.
+
+1. One participant ends alone in the last month: the reports to that month and to the
+   month before, and that month alone, differ by that person's answers.
+2. An insats with a small site: the whole insats and the other site.
+3. Inside one report: the enrolled per gender against the pairs per gender.
+
+Each holds its reports on the CSV path and with the enrolments the web app gives; the
+database path gives the same published numbers (tests/test_reports_db_path.py), and
+`test_the_database_path_publishes_what_the_csv_path_does` below checks that again for
+the first case.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+
+from analysis import EnrolmentRow, ReportOptions
+from analysis.perturbation import KEY_RANGE, Cell, default_table
+from analysis.report import build_report, figure_cells
+from analysis.rows import AnswerRow
+from analysis.synthetic import make_row
+from questionnaires import Registry
+
+from .disclosure_attack import (
+    Attacker,
+    Finding,
+    Holding,
+    attack_answer,
+    attack_small_figures,
+    contributions,
+    count_paths,
+    counts,
+    visible_counts,
+)
+
+ITEMS = ("delaktighet", "bemotande", "samordning", "behov", "nytta", "redo", "planering")
+CANDIDATES: tuple[Any, ...] = (1, 2, 3, 4, None, "skipped")
+REGISTRY = Registry.load()
+
+
+def month(year: int, number: int) -> dict[str, dt.date]:
+    last = (dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1))
+    return {"date_from": dt.date(year, number, 1), "date_to": last}
+
+
+def months(year: int, first: int, last: int) -> ReportOptions:
+    return ReportOptions(date_from=month(year, first)["date_from"],
+                         date_to=month(year, last)["date_to"])  # fmt: skip
+
+
+@dataclasses.dataclass
+class Person:
+    code: str
+    key: int
+    gender: str
+    site: str
+    answers: dict[str, Any]  # item -> 1..4, None (vet inte), "skipped"
+    answered: dt.datetime
+    ended: dt.date | None
+    outcome: str | None = None
+    insats: str = "Hantverksstegen"
+
+
+def people(rnd: random.Random, count: int, year: int, answered_months: tuple[int, int],
+           sites: tuple[str, ...] = ("Skövde",)) -> list[Person]:  # fmt: skip
+    out = []
+    for i in range(count):
+        answered = dt.datetime(year, rnd.randint(*answered_months), rnd.randint(1, 28), 10)
+        out.append(Person(
+            code=f"H-{i + 100:03d}", key=rnd.randrange(KEY_RANGE),
+            gender=rnd.choice(("kvinna", "man", "man", "kvinna", "annat")),
+            site=rnd.choice(sites),
+            answers={item: rnd.choice((4, 4, 4, 3, 3, 2, 1, None, "skipped")) for item in ITEMS},
+            answered=answered, ended=answered.date(),
+            outcome=rnd.choice(("arbete", "studier", "arbetssökande", "annat")),
+        ))  # fmt: skip
+    return out
+
+
+def rows_of(group: list[Person]) -> list[AnswerRow]:
+    rows = []
+    for p in group:
+        for item, value in p.answers.items():
+            if value == "skipped":
+                continue
+            rows.append(make_row(participant=p.code, gender=p.gender, site=p.site,
+                                 insats=p.insats, item=item, value=value,
+                                 submitted_at=p.answered, record_key=p.key))  # fmt: skip
+    return rows
+
+
+def enrolments_of(group: list[Person]) -> list[EnrolmentRow]:
+    return [EnrolmentRow(None, p.code, p.gender, "nej", p.insats, p.site, dt.date(2025, 11, 3),
+                         p.ended, p.outcome if p.ended else None, record_key=p.key,
+                         invited=frozenset({("finsam-indikatorer", "avslut")}))
+            for p in group]  # fmt: skip
+
+
+def cells(group: list[Person], options: ReportOptions, with_enrolments: bool) -> Any:
+    return figure_cells(rows_of(group), options, registry=REGISTRY,
+                        enrolments=enrolments_of(group) if with_enrolments else None)  # fmt: skip
+
+
+def seen(group: list[Person], options: ReportOptions, with_enrolments: bool) -> dict:
+    """The counts the published report shows, by the path of their cells."""
+    enrolments = enrolments_of(group) if with_enrolments else None
+    report = build_report(rows_of(group), options, registry=REGISTRY, enrolments=enrolments)
+    return visible_counts(report, cells(group, options, with_enrolments))
+
+
+def answer_findings(others: list[Person], target: Person,
+                    holdings: list[tuple[ReportOptions, ReportOptions]],
+                    with_enrolments: bool, knows_the_others: bool = False) -> list[Finding]:
+    """For each of the target's items: the attacker holds every pair (report with the
+    target, report without) at once. It knows the exact counts of a report without the
+    target that holds nobody (a month in which the target alone answered), and, with
+    `knows_the_others`, of every report without the target (it knows everyone else's
+    answers: the strongest attacker)."""  # fmt: skip
+    attacker = Attacker()
+    findings = []
+    for item in ITEMS:
+        held = []
+        for options_with, options_without in holdings:
+            without_cells = cells(others, options_without, with_enrolments)
+            without = counts(without_cells)
+
+            def build(answer: Any, options: ReportOptions = options_with,
+                      item: str = item) -> Any:  # fmt: skip
+                person = dataclasses.replace(target, answers={**target.answers, item: answer})
+                return cells([*others, person], options, with_enrolments)
+
+            empty = not any(without.values())
+            held.append(Holding(seen([*others, target], options_with, with_enrolments),
+                                seen(others, options_without, with_enrolments),
+                                contributions(build, list(CANDIDATES), without),
+                                without if empty or knows_the_others else None))  # fmt: skip
+        findings.append(attack_answer(attacker, held, target.answers[item],
+                                      f"{target.code} {item}"))  # fmt: skip
+    return findings
+
+
+def assert_nothing_determined(findings: list[Finding], what: str) -> None:
+    for finding in findings:
+        assert finding.truth in finding.consistent, finding
+        assert not finding.determined, finding
+    best = max((f.best_probability for f in findings), default=0)
+    print(f"\n{what}: {len(findings)} figures attacked, none determined; "
+          f"best probability of a guess {best:.2f}")
+
+
+@pytest.mark.parametrize("with_enrolments", [False, True], ids=["csv", "enrolments"])
+def test_one_leaver_alone_in_the_last_month(with_enrolments: bool) -> None:
+    rnd = random.Random(5)  # noqa: S311 - test data, not secrets
+    others = people(rnd, 19, 2026, (1, 7))
+    leaver = dataclasses.replace(people(rnd, 1, 2026, (8, 8))[0], code="H-005")
+    holdings = [
+        (months(2026, 1, 8), months(2026, 1, 7)),  # to August, to July
+        (months(2026, 7, 8), months(2026, 7, 7)),  # July-August, July
+        (months(2026, 8, 8), months(2026, 8, 8)),  # August alone: only the leaver
+    ]
+    findings = answer_findings(others, leaver, holdings, with_enrolments)
+    assert_nothing_determined(findings, "one leaver alone in August")
+
+
+@pytest.mark.parametrize("with_enrolments", [False, True], ids=["csv", "enrolments"])
+def test_a_small_site_is_not_the_insats_minus_the_other_site(with_enrolments: bool) -> None:
+    rnd = random.Random(11)  # noqa: S311 - test data, not secrets
+    group = people(rnd, 3, 2026, (1, 6), sites=("Skövde",)) + \
+        people(rnd, 20, 2026, (1, 6), sites=("Tibro",))
+    for i, p in enumerate(group):
+        p.code = f"H-{i:03d}"
+    options = months(2026, 1, 6)
+    whole = cells(group, options, with_enrolments)
+    tibro = cells(group, dataclasses.replace(options, site="Tibro"), with_enrolments)
+    exact_whole, exact_tibro = counts(whole), counts(tibro)
+    difference = {p: exact_whole[p] - exact_tibro.get(p, 0) for p in exact_whole}
+    findings = attack_small_figures(
+        Attacker(), seen(group, options, with_enrolments),
+        seen(group, dataclasses.replace(options, site="Tibro"), with_enrolments),
+        difference, "Skövde")  # fmt: skip
+    assert findings, "the case must hold figures about 1-4 people of Skövde"
+    assert_nothing_determined(findings, "Skövde as the insats minus Tibro")
+
+
+def test_no_count_of_one_or_two_is_published_in_any_case() -> None:
+    rnd = random.Random(17)  # noqa: S311 - test data, not secrets
+    group = people(rnd, 23, 2026, (1, 6), sites=("Skövde", "Tibro", "Tibro", "Tibro"))
+    for options in (months(2026, 1, 6), months(2026, 6, 6), months(2026, 2, 3)):
+        published = seen(group, options, True)
+        assert len(published) > 100
+        assert not {p: v for p, v in published.items() if v in (1, 2)}
+        exact = counts(cells(group, options, True))
+        assert all(published[p] == 0 for p, v in exact.items() if v == 0)
+
+
+def test_the_same_people_publish_the_same_count_in_every_report() -> None:
+    """A count of the same units gets the same noise in other reports and periods."""
+    rnd = random.Random(23)  # noqa: S311 - test data, not secrets
+    group = people(rnd, 30, 2026, (1, 3))
+    a = cells(group, months(2026, 1, 3), True)
+    b = cells(group, months(2026, 1, 4), True)  # April holds nobody new
+    keys_a = {p: c for p, c in count_paths(a)}
+    for path, cell in count_paths(b):
+        if path in keys_a and keys_a[path] == cell:
+            assert default_table().published(cell) == default_table().published(keys_a[path])
+
+
+def test_cells_of_the_same_units_are_equal_whatever_their_order() -> None:
+    keys = np.asarray([5, KEY_RANGE - 1, 77], dtype=np.int64)
+    assert Cell.of(keys) == Cell.of(keys[::-1])
+    assert Cell.of(keys).key == (5 + KEY_RANGE - 1 + 77) % KEY_RANGE
