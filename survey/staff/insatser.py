@@ -28,7 +28,7 @@ from ..models import (
 )
 from . import bp, scope, status
 from .forms import InsatsForm, choices, label
-from .overview import enrolment_statuses
+from .overview import due_rule, enrolment_statuses
 
 TARGET_QUESTIONNAIRE = "finsam-indikatorer"
 BLANK_TARGET_ROWS = 2
@@ -40,7 +40,7 @@ def insats(insats_id: int) -> Any:
     insats = scope.insats_or_404(insats_id)
     rows = enrolment_statuses([insats.id])
     return render_template("staff/insats.html", insats=insats, rows=rows,
-                           slots=status.translated_slots(),
+                           slots=status.translated_slots(due_rule()),
                            labels=status.translated_labels())
 
 

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant
 from ..validators import age_bounds
 from . import bp, scope
-from .enrolments import language_choices
+from .enrolments import code_field, language_choices
 from .forms import (
     ConfirmDeleteForm,
     EmptyForm,
@@ -43,6 +43,7 @@ def participant(participant_id: int) -> Any:
     person = scope.participant_or_404(participant_id)
     form = ParticipantForm(obj=None)
     form.language.choices = language_choices()
+    code_field(form, person.organisation_id, suggest=False)
     if not form.is_submitted():
         form.pseudonym.data = person.pseudonym
         form.gender.data = str(person.gender)
@@ -171,12 +172,18 @@ def settings() -> Any:
         organisation.privacy_contact = form.privacy_contact.data
         organisation.work_outcomes = ",".join(form.work_outcomes.data)
         organisation.pagaende_due_days = form.pagaende_due_days.data
+        organisation.midway_self_assessment = bool(form.midway_self_assessment.data)
+        organisation.participant_code_pattern = form.participant_code_pattern.data
         organisation.age_bands = ",".join(map(str, age_bounds(form.age_bands.data) or ()))
         audit.record("settings_changed", f"retention_months={organisation.retention_months}, "
                                          f"admins_need_totp={organisation.admins_need_totp}, "
                                          f"privacy_contact={organisation.privacy_contact}, "
                                          f"work_outcomes={organisation.work_outcomes}, "
                                          f"pagaende_due_days={organisation.pagaende_due_days}, "
+                                         "midway_self_assessment="
+                                         f"{organisation.midway_self_assessment}, "
+                                         "participant_code_pattern="
+                                         f"{organisation.participant_code_pattern}, "
                                          f"age_bands={organisation.age_bands}")
         db.session.commit()
         flash(_("Inställningarna är sparade."))
@@ -220,6 +227,8 @@ def _settings_page(organisation: Organisation, form: SettingsForm | None = None,
         form.privacy_contact.data = organisation.privacy_contact
         form.work_outcomes.data = list(organisation.counted_outcomes)
         form.pagaende_due_days.data = organisation.pagaende_due_days
+        form.midway_self_assessment.data = organisation.midway_self_assessment
+        form.participant_code_pattern.data = organisation.participant_code_pattern
         form.age_bands.data = organisation.age_bands.replace(",", ", ")
     return render_template("staff/settings.html", form=form, organisation=organisation,
                            translations=i18n.translation_status(),
