@@ -56,7 +56,7 @@ TARGETS = (("nytta", "avslut", 0.9), ("planering", "avslut", 0.9), ("redo", "avs
 HISTORY = 40
 ONGOING = 8
 # Their codes: drawn once, like Stegvis draws codes, never one of PARTICIPANTS'.
-HISTORY_CODES = tuple(f"D-{number:04d}" for number in random.Random(22).sample(
+HISTORY_CODES = tuple(f"D-{number:04d}" for number in random.Random(22).sample(  # noqa: S311
     sorted(set(range(10_000)) - {int(code[2:]) for code, *_rest in PARTICIPANTS}), HISTORY))
 # Exit outcomes drawn with weights like a förbund's year (seed 000's shares, roughly).
 OUTCOME_WEIGHTS = ((ExitOutcome.arbete, 4), (ExitOutcome.studier, 2),

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Any
 
 # The parser of Python's own regular expressions, to look inside a förbund's pattern
 # before it is ever run (there is no public API for the parsed form).
 from re import _constants as re_constants  # type: ignore[attr-defined]
 from re import _parser as re_parser  # type: ignore[attr-defined]
+from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -65,8 +65,8 @@ def looks_like_a_name(code: str, pattern: str = "") -> bool:
     Always: two or more words of only letters, two letters or more each, in any script and
     case ("Karl Svensson", "anna andersson", "Åsa Öberg", "محمد علی", "KarlSvensson",
     "Karl Svensson 2"). Unless the förbund's own format `pattern` matches the whole code:
-    a code without any digit ("Karl", "Åsa"), or with a word of only letters longer than
-    NAME_WORD_MAX ("Svensson-12").
+    a word of only letters longer than NAME_WORD_MAX ("Svensson-12", "Mohammed"), or of
+    two letters or more in a code without any digit ("Åsa", "Bo").
     """
     words = [word for word in _WORDS.split(code) if word]
     letter_words = [word for word in words if word.isalpha()]
@@ -74,8 +74,8 @@ def looks_like_a_name(code: str, pattern: str = "") -> bool:
         return True
     if pattern and re.fullmatch(pattern, code):
         return False
-    return not any(ch.isdigit() for ch in code) or any(
-        len(word) > NAME_WORD_MAX for word in letter_words)
+    longest = max(map(len, letter_words), default=0)
+    return longest > NAME_WORD_MAX or (longest >= 2 and not any(ch.isdigit() for ch in code))
 
 
 def pseudonym_problem(code: str, pattern: str = "") -> LazyString | None:
@@ -140,7 +140,7 @@ def _simple(parsed: Any) -> bool:
             if op in (re_constants.GROUPREF, re_constants.GROUPREF_EXISTS):
                 return False
             if op in _REPEATS:
-                low, high, inner = value
+                _low, high, inner = value
                 if high > 1:
                     if repeated:
                         return False

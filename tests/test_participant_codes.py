@@ -28,7 +28,7 @@ def enrol_participant(insats, code):  # type: ignore[no-untyped-def]
 
 NAMES = ["Karl Svensson", "anna andersson", "Åsa Öberg", "محمد علی", "KARL SVENSSON",
          "KarlSvensson", "Karl Svensson 2", "Anna-Karin Berg", "Karl", "Åsa", "Svensson-12",
-         "anna.k", "Иван Петров", "Mohammed"]
+         "anna.k", "Иван Петров", "Mohammed", "Bo"]
 CODES = ["D-0427", "H-005", "SKV-12", "anonym-3f2a", "SK-014", "ÅÄÖ-12345", "D0427", "P-1b"]
 
 
