@@ -93,8 +93,9 @@ def pseudonym_problem(code: str, pattern: str = "") -> LazyString | None:
     if _PERSONNUMMER.search(_SEPARATORS.sub("", code)):
         return _l("Det ser ut som ett personnummer. Välj en kod i stället.")
     if looks_like_a_name(code, pattern):
-        return _l("Det ser ut som ett namn. En deltagarkod får inte gå att koppla till en "
-                  "person utan er egen nyckel: använd en kod med siffror, t.ex. D-0427.")
+        # A non-breaking hyphen (U+2011) keeps the example on one line.
+        return _l("Det ser ut som ett namn. Använd en kod med siffror, t.ex. D\u20110427, "
+                  "och håll er egen nyckel till den utanför Stegvis.")
     if pattern and not re.fullmatch(pattern, code):
         return _l("Koden följer inte förbundets format för deltagarkoder (%(pattern)s).",
                   pattern=pattern)
