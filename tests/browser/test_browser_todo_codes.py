@@ -30,6 +30,7 @@ def test_a_due_pagaende_is_on_the_to_do_at_the_forbunds_setting(live, new_page, 
     admin = new_page(viewport=PHONE)
     log_in(admin, "admin@test.se")
     _set_pagaende_days(admin, 30)
+    screenshot(admin, "settings-due-codes-phone")
     try:
         page = new_page(viewport=PHONE, bypass_csp=True)
         log_in(page)
@@ -96,3 +97,7 @@ def test_a_name_is_refused_as_a_participant_code(live, new_page, axe_source):
     page.locator("main form button.primary").click()
     page.wait_for_url("**/personal/inskrivningar/*")
     assert page.locator("h1").inner_text().startswith(offered)
+    # The step that is due, the start self-assessment, has the one filled button.
+    primary = page.locator("main button.primary")
+    assert primary.count() == 1 and "Självskattning start" in primary.inner_text()
+    screenshot(page, "enrolment-next-step-phone")
