@@ -16,6 +16,16 @@ from .test_browser_a11y import scan
 from .test_browser_staff import log_in
 
 
+def _enrol_form(new_page):  # type: ignore[no-untyped-def]
+    """A handledare's enrolment form, reached from the overview; the code offered."""
+    page = new_page(viewport=PHONE, bypass_csp=True)
+    log_in(page)
+    page.goto("/personal/")
+    page.locator("a.button", has_text="Skriv in deltagare").first.click()
+    page.wait_for_url("**/deltagare/ny")
+    return page, page.input_value("#pseudonym")
+
+
 def _set_pagaende_days(page, days: int) -> None:  # type: ignore[no-untyped-def]
     """As the förbund's admin would, on the settings page."""
     page.goto("/personal/installningar")
@@ -32,12 +42,7 @@ def test_a_due_pagaende_is_on_the_to_do_at_the_forbunds_setting(live, new_page, 
     _set_pagaende_days(admin, 30)
     screenshot(admin, "settings-due-codes-phone")
     try:
-        page = new_page(viewport=PHONE, bypass_csp=True)
-        log_in(page)
-        page.goto("/personal/")
-        page.locator("a.button", has_text="Skriv in deltagare").first.click()
-        page.wait_for_url("**/deltagare/ny")
-        code = page.input_value("#pseudonym")
+        page, code = _enrol_form(new_page)
         assert re.fullmatch(r"D-\d{4}", code), code
         page.fill("#start_date", (dt.date.today() - dt.timedelta(days=40)).isoformat())
         page.locator("input[name=gender]").first.check()
@@ -69,12 +74,7 @@ def test_a_due_pagaende_is_on_the_to_do_at_the_forbunds_setting(live, new_page, 
 
 
 def test_a_name_is_refused_as_a_participant_code(live, new_page, axe_source):
-    page = new_page(viewport=PHONE, bypass_csp=True)
-    log_in(page)
-    page.goto("/personal/")
-    page.locator("a.button", has_text="Skriv in deltagare").first.click()
-    page.wait_for_url("**/deltagare/ny")
-    offered = page.input_value("#pseudonym")
+    page, offered = _enrol_form(new_page)
     page.fill("#pseudonym", "Karl Svensson")
     page.locator("input[name=gender]").first.check()
     page.locator("main form button.primary").click()
