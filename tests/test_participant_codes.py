@@ -204,3 +204,13 @@ def test_check_codes_lists_the_codes_to_fix(app, insats):
     listed = [line.split("\t")[0] for line in found.output.splitlines() if "\t" in line]
     assert listed == ["19900101-1234", "Karl Svensson"]
     assert "/personal/deltagare/" in found.output and "2 deltagarkoder" in found.output
+
+
+def test_the_participant_list_flags_the_codes_to_fix(admin_client, insats):
+    enrol_participant(insats, "D-0427")
+    enrol_participant(insats, "Karl Svensson")
+    page = admin_client.get("/personal/deltagare").text
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row
+            for row in page.split("<li>")[1:]}
+    assert "Rätta koden" in rows["Karl Svensson"] and "ser ut som ett namn" in rows["Karl Svensson"]
+    assert "Rätta koden" not in rows["D-0427"]

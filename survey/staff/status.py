@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from analysis.due import DueRule, due_since
 
-# The four surveys of an enrolment, in the order they happen.
+# The surveys of an enrolment, in the order they happen (and MIDWAY_SLOT, below).
 SLOTS: tuple[tuple[str, str, str, object], ...] = (
     ("start-sjalvskattning", "sjalvskattning", "start", _l("Självskattning start")),
     ("pagaende-indikatorer", "finsam-indikatorer", "pagaende", _l("Indikatorer pågående")),
