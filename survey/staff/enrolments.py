@@ -31,7 +31,11 @@ def code_field(form: Any, organisation_id: int, suggest: bool) -> None:
         form.pseudonym.description = _(
             "Koden ur förbundets register, i förbundets format (%(pattern)s). Skriv aldrig "
             "namn eller personnummer.", pattern=pattern)
-    elif suggest and not form.is_submitted():
+    elif not suggest:
+        form.pseudonym.description = _(
+            "Ändra koden också i er egen förteckning utanför Stegvis. Skriv aldrig namn eller "
+            "personnummer.")
+    elif not form.is_submitted():
         form.pseudonym.data = participants.new_code(organisation_id)
 
 
