@@ -17,6 +17,7 @@ import numpy as np
 
 from questionnaires.vocabulary import Occasion, values
 
+from . import due as due_rule
 from .enrolments import EnrolmentColumns
 from .entries import Entries
 from .i18n import N_
@@ -28,7 +29,7 @@ REASONS = ("still_enrolled", "left_early", "no_invitation", "not_answered", "unk
 # Why someone due an answer at an occasion has none (still_enrolled only explains a
 # missing avslut answer of someone not yet ended, who is never due one here).
 RATE_REASONS = ("left_early", "no_invitation", "not_answered")
-DEFAULT_PAGAENDE_DAYS = 90
+DEFAULT_PAGAENDE_DAYS = due_rule.DEFAULT_PAGAENDE_DAYS
 
 RATES_CSV_NOTE = N_(
     "Svarsfrekvens finns inte för en CSV-fil med svar: vilka som borde ha svarat vet "
@@ -181,25 +182,23 @@ def response_rates(
     """Svarsfrekvens per questionnaire and occasion: of the enrolments due an answer, how
     many answered, how many did not and why (`reasons`).
 
-    Due at start: started in the period (a start answer from before it counts). Due at
-    pågående: enrolled at least `pagaende_days` days by the period's end (or by their
-    own end, if earlier), answered in the period. Due at avslut: ended in the period.
-    A period without an end ends `today`.
+    Who was due is `analysis.due.due_in_period`, the rule the handledare's to-do list
+    follows too: at start, started in the period (a start answer from before it counts);
+    at pågående, enrolled at least `pagaende_days` days by the period's end (or by their
+    own end, if earlier), answered in the period; at avslut, ended in the period. A
+    period without an end ends `today`.
     """
     if enrolments is None:
         return {"available": False, "note": RATES_CSV_NOTE}
     answered = _Answered(entries)
     _, chosen, codes, _, _ = _enrolled(entries, selection, enrolments)
-    start = enrolments.start_date[chosen]
-    until = np.datetime64(selection.date_to or today or dt.date.today(), "D")
-    end = enrolments.end_date[chosen]
-    last_day = np.where(~np.isnat(end) & (end < until), end, until)
-    due = {
-        "start": (start >= np.datetime64(selection.date_from, "D")
-                  if selection.date_from is not None else np.ones(chosen.size, dtype=bool)),
-        "pagaende": (last_day - start) >= np.timedelta64(pagaende_days, "D"),
-        "avslut": enrolments.ended(selection)[chosen],
-    }  # fmt: skip
+    rule = due_rule.DueRule(pagaende_days=pagaende_days)
+    start, end = enrolments.start_date[chosen], enrolments.end_date[chosen]
+    ended = enrolments.ended(selection)[chosen]
+    until = selection.date_to or today or dt.date.today()
+    due = {occasion: due_rule.due_in_period(occasion, start, end, ended, selection.date_from,
+                                            until, rule)
+           for occasion in OCCASIONS}  # fmt: skip
     # The occasions a questionnaire is used at: someone answered or was invited.
     asked: dict[str, set[str]] = {}
     pairs = np.unique(np.stack([entries.qv.astype(np.int64), entries.occasion.codes], axis=1),

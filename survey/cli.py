@@ -10,7 +10,7 @@ from questionnaires.vocabulary import Gender, Occasion, values
 
 from . import audit, database, invitations, participants, validators
 from .extensions import db
-from .models import Insats, Organisation, Role, User
+from .models import Insats, Organisation, Participant, Role, User
 
 
 def _registry():  # type: ignore[no-untyped-def]
@@ -28,7 +28,8 @@ def init_db() -> None:
 @click.option("--insats", "insats_name", required=True, help="Insatsens namn.")
 @click.option("--organisation", "organisation_name", default=None,
               help="Förbundets namn (krävs när det finns flera förbund).")
-@click.option("--participant", "code", required=True, help="Deltagarens kod (pseudonym).")
+@click.option("--participant", "code", default=None,
+              help="Deltagarens kod (pseudonym); utan den gör Stegvis en ny, t.ex. D-0427.")
 @click.option("--questionnaire", "key", required=True, help="t.ex. finsam-indikatorer")
 @click.option("--occasion", required=True, type=click.Choice(values(Occasion)))
 @click.option("--version", type=int, default=None, help="Enkätversion (senaste om utelämnad).")
@@ -45,11 +46,8 @@ def invite(insats_name, organisation_name, code, key, occasion, version, gender,
             questionnaire = None
     if questionnaire is None:
         raise click.UsageError(f"Okänd enkät: {key}")
-    code = code.strip()
-    problem = validators.pseudonym_problem(code)
-    if problem is not None:
-        raise click.UsageError(f"Deltagarkoden {code!r}: {problem}")
     organisation = organisation_named(organisation_name)
+    code = _participant_code(organisation, code)
     insats = db.session.scalar(select(Insats).where(
         Insats.organisation_id == organisation.id, Insats.name == insats_name))
     if insats is None:
@@ -68,6 +66,45 @@ def invite(insats_name, organisation_name, code, key, occasion, version, gender,
     db.session.commit()
     click.echo(f"Inbjudan: {questionnaire.ident}, {occasion}, deltagare {code}")
     click.echo(invitations.public_link(token))
+
+
+def _participant_code(organisation: Organisation, code: str | None) -> str:
+    """The code given, if the förbund's rule for codes allows it, or a new one Stegvis
+    makes when none is given and the förbund has no format of its own."""
+    if code is None:
+        if organisation.participant_code_pattern:
+            raise click.UsageError("Ange --participant: förbundet har ett eget format för "
+                                   f"deltagarkoder ({organisation.participant_code_pattern}).")
+        return participants.new_code(organisation.id)
+    code = code.strip()
+    problem = validators.pseudonym_problem(code, organisation.participant_code_pattern)
+    if problem is not None:
+        raise click.UsageError(f"Deltagarkoden {code!r}: {problem}")
+    return code
+
+
+@click.command("check-codes")
+@click.option("--organisation", "organisation_name", default=None,
+              help="Förbundets namn (krävs när det finns flera förbund).")
+def check_codes(organisation_name: str | None) -> None:
+    """List the participant codes that break the rule for codes (a name, a personnummer,
+    not the förbund's format), so an admin can correct them; exit status 1 if any."""
+    organisation = organisation_named(organisation_name)
+    pattern = organisation.participant_code_pattern
+    found = 0
+    for participant_id, code in db.session.execute(
+            select(Participant.id, Participant.pseudonym)
+            .where(Participant.organisation_id == organisation.id)
+            .order_by(Participant.pseudonym)):
+        problem = validators.pseudonym_problem(code, pattern)
+        if problem is not None:
+            found += 1
+            click.echo(f"{code}\t{problem}\t/personal/deltagare/{participant_id}")
+    if found:
+        click.echo(f"{found} deltagarkoder i {organisation.name} följer inte reglerna. Rätta "
+                   "dem under Deltagare (sökvägen ovan) och byt koden i er egen förteckning.")
+        raise SystemExit(1)
+    click.echo(f"Alla deltagarkoder i {organisation.name} följer reglerna.")
 
 
 def organisation_named(name: str | None) -> Organisation:
@@ -126,6 +163,6 @@ def init_app(app: Flask) -> None:
     from . import demo, transfer
     from .questionnaire_cli import questionnaire_cli
 
-    for command in (init_db, invite, demo.demo, purge, create_user, transfer.export,
+    for command in (init_db, invite, check_codes, demo.demo, purge, create_user, transfer.export,
                     transfer.import_csv, transfer.report, questionnaire_cli):
         app.cli.add_command(command)

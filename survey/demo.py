@@ -41,10 +41,11 @@ STAFF = (
     ("admin@demo.stegvis.local", "Anna Admin", Role.admin),
     ("handledare@demo.stegvis.local", "Hanna Handledare", Role.handledare),
 )
+# Codes in the format Stegvis makes (participants.new_code), fixed so a rerun finds them.
 PARTICIPANTS = (
-    ("D-001", Gender.kvinna, 1991, BornAbroad.nej, "Skövde"),
-    ("D-002", Gender.man, 1984, BornAbroad.ja, "Tibro"),
-    ("D-003", Gender.kvinna, 1978, BornAbroad.ja, "Skövde"),
+    ("D-0427", Gender.kvinna, 1991, BornAbroad.nej, "Skövde"),
+    ("D-1853", Gender.man, 1984, BornAbroad.ja, "Tibro"),
+    ("D-3096", Gender.kvinna, 1978, BornAbroad.ja, "Skövde"),
 )
 # Which surveys each demo participant is handed: (questionnaire key, occasion).
 SURVEYS = (("sjalvskattning", "start"), ("finsam-indikatorer", "pagaende"))
@@ -54,6 +55,9 @@ TARGETS = (("nytta", "avslut", 0.9), ("planering", "avslut", 0.9), ("redo", "avs
 # since enrolled - ended would tell them).
 HISTORY = 40
 ONGOING = 8
+# Their codes: drawn once, like Stegvis draws codes, never one of PARTICIPANTS'.
+HISTORY_CODES = tuple(f"D-{number:04d}" for number in random.Random(22).sample(  # noqa: S311
+    sorted(set(range(10_000)) - {int(code[2:]) for code, *_rest in PARTICIPANTS}), HISTORY))
 # Exit outcomes drawn with weights like a förbund's year (seed 000's shares, roughly).
 OUTCOME_WEIGHTS = ((ExitOutcome.arbete, 4), (ExitOutcome.studier, 2),
                    (ExitOutcome.arbetssokande, 4),
@@ -118,15 +122,15 @@ def demo() -> None:
 def _history(registry, organisation, insats, sites) -> None:  # type: ignore[no-untyped-def]
     """Demo participants with start and avslut answers, the last ONGOING still enrolled
     with only a start answer (made once, seeded)."""
-    if db.session.scalar(select(Participant).where(Participant.pseudonym == "H-001")):
+    if db.session.scalar(select(Participant).where(Participant.pseudonym == HISTORY_CODES[0])):
         return
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     today = dt.date.today()
-    for number in range(1, HISTORY + 1):
+    for number, code in enumerate(HISTORY_CODES, start=1):
         start = today - dt.timedelta(days=rng.randint(200, 400))
         end = start + dt.timedelta(days=rng.randint(120, 180))
         enrolment = participants.find_or_enrol(
-            insats, f"H-{number:03d}", participants.Person(
+            insats, code, participants.Person(
                 gender=rng.choice([Gender.kvinna, Gender.kvinna, Gender.man, Gender.man,
                                    Gender.annat]),
                 birth_year=rng.randint(1965, 2004),

@@ -84,14 +84,15 @@ class Plan:
         return sum(len(answers) for _enrolment, answers in self.responses)
 
 
-def check(rows: list[AnswerRow]) -> list[str]:
-    """The web forms' rules on what the CSV reader lets through (it checks the format)."""
+def check(rows: list[AnswerRow], code_pattern: str = "") -> list[str]:
+    """The web forms' rules on what the CSV reader lets through (it checks the format);
+    `code_pattern` is the förbund's own format for participant codes."""
     problems: list[str] = []
     seen: set[str] = set()
     for row in rows:
         if row.participant not in seen:
             seen.add(row.participant)
-            problem = validators.pseudonym_problem(row.participant)
+            problem = validators.pseudonym_problem(row.participant, code_pattern)
             if problem is not None:
                 problems.append(f"Deltagarkoden {row.participant!r}: {problem}")
             for name in (row.insats, row.site or ""):

@@ -25,9 +25,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from analysis.due import DueRule
 from analysis.outcomes import WORK_OR_STUDIES
 from analysis.perturbation import new_record_key
 
@@ -85,8 +87,16 @@ class Organisation(db.Model):
     # to work or studies" in reports and outcome targets.
     work_outcomes: Mapped[str] = mapped_column(String(300), default=WORK_OUTCOMES_DEFAULT,
                                                server_default=WORK_OUTCOMES_DEFAULT)
-    # Reports: a pågående answer is due from this many days after enrolment.
+    # A pågående survey is due from this many days after enrolment (to-do list, participant
+    # table and the report's response rates: analysis.due).
     pagaende_due_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    # The self-assessment is also asked midway, at pågående (issue 22).
+    midway_self_assessment: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The förbund's own format for participant codes, a regular expression the whole code
+    # must match (codes from its own register); empty: Stegvis makes the codes
+    # (participant_codes.py).
+    participant_code_pattern: Mapped[str] = mapped_column(String(100), default="",
+                                                          server_default="")
     # Reports: the lower bounds of the age bands, "16,30,50" (16–29, 30–49, 50+).
     age_bands: Mapped[str] = mapped_column(String(40), default="16,30,50",
                                            server_default="16,30,50")
@@ -96,6 +106,11 @@ class Organisation(db.Model):
     @property
     def counted_outcomes(self) -> tuple[str, ...]:
         return tuple(value for value in self.work_outcomes.split(",") if value)
+
+    @property
+    def due_rule(self) -> DueRule:
+        return DueRule(pagaende_days=self.pagaende_due_days,
+                       midway_self_assessment=self.midway_self_assessment)
 
 
 class Insats(db.Model):

@@ -4,6 +4,7 @@ invite`, `flask import` and the demo. Helpers only add and flush."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -31,6 +32,26 @@ class Enrolled:
     enrolment: Enrolment
     new_participant: bool
     new_enrolment: bool
+
+
+# The codes Stegvis makes: D- and digits, e.g. D-0427 (D for deltagare). Nothing like the
+# letter's short code (tokens.py), and no letters to spell a name with.
+CODE_PREFIX = "D-"
+CODE_DIGITS = 4
+_CODE_TRIES = 8
+
+
+def new_code(organisation_id: int) -> str:
+    """A participant code not yet used in the förbund, drawn at random so that it says
+    nothing about who was enrolled when. Four digits while they last (a draw that keeps
+    hitting used codes means most are), then five, and so on."""
+    digits = CODE_DIGITS
+    while True:
+        for _try in range(_CODE_TRIES):
+            code = f"{CODE_PREFIX}{secrets.randbelow(10 ** digits):0{digits}d}"
+            if find_participant(organisation_id, code) is None:
+                return code
+        digits += 1
 
 
 def find_participant(organisation_id: int, code: str) -> Participant | None:

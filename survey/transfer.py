@@ -63,7 +63,7 @@ def import_csv(path: Path, organisation_name: str | None) -> None:
     result = read_answers_csv(path, current_app.extensions["stegvis.questionnaires"])
     problems = [str(error) for error in result.errors]
     if not problems:
-        problems = importing.check(result.rows)
+        problems = importing.check(result.rows, organisation.participant_code_pattern)
     if not problems:
         plan, problems = importing.prepare(organisation, result.rows)
         db.session.rollback()  # end the reading transaction before writing

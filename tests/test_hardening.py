@@ -104,7 +104,7 @@ def test_personnummer_is_refused_whatever_the_separators(code):
     assert "personnummer" in str(pseudonym_problem(code))
 
 
-@pytest.mark.parametrize("code", ["SK-014", "D-001", "Anna.K 2", "ÅÄÖ-12345"])
+@pytest.mark.parametrize("code", ["SK-014", "D-001", "AK.2", "ÅÄÖ-12345"])
 def test_ordinary_codes_pass(code):
     assert pseudonym_problem(code) is None
 
@@ -171,18 +171,18 @@ def test_purge_leaves_no_old_pseudonym_in_the_audit_log(app, admin_client, insat
 
     page = admin_client.get(f"/personal/insatser/{insats.id}/deltagare/ny")
     admin_client.post(f"/personal/insatser/{insats.id}/deltagare/ny", data={
-        "csrf_token": csrf_token(page.text), "pseudonym": "GAMMAL-7", "gender": "man",
+        "csrf_token": csrf_token(page.text), "pseudonym": "GML-7", "gender": "man",
         "born_abroad": "nej", "site": insats.sites[0].id, "start_date": "2020-01-01"})
     person = db.session.scalar(select(Participant))
     admin_client.get(f"/personal/deltagare/{person.id}")
     enrolment = db.session.scalar(select(Enrolment))
     enrolment.end_date = dt.date(2020, 6, 1)
     db.session.commit()
-    assert "GAMMAL-7" in admin_client.get("/personal/logg").text
+    assert "GML-7" in admin_client.get("/personal/logg").text
     assert purge() == 1
     db.session.commit()
     log = admin_client.get("/personal/logg").text
-    assert "GAMMAL-7" not in log and "anonym-" in log
+    assert "GML-7" not in log and "anonym-" in log
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"enrolled", "participant_viewed", "purge"} <= actions
 

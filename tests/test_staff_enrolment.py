@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select, update
 
+from analysis.due import DueRule
 from survey.extensions import db
 from survey.models import Enrolment, Invitation, Participant
 from survey.staff import status
@@ -80,6 +81,9 @@ def test_record_exit_with_validation(handledare_client, insats):
     assert "Att göra" in overview and "Indikatorer avslut" in overview
 
 
+RULE = DueRule(pagaende_days=90)
+
+
 def _facts(key, occasion, *, started=False, submitted=False, expired=False):  # type: ignore[no-untyped-def]
     now = dt.datetime(2026, 6, 1)
     return status.InvitationFacts(1, key, occasion, now + dt.timedelta(days=-1 if expired else 30),
@@ -89,22 +93,23 @@ def _facts(key, occasion, *, started=False, submitted=False, expired=False):  # 
 def test_status_rules():
     now = dt.datetime(2026, 6, 1)
     start = dt.date(2026, 1, 1)
-    fresh = status.compute(1, dt.date(2026, 5, 20), None, False, [], now)
+    fresh = status.compute(1, dt.date(2026, 5, 20), None, False, [], now, RULE)
     assert fresh.slots["start-sjalvskattning"] == status.State.due
     assert fresh.slots["pagaende-indikatorer"] == status.State.not_due
     assert fresh.todo == ["start-sjalvskattning"]
     later = status.compute(1, start, None, False, [
         _facts("sjalvskattning", "start", submitted=True),
-        _facts("finsam-indikatorer", "pagaende", started=True)], now)
+        _facts("finsam-indikatorer", "pagaende", started=True)], now, RULE)
     assert later.slots["start-sjalvskattning"] == status.State.answered
     assert later.slots["pagaende-indikatorer"] == status.State.started
     # Started but not finished: on the to-do, to be sent again.
     assert later.todo == ["pagaende-indikatorer"]
     ending = status.compute(1, start, dt.date(2026, 6, 10), False, [
         _facts("sjalvskattning", "start", submitted=True),
-        _facts("finsam-indikatorer", "avslut", expired=True)], now)
+        _facts("finsam-indikatorer", "avslut", expired=True)], now, RULE)
     assert ending.slots["avslut-indikatorer"] == status.State.expired
-    assert ending.todo == ["avslut"]  # both avslut surveys: one hand-out, one item
+    # Both avslut surveys: one hand-out, one item; pågående, due and never sent, too.
+    assert ending.todo == ["pagaende-indikatorer", "avslut"]
 
 
 def test_expired_link_says_so_whatever_its_state():
@@ -112,17 +117,18 @@ def test_expired_link_says_so_whatever_its_state():
     start = dt.date(2026, 1, 1)
     ran_out = status.compute(1, start, None, False, [
         _facts("sjalvskattning", "start", submitted=True),
-        _facts("finsam-indikatorer", "pagaende", started=True, expired=True)], now)
+        _facts("finsam-indikatorer", "pagaende", started=True, expired=True)], now, RULE)
     assert ran_out.slots["pagaende-indikatorer"] == status.State.expired
     assert ran_out.todo == ["pagaende-indikatorer"]  # begun, so worth sending again
     never_opened = status.compute(1, start, None, False, [
         _facts("sjalvskattning", "start", submitted=True),
-        _facts("finsam-indikatorer", "pagaende", expired=True)], now)
+        _facts("finsam-indikatorer", "pagaende", expired=True)], now, RULE)
     assert never_opened.slots["pagaende-indikatorer"] == status.State.expired
-    assert never_opened.todo == []
+    # Due, and nothing the participant can answer with: on the to-do.
+    assert never_opened.todo == ["pagaende-indikatorer"]
     # An answered survey stays answered after its link expires.
     answered = status.compute(1, start, None, False, [
-        _facts("sjalvskattning", "start", submitted=True, expired=True)], now)
+        _facts("sjalvskattning", "start", submitted=True, expired=True)], now, RULE)
     assert answered.slots["start-sjalvskattning"] == status.State.answered
 
 
@@ -152,3 +158,90 @@ def test_started_survey_is_on_the_to_do_with_send_again(handledare_client, insat
     overview = handledare_client.get("/personal/").text
     todo = overview.split('id="todo-heading"')[1].split("</section>")[0]
     assert "Länken gick ut" in todo and "Påbörjad" not in overview
+
+
+def test_pagaende_is_due_at_the_forbunds_setting():
+    """One rule (analysis.due) from the förbund's settings: pågående is due the day the
+    setting says, on the to-do with since when, and no longer once the exit is recorded."""
+    now = dt.datetime(2026, 6, 1, 9)
+    start = dt.date(2026, 4, 22)  # 40 days before
+    early = status.compute(1, start, None, False, [], now, DueRule(pagaende_days=30))
+    assert early.slots["pagaende-indikatorer"] == status.State.due
+    assert early.todo == ["start-sjalvskattning", "pagaende-indikatorer"]
+    assert early.since("pagaende-indikatorer") == dt.date(2026, 5, 22)
+    assert early.days_due("pagaende-indikatorer") == 10
+    assert early.days_due("start-sjalvskattning") == 40
+    assert early.oldest_due == start
+    later = status.compute(1, start, None, False, [], now, DueRule(pagaende_days=90))
+    assert later.slots["pagaende-indikatorer"] == status.State.not_due
+    assert "pagaende-indikatorer" not in later.todo
+    ended = status.compute(1, start, dt.date(2026, 5, 30), True, [], now,
+                           DueRule(pagaende_days=30))
+    assert ended.slots["pagaende-indikatorer"] == status.State.not_due
+    assert ended.todo == ["start-sjalvskattning", "avslut"]
+    assert ended.days_due("avslut") == 16  # from 14 days before the end
+
+
+def test_midway_self_assessment_follows_the_setting():
+    now = dt.datetime(2026, 6, 1)
+    start = dt.date(2026, 1, 1)
+    plain = status.compute(1, start, None, False, [], now, DueRule())
+    assert "pagaende-sjalvskattning" not in plain.slots
+    midway = status.compute(1, start, None, False, [
+        _facts("sjalvskattning", "start", submitted=True)], now,
+        DueRule(midway_self_assessment=True))
+    assert midway.slots["pagaende-sjalvskattning"] == status.State.due
+    assert midway.todo == ["pagaende-indikatorer", "pagaende-sjalvskattning"]
+    assert [slot[0] for slot in status.slots(DueRule(midway_self_assessment=True))] == [
+        "start-sjalvskattning", "pagaende-indikatorer", "pagaende-sjalvskattning",
+        "avslut-indikatorer", "avslut-sjalvskattning"]
+
+
+def _todo(client) -> str:  # type: ignore[no-untyped-def]
+    overview = client.get("/personal/").text
+    return overview.split('id="todo-heading"')[1].split("</section>")[0]
+
+
+def test_overview_lists_a_due_pagaende_at_the_forbunds_setting(handledare_client, insats):
+    """The issue's demo: the table said "Dags att skicka" for Indikatorer pågående while
+    the to-do said nothing to do. Now the to-do lists it, from the förbund's setting."""
+    started = dt.date.today() - dt.timedelta(days=40)
+    enrol(handledare_client, insats, start_date=started.isoformat())
+    insats.organisation.pagaende_due_days = 30
+    db.session.commit()
+    todo = _todo(handledare_client)
+    assert "Indikatorer pågående" in todo and "aktuell i 10 dagar" in todo
+    assert "Självskattning start" in todo and "aktuell i 40 dagar" in todo
+    insats.organisation.pagaende_due_days = 90
+    db.session.commit()
+    todo = _todo(handledare_client)
+    assert "Indikatorer pågående" not in todo and "Självskattning start" in todo
+
+
+def test_midway_self_assessment_on_the_to_do_when_the_forbund_asks_it(handledare_client,
+                                                                      insats):
+    started = dt.date.today() - dt.timedelta(days=100)
+    enrol(handledare_client, insats, start_date=started.isoformat())
+    assert "Självskattning pågående" not in handledare_client.get("/personal/").text
+    insats.organisation.midway_self_assessment = True
+    db.session.commit()
+    assert "Självskattning pågående" in _todo(handledare_client)
+    enrolment = db.session.scalar(select(Enrolment))
+    page = handledare_client.get(f"/personal/inskrivningar/{enrolment.id}")
+    reply = handledare_client.post(f"/personal/inskrivningar/{enrolment.id}/inbjudan", data={
+        "csrf_token": csrf_token(page.text), "slot": "pagaende-sjalvskattning"})
+    assert reply.status_code == 302
+    invitation = db.session.scalar(select(Invitation))
+    assert (invitation.questionnaire_key, str(invitation.occasion)) == \
+        ("sjalvskattning", "pagaende")
+
+
+def test_the_step_that_is_due_has_the_filled_button(handledare_client, insats):
+    """A new participant: the start self-assessment is the primary button, not the exit
+    hand-out, which is outlined until the exit is near."""
+    reply = enrol(handledare_client, insats, start_date=dt.date.today().isoformat())
+    page = handledare_client.get(reply.headers["Location"]).text
+    primary = page.split('class="button primary"')
+    assert len(primary) == 2
+    assert primary[1].split("</button>")[0].endswith(": Självskattning start</span>")
+    assert 'class="button">En länk för båda enkäterna vid avslut' in page

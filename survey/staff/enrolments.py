@@ -10,16 +10,33 @@ from flask_babel import gettext as _
 from .. import audit, i18n, participants
 from ..auth.access import STAFF, requires
 from ..extensions import db
-from ..models import BornAbroad, ExitOutcome, Gender, utcnow
+from ..models import BornAbroad, ExitOutcome, Gender, Organisation, utcnow
 from . import bp, scope, status
 from .forms import EmptyForm, EnrolForm, ExitForm, HandoverForm, InvitationForm, choices
-from .overview import with_status
+from .overview import due_rule, with_status
 
 
 def language_choices() -> list[tuple[str, str]]:
     return choices([("", _("– välj senare –"))] + [
         (language.code, language.native_name) for language in i18n.PARTICIPANT_LANGUAGES
     ])
+
+
+def code_field(form: Any, organisation_id: int, suggest: bool) -> None:
+    """The participant code field by the förbund's settings: its own format, or a code
+    Stegvis makes (`suggest`: filled in on a new form)."""
+    pattern = db.session.get(Organisation, organisation_id).participant_code_pattern
+    form.code_pattern = pattern
+    if pattern:
+        form.pseudonym.description = _(
+            "Koden ur förbundets register, i förbundets format (%(pattern)s). Skriv aldrig "
+            "namn eller personnummer.", pattern=pattern)
+    elif not suggest:
+        form.pseudonym.description = _(
+            "Ändra koden också i er egen förteckning utanför Stegvis. Skriv aldrig namn eller "
+            "personnummer.")
+    elif not form.is_submitted():
+        form.pseudonym.data = participants.new_code(organisation_id)
 
 
 @bp.route("/insatser/<int:insats_id>/deltagare/ny", methods=["GET", "POST"])
@@ -29,6 +46,7 @@ def enrol(insats_id: int) -> Any:
     form = EnrolForm()
     form.site.choices = choices((site.id, site.name) for site in insats.sites)
     form.language.choices = language_choices()
+    code_field(form, insats.organisation_id, suggest=True)
     if form.validate_on_submit():
         code = form.pseudonym.data.strip()
         if participants.find_participant(insats.organisation_id, code) is not None:
@@ -60,7 +78,7 @@ def enrolment(enrolment_id: int) -> Any:
     ((_same, enrolment_status),) = with_status([enrolment])
     return render_template(
         "staff/enrolment.html", enrolment=enrolment, status=enrolment_status,
-        slots=status.translated_slots(), labels=status.translated_labels(),
+        slots=status.translated_slots(due_rule()), labels=status.translated_labels(),
         invite_form=InvitationForm(),
         handover_form=HandoverForm(), empty_form=EmptyForm(),
     )

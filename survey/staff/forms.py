@@ -120,7 +120,8 @@ def _this_year() -> int:
 class EnrolForm(FlaskForm):
     pseudonym = StringField(
         _l("Deltagarkod (pseudonym)"),
-        description=_l("En kod du väljer, t.ex. SK-014. Skriv aldrig namn eller personnummer."),
+        description=_l("Stegvis har gjort koden. Skriv upp vem den hör till i er egen "
+                       "förteckning utanför Stegvis. Skriv aldrig namn eller personnummer här."),
         validators=[
             DataRequired(_l("Skriv en deltagarkod.")),
             validators.pseudonym,
@@ -275,8 +276,19 @@ class SettingsForm(FlaskForm):
         filters=[lambda text: text.strip() if text else ""],
         validators=[Length(max=300), validators.plain_text])
     pagaende_due_days = IntegerField(
-        _l("Svarsfrekvens pågående: räkna med dem som varit inskrivna minst så här många dagar"),
+        _l("Enkäterna pågående blir aktuella så här många dagar efter start"),
+        description=_l("Styr att göra-listan, deltagartabellen och rapportens svarsfrekvens."),
         validators=[InputRequired(), NumberRange(min=1, max=730)])
+    midway_self_assessment = BooleanField(
+        _l("Självskattningen ställs också pågående, inte bara vid start och avslut"))
+    participant_code_pattern = StringField(
+        _l("Förbundets eget format för deltagarkoder"),
+        description=_l("Lämna tomt så gör Stegvis koderna (t.ex. D-0427). Har förbundet "
+                       "egna koder ur ett register: skriv formatet som ett reguljärt uttryck "
+                       "som hela koden ska följa, t.ex. SK-[0-9]{3}. Namn och personnummer "
+                       "godtas aldrig."),
+        filters=[lambda text: text.strip() if text else ""],
+        validators=[Length(max=validators.CODE_PATTERN_MAX), validators.code_pattern])
     age_bands = StringField(
         _l("Åldersgrupper i rapporten"),
         description=_l("Den lägsta åldern i varje grupp, t.ex. 16, 30, 50 (ger 16–29, 30–49 "

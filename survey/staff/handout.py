@@ -23,7 +23,7 @@ from ..extensions import db
 from ..models import Assisted, Enrolment, Invitation, Response
 from . import bp, scope
 from .forms import EmailInvitationForm, EmptyForm, HandoverForm, InvitationForm
-from .status import EXIT, EXIT_SLOTS, SLOT_KEYS, SLOTS
+from .status import ALL_SLOTS, EXIT, EXIT_SLOTS, SLOT_KEYS
 
 
 def _remember(invitation: Invitation, token: str) -> None:
@@ -102,8 +102,8 @@ def _label(invitation: Invitation) -> str:
     """The survey's name; an exit link names every survey it runs, in order."""
     names = []
     current: Invitation | None = invitation
-    while current is not None and len(names) < len(SLOTS):
-        names.append(next((str(slot[3]) for slot in SLOTS if (slot[1], slot[2]) ==
+    while current is not None and len(names) < len(ALL_SLOTS):
+        names.append(next((str(slot[3]) for slot in ALL_SLOTS if (slot[1], slot[2]) ==
                            (current.questionnaire_key, str(current.occasion))), ""))
         current = current.next_invitation
     return _(", sedan ").join(names)

@@ -28,7 +28,7 @@ from ..models import (
 )
 from . import bp, scope, status
 from .forms import InsatsForm, choices, label
-from .overview import enrolment_statuses
+from .overview import due_rule, enrolment_statuses
 
 TARGET_QUESTIONNAIRE = "finsam-indikatorer"
 BLANK_TARGET_ROWS = 2
@@ -40,7 +40,7 @@ def insats(insats_id: int) -> Any:
     insats = scope.insats_or_404(insats_id)
     rows = enrolment_statuses([insats.id])
     return render_template("staff/insats.html", insats=insats, rows=rows,
-                           slots=status.translated_slots(),
+                           slots=status.translated_slots(due_rule()),
                            labels=status.translated_labels())
 
 
@@ -53,25 +53,16 @@ def _indicator_choices() -> list[tuple[str, str]]:
 
 
 def _prepare(form: InsatsForm, insats: Insats | None) -> None:
+    """The form's choices and help, and on a new page the insats's stored values."""
     handledare = db.session.scalars(
         select(User).where(User.organisation_id == current_user.organisation_id,
                            User.role == Role.handledare, User.active.is_(True))
         .order_by(User.name)
     )
     form.staff.choices = choices((u.id, f"{u.name} ({u.email})") for u in handledare)
-    if insats is not None and not form.is_submitted():
-        form.name.data = insats.name
-        form.start_date.data = insats.start_date
-        form.end_date.data = insats.end_date
-        form.sites.data = "\n".join(site.name for site in insats.sites)
-        form.staff.data = [u.id for u in insats.staff]
-        for target in insats.targets:
-            if target.kind == TargetKind.outcome:
-                form.work_target.data = round(target.threshold * 100)
-                continue
-            form.targets.append_entry({"item_id": target.item_id, "occasion": str(target.occasion),
-                                       "percent": round(target.threshold * 100)})
     if not form.is_submitted():
+        if insats is not None:
+            _fill(form, insats)
         for _blank in range(BLANK_TARGET_ROWS):
             form.targets.append_entry()
     indicators = _indicator_choices()
@@ -83,12 +74,35 @@ def _prepare(form: InsatsForm, insats: Insats | None) -> None:
         outcomes=", ".join(str(label(ExitOutcome(value))) for value in counted))
 
 
+def _fill(form: InsatsForm, insats: Insats) -> None:
+    form.name.data = insats.name
+    form.start_date.data = insats.start_date
+    form.end_date.data = insats.end_date
+    form.sites.data = "\n".join(site.name for site in insats.sites)
+    form.staff.data = [u.id for u in insats.staff]
+    for target in insats.targets:
+        if target.kind == TargetKind.outcome:
+            form.work_target.data = round(target.threshold * 100)
+            continue
+        form.targets.append_entry({"item_id": target.item_id, "occasion": str(target.occasion),
+                                   "percent": round(target.threshold * 100)})
+
+
 def _save(form: InsatsForm, insats: Insats) -> str | None:
     """Apply the form; returns an error message when a site in use would be removed."""
     insats.name = form.name.data.strip()
     insats.start_date = form.start_date.data
     insats.end_date = form.end_date.data
-    wanted = form.site_names()
+    problem = _save_sites(insats, form.site_names())
+    if problem is not None:
+        return problem
+    _save_staff(insats, set(form.staff.data or []))
+    _save_targets(insats, _wanted_targets(form))
+    return None
+
+
+def _save_sites(insats: Insats, wanted: list[str]) -> str | None:
+    """Add the new sites and remove those left out, unless someone is enrolled there."""
     for site in list(insats.sites):
         if site.name not in wanted:
             used = db.session.scalar(select(func.count()).select_from(Enrolment)
@@ -98,37 +112,51 @@ def _save(form: InsatsForm, insats: Insats) -> str | None:
             insats.sites.remove(site)
             db.session.delete(site)
     existing = {site.name for site in insats.sites}
-    for name in wanted:
-        if name not in existing:
-            insats.sites.append(Site(name=name))
-    chosen = set(form.staff.data or [])
+    insats.sites.extend(Site(name=name) for name in wanted if name not in existing)
+    return None
+
+
+def _save_staff(insats: Insats, chosen: set[int]) -> None:
+    """The handledare of the insats (only the förbund's own), each change in the log."""
     before = {u.id: u for u in insats.staff}
-    insats.staff = [u for u in db.session.scalars(
-        select(User).where(User.id.in_(chosen), User.organisation_id == insats.organisation_id))]
+    insats.staff = list(db.session.scalars(
+        select(User).where(User.id.in_(chosen), User.organisation_id == insats.organisation_id)))
     after = {u.id: u for u in insats.staff}
     for user_id in sorted(after.keys() - before.keys()):
         audit.record("insats_staff_added", f"{insats.name}: {after[user_id].email}")
     for user_id in sorted(before.keys() - after.keys()):
         audit.record("insats_staff_removed", f"{insats.name}: {before[user_id].email}")
-    targets: dict[tuple[str, str, str], float] = {}
-    for entry in form.targets:
-        if entry.form.item_id.data and entry.form.percent.data:
-            targets[(TargetKind.item, entry.form.item_id.data, entry.form.occasion.data)] = \
-                entry.form.percent.data / 100
+
+
+TargetKey = tuple[str, str, str]  # (kind, item id, occasion)
+
+
+def _wanted_targets(form: InsatsForm) -> dict[TargetKey, float]:
+    """The targets the form asks for, as fractions; rows without an item or a percent
+    set no target."""
+    targets: dict[TargetKey, float] = {
+        (TargetKind.item, entry.form.item_id.data, entry.form.occasion.data):
+            entry.form.percent.data / 100
+        for entry in form.targets if entry.form.item_id.data and entry.form.percent.data}
     if form.work_target.data:
         targets[(TargetKind.outcome, OUTCOME_ITEM, Occasion.avslut.value)] = \
             form.work_target.data / 100
+    return targets
+
+
+def _save_targets(insats: Insats, wanted: dict[TargetKey, float]) -> None:
+    """Keep the targets still wanted (with the new threshold), drop the rest, add new."""
+    wanted = dict(wanted)
     for target in list(insats.targets):
         key = (target.kind, target.item_id, str(target.occasion))
-        if key in targets:
-            target.threshold = targets.pop(key)
+        if key in wanted:
+            target.threshold = wanted.pop(key)
         else:
             insats.targets.remove(target)
-    for (kind, item_id, occasion), threshold in targets.items():
+    for (kind, item_id, occasion), threshold in wanted.items():
         insats.targets.append(Target(
             questionnaire_key=TARGET_QUESTIONNAIRE if kind == TargetKind.item else "",
             item_id=item_id, occasion=Occasion(occasion), threshold=threshold, kind=kind))
-    return None
 
 
 def _name_taken(name: str, insats_id: int | None) -> bool:

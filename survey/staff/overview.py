@@ -5,13 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+
+from analysis.due import DueRule
 
 from ..auth.access import STAFF, requires
 from ..extensions import db
 from ..models import Enrolment, Invitation, Participant, Response, utcnow
 from . import bp, scope, status
+
+
+def due_rule() -> DueRule:
+    """The staff member's förbund's settings for when surveys are due."""
+    return current_user.organisation.due_rule
 
 
 def enrolment_statuses(insats_ids: list[int]):  # type: ignore[no-untyped-def]
@@ -41,10 +49,10 @@ def with_status(enrolments: list[Enrolment]):  # type: ignore[no-untyped-def]
             fact = status.InvitationFacts(row[0], row[1], str(row[2]), row[3],
                                           row[4] is not None, row[5] is not None)
             by_enrolment.setdefault(fact.enrolment_id, []).append(fact)
-    now = utcnow()
+    now, rule = utcnow(), due_rule()
     return [
         (e, status.compute(e.id, e.start_date, e.end_date, e.exit_outcome is not None,
-                           by_enrolment.get(e.id, ()), now))
+                           by_enrolment.get(e.id, ()), now, rule))
         for e in enrolments
     ]
 
@@ -54,11 +62,13 @@ def with_status(enrolments: list[Enrolment]):  # type: ignore[no-untyped-def]
 def overview() -> Any:
     insatser = scope.visible_insatser()
     rows = enrolment_statuses([i.id for i in insatser])
-    todo = [(enrolment, st) for enrolment, st in rows if st.needs_action]
+    # The longest-waiting first.
+    todo = sorted(((enrolment, st) for enrolment, st in rows if st.needs_action),
+                  key=lambda row: row[1].oldest_due)
     # Exited enrolments stay on the page only while something is left to do.
     rows = [(e, st) for e, st in rows if e.exit_outcome is None or st.needs_action]
     return render_template(
         "staff/overview.html", insatser=insatser, rows=rows, todo=todo,
-        slots=status.translated_slots(), labels=status.translated_labels(),
-        todo_labels=status.todo_labels(),
+        slots=status.translated_slots(due_rule()), labels=status.translated_labels(),
+        todo_labels=status.todo_labels(due_rule()),
     )

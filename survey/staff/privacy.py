@@ -12,13 +12,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import audit, i18n, recordings, translation_review
+from .. import audit, i18n, recordings, translation_review, validators
 from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant
 from ..validators import age_bounds
 from . import bp, scope
-from .enrolments import language_choices
+from .enrolments import code_field, language_choices
 from .forms import (
     ConfirmDeleteForm,
     EmptyForm,
@@ -31,10 +31,16 @@ from .forms import (
 @bp.get("/deltagare")
 @requires(ADMIN)
 def participants() -> Any:
-    people = db.session.scalars(select(Participant).where(
+    people = list(db.session.scalars(select(Participant).where(
         Participant.organisation_id == current_user.organisation_id
-    ).order_by(Participant.pseudonym))
-    return render_template("staff/participants.html", people=list(people))
+    ).order_by(Participant.pseudonym)))
+    # Codes stored before the rule for codes, or against it: flagged so they get fixed.
+    pattern = current_user.organisation.participant_code_pattern
+    code_problems = {person.id: problem for person in people
+                     if (problem := validators.pseudonym_problem(person.pseudonym, pattern))
+                     is not None}
+    return render_template("staff/participants.html", people=people,
+                           code_problems=code_problems)
 
 
 @bp.route("/deltagare/<int:participant_id>", methods=["GET", "POST"])
@@ -43,6 +49,7 @@ def participant(participant_id: int) -> Any:
     person = scope.participant_or_404(participant_id)
     form = ParticipantForm(obj=None)
     form.language.choices = language_choices()
+    code_field(form, person.organisation_id, suggest=False)
     if not form.is_submitted():
         form.pseudonym.data = person.pseudonym
         form.gender.data = str(person.gender)
@@ -171,12 +178,18 @@ def settings() -> Any:
         organisation.privacy_contact = form.privacy_contact.data
         organisation.work_outcomes = ",".join(form.work_outcomes.data)
         organisation.pagaende_due_days = form.pagaende_due_days.data
+        organisation.midway_self_assessment = bool(form.midway_self_assessment.data)
+        organisation.participant_code_pattern = form.participant_code_pattern.data
         organisation.age_bands = ",".join(map(str, age_bounds(form.age_bands.data) or ()))
         audit.record("settings_changed", f"retention_months={organisation.retention_months}, "
                                          f"admins_need_totp={organisation.admins_need_totp}, "
                                          f"privacy_contact={organisation.privacy_contact}, "
                                          f"work_outcomes={organisation.work_outcomes}, "
                                          f"pagaende_due_days={organisation.pagaende_due_days}, "
+                                         "midway_self_assessment="
+                                         f"{organisation.midway_self_assessment}, "
+                                         "participant_code_pattern="
+                                         f"{organisation.participant_code_pattern}, "
                                          f"age_bands={organisation.age_bands}")
         db.session.commit()
         flash(_("Inställningarna är sparade."))
@@ -220,6 +233,8 @@ def _settings_page(organisation: Organisation, form: SettingsForm | None = None,
         form.privacy_contact.data = organisation.privacy_contact
         form.work_outcomes.data = list(organisation.counted_outcomes)
         form.pagaende_due_days.data = organisation.pagaende_due_days
+        form.midway_self_assessment.data = organisation.midway_self_assessment
+        form.participant_code_pattern.data = organisation.participant_code_pattern
         form.age_bands.data = organisation.age_bands.replace(",", ", ")
     return render_template("staff/settings.html", form=form, organisation=organisation,
                            translations=i18n.translation_status(),

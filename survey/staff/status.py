@@ -12,23 +12,25 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-# The four surveys of an enrolment, in the order they happen.
+from analysis.due import DueRule, due_since
+
+# The surveys of an enrolment, in the order they happen (and MIDWAY_SLOT, below).
 SLOTS: tuple[tuple[str, str, str, object], ...] = (
     ("start-sjalvskattning", "sjalvskattning", "start", _l("Självskattning start")),
     ("pagaende-indikatorer", "finsam-indikatorer", "pagaende", _l("Indikatorer pågående")),
     ("avslut-indikatorer", "finsam-indikatorer", "avslut", _l("Indikatorer avslut")),
     ("avslut-sjalvskattning", "sjalvskattning", "avslut", _l("Självskattning avslut")),
 )
-SLOT_KEYS = {slot[0]: (slot[1], slot[2]) for slot in SLOTS}
+# The self-assessment midway, for a förbund whose settings ask it (DueRule).
+MIDWAY_SLOT = ("pagaende-sjalvskattning", "sjalvskattning", "pagaende",
+               _l("Självskattning pågående"))
+ALL_SLOTS = (*SLOTS[:2], MIDWAY_SLOT, *SLOTS[2:])
+SLOT_KEYS = {slot[0]: (slot[1], slot[2]) for slot in ALL_SLOTS}
 
 # One hand-out at exit: both avslut surveys on one link, one item on the to-do.
 EXIT = "avslut"
 EXIT_SLOTS = ("avslut-indikatorer", "avslut-sjalvskattning")
 EXIT_LABEL = _l("Enkäterna vid avslut")
-
-# When the pågående survey is due, and how close to the planned end avslut becomes due.
-PAGAENDE_AFTER_DAYS = 90
-AVSLUT_BEFORE_DAYS = 14
 
 
 class State(enum.StrEnum):
@@ -45,14 +47,20 @@ def translated_labels() -> dict[str, str]:
     return {state: str(label) for state, label in STATE_LABELS.items()}
 
 
-def translated_slots() -> list[tuple[str, str, str, str]]:
+def slots(rule: DueRule) -> tuple[tuple[str, str, str, object], ...]:
+    """The surveys the förbund asks, in order: the midway self-assessment only when its
+    settings say so."""
+    return ALL_SLOTS if rule.midway_self_assessment else SLOTS
+
+
+def translated_slots(rule: DueRule) -> list[tuple[str, str, str, str]]:
     return [(key, questionnaire, occasion, str(label)) for key, questionnaire, occasion, label
-            in SLOTS]
+            in slots(rule)]
 
 
-def todo_labels() -> dict[str, str]:
+def todo_labels(rule: DueRule) -> dict[str, str]:
     """A label for every to-do item: the surveys, and both avslut surveys as one."""
-    return {**{slot[0]: slot[3] for slot in translated_slots()}, EXIT: str(EXIT_LABEL)}
+    return {**{slot[0]: slot[3] for slot in translated_slots(rule)}, EXIT: str(EXIT_LABEL)}
 
 
 STATE_LABELS = {
@@ -80,6 +88,9 @@ class EnrolmentStatus:
     enrolment_id: int
     slots: dict[str, State] = field(default_factory=dict)
     todo: list[str] = field(default_factory=list)  # slot keys the handledare should act on
+    # Since when each survey that is due has been due (analysis.due).
+    due_since: dict[str, dt.date] = field(default_factory=dict)
+    today: dt.date = dt.date.min
 
     @property
     def needs_action(self) -> bool:
@@ -92,14 +103,21 @@ class EnrolmentStatus:
                          if self.slots[k] is not State.answered), State.answered)
         return self.slots[key]
 
+    def since(self, key: str) -> dt.date | None:
+        """The day a to-do item became due (None: it is not, only begun and unfinished);
+        the avslut pair counts from the earlier of its two."""
+        keys = EXIT_SLOTS if key == EXIT else (key,)
+        return min((self.due_since[k] for k in keys if k in self.due_since), default=None)
 
-def _is_due(occasion: str, start: dt.date, end: dt.date | None, exited: bool,
-            today: dt.date) -> bool:
-    if occasion == "start":
-        return True
-    if occasion == "pagaende":
-        return (today - start).days >= PAGAENDE_AFTER_DAYS and not exited
-    return exited or (end is not None and (end - today).days <= AVSLUT_BEFORE_DAYS)
+    def days_due(self, key: str) -> int | None:
+        since = self.since(key)
+        return None if since is None else (self.today - since).days
+
+    @property
+    def oldest_due(self) -> dt.date:
+        """The day the longest-waiting item on the to-do became due (for sorting)."""
+        return min((day for key in self.todo if (day := self.since(key)) is not None),
+                   default=self.today)
 
 
 def _slot_state(found: list[InvitationFacts], occasion: str, due: bool,
@@ -119,26 +137,31 @@ def _slot_state(found: list[InvitationFacts], occasion: str, due: bool,
 
 
 def _on_todo(state: State, found: list[InvitationFacts], occasion: str, due: bool) -> bool:
-    """The to-do: avslut surveys missing once exit is near, start surveys never sent,
-    and any survey a participant began but did not finish ("skicka igen")."""
-    missing_avslut = occasion == "avslut" and due and state in (
-        State.due, State.expired, State.sent, State.started)
-    unsent_start = occasion == "start" and state in (State.due, State.expired)
+    """The to-do: every survey that is due with no link that can still be answered,
+    avslut surveys not yet answered once exit is near, and any survey a participant began
+    but did not finish ("skicka igen")."""
+    unsent = due and state in (State.due, State.expired)
+    missing_avslut = occasion == "avslut" and due and state in (State.sent, State.started)
     unfinished = state is State.started or (
         state is State.expired and any(i.started for i in found))
-    return missing_avslut or unsent_start or unfinished
+    return unsent or missing_avslut or unfinished
 
 
 def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool,
-            invitations: Iterable[InvitationFacts], now: dt.datetime) -> EnrolmentStatus:
+            invitations: Iterable[InvitationFacts], now: dt.datetime,
+            rule: DueRule) -> EnrolmentStatus:
+    """The status of each survey the förbund asks (`rule`: its settings) and the to-do."""
     today = now.date()
-    status = EnrolmentStatus(enrolment_id)
+    status = EnrolmentStatus(enrolment_id, today=today)
     mine = [inv for inv in invitations if inv.enrolment_id == enrolment_id]
-    for key, questionnaire, occasion, _label in SLOTS:
+    for key, questionnaire, occasion, _label in slots(rule):
         found = [i for i in mine if i.questionnaire_key == questionnaire and i.occasion == occasion]
-        due = _is_due(occasion, start, end, exited, today)
+        since = due_since(occasion, start, end, exited, today, rule)
+        due = since is not None
         state = _slot_state(found, occasion, due, now)
         status.slots[key] = state
+        if since is not None and state is not State.answered:
+            status.due_since[key] = since
         if _on_todo(state, found, occasion, due):
             status.todo.append(key)
     if all(key in status.todo for key in EXIT_SLOTS):
