@@ -108,6 +108,9 @@ def test_answered_survey_is_left_out(handledare_client, insats, app):
                                    data={"csrf_token": csrf_token(page.text), "slot": "avslut"})
     shown = handledare_client.get(again.headers["Location"]).text
     assert re.search(r'class="muted">Självskattning avslut · ', shown)  # that survey alone
-    # The old link no longer leads on to it: its own survey is answered, and it says so.
+    # The old link still leads on to it: a resend strands nobody (issue 22).
     old = app.test_client().get(f"/s/{token}")
-    assert old.status_code == 200 and "Du har redan svarat" in old.text
+    assert old.status_code == 302 and old.headers["Location"].endswith(f"/s/{token}/start")
+    second = db.session.scalar(select(Invitation).where(
+        Invitation.questionnaire_key == "sjalvskattning"))
+    assert second.response is not None and second.response.submitted_at is None

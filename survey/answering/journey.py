@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flask import g
-from sqlalchemy import Connection, Integer, String, Text, bindparam, select, update
+from sqlalchemy import Connection, Integer, String, Text, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from questionnaires import Item, Questionnaire, Registry
@@ -26,6 +26,7 @@ from questionnaires import Item, Questionnaire, Registry
 from ..extensions import db
 from ..models import (
     Answer,
+    EarlierLink,
     Enrolment,
     Insats,
     Invitation,
@@ -116,6 +117,7 @@ _PARTICIPANT = Participant.__table__
 _INSATS = Insats.__table__
 _ORGANISATION = Organisation.__table__
 _RECORDING = Recording.__table__
+_EARLIER_LINK = EarlierLink.__table__
 
 _HAS_RECORDINGS = (
     select(_RECORDING.c.id)
@@ -154,9 +156,20 @@ _LINK = (
         .outerjoin(_ANSWER, _ANSWER.c.response_id == _RESPONSE.c.id)
     )
 )
+
+
+def _by_link(column: str, name: str):  # type: ignore[no-untyped-def]
+    """The invitation a link (or the short code of its letter) belongs to: its newest
+    link, or one handed out before a resend (models.EarlierLink), which works alike."""
+    earlier = (select(_EARLIER_LINK.c.invitation_id)
+               .where(_EARLIER_LINK.c[column] == bindparam(name)).scalar_subquery())
+    return _LINK.where(or_(_INVITATION.c[column] == bindparam(name),
+                           _INVITATION.c.id == earlier))
+
+
 # A short code typed on /kod stands for the link on a letter (tokens never look like one).
-_FIND = _LINK.where(_INVITATION.c.token_hash == bindparam("token_hash"))
-_FIND_BY_CODE = _LINK.where(_INVITATION.c.short_code_hash == bindparam("code_hash"))
+_FIND = _by_link("token_hash", "token_hash")
+_FIND_BY_CODE = _by_link("short_code_hash", "code_hash")
 # One hand-out at exit: once a survey is submitted, the same link runs the next one.
 _FIND_NEXT = _LINK.where(_INVITATION.c.id == bindparam("invitation_id"))
 _CHAIN_LIMIT = 4  # surveys one link can run; a loop in the data cannot spin for ever

@@ -171,12 +171,14 @@ def settings() -> Any:
         organisation.privacy_contact = form.privacy_contact.data
         organisation.work_outcomes = ",".join(form.work_outcomes.data)
         organisation.pagaende_due_days = form.pagaende_due_days.data
+        organisation.resend_after_days = form.resend_after_days.data
         organisation.age_bands = ",".join(map(str, age_bounds(form.age_bands.data) or ()))
         audit.record("settings_changed", f"retention_months={organisation.retention_months}, "
                                          f"admins_need_totp={organisation.admins_need_totp}, "
                                          f"privacy_contact={organisation.privacy_contact}, "
                                          f"work_outcomes={organisation.work_outcomes}, "
                                          f"pagaende_due_days={organisation.pagaende_due_days}, "
+                                         f"resend_after_days={organisation.resend_after_days}, "
                                          f"age_bands={organisation.age_bands}")
         db.session.commit()
         flash(_("Inställningarna är sparade."))
@@ -220,6 +222,7 @@ def _settings_page(organisation: Organisation, form: SettingsForm | None = None,
         form.privacy_contact.data = organisation.privacy_contact
         form.work_outcomes.data = list(organisation.counted_outcomes)
         form.pagaende_due_days.data = organisation.pagaende_due_days
+        form.resend_after_days.data = organisation.resend_after_days
         form.age_bands.data = organisation.age_bands.replace(",", ", ")
     return render_template("staff/settings.html", form=form, organisation=organisation,
                            translations=i18n.translation_status(),

@@ -10,7 +10,11 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from ..models import utcnow
 
 # The four surveys of an enrolment, in the order they happen.
 SLOTS: tuple[tuple[str, str, str, object], ...] = (
@@ -29,6 +33,8 @@ EXIT_LABEL = _l("Enkäterna vid avslut")
 # When the pågående survey is due, and how close to the planned end avslut becomes due.
 PAGAENDE_AFTER_DAYS = 90
 AVSLUT_BEFORE_DAYS = 14
+# Organisation.resend_after_days unless the förbund sets its own.
+RESEND_AFTER = dt.timedelta(days=3)
 
 
 class State(enum.StrEnum):
@@ -55,6 +61,12 @@ def todo_labels() -> dict[str, str]:
     return {**{slot[0]: slot[3] for slot in translated_slots()}, EXIT: str(EXIT_LABEL)}
 
 
+def last_answered(moment: dt.datetime, now: dt.datetime | None = None) -> str:
+    """When a begun survey was last answered on, for a person: "för 2 dagar sedan"."""
+    ago = format_timedelta(moment - (now or utcnow()), add_direction=True)
+    return _("senaste svaret %(when)s", when=ago)
+
+
 STATE_LABELS = {
     State.not_due: _l("Inte aktuell än"),
     State.due: _l("Dags att skicka"),
@@ -73,6 +85,9 @@ class InvitationFacts:
     expires_at: dt.datetime
     started: bool
     submitted: bool
+    # When the newest link was made, and the participant's last answer (None before one).
+    sent_at: dt.datetime | None = None
+    touched_at: dt.datetime | None = None
 
 
 @dataclass
@@ -80,6 +95,8 @@ class EnrolmentStatus:
     enrolment_id: int
     slots: dict[str, State] = field(default_factory=dict)
     todo: list[str] = field(default_factory=list)  # slot keys the handledare should act on
+    # A begun survey's last answer, by slot key: "Påbörjad" says when.
+    touched: dict[str, dt.datetime] = field(default_factory=dict)
 
     @property
     def needs_action(self) -> bool:
@@ -91,6 +108,11 @@ class EnrolmentStatus:
             return next((self.slots[k] for k in EXIT_SLOTS
                          if self.slots[k] is not State.answered), State.answered)
         return self.slots[key]
+
+    def touched_of(self, key: str) -> dt.datetime | None:
+        if key == EXIT:
+            key = next((k for k in EXIT_SLOTS if self.slots[k] is not State.answered), key)
+        return self.touched.get(key)
 
 
 def _is_due(occasion: str, start: dt.date, end: dt.date | None, exited: bool,
@@ -129,8 +151,19 @@ def _on_todo(state: State, found: list[InvitationFacts], occasion: str, due: boo
     return missing_avslut or unsent_start or unfinished
 
 
+def _waiting(state: State, found: list[InvitationFacts], now: dt.datetime,
+             resend_after: dt.timedelta) -> bool:
+    """A link sent or answered on lately: the participant may be answering right now, so
+    "Skicka igen" waits until they have stayed away resend_after (or the link expired)."""
+    if state not in (State.sent, State.started):
+        return False
+    moments = [m for i in found for m in (i.sent_at, i.touched_at) if m is not None]
+    return bool(moments) and now - max(moments) < resend_after
+
+
 def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool,
-            invitations: Iterable[InvitationFacts], now: dt.datetime) -> EnrolmentStatus:
+            invitations: Iterable[InvitationFacts], now: dt.datetime,
+            resend_after: dt.timedelta = RESEND_AFTER) -> EnrolmentStatus:
     today = now.date()
     status = EnrolmentStatus(enrolment_id)
     mine = [inv for inv in invitations if inv.enrolment_id == enrolment_id]
@@ -139,7 +172,11 @@ def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool
         due = _is_due(occasion, start, end, exited, today)
         state = _slot_state(found, occasion, due, now)
         status.slots[key] = state
-        if _on_todo(state, found, occasion, due):
+        touched = [i.touched_at for i in found if i.touched_at is not None]
+        if state is State.started and touched:
+            status.touched[key] = max(touched)
+        if _on_todo(state, found, occasion, due) and not _waiting(state, found, now,
+                                                                   resend_after):
             status.todo.append(key)
     if all(key in status.todo for key in EXIT_SLOTS):
         # Handed out together (one link, one letter, one tablet session): one item.
