@@ -82,6 +82,17 @@ def rotate(invitation: Invitation, *, end_earlier: bool = False) -> str:
     return token
 
 
+def chain(invitation: Invitation, limit: int = 4) -> list[Invitation]:
+    """The surveys a link runs, in order: its own, then any run after it on the same
+    link (one hand-out at exit); `limit` keeps a loop in the data from spinning."""
+    found: list[Invitation] = []
+    current: Invitation | None = invitation
+    while current is not None and len(found) < limit:
+        found.append(current)
+        current = current.next_invitation
+    return found
+
+
 def give_short_code(invitation: Invitation) -> str:
     """A short code for the letter, typed on /kod; like the token, only its hash is kept."""
     code = new_short_code()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from survey.extensions import db
@@ -151,9 +152,13 @@ def test_email_arrives_in_the_participants_language(handledare_client, insats, s
     assert recipients == ["deltagare@example.se"]
     body = message.get_payload(decode=True).decode()
     assert link in body
-    assert str(db.session.scalar(select(Invitation)).expires_at.date()) in body
-    # Written in easy Swedish, as the participant chose: not the standard sentence.
+    # The date written for a person ("6 mars 2027"), not ISO.
+    expires = db.session.scalar(select(Invitation)).expires_at.date()
+    assert format_date(expires, "long", locale="sv") in body and str(expires) not in body
+    # Written in easy Swedish, as the participant chose: not the standard sentence, and
+    # it names the survey (the start självskattning) by its own easy title.
     assert "Det tar ungefär fem minuter" not in body
+    assert "Hur har du det nu?" in body
     # The address is not stored anywhere.
     assert "deltagare@example.se" not in str(db.session.scalar(select(Invitation)).__dict__)
 
@@ -260,3 +265,33 @@ def test_tablet_handover_locks_staff_pages_until_password(handledare_client, ins
                                                 "password": PASSWORD})
     assert right.headers["Location"] == f"/personal/inskrivningar/{invitation.enrolment_id}"
     assert tablet.get("/personal/").status_code == 200
+
+
+def test_letter_names_the_survey_and_writes_the_date_for_a_person(handledare_client, insats):
+    """Issue 22: the start självskattning's letter says what that survey asks, in the
+    participant's language, and the expiry date as people write it, not ISO."""
+    handout(handledare_client, insats, slot="start-sjalvskattning", language="sv")
+    invitation = db.session.scalar(select(Invitation))
+    letter = handledare_client.get(f"/personal/inbjudningar/{invitation.id}/brev").text
+    expires = invitation.expires_at.date()
+    assert "Hur har du det just nu?" in letter and "frågor om ditt stöd" not in letter
+    assert "Det tar ungefär fem minuter." in letter
+    assert f"Länken fungerar till och med {format_date(expires, 'long', locale='sv')}." in letter
+    assert str(expires) not in letter
+    participant = db.session.scalar(select(Enrolment)).participant
+    participant.language = "ar"
+    db.session.commit()
+    arabic = handledare_client.get(f"/personal/inbjudningar/{invitation.id}/brev").text
+    assert "كيف حالك الآن؟" in arabic and "Hur har du det just nu?" not in arabic
+    assert format_date(expires, "long", locale="ar") in arabic
+
+
+def test_exit_letter_names_both_parts(handledare_client, insats):
+    from .test_exit_handout import exit_handout
+
+    exit_handout(handledare_client, insats)
+    first = db.session.scalar(select(Invitation).order_by(Invitation.id))
+    letter = handledare_client.get(f"/personal/inbjudningar/{first.id}/brev").text
+    assert re.search(r'<ol class="survey-titles lead"><li>Frågor om stödet du får</li>'
+                     r'<li>Hur har du det just nu\?</li></ol>', letter)
+    assert "Varje del tar ungefär fem minuter." in letter

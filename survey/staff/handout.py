@@ -107,14 +107,19 @@ def _invite_at_exit(enrolment: Enrolment) -> Any:
     return redirect(url_for(".handout", invitation_id=invitation.id))
 
 
+def _questionnaires(invitation: Invitation) -> list[Any]:
+    """The questionnaires a link runs, for the letter and email to name."""
+    registry = current_app.extensions["stegvis.questionnaires"]
+    found = [registry.get(each.questionnaire_key, each.questionnaire_version)
+             for each in invitations.chain(invitation)]
+    return [questionnaire for questionnaire in found if questionnaire is not None]
+
+
 def _label(invitation: Invitation) -> str:
     """The survey's name; an exit link names every survey it runs, in order."""
-    names = []
-    current: Invitation | None = invitation
-    while current is not None and len(names) < len(SLOTS):
-        names.append(next((str(slot[3]) for slot in SLOTS if (slot[1], slot[2]) ==
-                           (current.questionnaire_key, str(current.occasion))), ""))
-        current = current.next_invitation
+    names = [next((str(slot[3]) for slot in SLOTS if (slot[1], slot[2]) ==
+                   (each.questionnaire_key, str(each.occasion))), "")
+             for each in invitations.chain(invitation)]
     return _(", sedan ").join(names)
 
 
@@ -208,6 +213,7 @@ def letter(invitation_id: int) -> Any:
     return i18n.render_in(
         invitations.language_of(invitation), "answering/letter.html", link=link,
         qr=_qr_svg(link), expires=invitation.expires_at.date(),
+        questionnaires=_questionnaires(invitation),
         participant=invitation.enrolment.participant.pseudonym,
         sender=organisation.name,
         responsible=journey.Responsible(organisation.name, organisation.privacy_contact or ""),
@@ -227,7 +233,8 @@ def email(invitation_id: int) -> Any:
     elif form.validate_on_submit():
         link = invitations.public_link(token)
         body = i18n.render_in(invitations.language_of(invitation), "answering/invitation_email.txt",
-                          link=link, expires=invitation.expires_at.date())
+                          link=link, expires=invitation.expires_at.date(),
+                          questionnaires=_questionnaires(invitation))
         subject, _sep, text = body.partition("\n\n")
         try:
             mail.send(form.email.data.strip(), subject.strip(), text)
