@@ -146,14 +146,14 @@ def test_started_survey_is_on_the_to_do_with_send_again(handledare_client, insat
 
     overview, todo = todo_now()
     assert "Självskattning start" not in todo and "Skicka igen" not in todo
-    assert "Påbörjad</span> <span class=\"muted\">senaste svaret för " in overview
+    assert "Påbörjad</span> <span class=\"muted\">senast aktiv för " in overview
     # Four days without an answer (the förbund's setting is 3).
     db.session.execute(update(Response).values(updated_at=utcnow() - dt.timedelta(days=4)))
     db.session.execute(update(Invitation).values(created_at=utcnow() - dt.timedelta(days=5)))
     db.session.commit()
     overview, todo = todo_now()
     assert "Självskattning start" in todo and "Påbörjad" in todo
-    assert "senaste svaret för 4 dagar sedan" in todo
+    assert "senast aktiv för 4 dagar sedan" in todo
     assert "Skicka igen" in todo
     again = handledare_client.post(
         f"/personal/inskrivningar/{db.session.scalar(select(Enrolment.id))}/inbjudan",

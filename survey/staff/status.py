@@ -62,9 +62,10 @@ def todo_labels() -> dict[str, str]:
 
 
 def last_answered(moment: dt.datetime, now: dt.datetime | None = None) -> str:
-    """When a begun survey was last answered on, for a person: "för 2 dagar sedan"."""
+    """When the participant last did something in a begun survey (chose a language or
+    answered), for a person: "senast aktiv för 2 dagar sedan"."""
     ago = format_timedelta(moment - (now or utcnow()), add_direction=True)
-    return _("senaste svaret %(when)s", when=ago)
+    return _("senast aktiv %(when)s", when=ago)
 
 
 STATE_LABELS = {
@@ -85,7 +86,8 @@ class InvitationFacts:
     expires_at: dt.datetime
     started: bool
     submitted: bool
-    # When the newest link was made, and the participant's last answer (None before one).
+    # When the newest link was made, and the participant's last step in the survey
+    # (Response.updated_at: a language chosen or an answer; None before either).
     sent_at: dt.datetime | None = None
     touched_at: dt.datetime | None = None
 
@@ -95,7 +97,7 @@ class EnrolmentStatus:
     enrolment_id: int
     slots: dict[str, State] = field(default_factory=dict)
     todo: list[str] = field(default_factory=list)  # slot keys the handledare should act on
-    # A begun survey's last answer, by slot key: "Påbörjad" says when.
+    # When a begun survey was last touched, by slot key: "Påbörjad" says when.
     touched: dict[str, dt.datetime] = field(default_factory=dict)
 
     @property
