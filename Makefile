@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 INSTALLED := $(VENV)/.installed
+# The port `make run` serves on (PORT=5301 make run); links, QR codes, letters and SMS
+# point to it (survey/config.py reads FLASK_RUN_PORT, which `flask run` itself obeys).
+PORT ?= 5000
 
 .PHONY: run test bench lint translations compile-translations fonts audio install system-deps clean
 
@@ -24,9 +27,9 @@ compile-translations: $(INSTALLED)
 
 run: system-deps install compile-translations audio
 	$(FLASK) init-db
-	$(FLASK) demo
-	@echo "Stegvis körs på http://127.0.0.1:5000 (avsluta med Ctrl+C)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	FLASK_RUN_PORT=$(PORT) $(FLASK) demo
+	@echo "Stegvis körs på http://127.0.0.1:$(PORT) (avsluta med Ctrl+C)"
+	FLASK_RUN_PORT=$(PORT) $(FLASK) run --host 127.0.0.1
 
 # axe-core for the accessibility scan (pinned in tests/browser/package-lock.json).
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json

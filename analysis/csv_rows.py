@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -93,12 +93,32 @@ class _Response:
     seen: int = 0  # bit mask of items answered, to catch an item answered twice
 
 
-class AnswerCsvReader:
-    """Validates while it streams. Read `errors` after `rows()` is exhausted."""
+# The messages for a place the reader was told does not exist (`places` below).
+UNKNOWN_INSATS = "Okänd insats (insats) '{insats}': den finns inte i förbundet."
+UNKNOWN_SITE = "Insatsen '{insats}' har ingen ort (site) '{site}'. Orter: {sites}."
 
-    def __init__(self, source: Path | str | TextIO, registry: Registry | None = None) -> None:
+
+def is_unknown_insats(error: CsvError) -> bool:
+    """The error says an insats does not exist (so the importer can suggest making it)."""
+    return error.message.startswith(UNKNOWN_INSATS.partition("'")[0])
+
+
+class AnswerCsvReader:
+    """Validates while it streams. Read `errors` after `rows()` is exhausted.
+
+    `places`, when given, are the insatser the answers may belong to, each with its site
+    names (an import into a database): a row naming another is an error on its line, so
+    a typo creates nothing. With `new_insatser`, an insats not among them is accepted as
+    a new one (its sites with it); a new site of a known insats is still an error.
+    """
+
+    def __init__(self, source: Path | str | TextIO, registry: Registry | None = None,
+                 places: Mapping[str, Collection[str]] | None = None,
+                 new_insatser: bool = False) -> None:
         self.source = source
         self.registry = registry or Registry.load()
+        self.places = places
+        self.new_insatser = new_insatser
         self.errors: list[CsvError] = []
         self._versions: dict[tuple[str, str], _Version | str] = {}
         self._interned: dict[str, str] = {}
@@ -313,6 +333,8 @@ class AnswerCsvReader:
         errors, year = _person_errors(participant, gender, birth_year, born_abroad)
         if not insats:
             errors.append("Insats saknas.")
+        elif self.places is not None:
+            errors += self._place_errors(insats, site)
         found_version, moment = self._survey_errors(errors, questionnaire, version, occasion,
                                                     submitted_at)  # fmt: skip
         errors += _style_errors(language, easy, assisted)
@@ -361,6 +383,15 @@ class AnswerCsvReader:
                 "till exempel 2025-03-14T10:30:00."
             )
         return found_version, moment
+
+    def _place_errors(self, insats: str, site: str) -> list[str]:
+        sites = self.places.get(insats) if self.places is not None else None
+        if sites is None:
+            return [] if self.new_insatser else [UNKNOWN_INSATS.format(insats=insats)]
+        if site and site not in sites:
+            return [UNKNOWN_SITE.format(insats=insats, site=site,
+                                        sites=", ".join(sorted(sites)) or "inga")]
+        return []
 
     def _person_changes(self, participant: str, person: tuple[str, str, str, int]) -> list[str]:
         """One gender, birth year and born abroad per participant: what differs from the
@@ -419,9 +450,12 @@ def _style_errors(language: str, easy: str, assisted: str) -> list[str]:
     return errors
 
 
-def read_answers_csv(source: Path | str | TextIO, registry: Registry | None = None) -> CsvResult:
-    """All rows, or no rows and every error: what an import needs."""
-    reader = AnswerCsvReader(source, registry)
+def read_answers_csv(source: Path | str | TextIO, registry: Registry | None = None,
+                     places: Mapping[str, Collection[str]] | None = None,
+                     new_insatser: bool = False) -> CsvResult:
+    """All rows, or no rows and every error: what an import needs (`places` and
+    `new_insatser` as for AnswerCsvReader)."""
+    reader = AnswerCsvReader(source, registry, places, new_insatser)
     rows = list(reader.rows())
     if reader.errors:
         return CsvResult([], reader.errors)

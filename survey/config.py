@@ -38,7 +38,10 @@ def defaults(instance_path: Path) -> dict[str, object]:
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database,
         # Public address used in printed and mailed links, e.g. https://stegvis.example.se
-        "PUBLIC_URL": os.environ.get("STEGVIS_PUBLIC_URL", "http://127.0.0.1:5000"),
+        # (docs/deploy.md). Unset, this machine on the port `flask run` serves: the one in
+        # FLASK_RUN_PORT (`make run` sets it from PORT), which flask run itself obeys.
+        "PUBLIC_URL": os.environ.get("STEGVIS_PUBLIC_URL")
+        or f"http://127.0.0.1:{os.environ.get('FLASK_RUN_PORT') or 5000}",
         # Extra folders of questionnaire TOML files (a förbund's licensed wording).
         "QUESTIONNAIRE_DIRS": [Path(p) for p in extra_dirs.split(os.pathsep) if p],
         "INVITATION_DAYS": int(os.environ.get("STEGVIS_INVITATION_DAYS", "90")),

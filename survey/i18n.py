@@ -16,6 +16,7 @@ response language and the folder for audio recordings use the ISO 639-3 code `pr
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from babel.support import NullTranslations, Translations
 from flask import Flask, g, has_request_context, render_template, request, session
 from flask_babel import Domain, get_babel, get_translations, refresh
+from markupsafe import Markup, escape
 
 from .catalogs import TRANSLATIONS
 
@@ -272,6 +274,20 @@ def question_text(text) -> str:  # type: ignore[no-untyped-def]
     return translated_text(text, current(), catalog().ugettext)
 
 
+# A phone number in running text: digits in groups, with spaces or dashes between them.
+_PHONE_NUMBER = re.compile(r"\+?\d[\d \-–]{4,}\d")
+
+
+def unbroken_numbers(text: str) -> Markup:
+    """Text (the förbund's contact) with each phone number kept whole: on one line and
+    left to right, isolated from the text around it. In Arabic and the other
+    right-to-left languages a number otherwise wraps inside its digits, and its groups
+    can come out in the wrong order."""
+    escaped = str(escape(text))
+    return Markup(_PHONE_NUMBER.sub(  # noqa: S704 - the text is escaped above
+        lambda found: f'<bdi dir="ltr" class="tel">{found.group(0)}</bdi>', escaped))
+
+
 def init_app(app: Flask) -> None:
     app.url_value_preprocessor(_start_request)
     # The templates' `_()`, `gettext()` and `ngettext()` (in macros too, which are imported
@@ -287,6 +303,7 @@ def init_app(app: Flask) -> None:
     )
     # `_` straight to that gettext: Jinja's alias looks `gettext` up again on every call.
     app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
+    app.jinja_env.filters["unbroken_numbers"] = unbroken_numbers
     app.jinja_env.globals.update(
         current_language=current, qtext=question_text, text_direction=text_direction,
         html_lang=html_lang, participant_languages=PARTICIPANT_LANGUAGES,

@@ -12,7 +12,7 @@ from questionnaires import Questionnaire
 
 from . import i18n
 from .extensions import db
-from .models import Enrolment, Invitation, Occasion, utcnow
+from .models import EarlierLink, Enrolment, Invitation, Occasion, utcnow
 from .tokens import hash_short_code, hash_token, new_short_code, new_token
 
 
@@ -53,22 +53,44 @@ def _public(endpoint: str, **values: str) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
-def rotate(invitation: Invitation) -> str:
-    """Give an unanswered invitation a new link; the old link stops working.
+def rotate(invitation: Invitation, *, end_earlier: bool = False) -> str:
+    """Give an unanswered invitation one more link and return its token.
 
-    Answers already given stay with the invitation, so a participant who lost the link
-    continues where they left off with the new one.
+    The links handed out before keep working (the participant may be answering on one
+    right now) and all continue the same answers, until the survey is submitted. With
+    end_earlier (the link went to the wrong person) every earlier link, and any letter
+    printed for one, stops working at once.
     """
     token = new_token()
+    now = utcnow()
+    if end_earlier:
+        invitation.earlier_links.clear()
+        # An exit link that ran this survey after another stops leading here as well.
+        db.session.execute(update(Invitation)
+                           .where(Invitation.next_invitation_id == invitation.id)
+                           .values(next_invitation_id=None))
+    else:
+        invitation.earlier_links.append(EarlierLink(
+            token_hash=invitation.token_hash, short_code_hash=invitation.short_code_hash,
+            created_at=invitation.resent_at or invitation.created_at))
     invitation.token_hash = hash_token(token)
-    invitation.short_code_hash = None  # a letter printed for the old link stops working too
-    # An exit link that ran this survey after another stops leading here as well.
-    db.session.execute(update(Invitation).where(Invitation.next_invitation_id == invitation.id)
-                       .values(next_invitation_id=None))
+    invitation.short_code_hash = None  # the new link's letter gets a code of its own
+    invitation.resent_at = now
     days = int(current_app.config["INVITATION_DAYS"])
-    invitation.expires_at = utcnow() + dt.timedelta(days=days)
+    invitation.expires_at = now + dt.timedelta(days=days)
     db.session.flush()
     return token
+
+
+def chain(invitation: Invitation, limit: int = 4) -> list[Invitation]:
+    """The surveys a link runs, in order: its own, then any run after it on the same
+    link (one hand-out at exit); `limit` keeps a loop in the data from spinning."""
+    found: list[Invitation] = []
+    current: Invitation | None = invitation
+    while current is not None and len(found) < limit:
+        found.append(current)
+        current = current.next_invitation
+    return found
 
 
 def give_short_code(invitation: Invitation) -> str:
@@ -96,7 +118,7 @@ def language_of(invitation: Invitation) -> i18n.Language:
 def hand_out_together(enrolment: Enrolment, questionnaires: list[Questionnaire],
                       occasion: str) -> tuple[Invitation, str] | None:
     """One link for several surveys of one occasion (the avslut surveys at exit): each
-    unanswered one gets a fresh invitation (an old separate link stops working), chained
+    unanswered one gets a new link (an earlier separate link keeps working), chained
     in the order given; the participant's link is the first one's. None if all answered.
     """
     chained: list[tuple[Invitation, str]] = []

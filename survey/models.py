@@ -100,6 +100,10 @@ class Organisation(db.Model):
     # Reports: the lower bounds of the age bands, "16,30,50" (16–29, 30–49, 50+).
     age_bands: Mapped[str] = mapped_column(String(40), default="16,30,50",
                                            server_default="16,30,50")
+    # The to-do offers "Skicka igen" for a survey sent or begun only once the participant
+    # has not come back for this many days (or the link expired): sooner, they are
+    # probably still answering, and a resend would only add a link.
+    resend_after_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
     insatser: Mapped[list[Insats]] = relationship(back_populates="organisation")
 
@@ -270,13 +274,39 @@ class Invitation(db.Model):
     next_invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitation.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # When the newest link was made by a resend; None: when the invitation was created.
+    resent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
     enrolment: Mapped[Enrolment] = relationship(back_populates="invitations")
     next_invitation: Mapped[Invitation | None] = relationship(remote_side=[id])
+    earlier_links: Mapped[list[EarlierLink]] = relationship(
+        back_populates="invitation", cascade="all, delete-orphan", passive_deletes=True)
     response: Mapped[Response | None] = relationship(
         back_populates="invitation", cascade="all, delete-orphan"
     )
+
+
+class EarlierLink(db.Model):
+    """A link to an invitation handed out before its newest one (token_hash above).
+
+    A resend adds a link rather than replacing one: the participant may still be
+    answering on the old one, and both continue the same answers. Every link works until
+    the survey is submitted (then it says so), unless the handledare ends them all on
+    purpose (sent to the wrong person). Like the newest, only hashes are kept.
+    """
+
+    __tablename__ = "earlier_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The short code of the letter printed for this link, if one was.
+    short_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    invitation: Mapped[Invitation] = relationship(back_populates="earlier_links")
 
 
 class Response(db.Model):

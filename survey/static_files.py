@@ -62,6 +62,12 @@ def init_app(app: Flask) -> None:
         app.config["SEND_FILE_MAX_AGE_DEFAULT"] = UNVERSIONED_MAX_AGE
     folder = str(app.static_folder)
 
+    # Browsers ask for /favicon.ico on their own (pages name the versioned file too): the
+    # small icon from static, so no participant page logs a 404 and nothing is fetched
+    # from anywhere else.
+    app.add_url_rule("/favicon.ico", "favicon",
+                     lambda: app.send_static_file("favicon.ico"))
+
     @app.url_defaults
     def _add_version(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint == "static" and "filename" in values and "v" not in values:

@@ -13,7 +13,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from analysis.csv_rows import read_answers_csv
+from analysis.csv_rows import is_unknown_insats, read_answers_csv
 
 from . import audit, importing
 from .cli import organisation_named
@@ -54,13 +54,29 @@ def export(insats_names, date_from, date_to, organisation_name, output) -> None:
     click.echo(f"{count} svar exporterade.", err=True)
 
 
+def _places(organisation: Organisation) -> dict[str, set[str]]:
+    """The förbund's insatser, each with its site names: what an import may name."""
+    places: dict[str, set[str]] = {}
+    for insats in db.session.scalars(select(Insats).where(
+            Insats.organisation_id == organisation.id)):
+        places[insats.name] = {site.name for site in insats.sites}
+    return places
+
+
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--organisation", "organisation_name", default=None)
-def import_csv(path: Path, organisation_name: str | None) -> None:
-    """Load answers from a CSV file (paper surveys, earlier data); all or nothing."""
+@click.option("--create-insats", "create_insats", is_flag=True,
+              help="Skapa insatser i filen som inte finns ännu, med deras orter.")
+def import_csv(path: Path, organisation_name: str | None, create_insats: bool) -> None:
+    """Load answers from a CSV file (paper surveys, earlier data); all or nothing.
+
+    Every insats and site must exist already (a typo would otherwise become a new
+    insats), unless --create-insats says that new ones are meant."""
     organisation = organisation_named(organisation_name)
-    result = read_answers_csv(path, current_app.extensions["stegvis.questionnaires"])
+    places = _places(organisation)
+    result = read_answers_csv(path, current_app.extensions["stegvis.questionnaires"],
+                              places, new_insatser=create_insats)
     problems = [str(error) for error in result.errors]
     if not problems:
         problems = importing.check(result.rows, organisation.participant_code_pattern)
@@ -70,8 +86,11 @@ def import_csv(path: Path, organisation_name: str | None) -> None:
     if problems:
         for problem in problems:
             click.echo(problem, err=True)
+        if not create_insats and any(map(is_unknown_insats, result.errors)):
+            click.echo("Är det en ny insats? Kör igen med --create-insats.", err=True)
         click.echo(f"Inget importerades: {len(problems)} fel i {path.name}.", err=True)
         raise SystemExit(1)
+    created = _new_places(places, result.rows)
     started = time.perf_counter()
     try:
         importing.write(plan)
@@ -82,9 +101,23 @@ def import_csv(path: Path, organisation_name: str | None) -> None:
         click.echo(f"Inget importerades: {path.name} kunde inte skrivas (ändrades något "
                    "samtidigt? Försök igen).", err=True)
         raise
+    for name, sites in created.items():
+        click.echo(f"Ny insats: {name}" + (f" (orter: {', '.join(sorted(sites))})"
+                                            if sites else ""))
     # The write transaction's length is how long participants could be kept waiting.
     click.echo(f"{len(result.rows)} svar importerade från {path.name} "
                f"(skrivningen tog {time.perf_counter() - started:.2f} s).")
+
+
+def _new_places(places: dict[str, set[str]], rows) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
+    """The insatser (with their sites) an import creates, to say so."""
+    created: dict[str, set[str]] = {}
+    for row in rows:
+        if row.insats not in places:
+            sites = created.setdefault(row.insats, set())
+            if row.site:
+                sites.add(row.site)
+    return created
 
 
 @click.command("report")

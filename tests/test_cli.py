@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, inspect, select
 
 from survey.extensions import db
@@ -70,3 +72,20 @@ def test_invite_refuses_bad_input(app, insats):
                                     "--questionnaire", "sjalvskattning", "--occasion", "start"])
     assert no_insats.exit_code != 0 and "Okänd insats" in no_insats.output
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_links_follow_the_port_the_server_is_started_on(tmp_path, monkeypatch):
+    """Issue 22: `PORT=5301 make run` sets FLASK_RUN_PORT (which `flask run` obeys), and
+    every link is made for that port unless STEGVIS_PUBLIC_URL names the public address."""
+    from survey.config import defaults
+
+    monkeypatch.delenv("STEGVIS_PUBLIC_URL", raising=False)
+    monkeypatch.delenv("FLASK_RUN_PORT", raising=False)
+    assert defaults(tmp_path)["PUBLIC_URL"] == "http://127.0.0.1:5000"
+    monkeypatch.setenv("FLASK_RUN_PORT", "5301")
+    assert defaults(tmp_path)["PUBLIC_URL"] == "http://127.0.0.1:5301"
+    monkeypatch.setenv("STEGVIS_PUBLIC_URL", "https://enkat.forbundet.se")
+    assert defaults(tmp_path)["PUBLIC_URL"] == "https://enkat.forbundet.se"
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text()
+    assert "PORT ?= 5000" in makefile and "FLASK_RUN_PORT=$(PORT) $(FLASK) run" in makefile
+    assert "FLASK_RUN_PORT=$(PORT) $(FLASK) demo" in makefile

@@ -216,7 +216,7 @@ def issue_db(app, insats, tmp_path):  # type: ignore[no-untyped-def]
     rows, enrolments = issue_rows()
     path = tmp_path / "svar.csv"
     path.write_text(to_csv_text(rows), encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    result = app.test_cli_runner().invoke(args=["import", str(path), "--create-insats"])
     assert result.exit_code == 0, result.output
     outcome = {e.participant: e.exit_outcome for e in enrolments}
     for enrolment, code in db.session.execute(
@@ -298,7 +298,7 @@ def test_attacker_learns_nothing_from_the_database_report(app, insats, tmp_path,
                                       insats=f"E{number} {e.insats}") for e in enrolments]
     path = tmp_path / f"svar-{number}.csv"
     path.write_text(to_csv_text(rows), encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    result = app.test_cli_runner().invoke(args=["import", str(path), "--create-insats"])
     assert result.exit_code == 0, result.output
     ended = {e.participant: e for e in enrolments}
     for enrolment, code in db.session.execute(

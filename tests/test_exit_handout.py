@@ -12,7 +12,7 @@ from survey.extensions import db
 from survey.models import Answer, Enrolment, ExitOutcome, Invitation, Response
 
 from .conftest import csrf_token
-from .test_answering_journey import answer, submit
+from .test_answering_journey import answer, choose_language, submit
 from .test_staff_enrolment import enrol
 from .test_staff_handout import LINK
 
@@ -108,6 +108,37 @@ def test_answered_survey_is_left_out(handledare_client, insats, app):
                                    data={"csrf_token": csrf_token(page.text), "slot": "avslut"})
     shown = handledare_client.get(again.headers["Location"]).text
     assert re.search(r'class="muted">Självskattning avslut · ', shown)  # that survey alone
-    # The old link no longer leads on to it: its own survey is answered, and it says so.
+    # The old link still leads on to it: a resend strands nobody (issue 22).
     old = app.test_client().get(f"/s/{token}")
-    assert old.status_code == 200 and "Du har redan svarat" in old.text
+    assert old.status_code == 302 and old.headers["Location"].endswith(f"/s/{token}/start")
+    second = db.session.scalar(select(Invitation).where(
+        Invitation.questionnaire_key == "sjalvskattning"))
+    assert second.response is not None and second.response.submitted_at is None
+
+
+def test_the_second_part_says_so_and_does_not_welcome_again(handledare_client, insats, app):
+    """Issue 22: part 2 of an exit link says "Del 2 av 2" and goes on without a second
+    welcome and privacy block (read in part 1, which says "Del 1 av 2")."""
+    page = exit_handout(handledare_client, insats)
+    token = LINK.search(page.text).group(1).rsplit("/", 1)[-1]
+    participant = app.test_client()
+    welcome = participant.get(participant.get(f"/s/{token}").headers["Location"])
+    assert "Del 1 av 2" in welcome.text and "Om dina svar" in welcome.text
+    assert "Del 1 av 2</span> · Fråga 1 av 7" in participant.get(f"/s/{token}/1").text
+    answer(participant, token, 1, "4")
+    submit(participant, token)
+    second = participant.get(f"/s/{token}", follow_redirects=True)
+    assert second.request.path == f"/s/{token}/start"
+    assert '<p class="part">Del 2 av 2</p>' in second.text
+    assert "Hur har du det just nu?" in second.text
+    assert "Om dina svar" not in second.text and "ansvarar för dina uppgifter" not in second.text
+    assert "Del 2 av 2</span> · Fråga 1 av 6" in participant.get(f"/s/{token}/1").text
+
+
+def test_a_single_survey_says_nothing_of_parts(app, make_invitation):
+    token = make_invitation("sjalvskattning", "start")
+    participant = app.test_client()
+    choose_language(participant, token, "sv")
+    welcome = participant.get(f"/s/{token}/start")
+    assert "Del 1" not in welcome.text and "Om dina svar" in welcome.text
+    assert "Del 1" not in participant.get(f"/s/{token}/1").text

@@ -126,6 +126,10 @@ def test_lock_screen_follows_the_language_the_participant_chose(handledare_clien
     token = hand_tablet_over(handledare_client, insats, "sv")
     choose_language(handledare_client, token, "uk")
     lock = handledare_client.get("/personal/last")
+    # Nothing answered yet: asked for the tablet back, not thanked (issue 22).
+    assert "Поверніть, будь ласка, планшет." in lock.text and "Дякуємо" not in lock.text
+    answer(handledare_client, token, 1, "4")
+    lock = handledare_client.get("/personal/last")
     assert "Дякуємо! Поверніть, будь ласка, планшет." in lock.text
 
 
@@ -134,3 +138,17 @@ def test_sms_text_in_the_participants_language(handledare_client, insats):
     link = LINK.search(page.text).group(1)
     body = unquote(re.search(r'href="sms:\?&amp;body=([^"]+)"', page.text).group(1))
     assert body == f"Salaan! Kan waa linkiga su'aalaha: {link}"
+
+
+def test_a_phone_number_stays_whole_in_arabic(app, make_invitation, insats):
+    """Issue 22: the förbund's phone number does not wrap inside its digits or come out
+    reordered in a right-to-left language: kept whole and left to right."""
+    insats.organisation.privacy_contact = "dataskydd@forbund.se, 0500-12 34 56"
+    db.session.commit()
+    token = make_invitation("sjalvskattning", "start")
+    participant = app.test_client()
+    choose_language(participant, token, "ar")
+    welcome = participant.get(f"/s/{token}/start")
+    assert html_lang(welcome) == ("ar", "rtl")
+    assert '<bdi dir="ltr" class="tel">0500-12 34 56</bdi>' in welcome.text
+    assert "dataskydd@forbund.se, <bdi" in welcome.text

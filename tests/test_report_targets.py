@@ -191,7 +191,7 @@ def imported(app, insats, tmp_path):  # type: ignore[no-untyped-def]
     each insats given its own targets as an admin would on the insats form."""
     path = tmp_path / "svar.csv"
     path.write_text(to_csv_text(_rows()), encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    result = app.test_cli_runner().invoke(args=["import", str(path), "--create-insats"])
     assert result.exit_code == 0, result.output
     insatser = {i.name: i for i in db.session.scalars(select(Insats).where(
         Insats.name.in_((A, B))))}  # fmt: skip

@@ -34,7 +34,7 @@ def loaded(app, insats, tmp_path):  # type: ignore[no-untyped-def]
     """60 synthetic participants imported with `flask import`; returns (csv, insats ids)."""
     path = tmp_path / "svar.csv"
     write_csv(path, 60, seed=7)
-    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    result = app.test_cli_runner().invoke(args=["import", str(path), "--create-insats"])
     assert result.exit_code == 0, result.output
     # Some enrolments ended, one early, so the enrolment-based figures have something.
     enrolments = db.session.scalars(select(Enrolment).order_by(Enrolment.id))

@@ -153,6 +153,20 @@ def test_static_files_are_kept_by_the_browser_under_their_content_address(client
     plain.close()
 
 
+def test_favicon_is_our_own_icon(client, make_invitation):
+    """Issue 22: /favicon.ico, which browsers ask for by themselves, is a small icon from
+    static (no 404 beside every participant page, nothing fetched from elsewhere), and
+    pages name its content address."""
+    reply = client.get("/favicon.ico")
+    assert reply.status_code == 200
+    assert reply.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+    assert reply.data[:4] == b"\x00\x00\x01\x00" and len(reply.data) < 2000
+    assert "Set-Cookie" not in reply.headers
+    reply.close()
+    page = client.get(f"/s/{make_invitation()}/sprak").text
+    assert re.search(r'<link rel="icon" href="/static/favicon\.ico\?v=[0-9a-f]{12}"', page)
+
+
 def test_pages_with_answers_are_not_cached(client, make_invitation):
     token = make_invitation()
     assert client.get(f"/s/{token}/sprak").headers["Cache-Control"] == "no-store"

@@ -1,6 +1,7 @@
 """Short codes on letters (issue 13, point 6): XXXX-XXXX-XXXX from unambiguous
 characters, at least 50 bits from `secrets`, stored only hashed, typed on /kod (any case,
-spaces or dashes) to open the survey, rate-limited like links, gone with a new link."""
+spaces or dashes) to open the survey, rate-limited like links, working until the
+survey is sent in or its links are ended on purpose."""
 
 from __future__ import annotations
 
@@ -89,16 +90,23 @@ def test_wrong_code_changes_nothing_and_says_so(client, make_invitation):
     assert db.session.scalar(select(Response)) is None
 
 
-def test_new_link_ends_the_old_code(handledare_client, insats, app):
+def test_new_link_keeps_the_old_code_until_the_links_are_ended(handledare_client, insats, app):
     letter, code = letter_code(handledare_client, insats)
     invitation = db.session.scalar(select(Invitation))
     page = handledare_client.get(f"/personal/inbjudningar/{invitation.id}")
     handledare_client.post(f"/personal/inbjudningar/{invitation.id}/ny-lank",
                            data={"csrf_token": csrf_token(page.text)})
-    assert app.test_client().get(f"/s/{code}").status_code == 404
+    # The letter already posted still works, and so does the new one's code.
+    assert app.test_client().get(f"/s/{code}").status_code == 302
     new = CODE.search(handledare_client.get(
         f"/personal/inbjudningar/{invitation.id}/brev").text).group(1)
     assert new != code and app.test_client().get(f"/s/{new}").status_code == 302
+    # Ended on purpose (the letter went to the wrong person): both codes stop working.
+    confirm = handledare_client.get(f"/personal/inbjudningar/{invitation.id}/avsluta-lankar")
+    handledare_client.post(f"/personal/inbjudningar/{invitation.id}/avsluta-lankar",
+                           data={"csrf_token": csrf_token(confirm.text)})
+    assert app.test_client().get(f"/s/{code}").status_code == 404
+    assert app.test_client().get(f"/s/{new}").status_code == 404
     del letter
 
 

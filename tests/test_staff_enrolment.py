@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from analysis.due import DueRule
 from survey.extensions import db
-from survey.models import Enrolment, Invitation, Participant
+from survey.models import Enrolment, Invitation, Participant, Response, utcnow
 from survey.staff import status
 
 from .conftest import csrf_token
@@ -133,8 +133,10 @@ def test_expired_link_says_so_whatever_its_state():
 
 
 def test_started_survey_is_on_the_to_do_with_send_again(handledare_client, insats, app):
-    """A participant began the start survey but did not finish: "Att göra" lists it with
-    "Skicka igen", which makes a new link (answers kept) and opens the hand-out page."""
+    """A participant began the start survey but did not finish. While they may still be
+    answering, "Påbörjad" says when they last answered and nothing asks for a resend;
+    once they have stayed away the förbund's resend_after_days, "Att göra" lists it with
+    "Skicka igen", which adds a link (both work, answers kept) and opens the hand-out."""
     from .test_answering_journey import answer, choose_language
     from .test_staff_handout import LINK, handout
 
@@ -143,15 +145,38 @@ def test_started_survey_is_on_the_to_do_with_send_again(handledare_client, insat
     participant = app.test_client()
     choose_language(participant, token, "sv")
     answer(participant, token, 1, "5")
-    overview = handledare_client.get("/personal/").text
-    todo = overview.split('id="todo-heading"')[1].split("</section>")[0]
+
+    def todo_now() -> tuple[str, str]:
+        overview = handledare_client.get("/personal/").text
+        return overview, overview.split('id="todo-heading"')[1].split("</section>")[0]
+
+    overview, todo = todo_now()
+    assert "Självskattning start" not in todo and "Skicka igen" not in todo
+    assert "Påbörjad</span> <span class=\"muted\">senast aktiv för " in overview
+    # Four days without an answer (the förbund's setting is 3).
+    db.session.execute(update(Response).values(updated_at=utcnow() - dt.timedelta(days=4)))
+    db.session.execute(update(Invitation).values(created_at=utcnow() - dt.timedelta(days=5)))
+    db.session.commit()
+    overview, todo = todo_now()
     assert "Självskattning start" in todo and "Påbörjad" in todo
+    assert "senast aktiv för 4 dagar sedan" in todo
     assert "Skicka igen" in todo
     again = handledare_client.post(
         f"/personal/inskrivningar/{db.session.scalar(select(Enrolment.id))}/inbjudan",
         data={"csrf_token": csrf_token(overview), "slot": "start-sjalvskattning"})
     assert again.headers["Location"].startswith("/personal/inbjudningar/")
-    assert app.test_client().get(f"/s/{token}").status_code == 404  # the old link is gone
+    # The old link still works, and the item leaves the to-do: just sent again.
+    assert app.test_client().get(f"/s/{token}").headers["Location"].endswith(f"/s/{token}/2")
+    overview, todo = todo_now()
+    assert "Självskattning start" not in todo
+    # A förbund that waits longer: with 7 days, 4 days away is not yet long enough.
+    insats.organisation.resend_after_days = 7
+    db.session.execute(update(Invitation).values(resent_at=utcnow() - dt.timedelta(days=4)))
+    db.session.commit()
+    assert "Självskattning start" not in todo_now()[1]
+    insats.organisation.resend_after_days = 3
+    db.session.commit()
+    assert "Självskattning start" in todo_now()[1]
     # The link runs out before the participant finishes: it says so, still on the to-do.
     db.session.execute(update(Invitation).values(expires_at=dt.datetime(2020, 1, 1)))
     db.session.commit()

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from babel.dates import format_date
+from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.models import Answer, Enrolment, Invitation, Organisation, Response
+from survey.models import Answer, AuditEvent, Enrolment, Invitation, Organisation, Response
 
 from .conftest import PASSWORD, csrf_token
 from .test_answering_journey import answer, choose_language, submit
@@ -70,22 +71,73 @@ def test_handout_page_shows_link_qr_and_sms(handledare_client, insats, app):
     del again
 
 
-def test_new_link_keeps_answers_and_kills_the_old_link(handledare_client, insats, app):
+def _new_link(handledare_client, invitation_id: int, page_text: str) -> str:  # type: ignore[no-untyped-def]
+    reply = handledare_client.post(f"/personal/inbjudningar/{invitation_id}/ny-lank",
+                                   data={"csrf_token": csrf_token(page_text)})
+    shown = handledare_client.get(reply.headers["Location"]).text
+    assert "Den gamla länken fungerar också" in shown
+    return LINK.search(shown).group(1).rsplit("/", 1)[-1]
+
+
+def test_resend_mid_survey_keeps_the_answers_on_both_links(handledare_client, insats, app):
+    """Issue 22, point 3: a resend while the participant is answering strands nobody.
+    Both links continue the same answers until the survey is sent in; then both say it
+    is already answered."""
     page = handout(handledare_client, insats)
     old = LINK.search(page.text).group(1).rsplit("/", 1)[-1]
-    participant = app.test_client()
-    choose_language(participant, old, "sv")
-    answer(participant, old, 1, "5")
+    phone = app.test_client()
+    choose_language(phone, old, "sv")
+    assert answer(phone, old, 1, "5").status_code == 302
     invitation = db.session.scalar(select(Invitation))
-    reply = handledare_client.post(f"/personal/inbjudningar/{invitation.id}/ny-lank",
-                                   data={"csrf_token": csrf_token(page.text)})
-    new_page = handledare_client.get(reply.headers["Location"])
-    new = LINK.search(new_page.text).group(1).rsplit("/", 1)[-1]
+    new = _new_link(handledare_client, invitation.id, page.text)
     assert new != old
-    assert app.test_client().get(f"/s/{old}").status_code == 404
-    # The participant continues with the new link where they were.
-    assert app.test_client().get(f"/s/{new}").headers["Location"].endswith(f"/s/{new}/2")
-    assert db.session.scalar(select(Answer.value)) == 5
+    # The participant still on the old link goes on answering there...
+    assert answer(phone, old, 2, "4").status_code == 302
+    # ...and the new link, on another device, continues after those same answers.
+    other = app.test_client()
+    assert other.get(f"/s/{new}").headers["Location"].endswith(f"/s/{new}/3")
+    assert re.search(r'value="5"[^>]*checked', other.get(f"/s/{new}/1").text)
+    assert answer(other, new, 3, "3").status_code == 302
+    assert phone.get(f"/s/{old}").headers["Location"].endswith(f"/s/{old}/4")
+    assert dict(db.session.execute(select(Answer.item_id, Answer.value)).all()) == {
+        "aktivitet": 5, "fysisk_halsa": 4, "psykisk_halsa": 3}
+    assert db.session.scalar(select(func.count(Response.id))) == 1
+    stale = phone.get(f"/s/{old}/4")  # the old link's next question, still open there
+    assert submit(other, new).status_code == 302
+    for token in (old, new):
+        after = app.test_client().get(f"/s/{token}")
+        assert after.status_code == 200 and "Du har redan svarat" in after.text
+    # Nothing is stored after the submit, through either link.
+    late = phone.post(f"/s/{old}/4", data={"csrf_token": csrf_token(stale.text), "value": "1"})
+    assert "Du har redan svarat" in late.text
+    assert sorted(db.session.scalars(select(Answer.value))) == [3, 4, 5]
+
+
+def test_ending_the_links_on_purpose(handledare_client, insats, app):
+    """Sent to the wrong person: its own button, a confirmation, audited; every link and
+    letter code so far stops working, a new link is made, the answers stay."""
+    page = handout(handledare_client, insats)
+    first = LINK.search(page.text).group(1).rsplit("/", 1)[-1]
+    choose_language(app.test_client(), first, "sv")
+    answer(app.test_client(), first, 1, "2")
+    invitation = db.session.scalar(select(Invitation))
+    second = _new_link(handledare_client, invitation.id, page.text)
+    shown = handledare_client.get(f"/personal/inbjudningar/{invitation.id}").text
+    assert "Hamnade länken hos fel person?" in shown
+    confirm = handledare_client.get(f"/personal/inbjudningar/{invitation.id}/avsluta-lankar")
+    assert confirm.status_code == 200 and "Stäng alla länkar till enkäten?" in confirm.text
+    assert app.test_client().get(f"/s/{first}").status_code == 302  # a look changes nothing
+    reply = handledare_client.post(f"/personal/inbjudningar/{invitation.id}/avsluta-lankar",
+                                   data={"csrf_token": csrf_token(confirm.text)})
+    ended = handledare_client.get(reply.headers["Location"]).text
+    assert "De tidigare länkarna fungerar inte längre" in ended
+    third = LINK.search(ended).group(1).rsplit("/", 1)[-1]
+    for gone in (first, second):
+        assert app.test_client().get(f"/s/{gone}").status_code == 404
+    assert app.test_client().get(f"/s/{third}").headers["Location"].endswith(f"/s/{third}/2")
+    assert db.session.scalar(select(Answer.value)) == 2
+    actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions.count("link_resent") == 1 and actions[-1] == "links_ended"
 
 
 def test_email_arrives_in_the_participants_language(handledare_client, insats, smtp):
@@ -100,9 +152,13 @@ def test_email_arrives_in_the_participants_language(handledare_client, insats, s
     assert recipients == ["deltagare@example.se"]
     body = message.get_payload(decode=True).decode()
     assert link in body
-    assert str(db.session.scalar(select(Invitation)).expires_at.date()) in body
-    # Written in easy Swedish, as the participant chose: not the standard sentence.
+    # The date written for a person ("6 mars 2027"), not ISO.
+    expires = db.session.scalar(select(Invitation)).expires_at.date()
+    assert format_date(expires, "long", locale="sv") in body and str(expires) not in body
+    # Written in easy Swedish, as the participant chose: not the standard sentence, and
+    # it names the survey (the start självskattning) by its own easy title.
     assert "Det tar ungefär fem minuter" not in body
+    assert "Hur har du det nu?" in body
     # The address is not stored anywhere.
     assert "deltagare@example.se" not in str(db.session.scalar(select(Invitation)).__dict__)
 
@@ -149,7 +205,8 @@ def test_settings_keep_the_privacy_contact(admin_client, insats):
     assert too_long.status_code == 400
 
 
-REPORT_SETTINGS = {"pagaende_due_days": "90", "age_bands": "16, 30, 50"}
+REPORT_SETTINGS = {"pagaende_due_days": "90", "age_bands": "16, 30, 50",
+                   "resend_after_days": "3"}
 
 
 def test_settings_keep_the_report_settings(admin_client, insats):
@@ -163,7 +220,7 @@ def test_settings_keep_the_report_settings(admin_client, insats):
         return admin_client.post("/personal/installningar", data={
             "csrf_token": token, "retention_months": "24", "privacy_contact": "",
             "work_outcomes": ["arbete", "studier"], "pagaende_due_days": days,
-            "age_bands": bands})
+            "age_bands": bands, "resend_after_days": "3"})
 
     assert post("120", " 18 30,65 ").status_code == 302
     organisation = db.session.get(Organisation, insats.organisation_id)
@@ -208,3 +265,33 @@ def test_tablet_handover_locks_staff_pages_until_password(handledare_client, ins
                                                 "password": PASSWORD})
     assert right.headers["Location"] == f"/personal/inskrivningar/{invitation.enrolment_id}"
     assert tablet.get("/personal/").status_code == 200
+
+
+def test_letter_names_the_survey_and_writes_the_date_for_a_person(handledare_client, insats):
+    """Issue 22: the start självskattning's letter says what that survey asks, in the
+    participant's language, and the expiry date as people write it, not ISO."""
+    handout(handledare_client, insats, slot="start-sjalvskattning", language="sv")
+    invitation = db.session.scalar(select(Invitation))
+    letter = handledare_client.get(f"/personal/inbjudningar/{invitation.id}/brev").text
+    expires = invitation.expires_at.date()
+    assert "Hur har du det just nu?" in letter and "frågor om ditt stöd" not in letter
+    assert "Det tar ungefär fem minuter." in letter
+    assert f"Länken fungerar till och med {format_date(expires, 'long', locale='sv')}." in letter
+    assert str(expires) not in letter
+    participant = db.session.scalar(select(Enrolment)).participant
+    participant.language = "ar"
+    db.session.commit()
+    arabic = handledare_client.get(f"/personal/inbjudningar/{invitation.id}/brev").text
+    assert "كيف حالك الآن؟" in arabic and "Hur har du det just nu?" not in arabic
+    assert format_date(expires, "long", locale="ar") in arabic
+
+
+def test_exit_letter_names_both_parts(handledare_client, insats):
+    from .test_exit_handout import exit_handout
+
+    exit_handout(handledare_client, insats)
+    first = db.session.scalar(select(Invitation).order_by(Invitation.id))
+    letter = handledare_client.get(f"/personal/inbjudningar/{first.id}/brev").text
+    assert re.search(r'<ol class="survey-titles lead"><li>Frågor om stödet du får</li>'
+                     r'<li>Hur har du det just nu\?</li></ol>', letter)
+    assert "Varje del tar ungefär fem minuter." in letter

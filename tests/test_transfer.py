@@ -104,3 +104,50 @@ def test_report_command_from_the_database(app, insats, tmp_path):
     assert "People: 12, enrolments: 12" in summary.output
     unknown = runner.invoke(args=["report", "--insats", "Finns inte"])
     assert unknown.exit_code != 0 and "Okänd insats" in unknown.output
+
+
+def test_an_unknown_insats_site_or_version_imports_nothing(app, insats, tmp_path):
+    """Issue 22, point 5: a typo in the insats, the site or the questionnaire version is
+    an error naming its line; nothing is stored and no insats is made."""
+    from survey.models import Insats, Site
+
+    path = tmp_path / "papper.csv"
+    lines = [good_line(n) for n in range(6)]
+    lines[1] = lines[1].replace(",Testinsatsen,", ",Finns inte,")
+    lines[3] = lines[3].replace(",Skövde,", ",Skövd,")
+    lines[4] = lines[4].replace(",finsam-indikatorer,1,", ",finsam-indikatorer,9,")
+    path.write_text(HEADER + "".join(lines))
+    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 1
+    assert "Rad 3: Okänd insats (insats) 'Finns inte': den finns inte i förbundet." \
+        in result.output
+    assert "Rad 5: Insatsen 'Testinsatsen' har ingen ort (site) 'Skövd'. Orter: Skövde." \
+        in result.output
+    assert "Rad 6: Frågeformuläret 'finsam-indikatorer' har ingen version '9'." in result.output
+    assert "Kör igen med --create-insats" in result.output
+    assert "Inget importerades: 3 fel" in result.output
+    assert count(Answer) == 0 and count(Participant) == 0
+    assert count(Insats) == 1 and count(Site) == 1
+
+
+def test_create_insats_makes_the_new_insats_and_its_sites(app, insats, tmp_path):
+    from survey.models import Insats, Site
+
+    path = tmp_path / "papper.csv"
+    path.write_text(HEADER + good_line(1) + good_line(2).replace(
+        ",Testinsatsen,Skövde,", ",Vägen framåt,Tibro,"))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["import", str(path)]).exit_code == 1
+    assert count(Insats) == 1
+    result = runner.invoke(args=["import", str(path), "--create-insats"])
+    assert result.exit_code == 0, result.output
+    assert "Ny insats: Vägen framåt (orter: Tibro)" in result.output
+    assert count(Answer) == 2
+    made = db.session.scalar(select(Insats).where(Insats.name == "Vägen framåt"))
+    assert [site.name for site in made.sites] == ["Tibro"]
+    # A new site of an insats that exists is still a typo, flag or not.
+    later = tmp_path / "senare.csv"
+    later.write_text(HEADER + good_line(3).replace(",Skövde,", ",Mariestad,"))
+    refused = runner.invoke(args=["import", str(later), "--create-insats"])
+    assert refused.exit_code == 1 and "har ingen ort (site) 'Mariestad'" in refused.output
+    assert count(Site) == 2 and count(Answer) == 2

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flask import g
-from sqlalchemy import Connection, Integer, String, Text, bindparam, select, update
+from sqlalchemy import Connection, Integer, String, Text, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from questionnaires import Item, Questionnaire, Registry
@@ -26,6 +26,7 @@ from questionnaires import Item, Questionnaire, Registry
 from ..extensions import db
 from ..models import (
     Answer,
+    EarlierLink,
     Enrolment,
     Insats,
     Invitation,
@@ -116,6 +117,7 @@ _PARTICIPANT = Participant.__table__
 _INSATS = Insats.__table__
 _ORGANISATION = Organisation.__table__
 _RECORDING = Recording.__table__
+_EARLIER_LINK = EarlierLink.__table__
 
 _HAS_RECORDINGS = (
     select(_RECORDING.c.id)
@@ -154,12 +156,25 @@ _LINK = (
         .outerjoin(_ANSWER, _ANSWER.c.response_id == _RESPONSE.c.id)
     )
 )
+
+
+def _by_link(column: str, name: str):  # type: ignore[no-untyped-def]
+    """The invitation a link (or the short code of its letter) belongs to: its newest
+    link, or one handed out before a resend (models.EarlierLink), which works alike."""
+    earlier = (select(_EARLIER_LINK.c.invitation_id)
+               .where(_EARLIER_LINK.c[column] == bindparam(name)).scalar_subquery())
+    return _LINK.where(or_(_INVITATION.c[column] == bindparam(name),
+                           _INVITATION.c.id == earlier))
+
+
 # A short code typed on /kod stands for the link on a letter (tokens never look like one).
-_FIND = _LINK.where(_INVITATION.c.token_hash == bindparam("token_hash"))
-_FIND_BY_CODE = _LINK.where(_INVITATION.c.short_code_hash == bindparam("code_hash"))
+_FIND = _by_link("token_hash", "token_hash")
+_FIND_BY_CODE = _by_link("short_code_hash", "code_hash")
 # One hand-out at exit: once a survey is submitted, the same link runs the next one.
 _FIND_NEXT = _LINK.where(_INVITATION.c.id == bindparam("invitation_id"))
 _CHAIN_LIMIT = 4  # surveys one link can run; a loop in the data cannot spin for ever
+_NEXT_OF = select(_INVITATION.c.next_invitation_id).where(
+    _INVITATION.c.id == bindparam("invitation_id"))
 
 
 class About(NamedTuple):
@@ -220,10 +235,25 @@ class Survey:
     # The stored answers by item id, as the link's lookup read them (and as this
     # request's own saves changed them since).
     _answers: dict[str, Given] = field(default_factory=dict, repr=False)
+    # Which survey of the link this is (one hand-out at exit runs several), from 1, and
+    # the one the link runs after it, if any.
+    part: int = 1
+    next_invitation_id: int | None = None
     _about: About | None = field(default=None, repr=False)
 
     def answers(self) -> dict[str, Given]:
         return self._answers
+
+    @functools.cached_property
+    def parts(self) -> int:
+        """How many surveys the link runs: "Del 1 av 2". Read only by the screens that
+        show it, and only a link that runs another survey after this one asks the
+        database (a single survey's link never does)."""
+        count, following = self.part, self.next_invitation_id
+        while following is not None and count < _CHAIN_LIMIT:
+            count += 1
+            following = connection().execute(_NEXT_OF, {"invitation_id": following}).scalar()
+        return count
 
     @functools.cached_property
     def items(self) -> tuple[Item, ...]:
@@ -290,7 +320,7 @@ def find(
     if not rows:
         return LinkState.unknown, None
     row = rows[0]
-    first_invitation_id, previous = row[0], None
+    first_invitation_id, previous, part = row[0], None, 1
     for _step in range(_CHAIN_LIMIT):
         submitted, following = row[8] is not None, row[9]
         if not submitted or following is None:
@@ -298,14 +328,15 @@ def find(
         after = connection().execute(_FIND_NEXT, {"invitation_id": following}).all()
         if not after:
             break
-        previous, rows, row = Started(*row[5:9]), after, after[0]
+        previous, rows, row, part = Started(*row[5:9]), after, after[0], part + 1
     invitation = Link(*row[:5], has_recordings=bool(row[10]))
     questionnaire = registry.get(invitation.questionnaire_key, invitation.questionnaire_version)
     if questionnaire is None:
         return LinkState.unknown, None
     response = Started(*row[5:9]) if row[5] is not None else None
     survey = Survey(invitation, questionnaire, response, previous, first_invitation_id,
-                    {each[11]: Given(*each[11:14]) for each in rows if each[11] is not None})
+                    {each[11]: Given(*each[11:14]) for each in rows if each[11] is not None},
+                    part=part, next_invitation_id=row[9])
     if response is not None and response.submitted_at is not None:
         return LinkState.submitted, survey
     if (now or utcnow()) >= invitation.expires_at:

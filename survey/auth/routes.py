@@ -239,9 +239,14 @@ def locked() -> Any:
     # The participant hands the tablet back reading their own language (the survey's).
     invitation = db.session.get(Invitation, (row.kiosk or {}).get("invitation_id"))
     language = invitations.language_of(invitation) if invitation else i18n.DEFAULT
+    # Thanked only for answers given: a participant who answered nothing is not.
+    answered = invitation is not None and any(
+        each.response is not None and each.response.answers
+        for each in invitations.chain(invitation))
     return render_template(
         "auth/locked.html", form=form, failed=failed, participant_language=language,
-        for_participant=Markup(i18n.render_in(language, "answering/tablet_locked.html")),  # noqa: S704 - our template, autoescaped
+        for_participant=Markup(i18n.render_in(language, "answering/tablet_locked.html",  # noqa: S704 - our template, autoescaped
+                                              answered=answered)),
     ), (401 if failed else 200)
 
 

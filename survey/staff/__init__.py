@@ -17,6 +17,7 @@ bp = Blueprint("staff", __name__, url_prefix="/personal")
 def _template_globals(state) -> None:  # type: ignore[no-untyped-def]
     state.app.jinja_env.globals["staff_languages"] = i18n.STAFF_LANGUAGES
     state.app.jinja_env.filters["label"] = forms.label
+    state.app.jinja_env.filters["last_answered"] = status.last_answered
 
 
 from . import (  # noqa: E402,F401
@@ -27,5 +28,6 @@ from . import (  # noqa: E402,F401
     overview,
     privacy,
     recordings_page,
+    status,
     users,
 )

@@ -289,6 +289,11 @@ class SettingsForm(FlaskForm):
                        "godtas aldrig."),
         filters=[lambda text: text.strip() if text else ""],
         validators=[Length(max=validators.CODE_PATTERN_MAX), validators.code_pattern])
+    resend_after_days = IntegerField(
+        _l("Erbjud ”Skicka igen” när deltagaren inte har svarat på så här många dagar"),
+        description=_l("Gäller en enkät som är skickad eller påbörjad. En länk som har gått "
+                       "ut kan alltid skickas igen."),
+        validators=[InputRequired(), NumberRange(min=1, max=60)])
     age_bands = StringField(
         _l("Åldersgrupper i rapporten"),
         description=_l("Den lägsta åldern i varje grupp, t.ex. 16, 30, 50 (ger 16–29, 30–49 "

@@ -11,7 +11,16 @@ from typing import Any
 from urllib.parse import quote
 
 import segno
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -79,7 +88,7 @@ def invite(enrolment_id: int) -> Any:
         token = invitations.create(enrolment, registry.latest(key), occasion)
         invitation = enrolment.invitations[-1]
     _remember(invitation, token)
-    _audit("link_created" if existing is None else "link_rotated", invitation)
+    _audit("link_created" if existing is None else "link_resent", invitation)
     db.session.commit()
     return redirect(url_for(".handout", invitation_id=invitation.id))
 
@@ -98,14 +107,19 @@ def _invite_at_exit(enrolment: Enrolment) -> Any:
     return redirect(url_for(".handout", invitation_id=invitation.id))
 
 
+def _questionnaires(invitation: Invitation) -> list[Any]:
+    """The questionnaires a link runs, for the letter and email to name."""
+    registry = current_app.extensions["stegvis.questionnaires"]
+    found = [registry.get(each.questionnaire_key, each.questionnaire_version)
+             for each in invitations.chain(invitation)]
+    return [questionnaire for questionnaire in found if questionnaire is not None]
+
+
 def _label(invitation: Invitation) -> str:
     """The survey's name; an exit link names every survey it runs, in order."""
-    names = []
-    current: Invitation | None = invitation
-    while current is not None and len(names) < len(ALL_SLOTS):
-        names.append(next((str(slot[3]) for slot in ALL_SLOTS if (slot[1], slot[2]) ==
-                           (current.questionnaire_key, str(current.occasion))), ""))
-        current = current.next_invitation
+    names = [next((str(slot[3]) for slot in ALL_SLOTS if (slot[1], slot[2]) ==
+                   (each.questionnaire_key, str(each.occasion))), "")
+             for each in invitations.chain(invitation)]
     return _(", sedan ").join(names)
 
 
@@ -154,9 +168,33 @@ def new_link(invitation_id: int) -> Any:
     else:
         token = invitations.rotate(invitation)
         _remember(invitation, token)
-        _audit("link_rotated", invitation)
+        _audit("link_resent", invitation)
         db.session.commit()
-        flash(_("En ny länk är skapad. Den gamla länken fungerar inte längre."))
+        flash(_("En ny länk är skapad. Den gamla länken fungerar också tills enkäten är "
+                "inskickad, och båda fortsätter med samma svar."))
+    return redirect(url_for(".handout", invitation_id=invitation.id))
+
+
+@bp.route("/inbjudningar/<int:invitation_id>/avsluta-lankar", methods=["GET", "POST"])
+@requires(STAFF)
+def end_links(invitation_id: int) -> Any:
+    """Sent to the wrong person: every link to this survey stops working, on purpose,
+    and a new one is made for the right person. Asked for a confirmation first."""
+    invitation = scope.invitation_or_404(invitation_id)
+    form = EmptyForm()
+    if request.method == "POST" and not form.validate_on_submit():
+        abort(400)
+    if _answered(invitation):
+        flash(_("Den enkäten är redan besvarad."))
+        return redirect(url_for(".handout", invitation_id=invitation.id))
+    if request.method == "GET":
+        return render_template("staff/end_links.html", invitation=invitation,
+                               label=_label(invitation), form=form)
+    token = invitations.rotate(invitation, end_earlier=True)
+    _remember(invitation, token)
+    _audit("links_ended", invitation)
+    db.session.commit()
+    flash(_("De tidigare länkarna fungerar inte längre. Här är en ny länk."))
     return redirect(url_for(".handout", invitation_id=invitation.id))
 
 
@@ -175,6 +213,7 @@ def letter(invitation_id: int) -> Any:
     return i18n.render_in(
         invitations.language_of(invitation), "answering/letter.html", link=link,
         qr=_qr_svg(link), expires=invitation.expires_at.date(),
+        questionnaires=_questionnaires(invitation),
         participant=invitation.enrolment.participant.pseudonym,
         sender=organisation.name,
         responsible=journey.Responsible(organisation.name, organisation.privacy_contact or ""),
@@ -194,7 +233,8 @@ def email(invitation_id: int) -> Any:
     elif form.validate_on_submit():
         link = invitations.public_link(token)
         body = i18n.render_in(invitations.language_of(invitation), "answering/invitation_email.txt",
-                          link=link, expires=invitation.expires_at.date())
+                          link=link, expires=invitation.expires_at.date(),
+                          questionnaires=_questionnaires(invitation))
         subject, _sep, text = body.partition("\n\n")
         try:
             mail.send(form.email.data.strip(), subject.strip(), text)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from analysis.due import DueRule
@@ -41,18 +42,22 @@ def with_status(enrolments: list[Enrolment]):  # type: ignore[no-untyped-def]
     if ids:
         rows = db.session.execute(
             select(Invitation.enrolment_id, Invitation.questionnaire_key, Invitation.occasion,
-                   Invitation.expires_at, Response.id, Response.submitted_at)
+                   Invitation.expires_at, Response.id, Response.submitted_at,
+                   func.coalesce(Invitation.resent_at, Invitation.created_at),
+                   Response.updated_at)
             .outerjoin(Response, Response.invitation_id == Invitation.id)
             .where(Invitation.enrolment_id.in_(ids))
         )
         for row in rows:
             fact = status.InvitationFacts(row[0], row[1], str(row[2]), row[3],
-                                          row[4] is not None, row[5] is not None)
+                                          row[4] is not None, row[5] is not None,
+                                          sent_at=row[6], touched_at=row[7])
             by_enrolment.setdefault(fact.enrolment_id, []).append(fact)
     now, rule = utcnow(), due_rule()
     return [
         (e, status.compute(e.id, e.start_date, e.end_date, e.exit_outcome is not None,
-                           by_enrolment.get(e.id, ()), now, rule))
+                           by_enrolment.get(e.id, ()), now, rule,
+                           dt.timedelta(days=current_user.organisation.resend_after_days)))
         for e in enrolments
     ]
 

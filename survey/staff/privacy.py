@@ -180,6 +180,7 @@ def settings() -> Any:
         organisation.pagaende_due_days = form.pagaende_due_days.data
         organisation.midway_self_assessment = bool(form.midway_self_assessment.data)
         organisation.participant_code_pattern = form.participant_code_pattern.data
+        organisation.resend_after_days = form.resend_after_days.data
         organisation.age_bands = ",".join(map(str, age_bounds(form.age_bands.data) or ()))
         audit.record("settings_changed", f"retention_months={organisation.retention_months}, "
                                          f"admins_need_totp={organisation.admins_need_totp}, "
@@ -190,6 +191,7 @@ def settings() -> Any:
                                          f"{organisation.midway_self_assessment}, "
                                          "participant_code_pattern="
                                          f"{organisation.participant_code_pattern}, "
+                                         f"resend_after_days={organisation.resend_after_days}, "
                                          f"age_bands={organisation.age_bands}")
         db.session.commit()
         flash(_("Inställningarna är sparade."))
@@ -235,6 +237,7 @@ def _settings_page(organisation: Organisation, form: SettingsForm | None = None,
         form.pagaende_due_days.data = organisation.pagaende_due_days
         form.midway_self_assessment.data = organisation.midway_self_assessment
         form.participant_code_pattern.data = organisation.participant_code_pattern
+        form.resend_after_days.data = organisation.resend_after_days
         form.age_bands.data = organisation.age_bands.replace(",", ", ")
     return render_template("staff/settings.html", form=form, organisation=organisation,
                            translations=i18n.translation_status(),

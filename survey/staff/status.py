@@ -10,9 +10,13 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analysis.due import DueRule, due_since
+
+from ..models import utcnow
 
 # The surveys of an enrolment, in the order they happen (and MIDWAY_SLOT, below).
 SLOTS: tuple[tuple[str, str, str, object], ...] = (
@@ -31,6 +35,9 @@ SLOT_KEYS = {slot[0]: (slot[1], slot[2]) for slot in ALL_SLOTS}
 EXIT = "avslut"
 EXIT_SLOTS = ("avslut-indikatorer", "avslut-sjalvskattning")
 EXIT_LABEL = _l("Enkäterna vid avslut")
+
+# Organisation.resend_after_days unless the förbund sets its own.
+RESEND_AFTER = dt.timedelta(days=3)
 
 
 class State(enum.StrEnum):
@@ -63,6 +70,13 @@ def todo_labels(rule: DueRule) -> dict[str, str]:
     return {**{slot[0]: slot[3] for slot in translated_slots(rule)}, EXIT: str(EXIT_LABEL)}
 
 
+def last_answered(moment: dt.datetime, now: dt.datetime | None = None) -> str:
+    """When the participant last did something in a begun survey (chose a language or
+    answered), for a person: "senast aktiv för 2 dagar sedan"."""
+    ago = format_timedelta(moment - (now or utcnow()), add_direction=True)
+    return _("senast aktiv %(when)s", when=ago)
+
+
 STATE_LABELS = {
     State.not_due: _l("Inte aktuell än"),
     State.due: _l("Dags att skicka"),
@@ -81,6 +95,10 @@ class InvitationFacts:
     expires_at: dt.datetime
     started: bool
     submitted: bool
+    # When the newest link was made, and the participant's last step in the survey
+    # (Response.updated_at: a language chosen or an answer; None before either).
+    sent_at: dt.datetime | None = None
+    touched_at: dt.datetime | None = None
 
 
 @dataclass
@@ -91,6 +109,8 @@ class EnrolmentStatus:
     # Since when each survey that is due has been due (analysis.due).
     due_since: dict[str, dt.date] = field(default_factory=dict)
     today: dt.date = dt.date.min
+    # When a begun survey was last touched, by slot key: "Påbörjad" says when.
+    touched: dict[str, dt.datetime] = field(default_factory=dict)
 
     @property
     def needs_action(self) -> bool:
@@ -108,6 +128,11 @@ class EnrolmentStatus:
         the avslut pair counts from the earlier of its two."""
         keys = EXIT_SLOTS if key == EXIT else (key,)
         return min((self.due_since[k] for k in keys if k in self.due_since), default=None)
+
+    def touched_of(self, key: str) -> dt.datetime | None:
+        if key == EXIT:
+            key = next((k for k in EXIT_SLOTS if self.slots[k] is not State.answered), key)
+        return self.touched.get(key)
 
     def days_due(self, key: str) -> int | None:
         since = self.since(key)
@@ -147,9 +172,19 @@ def _on_todo(state: State, found: list[InvitationFacts], occasion: str, due: boo
     return unsent or missing_avslut or unfinished
 
 
+def _waiting(state: State, found: list[InvitationFacts], now: dt.datetime,
+             resend_after: dt.timedelta) -> bool:
+    """A link sent or answered on lately: the participant may be answering right now, so
+    "Skicka igen" waits until they have stayed away resend_after (or the link expired)."""
+    if state not in (State.sent, State.started):
+        return False
+    moments = [m for i in found for m in (i.sent_at, i.touched_at) if m is not None]
+    return bool(moments) and now - max(moments) < resend_after
+
+
 def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool,
             invitations: Iterable[InvitationFacts], now: dt.datetime,
-            rule: DueRule) -> EnrolmentStatus:
+            rule: DueRule, resend_after: dt.timedelta = RESEND_AFTER) -> EnrolmentStatus:
     """The status of each survey the förbund asks (`rule`: its settings) and the to-do."""
     today = now.date()
     status = EnrolmentStatus(enrolment_id, today=today)
@@ -162,7 +197,11 @@ def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool
         status.slots[key] = state
         if since is not None and state is not State.answered:
             status.due_since[key] = since
-        if _on_todo(state, found, occasion, due):
+        touched = [i.touched_at for i in found if i.touched_at is not None]
+        if state is State.started and touched:
+            status.touched[key] = max(touched)
+        if _on_todo(state, found, occasion, due) and not _waiting(state, found, now,
+                                                                   resend_after):
             status.todo.append(key)
     if all(key in status.todo for key in EXIT_SLOTS):
         # Handed out together (one link, one letter, one tablet session): one item.

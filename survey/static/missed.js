@@ -26,6 +26,8 @@
     asked.value = "1";
     form.appendChild(asked);
     prompt.hidden = false;
+    // Below a long question (comment box and all) it could open under the fold.
+    prompt.scrollIntoView({block: "nearest"});
   });
 
   prompt.querySelector("[data-answer]").addEventListener("click", function (event) {

@@ -3,6 +3,7 @@ without JavaScript."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -60,3 +61,26 @@ def test_missed_tap_prompt(live, new_page, javascript):
     page.locator("main form button.primary").click()
     page.wait_for_url(screen(token, 4))
     assert answers_stored(live, token) == 1
+
+
+@pytest.mark.parametrize("key", ["finsam-indikatorer", "sjalvskattning"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_missed_tap_prompt_fits_on_a_phone(live, new_page, javascript, key):
+    """Issue 22: at 390×844 the prompt's Svara and Hoppa över show without scrolling,
+    whether the script shows the prompt or the server does (a page loaded at the top)."""
+    token = live.invite(key, "avslut")
+    page = new_page(viewport=PHONE, javascript=javascript)
+    start(page, token, "sv")
+    page.locator("main form button.primary").click()
+    prompt = page.locator("#missed")
+    prompt.wait_for(state="visible")
+    page.wait_for_timeout(300)  # any smooth scroll has ended
+    name = f"missed-prompt-{key}-{'js' if javascript else 'no-js'}"
+    folder = os.environ.get("STEGVIS_SCREENSHOTS")
+    if folder:  # what the participant sees: the viewport, not the whole page
+        page.screenshot(path=f"{folder}/{name}.png")
+    for button in (prompt.locator("a", has_text="Svara"),
+                   prompt.locator("button", has_text="Hoppa över")):
+        box = button.bounding_box()
+        assert box is not None
+        assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
