@@ -150,7 +150,8 @@ def test_settings_save_a_format_and_refuse_a_bad_one(admin_client, insats):
             "csrf_token": csrf_token(page.text), "retention_months": "24",
             "privacy_contact": "", "work_outcomes": ["arbete", "studier"],
             "pagaende_due_days": "60", "age_bands": "16, 30, 50",
-            "midway_self_assessment": "y", "participant_code_pattern": pattern})
+            "resend_after_days": "3", "midway_self_assessment": "y",
+            "participant_code_pattern": pattern})
 
     for bad in ("(a+)+b", "[A-Za-z]+", "SK-[0-9"):
         reply = post(bad)
