@@ -21,6 +21,8 @@ have lame || needed+=(lame)
 have pdftotext || needed+=(poppler-utils)
 compgen -G '/usr/lib/*/libpango-1.0.so.0' >/dev/null || needed+=(libpango-1.0-0)
 compgen -G '/usr/lib/*/libpangoft2-1.0.so.0' >/dev/null || needed+=(libpangoft2-1.0-0)
+# WeasyPrint subsets the PDF's fonts with HarfBuzz; without it, it warns (an error in the suite).
+compgen -G '/usr/lib/*/libharfbuzz-subset.so.0' >/dev/null || needed+=(libharfbuzz-subset0)
 have npm || needed+=(nodejs npm)
 have make || needed+=(make)
 
