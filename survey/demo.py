@@ -8,7 +8,6 @@ import secrets
 
 import click
 from argon2 import PasswordHasher
-from flask import current_app
 from sqlalchemy import select
 
 from analysis.targets import OUTCOME_ITEM
@@ -73,7 +72,6 @@ def _get_or_add(model, **where):  # type: ignore[no-untyped-def]
 @click.command("demo")
 def demo() -> None:
     """Create the demo förbund, insats, staff and participants; print logins and links."""
-    registry = current_app.extensions["stegvis.questionnaires"]
     organisation = _get_or_add(Organisation, name=ORGANISATION)
     organisation.privacy_contact = organisation.privacy_contact or PRIVACY_CONTACT
     insats = _get_or_add(Insats, organisation_id=organisation.id, name=INSATS)
@@ -107,15 +105,15 @@ def demo() -> None:
             dt.date.today() - dt.timedelta(days=60)).enrolment
         db.session.flush()
         for key, occasion in SURVEYS:
-            questionnaire = registry.latest(key)
+            questionnaire = invitations.questionnaire_for(enrolment, key)
             token = invitations.create(enrolment, questionnaire, occasion)
             link = invitations.public_link(token)
             click.echo(f"  {code}  {questionnaire.ident:<22} {occasion:<9} {link}")
-    _history(registry, organisation, insats, list(sites.values()))
+    _history(organisation, insats, list(sites.values()))
     db.session.commit()
 
 
-def _history(registry, organisation, insats, sites) -> None:  # type: ignore[no-untyped-def]
+def _history(organisation, insats, sites) -> None:  # type: ignore[no-untyped-def]
     """Demo participants with start and avslut answers, the last ONGOING still enrolled
     with only a start answer (made once, seeded)."""
     if db.session.scalar(select(Participant).where(Participant.pseudonym == "H-001")):
@@ -145,7 +143,7 @@ def _history(registry, organisation, insats, sites) -> None:  # type: ignore[no-
                  lambda r: r.choice([4, 4, 4, 3, 3, 2, None])),
             )
         for key, occasion, day, value in plan:
-            questionnaire = registry.latest(key)
+            questionnaire = invitations.questionnaire_for(enrolment, key)
             invitations.create(enrolment, questionnaire, occasion)
             invitation = enrolment.invitations[-1]
             at = dt.datetime.combine(day, dt.time(10, 0))
