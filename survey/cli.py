@@ -31,13 +31,15 @@ def init_db() -> None:
 @click.option("--participant", "code", required=True, help="Deltagarens kod (pseudonym).")
 @click.option("--questionnaire", "key", required=True, help="t.ex. finsam-indikatorer")
 @click.option("--occasion", required=True, type=click.Choice(values(Occasion)))
-@click.option("--version", type=int, default=None, help="Enkätversion (om utelämnad: den inskrivningen besvarar).")
+@click.option("--version", type=int, default=None,
+              help="Enkätversion (om utelämnad: den inskrivningen besvarar).")
 @click.option("--gender", type=click.Choice(values(Gender)), default=Gender.okant.value)
 @click.option("--site", "site_name", default=None, help="Ort, om deltagaren är ny.")
 def invite(insats_name, organisation_name, code, key, occasion, version, gender, site_name) -> None:  # type: ignore[no-untyped-def]
     """Create an invitation (and the enrolment if needed); print the participant link last."""
     registry = _registry()
-    if key not in registry.keys() or (version and registry.get(key, version) is None):
+    known = registry.keys()
+    if key not in known or (version and registry.get(key, version) is None):
         raise click.UsageError(f"Okänd enkät: {key}")
     code = code.strip()
     problem = validators.pseudonym_problem(code)

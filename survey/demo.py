@@ -40,10 +40,13 @@ STAFF = (
     ("admin@demo.stegvis.local", "Anna Admin", Role.admin),
     ("handledare@demo.stegvis.local", "Hanna Handledare", Role.handledare),
 )
+# (code, gender, born, born abroad, site, enrolled how many days ago): D-003 starts today,
+# so the demo shows both självskattning versions: the newest for her, the one D-001 and
+# D-002 started with for them (an enrolment keeps its version).
 PARTICIPANTS = (
-    ("D-001", Gender.kvinna, 1991, BornAbroad.nej, "Skövde"),
-    ("D-002", Gender.man, 1984, BornAbroad.ja, "Tibro"),
-    ("D-003", Gender.kvinna, 1978, BornAbroad.ja, "Skövde"),
+    ("D-001", Gender.kvinna, 1991, BornAbroad.nej, "Skövde", 60),
+    ("D-002", Gender.man, 1984, BornAbroad.ja, "Tibro", 60),
+    ("D-003", Gender.kvinna, 1978, BornAbroad.ja, "Skövde", 0),
 )
 # Which surveys each demo participant is handed: (questionnaire key, occasion).
 SURVEYS = (("sjalvskattning", "start"), ("finsam-indikatorer", "pagaende"))
@@ -99,10 +102,10 @@ def demo() -> None:
         click.echo(f"  {role.value:<11} {email}  lösenord: {password}")
 
     click.echo("Demo-länkar för deltagare:")
-    for code, gender, year, abroad, site_name in PARTICIPANTS:
+    for code, gender, year, abroad, site_name, days_ago in PARTICIPANTS:
         enrolment = participants.find_or_enrol(
             insats, code, participants.Person(gender, year, abroad), sites[site_name],
-            dt.date.today() - dt.timedelta(days=60)).enrolment
+            dt.date.today() - dt.timedelta(days=days_ago)).enrolment
         db.session.flush()
         for key, occasion in SURVEYS:
             questionnaire = invitations.questionnaire_for(enrolment, key)

@@ -41,6 +41,13 @@ def test_version_in_use_on_a_day() -> None:
     assert registry.current_on("finsam-indikatorer", dt.date(2000, 1, 1)).version == 2
 
 
+def test_versions_still_in_use() -> None:
+    """v2 stays in use beside v3 (older enrolments keep it); v1 is only read."""
+    registry = Registry.load()
+    assert [q.version for q in registry.in_use("sjalvskattning")] == [2, 3]
+    assert [q.version for q in registry.in_use("finsam-indikatorer")] == [2]
+
+
 def test_v3_keeps_the_items_and_gives_aktivitet_its_own_words() -> None:
     registry = Registry.load()
     v2, v3 = registry.get("sjalvskattning", 2), registry.get("sjalvskattning", 3)
