@@ -203,3 +203,20 @@ def test_the_cli_asks_the_enrolments_version(app, insats):
     result = runner.invoke(args=["invite", "--insats", insats.name, "--participant", "V-4",
                                  "--questionnaire", "okand", "--occasion", "start"])
     assert result.exit_code != 0 and "Okänd enkät: okand" in result.output
+
+
+def test_a_chart_of_v3_does_not_misname_aktivitets_steps() -> None:
+    """v3's rows share one legend: with aktivitet in it, the scale's words ("Mycket bra")
+    would name "Något varje dag" wrongly, so the legend gives the values only."""
+    import re
+
+    from analysis.charts import indicator_chart
+
+    cell = {"n": 6, "distribution": {str(v): 1 for v in range(1, 7)}}
+    registry = Registry.load()
+    legend = re.findall(r"<!-- (.*?) -->", indicator_chart(
+        {"aktivitet": cell, "framtid": cell}, registry, "sjalvskattning/v3"))
+    assert "6 Mycket bra" not in legend and "6" in legend
+    legend = re.findall(r"<!-- (.*?) -->", indicator_chart(
+        {"fysisk_halsa": cell, "framtid": cell}, registry, "sjalvskattning/v3"))
+    assert "6 Mycket bra" in legend  # rows in the scale's own words keep them
