@@ -220,3 +220,37 @@ def test_a_chart_of_v3_does_not_misname_aktivitets_steps() -> None:
     legend = re.findall(r"<!-- (.*?) -->", indicator_chart(
         {"fysisk_halsa": cell, "framtid": cell}, registry, "sjalvskattning/v3"))
     assert "6 Mycket bra" in legend  # rows in the scale's own words keep them
+
+
+def test_the_report_keeps_v2_and_v3_apart(app, insats, admin_client) -> None:
+    """Five enrolments that started before v3's day and five after, each answering at
+    start and at exit: every pair stays within its version, and the report shows both."""
+    from survey.models import Answer, Response
+    from survey.reports.build import report_for
+
+    for number in range(10):
+        start = V3_FROM + dt.timedelta(days=-90 if number < 5 else 1)
+        participant = Participant(organisation_id=insats.organisation_id,
+                                  pseudonym=f"R-{number}", gender="kvinna", birth_year=1990,
+                                  born_abroad="nej")
+        enrolment = Enrolment(participant=participant, insats=insats, site=insats.sites[0],
+                              start_date=start, end_date=start + dt.timedelta(days=60),
+                              exit_outcome=ExitOutcome.arbete)
+        db.session.add_all([participant, enrolment])
+        for occasion, day, value in (("start", start, 2), ("avslut", enrolment.end_date, 4)):
+            questionnaire = invitations.questionnaire_for(enrolment, "sjalvskattning")
+            invitations.create(enrolment, questionnaire, occasion)
+            at = dt.datetime.combine(day, dt.time(10))
+            db.session.add(Response(
+                invitation=enrolment.invitations[-1], language="sv", started_at=at,
+                updated_at=at, submitted_at=at,
+                answers=[Answer(item_id=item.id, value=value) for item in questionnaire.items]))
+        db.session.commit()
+        assert {i.questionnaire_version for i in enrolment.invitations} == {
+            2 if number < 5 else 3}
+    report, _options = report_for([insats], None, None, None, "")
+    assert set(report["change_by_version"]) == {"sjalvskattning/v2", "sjalvskattning/v3"}
+    assert "aktivitet" in report["change_by_version"]["sjalvskattning/v3"]
+    page = admin_client.get(f"/personal/rapporter/?insats={insats.id}").text
+    assert "Stegvis självskattning (egen formulering), version 2" in page
+    assert "Stegvis självskattning (egen formulering), version 3" in page
