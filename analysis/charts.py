@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import matplotlib
@@ -80,13 +80,18 @@ def _legend(figure: Figure, handles: list[Any], labels: list[str]) -> None:
                   loc="outside lower center", frameon=False)
 
 
-def _scale(registry: Registry, ident: str, _: Translate) -> tuple[list[int], frozenset[int],
-                                                                   dict[int, str]]:
+def _scale(registry: Registry, ident: str, _: Translate, shown: Iterable[str] = ()
+           ) -> tuple[list[int], frozenset[int], dict[int, str]]:
     key, _sep, version = ident.partition("/v")
     questionnaire = registry.get(key, int(version)) if version.isdigit() else None
     if questionnaire is None:
         return [], frozenset(), {}
     scale = questionnaire.scale
+    own = [item for item in map(questionnaire.item, shown) if item is not None and item.steps]
+    if own:
+        # A row answered in its own words ("Något varje dag"): the scale's words would
+        # misname its steps, so the legend names the values only.
+        return sorted(scale.values), scale.positive, {s.value: str(s.value) for s in scale.steps}
     return (sorted(scale.values), scale.positive,
             {s.value: _(s.label.standard) for s in scale.steps})
 
@@ -99,7 +104,7 @@ def indicator_chart(items: dict[str, dict[str, Any]], registry: Registry, ident:
                     _: Translate = untranslated, numbers: Numbers = SWEDISH) -> str:
     """Each item's answers as a diverging bar: positive steps right of 0, the rest left."""
     items = _shown(items)
-    values, positive, labels = _scale(registry, ident, _)
+    values, positive, labels = _scale(registry, ident, _, items)
     negative = [v for v in values if v not in positive]
     agree = [v for v in values if v in positive]
     colours = dict(zip(reversed(negative), shades("Oranges", len(negative)), strict=True))

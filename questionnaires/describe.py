@@ -41,6 +41,8 @@ def describe(questionnaire: Questionnaire, coverage: Coverage | None = None) -> 
             lines.append(f"     lättläst: {item.text.easy}")
         if item.help is not None:
             lines.append(f"     hjälptext: {item.help.standard}")
+        for step in item.steps:
+            lines.append(f"     svar {step.value}: {_both(step.label)}")
     for occasion in q.occasions:
         lines.append(f"  vid {occasion}: {len(q.items_at(occasion))} frågor")
     texts = q.texts()

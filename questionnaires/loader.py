@@ -7,6 +7,7 @@ participant sees it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable
@@ -35,9 +36,9 @@ _ITEM_KEYS = {"id", "text", "comment"}
 _TEXT_KEYS = {"sv", "lattlast"}
 # What format 2 adds to each table.
 _FORMAT2_KEYS = {
-    "top level": {"about"},
+    "top level": {"about", "enrolments_from"},
     "scale": {"kind"},
-    "item": {"help", "occasions"},
+    "item": {"help", "occasions", "steps"},
 }
 
 
@@ -135,8 +136,12 @@ def parse(data: dict[str, Any], source: str) -> Questionnaire:
 
     occasions = tuple(check.occasions(data, "top level", OCCASIONS))
     about = _parse_about(check, data.get("about")) if fmt >= 2 else About("", "", "", "")
+    enrolments_from = data.get("enrolments_from")
+    if enrolments_from is not None and (not isinstance(enrolments_from, dt.date)
+                                        or isinstance(enrolments_from, dt.datetime)):
+        raise check.fail("top level", "'enrolments_from' must be a date, e.g. 2026-12-07")
     scale = _parse_scale(check, data.get("scale"))
-    items = _parse_items(check, data.get("items"), occasions)
+    items = _parse_items(check, data.get("items"), occasions, scale)
     for occasion in occasions:
         if not any(item.asked_at(occasion) for item in items):
             raise check.fail("items", f"no item is asked at occasion {occasion!r}")
@@ -150,6 +155,7 @@ def parse(data: dict[str, Any], source: str) -> Questionnaire:
         items=items,
         source=source,
         about=about,
+        enrolments_from=enrolments_from,
     )
 
 
@@ -173,13 +179,7 @@ def _parse_scale(check: _Checker, scale: Any) -> Scale:
         raise check.fail("scale", "a scale needs at least two [[scale.steps]]")
     if len(raw_steps) > MAX_STEPS:
         raise check.fail("scale", f"a scale has at most {MAX_STEPS} steps")
-    steps = []
-    for number, raw in enumerate(raw_steps, start=1):
-        where = f"scale step {number}"
-        if not isinstance(raw, dict):
-            raise check.fail(where, "must be a table")
-        check.only_keys(raw, _STEP_KEYS, where)
-        steps.append(Step(check.integer(raw, "value", where), check.text(raw, "label", where)))
+    steps = _parse_steps(check, raw_steps, "scale step")
     values = [step.value for step in steps]
     if len(set(values)) != len(values):
         raise check.fail("scale", "two steps have the same value")
@@ -195,8 +195,32 @@ def _parse_scale(check: _Checker, scale: Any) -> Scale:
     return Scale(steps=tuple(steps), positive=frozenset(positive), dont_know=dont_know, kind=kind)
 
 
+def _parse_steps(check: _Checker, raw_steps: list[Any], where: str) -> list[Step]:
+    steps = []
+    for number, raw in enumerate(raw_steps, start=1):
+        place = f"{where} {number}"
+        if not isinstance(raw, dict):
+            raise check.fail(place, "must be a table")
+        check.only_keys(raw, _STEP_KEYS, place)
+        steps.append(Step(check.integer(raw, "value", place), check.text(raw, "label", place)))
+    return steps
+
+
+def _parse_item_steps(check: _Checker, raw: Any, scale: Scale, where: str) -> tuple[Step, ...]:
+    """An item's own answer words: only the words may differ from the scale, so that its
+    values, positive steps and report stay those of every other item."""
+    if not isinstance(raw, list):
+        raise check.fail(where, "'steps' must be a list of [[items.steps]]")
+    steps = _parse_steps(check, raw, f"{where} step")
+    if [step.value for step in steps] != [step.value for step in scale.steps]:
+        wanted = ", ".join(str(step.value) for step in scale.steps)
+        raise check.fail(where, f"its own steps must have the scale's values in the scale's "
+                                f"order ({wanted})")
+    return tuple(steps)
+
+
 def _parse_items(
-    check: _Checker, raw_items: Any, occasions: tuple[str, ...]
+    check: _Checker, raw_items: Any, occasions: tuple[str, ...], scale: Scale
 ) -> tuple[Item, ...]:
     if not isinstance(raw_items, list) or not raw_items:
         raise check.fail("items", "a questionnaire needs at least one [[items]]")
@@ -218,8 +242,9 @@ def _parse_items(
             raise check.fail(where, "'comment' must be true or false")
         help_text = check.text(raw, "help", where) if "help" in raw else None
         asked = check.occasions(raw, where, occasions) if "occasions" in raw else []
+        steps = _parse_item_steps(check, raw["steps"], scale, where) if "steps" in raw else ()
         items.append(Item(id=item_id, text=check.text(raw, "text", where), comment=comment,
-                          help=help_text, occasions=tuple(asked)))
+                          help=help_text, occasions=tuple(asked), steps=steps))
     return tuple(items)
 
 

@@ -8,7 +8,8 @@ förbund's licensed instrument, which never reaches our catalogs) wins over the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field, replace
 
 from .vocabulary import Occasion, values
 
@@ -82,6 +83,10 @@ class Item:
     help: Text | None = None
     # The occasions this item is asked at; empty means every occasion of the questionnaire.
     occasions: tuple[str, ...] = ()
+    # The item's own answer words, when the scale's do not fit its question ("Hur mycket
+    # gör du…?" is not answered "Mycket bra"): the scale's values in the scale's order, so
+    # values, positive steps and reports stay the scale's. Empty: the scale's words.
+    steps: tuple[Step, ...] = ()
 
     def asked_at(self, occasion: str) -> bool:
         return not self.occasions or occasion in self.occasions
@@ -108,6 +113,9 @@ class Questionnaire:
     items: tuple[Item, ...]
     source: str
     about: About = field(default_factory=lambda: About("", "", "", ""))
+    # Enrolments that start on or after this day are asked this version (an older
+    # enrolment keeps the version it started with); None: since always.
+    enrolments_from: dt.date | None = None
 
     @property
     def ident(self) -> str:
@@ -124,6 +132,11 @@ class Questionnaire:
                 return item
         return None
 
+    def scale_for(self, item: Item) -> Scale:
+        """The scale a participant answers this item on: the questionnaire's, with the
+        item's own answer words when it has them."""
+        return replace(self.scale, steps=item.steps) if item.steps else self.scale
+
     def items_at(self, occasion: str) -> tuple[Item, ...]:
         """The items a participant answers at this occasion, in screen order."""
         return tuple(item for item in self.items if item.asked_at(occasion))
@@ -138,6 +151,7 @@ class Questionnaire:
             out.append(item.text)
             if item.help is not None:
                 out.append(item.help)
+            out += [step.label for step in item.steps]
         return out
 
     def languages(self) -> list[str]:

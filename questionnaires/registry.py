@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,6 +26,25 @@ class Registry:
         if not versions:
             raise QuestionnaireError(f"no questionnaire with key {key!r}")
         return max(versions, key=lambda q: q.version)
+
+    def current_on(self, key: str, day: dt.date) -> Questionnaire:
+        """The version an enrolment that started on `day` is asked: the newest one in use
+        for enrolments from that day (the oldest version if none was yet)."""
+        versions = sorted((q for (k, _), q in self._by_ident.items() if k == key),
+                          key=lambda q: q.version)
+        if not versions:
+            raise QuestionnaireError(f"no questionnaire with key {key!r}")
+        started = [q for q in versions if q.enrolments_from is None or q.enrolments_from <= day]
+        return (started or versions)[-1]
+
+    def in_use(self, key: str) -> list[Questionnaire]:
+        """The versions new invitations can still be made with, oldest first: the newest
+        one in use since always, and every later one brought in from a day (older
+        enrolments keep the one before it)."""
+        versions = sorted((q for (k, _), q in self._by_ident.items() if k == key),
+                          key=lambda q: q.version)
+        undated = [n for n, q in enumerate(versions) if q.enrolments_from is None]
+        return versions[undated[-1]:] if undated else versions
 
     def keys(self) -> list[str]:
         return sorted({key for key, _ in self._by_ident})

@@ -32,19 +32,15 @@ def init_db() -> None:
               help="Deltagarens kod (pseudonym); utan den gör Stegvis en ny, t.ex. D-0427.")
 @click.option("--questionnaire", "key", required=True, help="t.ex. finsam-indikatorer")
 @click.option("--occasion", required=True, type=click.Choice(values(Occasion)))
-@click.option("--version", type=int, default=None, help="Enkätversion (senaste om utelämnad).")
+@click.option("--version", type=int, default=None,
+              help="Enkätversion (om utelämnad: den inskrivningen besvarar).")
 @click.option("--gender", type=click.Choice(values(Gender)), default=Gender.okant.value)
 @click.option("--site", "site_name", default=None, help="Ort, om deltagaren är ny.")
 def invite(insats_name, organisation_name, code, key, occasion, version, gender, site_name) -> None:  # type: ignore[no-untyped-def]
     """Create an invitation (and the enrolment if needed); print the participant link last."""
     registry = _registry()
-    questionnaire = registry.get(key, version) if version else None
-    if questionnaire is None:
-        try:
-            questionnaire = registry.latest(key) if version is None else None
-        except ValueError:
-            questionnaire = None
-    if questionnaire is None:
+    known = registry.keys()
+    if key not in known or (version and registry.get(key, version) is None):
         raise click.UsageError(f"Okänd enkät: {key}")
     organisation = organisation_named(organisation_name)
     code = _participant_code(organisation, code)
@@ -57,6 +53,8 @@ def invite(insats_name, organisation_name, code, key, occasion, version, gender,
         raise click.UsageError(f"Insatsen {insats.name} har ingen ort {site_name}")
     enrolled = participants.find_or_enrol(insats, code, participants.Person(Gender(gender)), site)
     db.session.flush()
+    questionnaire = (registry.get(key, version) if version
+                     else invitations.questionnaire_for(enrolled.enrolment, key))
     try:
         token = invitations.create(enrolled.enrolment, questionnaire, occasion)
     except invitations.InvitationError as error:

@@ -8,7 +8,6 @@ import secrets
 
 import click
 from argon2 import PasswordHasher
-from flask import current_app
 from sqlalchemy import select
 
 from analysis.targets import OUTCOME_ITEM
@@ -41,11 +40,14 @@ STAFF = (
     ("admin@demo.stegvis.local", "Anna Admin", Role.admin),
     ("handledare@demo.stegvis.local", "Hanna Handledare", Role.handledare),
 )
-# Codes in the format Stegvis makes (participants.new_code), fixed so a rerun finds them.
+# Codes in the format Stegvis makes (participants.new_code), fixed so a rerun finds them;
+# (code, gender, born, born abroad, site, enrolled how many days ago): D-3096 starts today,
+# so the demo shows both självskattning versions: the newest for her, the one D-0427 and
+# D-1853 started with for them (an enrolment keeps its version).
 PARTICIPANTS = (
-    ("D-0427", Gender.kvinna, 1991, BornAbroad.nej, "Skövde"),
-    ("D-1853", Gender.man, 1984, BornAbroad.ja, "Tibro"),
-    ("D-3096", Gender.kvinna, 1978, BornAbroad.ja, "Skövde"),
+    ("D-0427", Gender.kvinna, 1991, BornAbroad.nej, "Skövde", 60),
+    ("D-1853", Gender.man, 1984, BornAbroad.ja, "Tibro", 60),
+    ("D-3096", Gender.kvinna, 1978, BornAbroad.ja, "Skövde", 0),
 )
 # Which surveys each demo participant is handed: (questionnaire key, occasion).
 SURVEYS = (("sjalvskattning", "start"), ("finsam-indikatorer", "pagaende"))
@@ -77,7 +79,6 @@ def _get_or_add(model, **where):  # type: ignore[no-untyped-def]
 @click.command("demo")
 def demo() -> None:
     """Create the demo förbund, insats, staff and participants; print logins and links."""
-    registry = current_app.extensions["stegvis.questionnaires"]
     organisation = _get_or_add(Organisation, name=ORGANISATION)
     organisation.privacy_contact = organisation.privacy_contact or PRIVACY_CONTACT
     insats = _get_or_add(Insats, organisation_id=organisation.id, name=INSATS)
@@ -105,21 +106,21 @@ def demo() -> None:
         click.echo(f"  {role.value:<11} {email}  lösenord: {password}")
 
     click.echo("Demo-länkar för deltagare:")
-    for code, gender, year, abroad, site_name in PARTICIPANTS:
+    for code, gender, year, abroad, site_name, days_ago in PARTICIPANTS:
         enrolment = participants.find_or_enrol(
             insats, code, participants.Person(gender, year, abroad), sites[site_name],
-            dt.date.today() - dt.timedelta(days=60)).enrolment
+            dt.date.today() - dt.timedelta(days=days_ago)).enrolment
         db.session.flush()
         for key, occasion in SURVEYS:
-            questionnaire = registry.latest(key)
+            questionnaire = invitations.questionnaire_for(enrolment, key)
             token = invitations.create(enrolment, questionnaire, occasion)
             link = invitations.public_link(token)
             click.echo(f"  {code}  {questionnaire.ident:<22} {occasion:<9} {link}")
-    _history(registry, organisation, insats, list(sites.values()))
+    _history(organisation, insats, list(sites.values()))
     db.session.commit()
 
 
-def _history(registry, organisation, insats, sites) -> None:  # type: ignore[no-untyped-def]
+def _history(organisation, insats, sites) -> None:  # type: ignore[no-untyped-def]
     """Demo participants with start and avslut answers, the last ONGOING still enrolled
     with only a start answer (made once, seeded)."""
     if db.session.scalar(select(Participant).where(Participant.pseudonym == HISTORY_CODES[0])):
@@ -149,7 +150,7 @@ def _history(registry, organisation, insats, sites) -> None:  # type: ignore[no-
                  lambda r: r.choice([4, 4, 4, 3, 3, 2, None])),
             )
         for key, occasion, day, value in plan:
-            questionnaire = registry.latest(key)
+            questionnaire = invitations.questionnaire_for(enrolment, key)
             invitations.create(enrolment, questionnaire, occasion)
             invitation = enrolment.invitations[-1]
             at = dt.datetime.combine(day, dt.time(10, 0))

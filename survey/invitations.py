@@ -20,6 +20,22 @@ class InvitationError(ValueError):
     pass
 
 
+def questionnaire_for(enrolment: Enrolment, key: str) -> Questionnaire:
+    """The version of `key` an enrolment is asked, at every occasion: the one of its start
+    survey (answered first, else handed out), so that start and end pair; without one, the
+    version in use when the enrolment started. A newer version thus applies only to
+    enrolments that start after it exists."""
+    registry = current_app.extensions["stegvis.questionnaires"]
+    started = sorted(
+        (i for i in enrolment.invitations
+         if i.questionnaire_key == key and i.occasion == Occasion.start
+         and registry.get(key, i.questionnaire_version) is not None),
+        key=lambda i: (i.response is None or i.response.submitted_at is None, i.id or 0))
+    if started:
+        return registry.get(key, started[0].questionnaire_version)
+    return registry.current_on(key, enrolment.start_date)
+
+
 def create(enrolment: Enrolment, questionnaire: Questionnaire, occasion: str) -> str:
     """Add an invitation and return its token: the only time the token is known."""
     if occasion not in questionnaire.occasions:

@@ -122,7 +122,7 @@ def spoken_text(language: Language, questionnaire: Questionnaire, item: Item) ->
     def text(t) -> str:  # type: ignore[no-untyped-def]
         return translated_text(t, language, catalog.gettext)
 
-    scale = questionnaire.scale
+    scale = questionnaire.scale_for(item)
     choices = [text(step.label) for step in scale.steps]
     if scale.dont_know is not None:
         choices.append(text(scale.dont_know))

@@ -42,11 +42,12 @@ class ReviewRow:
 
 
 def reviewed_questionnaires() -> list[Questionnaire]:
-    """The newest version of each questionnaire Stegvis ships: the texts in our catalogs
-    that new invitations use (a förbund's own files carry their own translations)."""
+    """The versions of each questionnaire Stegvis ships that new invitations can use
+    (a new version, and the one before it that older enrolments keep): the texts in our
+    catalogs (a förbund's own files carry their own translations)."""
     registry = current_app.extensions["stegvis.questionnaires"]
     shipped = {q.key for q in registry.all() if (DEFAULT_DIRECTORY / q.source).is_file()}
-    return [registry.latest(key) for key in sorted(shipped)]
+    return [q for key in sorted(shipped) for q in reversed(registry.in_use(key))]
 
 
 def rows() -> list[ReviewRow]:

@@ -125,9 +125,9 @@ def make_invitation(app: Flask, insats: Insats):  # type: ignore[no-untyped-def]
     counter = iter(range(1, 10_000))
 
     def make(key: str = "finsam-indikatorer", occasion: str = "avslut", code: str | None = None,
-             expired: bool = False) -> str:
+             expired: bool = False, version: int | None = None) -> str:
         return participant_with_invitation(insats, code or f"T-{next(counter):03d}", key,
-                                           occasion, expired)
+                                           occasion, expired, version)
 
     return make
 

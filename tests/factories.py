@@ -21,7 +21,8 @@ def participant_with_invitation(insats: Insats, code: str, key: str = "finsam-in
     enrolment = Enrolment(participant=participant, insats=insats, site=insats.sites[0],
                           start_date=dt.date(2026, 1, 1))
     db.session.add_all([participant, enrolment])
-    questionnaire = registry.get(key, version) if version else registry.latest(key)
+    questionnaire = (registry.get(key, version) if version
+                     else invitations.questionnaire_for(enrolment, key))
     token = invitations.create(enrolment, questionnaire, occasion)
     if expired:
         enrolment.invitations[-1].expires_at = dt.datetime(2020, 1, 1)

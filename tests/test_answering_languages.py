@@ -60,8 +60,10 @@ def test_lang_and_dir_per_language():
 @pytest.mark.parametrize("key", ["finsam-indikatorer", "sjalvskattning"])
 @pytest.mark.parametrize("code", CODES)
 def test_both_questionnaires_end_to_end(client, app, make_invitation, code, key):
-    token = make_invitation(key, "pagaende")
+    # The newest version (an enrolment that starts today is asked it), with its items' own
+    # answer words where they have them.
     questionnaire = app.extensions["stegvis.questionnaires"].latest(key)
+    token = make_invitation(key, "pagaende", version=questionnaire.version)
     _ = translator(code)
     language_page = client.get(f"/s/{token}/sprak")
     for lang in i18n.PARTICIPANT_LANGUAGES:
@@ -84,8 +86,10 @@ def test_both_questionnaires_end_to_end(client, app, make_invitation, code, key)
         progress = _("Fråga %(number)d av %(total)d") % {"number": number, "total": total}
         assert shows(page.text, progress)
         assert shows(page.text, question_text(code, item.text))
-        for step in questionnaire.scale.steps:
+        for step in questionnaire.scale_for(item).steps:
             assert shows(page.text, question_text(code, step.label))
+        if item.help is not None:
+            assert shows(page.text, question_text(code, item.help))
         assert shows(page.text, _("Tillbaka"))
         data = {"csrf_token": csrf_token(page.text), "value": values[number % len(values)]}
         if item.comment:

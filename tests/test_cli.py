@@ -25,6 +25,10 @@ def test_demo_prints_logins_and_links_and_can_run_twice(app):
     assert "handledare@demo.stegvis.local" in first.output
     links = [line.split()[-1] for line in first.output.splitlines() if "/s/" in line]
     assert len(links) == 6
+    # D-3096 enrols today and is asked the newest självskattning; the others keep the one
+    # in use when they started (issue 24).
+    assert "D-0427  sjalvskattning/v2" in first.output
+    assert "D-3096  sjalvskattning/v3" in first.output
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
     # Three participants with fresh links, plus the finished history made only once.

@@ -276,13 +276,19 @@ def test_national_instrument_asks_its_own_items_per_occasion(app, insats, tmp_pa
 
 
 def test_back_translation_table_shows_the_catalogs_translations() -> None:
-    """docs/translations.md: every v2 scale word, item and help text of every translated
-    language, as the catalog has it (a changed translation needs a new back-translation)."""
+    """docs/translations.md: every v2 scale word, item and help text and självskattning
+    v3's new texts of every translated language, as the catalog has it (a changed
+    translation needs a new back-translation)."""
     docs = (ROOT / "docs" / "translations.md").read_text(encoding="utf-8")
     registry = Registry.load()
     texts = [*registry.get("finsam-indikatorer", 2).texts()[2:],
              *registry.get("sjalvskattning", 2).texts()[8:]]
     assert len(texts) == 19  # 4 steps, vet inte, 7 items, 1 help text; 6 items
+    # självskattning v3's own texts (aktivitet, its help text and answer words).
+    known = {t.standard for t in registry.get("sjalvskattning", 2).texts()}
+    new = [t for t in registry.get("sjalvskattning", 3).texts() if t.standard not in known]
+    assert len(new) == 8
+    texts += new
     for locale in ("en", "ar", "fa", "fa_AF", "so", "ti", "uk"):
         with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
             catalog = read_po(handle)

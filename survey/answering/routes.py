@@ -229,8 +229,7 @@ def question(token: str, number: int) -> Any:
     item = survey.item_at(number)
     if item is None:
         abort(404)
-    scale = survey.questionnaire.scale
-    form = item_form(item, scale)
+    form = item_form(item, survey.questionnaire.scale_for(item))
     if request.method == "POST":
         if not form.validate():
             return _question_page(number, item, form), 400
@@ -255,7 +254,7 @@ def _next_question_page(number: int) -> str:
     """Question `number` shown in answer to the previous one's POST: a form of its own,
     not bound to the posted data, and never "back to review" (that POST leads there)."""
     item = g.survey.item_at(number)
-    form = item_form(item, g.survey.questionnaire.scale, formdata=None)
+    form = item_form(item, g.survey.questionnaire.scale_for(item), formdata=None)
     return _question_page(number, item, form, back_to_review=False)
 
 
@@ -273,13 +272,14 @@ def _question_page(number, item, form, back_to_review=None, missed=False):  # ty
         form.value.data = DONT_KNOW if previous.value is None else str(previous.value)
         if item.comment and form.comment.data is None:
             form.comment.data = previous.comment
+    scale = g.survey.questionnaire.scale_for(item)
     return render_template(
         "answering/question.html",
         number=number,
         total=len(g.survey.items),
         item=item,
-        scale=g.survey.questionnaire.scale,
-        faces=_faces(g.survey.questionnaire.scale),
+        scale=scale,
+        faces=_faces(scale),
         form=form,
         back_to_review=back_to_review, missed=missed,
         listen=_listen(item.id, number),

@@ -84,8 +84,8 @@ def invite(enrolment_id: int) -> Any:
         token = invitations.rotate(existing)
         invitation = existing
     else:
-        registry = current_app.extensions["stegvis.questionnaires"]
-        token = invitations.create(enrolment, registry.latest(key), occasion)
+        token = invitations.create(enrolment, invitations.questionnaire_for(enrolment, key),
+                                   occasion)
         invitation = enrolment.invitations[-1]
     _remember(invitation, token)
     _audit("link_created" if existing is None else "link_resent", invitation)
@@ -95,8 +95,8 @@ def invite(enrolment_id: int) -> Any:
 
 def _invite_at_exit(enrolment: Enrolment) -> Any:
     """Both avslut surveys on one link: indicators first, then självskattning."""
-    registry = current_app.extensions["stegvis.questionnaires"]
-    questionnaires = [registry.latest(SLOT_KEYS[key][0]) for key in EXIT_SLOTS]
+    questionnaires = [invitations.questionnaire_for(enrolment, SLOT_KEYS[key][0])
+                      for key in EXIT_SLOTS]
     together = invitations.hand_out_together(enrolment, questionnaires, "avslut")
     if together is None:
         flash(_("Den enkäten är redan besvarad."))
