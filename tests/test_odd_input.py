@@ -65,16 +65,18 @@ def test_ids_beyond_the_database_in_any_path_are_not_found(app, world):  # noqa:
     assert walked >= 60, walked
 
 
-@pytest.mark.parametrize("value", HUGE + DATES)
-def test_odd_query_values_on_every_get_route_are_never_a_server_error(app, world, value):  # noqa: F811
+@pytest.mark.parametrize("value", HUGE[:3] + DATES[:2])
+def test_odd_query_values_on_every_get_route_are_never_a_server_error(app, world,  # noqa: F811
+                                                                     make_invitation, value):
     client = _client(app, world)
+    values = {**world["own"], "token": make_invitation("sjalvskattning", "start"), "number": 1}
     walked = 0
     for rule in _rules(app):
         if "GET" not in rule.methods:
             continue
         if value in DATES and rule.endpoint.startswith("reports."):
             continue  # the report's period is checked by the report form itself
-        path = _build(app, rule, {**world["own"], "token": "x"})
+        path = _build(app, rule, values)
         together = client.get(path, query_string={name: value for name in PARAMETERS})
         assert together.status_code < 500, (path, value, together.status_code)
         for name in PARAMETERS:
