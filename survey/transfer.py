@@ -60,6 +60,11 @@ def export(insats_names, date_from, date_to, organisation_name, output) -> None:
 def import_csv(path: Path, organisation_name: str | None) -> None:
     """Load answers from a CSV file (paper surveys, earlier data); all or nothing."""
     organisation = organisation_named(organisation_name)
+    too_large = importing.size_problem(path, current_app.config["IMPORT_MAX_ROWS"])
+    if too_large is not None:
+        click.echo(too_large, err=True)
+        click.echo(f"Inget importerades: 1 fel i {path.name}.", err=True)
+        raise SystemExit(1)
     result = read_answers_csv(path, current_app.extensions["stegvis.questionnaires"])
     problems = [str(error) for error in result.errors]
     if not problems:
