@@ -44,10 +44,11 @@ PARTICIPANT_RATE_LIMIT = "300 per minute"
 # error message): /s/<token> up to the next slash, query or space (a link, or a short
 # code used as one); the value of a `kod` parameter (the short code form sends it by
 # POST, but anyone can type it into a URL); and anything shaped like a short code, in any
-# case and with dashes, spaces or their URL encodings between the groups.
+# case, with dashes, spaces or their URL encodings between the groups (without them, 12
+# such characters are as often a static file's version hash).
 _TOKEN_IN_PATH = re.compile(r"(/s/)[^/?#\s\"']+")
 _CODE_PARAMETER = re.compile(r"([?&;]kod=)[^&;#\s\"']*", re.IGNORECASE)
-_GAP = r"(?:-|\s|\+|%20|%2d)*"
+_GAP = r"(?:-|\s|\+|%20|%2d)+"
 _GROUP = rf"[{SHORT_CODE_ALPHABET}]{{4}}"
 _SHORT_CODE = re.compile(rf"(?<![0-9A-Z]){_GROUP}{_GAP}{_GROUP}{_GAP}{_GROUP}(?![0-9A-Z])",
                          re.IGNORECASE)

@@ -31,8 +31,13 @@ def test_mask_tokens():
     assert security.mask_tokens('"GET /kod?kod=jrd4%20pj93%208q5q HTTP/1.1" 302') == \
         '"GET /kod?kod=[kod] HTTP/1.1" 302'
     assert security.mask_tokens("/?x=1&KOD=anything") == "/?x=1&KOD=[kod]"
-    for typed in ("JRD4-PJ93-8Q5Q", "jrd4 pj93 8q5q", "JRD4PJ938Q5Q", "jrd4+pj93+8q5q"):
+    for typed in ("JRD4-PJ93-8Q5Q", "jrd4 pj93 8q5q", "jrd4+pj93+8q5q", "JRD4%2D PJ93-8Q5Q"):
         assert security.mask_tokens(f"ref {typed} end") == "ref [kod] end"
+    assert security.mask_tokens("/s/JRD4PJ938Q5Q/1") == "/s/[token]/1"
+    assert security.mask_tokens("/kod?kod=JRD4PJ938Q5Q") == "/kod?kod=[kod]"
+    # A static file's version hash is left alone.
+    assert security.mask_tokens("GET /static/idle.js?v=3fa9c2d4e8b7") == \
+        "GET /static/idle.js?v=3fa9c2d4e8b7"
     assert security.mask_tokens('"GET /static/app.css HTTP/1.1" 200 1234') == \
         '"GET /static/app.css HTTP/1.1" 200 1234'
 

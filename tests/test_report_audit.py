@@ -76,8 +76,11 @@ def test_the_log_page_filters_reports_by_what_they_showed(admin_client, handleda
     only_csv = rows(handelse="report_csv", sok="CSV")  # any case
     assert "format csv" in only_csv and "format visning" not in only_csv
     # A filter that names nothing of this förbund is refused, in words.
-    for query in ({"handelse": "no_such_action"}, {"vem": "99999"}, {"sok": "x" * 101}):
+    for query, words in (({"handelse": "no_such_action"}, "Välj en händelse i listan."),
+                         ({"vem": "99999"}, "Välj en person i listan."),
+                         ({"sok": "x" * 101}, "Högst 100 tecken.")):
         refused = admin_client.get(log, query_string=query)
         assert refused.status_code == 400, query
         assert "report_" not in refused.text.split("<tbody>")[1]
+        assert words in refused.text and "Inga händelser passar urvalet." in refused.text
     assert handledare_client.get(log).status_code in (403, 404)

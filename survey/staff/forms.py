@@ -297,8 +297,17 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    handelse = SelectField(_l("Händelse"), validators=[Optional()])
-    vem = SelectField(_l("Vem"), validators=[Optional()])
+    # The choices are checked below, with our own words.
+    handelse = SelectField(_l("Händelse"), validators=[Optional()], validate_choice=False)
+    vem = SelectField(_l("Vem"), validators=[Optional()], validate_choice=False)
     sok = StringField(_l("Gäller (innehåller)"), validators=[
         Optional(), Length(max=100, message=_l("Högst 100 tecken.")), validators.plain_text],
         description=_l("Till exempel en insats, en ort, en månad (2026-03) eller pdf."))
+
+    def validate_handelse(self, field: SelectField) -> None:
+        if field.data not in {value for value, _label in field.choices}:  # type: ignore[union-attr]
+            raise ValidationError(_l("Välj en händelse i listan."))
+
+    def validate_vem(self, field: SelectField) -> None:
+        if field.data not in {value for value, _label in field.choices}:  # type: ignore[union-attr]
+            raise ValidationError(_l("Välj en person i listan."))
