@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, redirect, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from questionnaires import Registry
 
@@ -29,6 +30,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # A bad questionnaire file stops the app here, with a message naming the problem.
     app.extensions["stegvis.questionnaires"] = Registry.load(app.config["QUESTIONNAIRE_DIRS"])
+
+    # Every <int:...> in a route is an id: beyond what the database holds it matches
+    # nothing (404) instead of overflowing in a query.
+    app.url_map.converters["int"] = DatabaseInteger
 
     _init_extensions(app)
 
@@ -81,3 +86,14 @@ def _init_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
         )
+
+
+class DatabaseInteger(IntegerConverter):
+    """`<int:...>` bounded by what the database can store."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = None, signed: bool = False) -> None:
+        from .validators import DATABASE_INT_MAX
+
+        super().__init__(map, fixed_digits, min, DATABASE_INT_MAX if max is None else max,
+                         signed)

@@ -75,6 +75,10 @@ def defaults(instance_path: Path) -> dict[str, object]:
         "STAFF_SESSION_HOURS": int(os.environ.get("STEGVIS_SESSION_HOURS", "12")),
         # How many reverse proxies stand in front (0: none; see docs/deploy.md).
         "PROXY_COUNT": int(os.environ.get("STEGVIS_PROXY_COUNT", "0")),
+        # The most answer rows one `flask import` takes: a förbund's paper surveys of several
+        # years fit; the import stays under 250 MB and participants are served meanwhile
+        # (bench/import_load.py). A larger file is refused with how to split it.
+        "IMPORT_MAX_ROWS": int(os.environ.get("STEGVIS_IMPORT_MAX_ROWS", "50000")),
         # Anonymise participants this many months after exit unless the förbund sets another.
         "RETENTION_MONTHS_DEFAULT": 24,
     }

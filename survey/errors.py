@@ -3,6 +3,7 @@
 from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from . import i18n
@@ -49,10 +50,56 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error: Exception):  # type: ignore[no-untyped-def]
         db.session.rollback()
-        if request.blueprint == "answering":
-            message = _("Dina tidigare svar är sparade. Försök igen om en liten stund.")
-        else:
-            from .staff import SERVER_ERROR
+        return _page(_("Något gick fel"), _try_again_message(), 500)
 
-            message = str(SERVER_ERROR)
-        return _page(_("Något gick fel"), message, 500)
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):  # type: ignore[no-untyped-def]
+        if not cannot_write(error):
+            raise error  # logged, and answered by server_error like any other fault
+        db.session.rollback()
+        app.logger.warning("The database cannot write now (%s): answered 503",
+                           type(error.orig).__name__)
+        page, status = _page(_("Något gick fel"), _try_again_message(), 503)
+        return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+# What a client is told to wait when the database cannot write: long enough for a
+# restarted database or a freed disk, short enough for a participant who tries again.
+RETRY_AFTER_SECONDS = 30
+
+# PostgreSQL's SQLSTATEs for "not now" rather than "wrong": read-only transaction,
+# insufficient resources (disk full, out of memory, too many connections), connection
+# failures, and a server starting or shutting down.
+_PG_UNAVAILABLE = ("25006", "53", "08", "57P")
+# SQLite's: a read-only file, a full disk, an I/O error, a file that cannot be opened,
+# and a lock held past busy_timeout (a long write such as an import).
+_SQLITE_UNAVAILABLE = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN",
+                       "SQLITE_BUSY")
+
+
+def cannot_write(error: DBAPIError) -> bool:
+    """Whether the database refused for a passing reason (the request itself was fine)."""
+    original = error.orig
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(_PG_UNAVAILABLE)
+    name = getattr(original, "sqlite_errorname", None)
+    if name:
+        return name.startswith(_SQLITE_UNAVAILABLE)
+    # psycopg gives no SQLSTATE when it could not reach the server at all.
+    return isinstance(error, OperationalError) and type(original).__module__.startswith("psycopg")
+
+
+def _try_again_message() -> str:
+    """What the error page may truthfully say: a participant's earlier answers are
+    saved only when they gave some (the language screen comes before any)."""
+    if request.blueprint == "answering":
+        survey = g.get("survey")
+        if survey is not None and survey.answers():
+            return _("Dina tidigare svar är sparade. Försök igen om en liten stund.")
+        return _("Försök igen om en liten stund.")
+    if request.blueprint == "code":
+        return _("Försök igen om en liten stund.")
+    from .staff import SERVER_ERROR
+
+    return str(SERVER_ERROR)

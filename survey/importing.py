@@ -2,6 +2,8 @@
 
 Three steps, and only the last one writes:
 
+0. size: a file with more answer rows than IMPORT_MAX_ROWS is refused before it is
+   read, with how to split it (counting streams the file: a huge one costs no memory);
 1. check: the file whole (analysis' strict reader), then every participant code, name
    and comment against the web forms' rules (validators.py);
 2. prepare: read what the förbund already has (insatser, sites, the file's participants,
@@ -18,12 +20,15 @@ hash nobody knows and are already submitted.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, Connection, select, text
 
 from analysis.cells import restore
@@ -82,6 +87,22 @@ class Plan:
     @property
     def answer_count(self) -> int:
         return sum(len(answers) for _enrolment, answers in self.responses)
+
+
+def size_problem(path: Path, limit: int) -> str | None:
+    """A message when the file holds more than `limit` answer rows (CSV records after
+    the header, comments with line breaks counted once); stops counting past the limit."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        records = csv.reader(handle)
+        next(records, None)
+        for count, _record in enumerate(records, 1):
+            if count > limit:
+                return _("%(name)s har fler än %(limit)s svarsrader, mer än en import tar. "
+                         "Dela filen i delar om högst %(limit)s rader, med rubrikraden "
+                         "överst i varje del och alla rader för en deltagare i samma del, "
+                         "och importera delarna en i taget.", name=path.name,
+                         limit=f"{limit:,}".replace(",", " "))
+    return None
 
 
 def check(rows: list[AnswerRow], code_pattern: str = "") -> list[str]:

@@ -394,7 +394,8 @@ class StaffSession(db.Model):
 class LoginThrottle(db.Model):
     """Failed passwords per account (as typed) and client address: each failure past the
     first few doubles the wait before that address may try that account again. Nobody
-    else's address is slowed, so an attacker cannot keep the owner out."""
+    else's address is slowed, so an attacker cannot keep the owner out. Wrong
+    second-factor codes have one row per account (address throttle.SECOND_FACTOR)."""
 
     __tablename__ = "login_throttle"
 

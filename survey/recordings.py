@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from questionnaires import Questionnaire
 
-from . import readaloud
+from . import audio_content, readaloud
 from .extensions import db
 from .i18n import PARTICIPANT_LANGUAGES, Language
 from .models import Recording, User, utcnow
@@ -66,6 +66,13 @@ def save(organisation_id: int, questionnaire: Questionnaire, screen: str, langua
         raise RecordingError("screen")
     if not audio or len(audio) > MAX_BYTES:
         raise RecordingError("size")
+    # Served to participants later: the bytes must be the audio they claim to be.
+    try:
+        seconds = audio_content.duration(audio, mimetype)
+    except audio_content.NotAudio as error:
+        raise RecordingError("not audio") from error
+    if seconds > audio_content.MAX_SECONDS:
+        raise RecordingError("length")
     found = db.session.scalar(_query(organisation_id, questionnaire, screen, language.code))
     if found is None:
         found = Recording(organisation_id=organisation_id, questionnaire_key=questionnaire.key,

@@ -20,6 +20,8 @@ from flask import Flask, Response, abort, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
+from .tokens import SHORT_CODE_ALPHABET
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -38,14 +40,26 @@ CSP = "; ".join(
 # (a journey is about 20 requests), low enough that guessing tokens goes nowhere.
 PARTICIPANT_RATE_LIMIT = "300 per minute"
 
-# /s/<token> and anything after it up to the next slash, query or space.
+# Whatever can open a survey, wherever it stands in a line (request line, Referer, an
+# error message): /s/<token> up to the next slash, query or space (a link, or a short
+# code used as one); the value of a `kod` parameter (the short code form sends it by
+# POST, but anyone can type it into a URL); and anything shaped like a short code, in any
+# case, with dashes, spaces or their URL encodings between the groups (without them, 12
+# such characters are as often a static file's version hash).
 _TOKEN_IN_PATH = re.compile(r"(/s/)[^/?#\s\"']+")
+_CODE_PARAMETER = re.compile(r"([?&;]kod=)[^&;#\s\"']*", re.IGNORECASE)
+_GAP = r"(?:-|\s|\+|%20|%2d)+"
+_GROUP = rf"[{SHORT_CODE_ALPHABET}]{{4}}"
+_SHORT_CODE = re.compile(rf"(?<![0-9A-Z]){_GROUP}{_GAP}{_GROUP}{_GAP}{_GROUP}(?![0-9A-Z])",
+                         re.IGNORECASE)
 MASK = r"\1[token]"
 LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
 
 def mask_tokens(text: str) -> str:
-    return _TOKEN_IN_PATH.sub(MASK, text)
+    text = _TOKEN_IN_PATH.sub(MASK, text)
+    text = _CODE_PARAMETER.sub(r"\1[kod]", text)
+    return _SHORT_CODE.sub("[kod]", text)
 
 
 class TokenMaskingFilter(logging.Filter):

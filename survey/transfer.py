@@ -74,6 +74,11 @@ def import_csv(path: Path, organisation_name: str | None, create_insats: bool) -
     Every insats and site must exist already (a typo would otherwise become a new
     insats), unless --create-insats says that new ones are meant."""
     organisation = organisation_named(organisation_name)
+    too_large = importing.size_problem(path, current_app.config["IMPORT_MAX_ROWS"])
+    if too_large is not None:
+        click.echo(too_large, err=True)
+        click.echo(f"Inget importerades: 1 fel i {path.name}.", err=True)
+        raise SystemExit(1)
     places = _places(organisation)
     result = read_answers_csv(path, current_app.extensions["stegvis.questionnaires"],
                               places, new_insatser=create_insats)

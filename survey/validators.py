@@ -28,6 +28,10 @@ CODE_PATTERN_MAX = 100
 COMMENT_MAX = 1000
 NAME_MAX = 200
 PASSWORD_MIN = 10
+# The largest id or count the database can hold: PostgreSQL's `integer` (SQLite's are
+# 64-bit, so this is the tighter of the two). A larger number in a path or a form names
+# nothing that exists, and must never reach a query, where it would overflow.
+DATABASE_INT_MAX = 2**31 - 1
 
 _PSEUDONYM_CHARACTERS = re.compile(r"^[\w.\- ]+$")
 # Separators people put inside a personnummer or samordningsnummer.

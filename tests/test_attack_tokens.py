@@ -27,6 +27,19 @@ def test_mask_tokens():
     assert security.mask_tokens(line) == '127.0.0.1 - - "GET /s/[token]/3?granska=1 HTTP/1.1" 200 -'
     assert security.mask_tokens("GET /s/tok") == "GET /s/[token]"
     assert security.mask_tokens("/personal/") == "/personal/"
+    # Short codes wherever they stand, however typed.
+    assert security.mask_tokens('"GET /kod?kod=jrd4%20pj93%208q5q HTTP/1.1" 302') == \
+        '"GET /kod?kod=[kod] HTTP/1.1" 302'
+    assert security.mask_tokens("/?x=1&KOD=anything") == "/?x=1&KOD=[kod]"
+    for typed in ("JRD4-PJ93-8Q5Q", "jrd4 pj93 8q5q", "jrd4+pj93+8q5q", "JRD4%2D PJ93-8Q5Q"):
+        assert security.mask_tokens(f"ref {typed} end") == "ref [kod] end"
+    assert security.mask_tokens("/s/JRD4PJ938Q5Q/1") == "/s/[token]/1"
+    assert security.mask_tokens("/kod?kod=JRD4PJ938Q5Q") == "/kod?kod=[kod]"
+    # A static file's version hash is left alone.
+    assert security.mask_tokens("GET /static/idle.js?v=3fa9c2d4e8b7") == \
+        "GET /static/idle.js?v=3fa9c2d4e8b7"
+    assert security.mask_tokens('"GET /static/app.css HTTP/1.1" 200 1234') == \
+        '"GET /static/app.css HTTP/1.1" 200 1234'
 
 
 def test_werkzeug_request_log_never_holds_a_token(app, make_invitation, caplog):
@@ -78,7 +91,9 @@ def test_exception_log_never_holds_a_token(tmp_path, caplog, monkeypatch):
     with caplog.at_level(logging.ERROR):
         reply = app.test_client().get(f"/s/{token}/sprak")
     assert reply.status_code == 500
-    assert "Dina tidigare svar är sparade" in reply.text
+    # Nothing was answered (the link was not even found): no word of earlier answers.
+    assert "Försök igen om en liten stund." in reply.text
+    assert "Dina tidigare svar" not in reply.text
     assert caplog.records, "the error is logged"
     assert token not in caplog.text
     assert "/s/[token]" in caplog.text

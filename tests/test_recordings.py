@@ -11,14 +11,16 @@ import shutil
 import pytest
 from sqlalchemy import select
 
-from survey import i18n, readaloud, recordings
+from survey import audio_content, i18n, readaloud, recordings
 from survey.extensions import db
 from survey.models import Organisation, Recording
 
+from . import audio_samples
 from .conftest import csrf_token
 from .test_answering_journey import answer, choose_language, submit
 
-AUDIO = b"OggS" + bytes(range(256)) * 40  # bytes are stored and served as given
+AUDIO = audio_samples.ogg_opus(4)  # stored and served as given
+OTHER_TAKE = audio_samples.ogg_opus(5)
 PAGE = "/personal/inlasning?enkat=finsam-indikatorer-v2&sprak=ti"
 
 
@@ -42,8 +44,8 @@ def test_upload_is_stored_with_checksum_and_who(admin_client):
     assert recording.checksum == hashlib.sha256(AUDIO).hexdigest()
     assert recording.recorded_by.role == "admin" and bytes(recording.audio) == AUDIO
     # Re-recording replaces it.
-    upload(admin_client, "nytta", data=AUDIO[::-1])
-    assert db.session.scalar(select(Recording.checksum)) == hashlib.sha256(AUDIO[::-1]).hexdigest()
+    upload(admin_client, "nytta", data=OTHER_TAKE)
+    assert db.session.scalar(select(Recording.checksum)) == hashlib.sha256(OTHER_TAKE).hexdigest()
 
 
 def test_bad_uploads_change_nothing(admin_client, handledare_client, monkeypatch):
@@ -58,10 +60,29 @@ def test_bad_uploads_change_nothing(admin_client, handledare_client, monkeypatch
     assert handledare_client.get(PAGE).status_code in (403, 404)
 
 
+def test_only_audio_of_the_claimed_type_and_length_is_stored(admin_client):
+    html = b"<!doctype html><script>alert(1)</script>"
+    for data, name, mimetype in (
+            (html, "take.webm", "audio/webm"),  # the tester's upload
+            (html + AUDIO, "take.ogg", "audio/ogg"),
+            (AUDIO + html, "take.ogg", "audio/ogg"),
+            (AUDIO, "take.webm", "audio/webm"),  # Ogg bytes under WebM's name
+            (audio_samples.ogg_opus(audio_content.MAX_SECONDS + 1), "long.ogg", "audio/ogg")):
+        assert upload(admin_client, "nytta", data=data, name=name,
+                      mimetype=mimetype).status_code == 302
+        assert db.session.scalar(select(Recording)) is None, name
+    page = admin_client.get(PAGE).text
+    assert "Filen kunde inte sparas" in page and "högst 2 MB och 3 minuter" in page
+    assert upload(admin_client, "nytta", data=audio_samples.webm(3), name="take.webm",
+                  mimetype="audio/webm;codecs=opus").status_code == 302
+    assert db.session.scalar(select(Recording.mimetype)) == "audio/webm"
+
+
 def test_folder_upload(admin_client):
     page = admin_client.get(PAGE)
-    files = [(io.BytesIO(AUDIO), "inlasning/welcome.webm", "audio/webm"),
-             (io.BytesIO(AUDIO), "inlasning/redo.mp3", "audio/mpeg"),
+    files = [(io.BytesIO(audio_samples.webm(3)), "inlasning/welcome.webm", "audio/webm"),
+             (io.BytesIO(audio_samples.wav(2)), "inlasning/redo.wav", "audio/wav"),
+             (io.BytesIO(AUDIO), "inlasning/nytta.mp3", "audio/mpeg"),  # Ogg named .mp3
              (io.BytesIO(AUDIO), "inlasning/notes.txt", "text/plain")]
     admin_client.post("/personal/inlasning/mapp?enkat=finsam-indikatorer-v2&sprak=ti",
                       data={"csrf_token": csrf_token(page.text), "ljud": files},

@@ -76,3 +76,54 @@ def test_staff_can_turn_it_on_for_themselves(app, handledare_client):
     assert user.totp_secret == secret
     # The next login asks for a code.
     assert login(app.test_client(), user.email).headers["Location"] == "/personal/logga-in/kod"
+
+
+def test_typing_the_password_again_does_not_reset_the_code_waits(app, make_user):
+    """Someone with the password loops password -> wrong codes -> password, from new
+    addresses too: the code's waits belong to the account and keep growing."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from survey.auth import throttle
+    from survey.models import LoginThrottle, utcnow
+
+    app.config["RATELIMIT_ENABLED"] = False
+    user = make_user("admin")
+    user.totp_secret = pyotp.random_base32()
+    db.session.commit()
+    checked = 0  # wrong codes the server actually checked
+    waits = []
+    for round_ in range(6):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"203.0.113.{round_ + 1}"
+        assert login(client, user.email).headers["Location"] == "/personal/logga-in/kod"
+        page = client.get("/personal/logga-in/kod")
+        for _ in range(4):
+            reply = _code(client, page, "000000")
+            if reply.status_code == 401:
+                checked += 1
+            else:
+                assert reply.status_code == 429 and "Vänta" in reply.text
+                break
+        waits.append(throttle.code_wait(user.email))
+        # Let the wait run out, as a patient attacker would; only time, never the password,
+        # gives the next try.
+        row = db.session.get(LoginThrottle, (user.email, throttle.SECOND_FACTOR))
+        row.updated_at -= dt.timedelta(seconds=waits[-1])
+        db.session.commit()
+    # 3 free tries, then one checked try per (doubling) wait.
+    assert checked == throttle.FREE_FAILURES + 6
+    assert waits == [2, 4, 8, 16, 32, 64]
+    row = db.session.get(LoginThrottle, (user.email, throttle.SECOND_FACTOR))
+    assert row.failures == checked
+    # The right code after the wait clears the account's code waits.
+    db.session.execute(update(LoginThrottle).values(updated_at=utcnow() - dt.timedelta(hours=1)))
+    db.session.commit()
+    client = app.test_client()
+    login(client, user.email)
+    page = client.get("/personal/logga-in/kod")
+    right = pyotp.TOTP(user.totp_secret).now()
+    assert _code(client, page, right).headers["Location"] == "/personal/"
+    assert throttle.code_wait(user.email) == 0
+    assert db.session.get(LoginThrottle, (user.email, throttle.SECOND_FACTOR)) is None

@@ -62,15 +62,28 @@ def test_letter_in_the_participants_language(handledare_client, insats):
     assert "ተሳታፊ፦ SK-014" in letter.text and "ካብ Samordningsförbundet Test" in letter.text
 
 
+def type_code(client, typed, language=None):  # type: ignore[no-untyped-def]
+    """Type a code on /kod's form and press the button (a POST, like a phone without
+    JavaScript)."""
+    form = client.get("/kod", query_string={"sprak": language} if language else None)
+    data = {"csrf_token": csrf_token(form.text), "kod": typed}
+    if language:
+        data["sprak"] = language
+    return client.post("/kod", data=data)
+
+
 def test_code_typed_on_kod_opens_the_survey(handledare_client, insats, app):
     _letter, code = letter_code(handledare_client, insats)
     participant = app.test_client()
     form = participant.get("/kod", headers={"Accept-Language": "en"})
     assert form.status_code == 200 and "Type in your code" in form.text
+    assert 'method="post"' in form.text
     assert "Set-Cookie" not in form.headers
     typed = code.lower().replace("-", " ")
-    reply = participant.get("/kod", query_string={"kod": typed})
-    assert reply.status_code == 302 and reply.headers["Location"] == f"/s/{code}"
+    reply = type_code(participant, typed)
+    assert reply.status_code == 303 and reply.headers["Location"] == f"/s/{code}"
+    assert reply.data == b""
+    assert "Set-Cookie" not in reply.headers
     # The participant answers and submits under the code, like under the link.
     assert participant.get(f"/s/{code}").headers["Location"].endswith(f"/s/{code}/start")
     answer(participant, code, 1, "5")
@@ -78,16 +91,35 @@ def test_code_typed_on_kod_opens_the_survey(handledare_client, insats, app):
     assert db.session.scalar(select(Response.submitted_at)) is not None
 
 
-def test_wrong_code_changes_nothing_and_says_so(client, make_invitation):
-    make_invitation()
-    reply = client.get("/kod", query_string={"kod": "ABCD-EFGH-JKMN"},
-                       headers={"Accept-Language": "so"})
-    assert reply.status_code == 404
+def test_a_code_in_the_address_opens_nothing(handledare_client, insats, app):
+    """The code never has to stand in a URL (where a log would keep it): a GET with it is
+    the empty form."""
+    _letter, code = letter_code(handledare_client, insats)
+    reply = app.test_client().get("/kod", query_string={"kod": code})
+    assert reply.status_code == 200 and "Location" not in reply.headers
+    assert code not in reply.text
+
+
+def test_wrong_code_changes_nothing_and_says_so(client, handledare_client, insats):
+    _letter, code = letter_code(handledare_client, insats)
+    wrong = type_code(client, "ABCD-EFGH-JKMN", language="so")
+    # Answered as a right code is: 303, no body, so a log line tells nothing.
+    right = type_code(client, code)
+    assert (wrong.status_code, len(wrong.data)) == (right.status_code, len(right.data)) == (303, 0)
+    assert wrong.headers["Location"] == "/kod?fel=1&sprak=so"
+    reply = client.get(wrong.headers["Location"])
     assert "Ma helin su'aalo leh koodkaas." in reply.text
     assert 'aria-invalid="true"' in reply.text
-    garbage = client.get("/kod", query_string={"kod": "<script>" * 20})
-    assert garbage.status_code == 404 and "<script>" not in garbage.text
+    garbage = type_code(client, "<script>" * 20)
+    assert garbage.status_code == 303 and garbage.headers["Location"] == "/kod?fel=1"
     assert db.session.scalar(select(Response)) is None
+
+
+def test_kod_refuses_a_post_without_the_forms_token(client, make_invitation):
+    make_invitation()
+    for data in ({"kod": "ABCD-EFGH-JKMN"}, {"kod": "ABCD-EFGH-JKMN", "csrf_token": "x"}):
+        reply = client.post("/kod", data=data)
+        assert reply.status_code == 400 and "Location" not in reply.headers
 
 
 def test_new_link_keeps_the_old_code_until_the_links_are_ended(handledare_client, insats, app):
@@ -113,9 +145,11 @@ def test_new_link_keeps_the_old_code_until_the_links_are_ended(handledare_client
 def test_codes_are_rate_limited_like_links(client, make_invitation, app):
     make_invitation()
     app.config["PARTICIPANT_RATE_LIMIT"] = "5 per minute"
-    statuses = [client.get("/kod", query_string={"kod": tokens.new_short_code()}).status_code
+    form = client.get("/kod")
+    statuses = [client.post("/kod", data={"csrf_token": csrf_token(form.text),
+                                          "kod": tokens.new_short_code()}).status_code
                 for _ in range(7)]
-    assert statuses[:5] == [404] * 5 and statuses[5:] == [429, 429]
+    assert statuses[:5] == [303] * 5 and statuses[5:] == [429, 429]
     # Links from the same address count against the same limit.
     assert client.get("/s/anything").status_code == 429
 

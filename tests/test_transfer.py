@@ -151,3 +151,25 @@ def test_create_insats_makes_the_new_insats_and_its_sites(app, insats, tmp_path)
     refused = runner.invoke(args=["import", str(later), "--create-insats"])
     assert refused.exit_code == 1 and "har ingen ort (site) 'Mariestad'" in refused.output
     assert count(Site) == 2 and count(Answer) == 2
+
+
+def test_a_file_above_the_cap_is_refused_with_how_to_split_it(app, insats, tmp_path):
+    """The cap is a setting (STEGVIS_IMPORT_MAX_ROWS, default 50,000): one row more and
+    nothing is imported; a comment with a line break is one row, not two."""
+    assert app.config["IMPORT_MAX_ROWS"] == 50_000
+    app.config["IMPORT_MAX_ROWS"] = 20
+    path = tmp_path / "papper.csv"
+    lines = [good_line(n) for n in range(21)]
+    lines[3] = lines[3].replace(",nytta,4,\n", ',nytta,4,"två\nrader"\n')
+    path.write_text(HEADER + "".join(lines))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code != 0
+    assert "papper.csv har fler än 20 svarsrader" in result.output
+    assert "Dela filen i delar om högst 20 rader" in result.output
+    assert "Inget importerades" in result.output
+    assert count(Participant) == 0 and count(Answer) == 0
+    # At the cap it goes in whole.
+    path.write_text(HEADER + "".join(lines[:20]))
+    assert runner.invoke(args=["import", str(path)]).exit_code == 0
+    assert count(Answer) == 20

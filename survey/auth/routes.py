@@ -116,16 +116,17 @@ def second_factor() -> Any:
     failed = False
     wait = 0
     if form.validate_on_submit():
-        wait = throttle.seconds_to_wait(user.email, _address())
+        # The account's own waits: a right password clears only the password's.
+        wait = throttle.code_wait(user.email)
         if not wait and totp.accept(user, secret, form.code.data or ""):
-            throttle.succeeded(user.email, _address())
+            throttle.code_succeeded(user.email)
             if setup:
                 user.totp_secret = secret
                 audit.record("totp_enabled", user=user)
             session.pop(PENDING, None)
             return _logged_in(user, pending["next"])
         if not wait:
-            throttle.failed(user.email, _address())
+            throttle.code_failed(user.email)
             audit.record("login_failed", f"{user.email} ({_address()}): kod", user=None,
                          organisation_id=user.organisation_id)
             db.session.commit()

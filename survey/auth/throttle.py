@@ -1,10 +1,16 @@
-"""Growing waits after wrong passwords, per account and client address.
+"""Growing waits after wrong passwords (per account and client address) and after wrong
+second-factor codes (per account).
 
 Instead of a lock on the account (which anyone who knows an e-mail address can keep
 closed), each address gets a few free tries at an account, then must wait 2, 4, 8 ...
 seconds, at most 15 minutes, before its next try is even checked. Another address, such
 as the owner's, is not slowed by an attacker's failures. The per-address rate limit on
 the login form (ratelimit.py) still bounds guessing across many accounts.
+
+Wrong codes are counted for the account alone, from any address, and only a right code
+clears them: only someone who has the password reaches the code, so nobody else can keep
+the owner out this way, and whoever has the password cannot win fresh tries by typing it
+again (password, wrong codes, password, ...) or by changing address.
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ def wait_after(failures: int) -> dt.timedelta:
     if failures <= FREE_FAILURES:
         return dt.timedelta(0)
     return min(dt.timedelta(seconds=2 ** (failures - FREE_FAILURES)), LONGEST_WAIT)
+
+
+# The address column of the account's second-factor row: never a client address.
+SECOND_FACTOR = "second factor"
 
 
 def _key(account: str, address: str) -> tuple[str, str]:
@@ -59,3 +69,18 @@ def succeeded(account: str, address: str) -> None:
     account, address = _key(account, address)
     db.session.execute(delete(LoginThrottle).where(
         LoginThrottle.account == account, LoginThrottle.address == address))
+
+
+# The second factor's waits: the same growing waits, kept for the account whatever the address.
+
+
+def code_wait(account: str) -> int:
+    return seconds_to_wait(account, SECOND_FACTOR)
+
+
+def code_failed(account: str) -> None:
+    failed(account, SECOND_FACTOR)
+
+
+def code_succeeded(account: str) -> None:
+    succeeded(account, SECOND_FACTOR)

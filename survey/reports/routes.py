@@ -21,7 +21,6 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 
 from .. import audit
 from ..auth.access import STAFF, requires
-from ..extensions import db
 from ..staff import scope
 from ..staff.forms import MultiCheckboxField, choices
 from . import bp
@@ -68,7 +67,8 @@ def report() -> Any:
     form, insatser = _form()
     view = None
     if request.args and form.validate():
-        built, _options, _title = _report(form, insatser)
+        built, options, _title = _report(form, insatser)
+        audit.report_made("visning", options)
         view = build_view(built, current_app.extensions["stegvis.questionnaires"], gettext)
     status = 400 if request.args and form.errors else 200
     return render_template("reports/report.html", form=form, view=view,
@@ -82,8 +82,7 @@ def download(kind: str) -> Any:
     if kind not in ("pdf", "xlsx", "csv") or not form.validate():
         return render_template("reports/report.html", form=form, view=None), 400
     built, options, title = _report(form, insatser)
-    audit.record(f"report_{kind}", ", ".join(options.insatser))
-    db.session.commit()
+    audit.report_made(kind, options)
     name = "stegvis-rapport"
     if kind == "pdf":
         from .document import render_pdf

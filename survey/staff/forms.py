@@ -306,3 +306,25 @@ class SettingsForm(FlaskForm):
         description=_l("Används i rapporten och för insatsernas mål om arbete eller studier."),
         choices=[choice for choice in EXIT_CHOICES if choice.value != ExitOutcome.okand.value],
         validators=[DataRequired(_l("Välj minst en avslutsorsak."))])
+
+
+class AuditFilterForm(FlaskForm):
+    """The log page's filter (a GET form that changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    # The choices are checked below, with our own words.
+    handelse = SelectField(_l("Händelse"), validators=[Optional()], validate_choice=False)
+    vem = SelectField(_l("Vem"), validators=[Optional()], validate_choice=False)
+    sok = StringField(_l("Gäller (innehåller)"), validators=[
+        Optional(), Length(max=100, message=_l("Högst 100 tecken.")), validators.plain_text],
+        description=_l("Till exempel en insats, en ort, en månad (2026-03) eller pdf."))
+
+    def validate_handelse(self, field: SelectField) -> None:
+        if field.data not in {value for value, _label in field.choices}:  # type: ignore[union-attr]
+            raise ValidationError(_l("Välj en händelse i listan."))
+
+    def validate_vem(self, field: SelectField) -> None:
+        if field.data not in {value for value, _label in field.choices}:  # type: ignore[union-attr]
+            raise ValidationError(_l("Välj en person i listan."))

@@ -15,11 +15,12 @@ from sqlalchemy.orm import selectinload
 from .. import audit, i18n, recordings, translation_review, validators
 from ..auth.access import ADMIN, requires
 from ..extensions import db
-from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant
+from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant, User
 from ..validators import age_bounds
 from . import bp, scope
 from .enrolments import code_field, language_choices
 from .forms import (
+    AuditFilterForm,
     ConfirmDeleteForm,
     EmptyForm,
     ParticipantForm,
@@ -157,14 +158,40 @@ def delete_participant(participant_id: int) -> Any:
     return redirect(url_for(".participant", participant_id=person.id))
 
 
+# The filter's choice for every report shown or downloaded (audit.REPORT_ACTIONS).
+REPORTS = "rapporter"
+
+
 @bp.get("/logg")
 @requires(ADMIN)
 def audit_log() -> Any:
+    own = AuditEvent.organisation_id == current_user.organisation_id
+    form = AuditFilterForm(request.args)
+    actions = db.session.scalars(select(AuditEvent.action).where(own).distinct()
+                                 .order_by(AuditEvent.action)).all()
+    form.handelse.choices = [("", _("Alla händelser")),
+                             (REPORTS, _("Rapporter (visade och nedladdade)")),
+                             *[(action, action) for action in actions]]
+    users = db.session.execute(select(User.id, User.name).where(
+        User.organisation_id == current_user.organisation_id).order_by(User.name)).all()
+    form.vem.choices = [("", _("Alla")), *[(str(user_id), name) for user_id, name in users]]
+    query = select(AuditEvent).where(own)
+    valid = form.validate()
+    if valid:
+        if form.handelse.data == REPORTS:
+            query = query.where(AuditEvent.action.in_(audit.REPORT_ACTIONS.values()))
+        elif form.handelse.data:
+            query = query.where(AuditEvent.action == form.handelse.data)
+        if form.vem.data:
+            query = query.where(AuditEvent.user_id == int(form.vem.data))
+        if form.sok.data:
+            query = query.where(AuditEvent.subject.icontains(form.sok.data.strip(),
+                                                             autoescape=True))
     events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.organisation_id == current_user.organisation_id)
-        .options(selectinload(AuditEvent.user), selectinload(AuditEvent.participant))
+        query.options(selectinload(AuditEvent.user), selectinload(AuditEvent.participant))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(500))
-    return render_template("staff/audit.html", events=list(events))
+    return render_template("staff/audit.html", events=list(events) if valid else [],
+                           form=form), (200 if valid else 400)
 
 
 @bp.route("/installningar", methods=["GET", "POST"])

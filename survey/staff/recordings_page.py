@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, i18n, recordings
+from .. import audio_content, audit, i18n, recordings
 from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..models import Recording
@@ -90,7 +90,8 @@ def record() -> Any:
         return ({"ok": ok}, 200 if ok else 400)
     flash(_("Inläsningen är sparad.") if ok else
           _("Filen kunde inte sparas. Använd en ljudfil (webm, ogg, mp3, m4a, aac eller wav) "
-            "på högst 2 MB."))
+            "på högst 2 MB och %(minutes)s minuter.",
+            minutes=audio_content.MAX_SECONDS // 60))
     return _back(questionnaire, language)
 
 
