@@ -11,6 +11,7 @@ shows the same figures and none shows an exact count.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import types
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -99,11 +100,13 @@ def build_report_from_csv(
     options = options or ReportOptions()
     registry = registry or Registry.load()
     reader = AnswerCsvReader(source, registry)
-    columns = columns_from_rows(reader.rows(), registry)
+    rows = reader.rows()
+    first = next(rows, None)  # past the header: whether the file has record keys is known
+    if not reader.errors and not reader.has_record_key:
+        return None, [CsvError(1, NO_RECORD_KEY)]
+    columns = columns_from_rows(itertools.chain([first] if first else [], rows), registry)
     if reader.errors:
         return None, reader.errors
-    if not reader.has_record_key:
-        return None, [CsvError(1, NO_RECORD_KEY)]
     return report_from_columns(*columns, with_sites(options, columns[0]), None, registry), []
 
 
@@ -191,6 +194,26 @@ def _finish(
             report["previous"].update(figure.finish(published["previous"][_name(figure)],
                                                     before))  # fmt: skip
     return report
+
+
+def figure_cells(
+    rows: Iterable[AnswerRow],
+    options: ReportOptions | None = None,
+    *,
+    registry: Registry | None = None,
+    enrolments: Sequence[EnrolmentRow] | EnrolmentColumns | None = None,
+) -> dict[str, Any]:
+    """Every figure's cells of the period, before publication: for tests and for
+    measuring what the noise changes (`perturbation.exact`), never for a report."""
+    options = options or ReportOptions()
+    registry = registry or Registry.load()
+    responses, answers = columns_from_rows(rows, registry)
+    options = with_sites(options, responses)
+    if enrolments is not None and not isinstance(enrolments, EnrolmentColumns):
+        enrolments = EnrolmentColumns.from_rows(enrolments)
+    inputs = _inputs(to_entries(responses, answers, options.selection), enrolments,
+                     options.selection, options, registry)  # fmt: skip
+    return {_name(f): f.cells(inputs) for f in FIGURES}
 
 
 def _inputs(entries: Entries, enrolments: EnrolmentColumns | None, selection: Selection,
