@@ -39,6 +39,9 @@ def test_export_then_import_round_trip(app, make_invitation, tmp_path):
     text = out.read_text()
     assert text.startswith(HEADER.strip())
     assert '"Kommentar, med komma"' in text
+    # The audited per-person file carries each participant's record key, last.
+    key = db.session.scalar(select(Participant.record_key))
+    assert all(line.endswith(f",{key}") for line in text.splitlines()[1:])
     # Into an empty organisation copy: the same answers arrive.
     db.session.execute(Answer.__table__.delete())
     db.session.execute(Response.__table__.delete())
@@ -111,8 +114,9 @@ def test_report_command_from_the_database(app, insats, tmp_path):
     import json
 
     report = json.loads(result.output)
-    assert report["indicators"]["avslut"]["nytta"]["n"] == 12
-    assert report["people"] == 12
+    # 12 answers, published with a little noise.
+    assert abs(report["indicators"]["finsam-indikatorer/v1"]["avslut"]["nytta"]["n"] - 12) <= 2
+    assert abs(report["people"] - 12) <= 2
     pdf = tmp_path / "rapport.pdf"
     assert runner.invoke(args=["report", "--insats", "Testinsatsen", "--pdf", str(pdf)]) \
         .exit_code == 0
@@ -125,6 +129,8 @@ def test_report_command_from_the_database(app, insats, tmp_path):
 
     assert str(pikepdf.open(pdf).Root.Lang) == "en"
     summary = runner.invoke(args=["report", "--insats", "Testinsatsen", "--lang", "en"])
-    assert "People: 12, enrolments: 12" in summary.output
+    # The same people publish the same count in every output.
+    assert (f"People: {report['people']}, enrolments: {report['enrolments']}"
+            in summary.output)
     unknown = runner.invoke(args=["report", "--insats", "Finns inte"])
     assert unknown.exit_code != 0 and "Okänd insats" in unknown.output
