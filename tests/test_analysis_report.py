@@ -110,7 +110,7 @@ def test_languages_offered_are_the_participants_languages() -> None:
     from analysis.languages import OFFERED
     from survey.i18n import PARTICIPANT_LANGUAGES
 
-    assert OFFERED == tuple(language.code for language in PARTICIPANT_LANGUAGES)
+    assert tuple(language.code for language in PARTICIPANT_LANGUAGES) == OFFERED
 
 
 def test_published_report_keeps_its_promises() -> None:

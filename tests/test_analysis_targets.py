@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.numbers import Numbers
-from analysis.shares import wilson
 from analysis.figures.targets import check
 from analysis.figures.targets import target_sentence as sentence_of
+from analysis.numbers import Numbers
+from analysis.shares import wilson
 from analysis.targets import Target, outcome_target, parse_target, parse_threshold
 
 

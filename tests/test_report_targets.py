@@ -34,11 +34,11 @@ from analysis.rows import EnrolmentRow
 from analysis.shares import share_cell, wilson
 from analysis.synthetic import make_row, synthetic_key, to_csv_text
 from analysis.targets import Target, outcome_target
-from tests.published import check_published
 from survey.extensions import db
 from survey.models import Enrolment, ExitOutcome, Insats, Occasion, Participant, TargetKind
 from survey.models import Target as TargetRow
 from survey.reports.build import report_for
+from tests.published import check_published
 
 A, B = "Hantverksstegen", "Elings ark"
 V1 = "finsam-indikatorer/v1"
