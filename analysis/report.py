@@ -86,8 +86,7 @@ def build_report(
     options = options or ReportOptions()
     registry = registry or Registry.load()
     responses, answers = columns_from_rows(rows, registry)
-    return report_from_columns(responses, answers, with_sites(options, responses), enrolments,
-                               registry)  # fmt: skip
+    return report_from_columns(responses, answers, options, enrolments, registry)
 
 
 def build_report_from_csv(
@@ -107,11 +106,12 @@ def build_report_from_csv(
     columns = columns_from_rows(itertools.chain([first] if first else [], rows), registry)
     if reader.errors:
         return None, reader.errors
-    return report_from_columns(*columns, with_sites(options, columns[0]), None, registry), []
+    return report_from_columns(*columns, options, None, registry), []
 
 
 def with_sites(options: ReportOptions, responses: ResponseColumns) -> ReportOptions:
-    """The options with the sites the source names, unless the caller gave them."""
+    """The options with the sites the source names anywhere (whoever answered in the
+    period), unless the caller gave them (the web app gives the insatser's sites)."""
     if options.sites:
         return options
     return replace(options, sites=tuple(sorted(s for s in set(responses.site.names) if s)))
@@ -141,6 +141,7 @@ def report_from_entries(
 ) -> dict[str, Any]:
     """The report from the core's entries; `previous_entries` (the entries of
     `options.selection.previous()`) gives the previous period's figures."""
+    options = with_sites(options, entries)
     return _finish(entries, options, enrolments, registry or Registry.load(), previous_entries)
 
 
