@@ -145,7 +145,6 @@ def indicator_table(report: dict[str, Any], _: Translate = untranslated) -> Tabl
            (_("Positiva"), "int"), (_("Svar (n)"), "int"), (_("Vet inte"), "int"),
            (_("Andel"), "percent"), (_("95 % KI låg"), "percent"),
            (_("95 % KI hög"), "percent")),
-        notes=[method_note(_)],
     )  # fmt: skip
     for ident, occasion, item, cell in _indicator_blocks(report):
         table.rows.append([heading(report, ident, _), occasion_name(occasion, _),
