@@ -78,7 +78,8 @@ def _verdicts(report: dict) -> list[tuple]:
 
 def _exact(rows: list, options: ReportOptions, **kwargs: object) -> list[tuple]:
     """(insats, kind, n, positive, dont_know) of each target's exact cells."""
-    return [(t["target"].insats, t["target"].kind, *t["cells"].values())
+    return [(t["target"].insats, t["target"].kind,
+             *(t[count] for count in ("n", "positive", "dont_know") if count in t))
             for t in exact(figure_cells(rows, options, **kwargs)["targets"])]  # type: ignore[arg-type]
 
 

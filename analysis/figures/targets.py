@@ -44,9 +44,9 @@ def _item_cells(inputs: FigureInputs, target: Target) -> list[dict[str, Any]]:
         if occasion != target.occasion or target.item not in layout.asked.get(occasion, ()):
             continue
         out.append({"questionnaire": layout.ident,
-                    "cells": share_cells(entries, block_rows(entries, rows, code, occasion),
-                                         layout, target.item)})  # fmt: skip
-    return out or [{"questionnaire": None, "cells": None}]
+                    **share_cells(entries, block_rows(entries, rows, code, occasion),
+                                  layout, target.item)})  # fmt: skip
+    return out or [{"questionnaire": None}]
 
 
 def _outcome_cells(inputs: FigureInputs, target: Target) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def _outcome_cells(inputs: FigureInputs, target: Target) -> dict[str, Any]:
     the förbund counts as work or studies: counted per enrolment, as the exit outcomes."""
     enrolments = inputs.enrolments
     if enrolments is None:
-        return {"questionnaire": None, "cells": None}
+        return {"questionnaire": None}
     ended = enrolments.ended(inputs.selection)
     if target.insats is not None:
         ended &= enrolments.insats.codes == enrolments.insats.code_of(target.insats)
@@ -62,11 +62,13 @@ def _outcome_cells(inputs: FigureInputs, target: Target) -> dict[str, Any]:
     # An ended enrolment without an outcome is "okänd" (figures/exit_outcomes.py).
     went = enrolments.exit_outcome.where(lambda name: (name or UNKNOWN) in counted) & ended
     keys = enrolments.record_key
-    return {"questionnaire": None,
-            "cells": {"n": Cell.of(keys[ended]), "positive": Cell.of(keys[went])}}
+    return {"questionnaire": None, "n": Cell.of(keys[ended]), "positive": Cell.of(keys[went])}
 
 
 def cells(inputs: FigureInputs) -> list[dict[str, Any]]:
+    """One entry per target and questionnaire version: the target, the version, and the
+    Cells it is checked on (n, positive and, for an item, dont_know; none when the report
+    has no such figure), where the published target shows them."""
     out = []
     for target in inputs.options.targets:
         found = ([_outcome_cells(inputs, target)] if target.kind == OUTCOME
@@ -105,8 +107,9 @@ def check(target: Target, counts: dict[str, int] | None, min_answers: int,
 
 
 def finish(published: list[dict[str, Any]], inputs: FigureInputs) -> dict[str, Any]:
-    return {"targets": [check(one["target"], one["cells"], inputs.options.min_answers,
-                              one["questionnaire"]) for one in published]}  # fmt: skip
+    return {"targets": [check(one["target"], one if "n" in one else None,
+                              inputs.options.min_answers, one["questionnaire"])
+                        for one in published]}  # fmt: skip
 
 
 def target_name(result: dict[str, Any], _: Translate = untranslated) -> str:
