@@ -17,7 +17,6 @@ from pathlib import Path
 from questionnaires import Registry
 
 from .report import ReportOptions, build_report_from_csv
-from .suppression import DEFAULT_MIN_GROUP
 from .targets import DEFAULT_MIN_ANSWERS, Target, parse_target
 from .text import summary
 
@@ -48,7 +47,6 @@ def _parser() -> argparse.ArgumentParser:
         help="mål, t.ex. nytta:avslut:90 eller nytta:avslut:0.9 (tal över 1 är procent); "
              "Steget=nytta:avslut:90 är insatsen Stegets mål, bedömt på dess deltagare",
     )  # fmt: skip
-    report.add_argument("--min-group", type=int, default=DEFAULT_MIN_GROUP)
     report.add_argument("--min-answers", type=int, default=DEFAULT_MIN_ANSWERS)
     report.add_argument("--from", dest="date_from", type=_date)
     report.add_argument("--to", dest="date_to", type=_date)
@@ -84,7 +82,6 @@ def _run(args: argparse.Namespace) -> int:
         insatser=tuple(args.insats),
         site=args.site,
         targets=tuple(args.target),
-        min_group=args.min_group,
         min_answers=args.min_answers,
         title=args.title,
     )

@@ -15,10 +15,18 @@ from typing import Any
 from .i18n import N_, Translate, named, untranslated
 from .income import INCOME_GROUPS
 from .instruments import key_name
-from .labels import REASON_NAMES, SUPPRESSED_MARK, fewer, group_name, occasion_name
+from .labels import REASON_NAMES, group_name, occasion_name
 from .missing import RATE_REASONS
-from .suppression import is_suppressed
-from .tables import Cell, Column, Table, shown, suppression_note, total_cell
+from .tables import Cell, Column, Table
+
+
+def shown(value: Any) -> Any:
+    """A published figure as it is (the cut report's marks are gone: i21b's part)."""
+    return value
+
+
+def total_cell(report: dict[str, Any], value: Any, _: Translate = untranslated) -> Any:
+    return value
 
 CATEGORY_NAMES: dict[str, str] = {
     "enrolled": N_("Inskrivna under perioden"),
@@ -73,14 +81,12 @@ def counts_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
             _("Antal personer; en person med flera inskrivningar räknas en gång i "
               "totalen och en gång i varje insats."),
             _("Ålder: det år den första inskrivningen i urvalet började, minus födelseåret."),
-            suppression_note(report, _),
         ],
     )  # fmt: skip
     table.rows.append([_("Totalt"), "", *(total_cell(report, figure(counts[c], "n"), _)
                                           for c in categories)])  # fmt: skip
     for breakdown in ("by_gender", "by_age"):
-        groups = next((counts[c][breakdown] for c in categories
-                       if not is_suppressed(counts[c])), {})  # fmt: skip
+        groups = counts[categories[0]][breakdown]
         for group in groups:
             name = group_name(group, _) if breakdown == "by_gender" else _age_name(group, _)
             table.rows.append([_(BREAKDOWN_TITLES[breakdown]), _(name), *(
@@ -94,8 +100,6 @@ def counts_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
 def figure(cell: Any, *path: str) -> Any:
     """cell[path...], or the hidden mark when a part on the way is hidden."""
     for key in path:
-        if is_suppressed(cell):
-            return cell
         cell = cell[key]
     return cell
 
@@ -127,16 +131,11 @@ def rates_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
             _("Borde ha svarat: vid start de som skrevs in under perioden; pågående de som "
               "varit inskrivna minst %(days)d dagar; vid avslut de som avslutades under "
               "perioden.") % {"days": rates["pagaende_days"]},
-            suppression_note(report, _),
         ],
     )  # fmt: skip
     for key, occasions in rates["by_questionnaire"].items():
         for occasion, cell in occasions.items():
             head: list[Cell] = [key_name(report, key), occasion_name(occasion, _)]
-            if is_suppressed(cell):
-                table.rows.append([*head, fewer(report["selection"]["min_group"], _),
-                                   *[SUPPRESSED_MARK] * (3 + len(RATE_REASONS))])
-                continue
             table.rows.append([*head, cell["due"], shown(cell["answered"]),
                                shown(cell["share"]), shown(cell["missing"]),
                                *(shown(cell["reasons"][r]) for r in RATE_REASONS)])
@@ -161,7 +160,6 @@ def income_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
               "ingen ersättning från Försäkringskassan eller Arbetsförmedlingen. Den som har "
               "flera källor räknas till den första av: försörjningsstöd, Försäkringskassan, "
               "Arbetsförmedlingen."),
-            suppression_note(report, _),
         ],
     )  # fmt: skip
     for start in groups:
@@ -206,7 +204,6 @@ def comparison_table(report: dict[str, Any], _: Translate = untranslated) -> Tab
             for start, end in periods
             for title, kind in ((_("Antal %(from)s – %(to)s"), "int"),
                                 (_("Andel %(from)s – %(to)s"), "percent")))],
-        notes=[suppression_note(report, _)],
     )  # fmt: skip
 
     def row(name: str, now: Any, before: Any, share: bool = False) -> None:

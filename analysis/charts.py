@@ -28,7 +28,6 @@ from questionnaires import Registry
 from .i18n import N_, Translate, untranslated
 from .labels import item_name
 from .numbers import SWEDISH, Numbers
-from .suppression import is_suppressed
 
 DARK = "#1f2d3d"
 GREY = "#c8ced6"
@@ -96,8 +95,9 @@ def _scale(registry: Registry, ident: str, _: Translate, shown: Iterable[str] = 
             {s.value: _(s.label.standard) for s in scale.steps})
 
 
-def _shown(cells: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {key: cell for key, cell in cells.items() if not is_suppressed(cell)}
+def _shown(cells: dict[str, dict[str, Any]], share: str = "share") -> dict[str, dict[str, Any]]:
+    """The rows a chart draws: those with a share (a published base of 5 or more)."""
+    return {key: cell for key, cell in cells.items() if cell[share] is not None}
 
 
 def indicator_chart(items: dict[str, dict[str, Any]], registry: Registry, ident: str,
@@ -113,7 +113,9 @@ def indicator_chart(items: dict[str, dict[str, Any]], registry: Registry, ident:
     def draw(figure: Figure, ax: Axes) -> None:
         handles: dict[int, Any] = {}
         for row, cell in enumerate(reversed(list(items.values()))):
-            n = cell["n"] or 1
+            # The published steps need not add up to the published n: each is its own
+            # count, so the bar is of their sum.
+            n = sum(cell["distribution"].values()) or 1
             left = 0.0
             for v in reversed(negative):  # the mildest disagreement nearest 0
                 share = cell["distribution"][str(v)] / n
@@ -144,7 +146,7 @@ def _alt(sentence: str, cells: dict[str, dict[str, Any]], share: str, _: Transla
     """A chart in words: each shown row's name and share, in one sentence."""
     parts = [_("%(item)s %(share)s") % {"item": item_name(key, _),
                                           "share": numbers.percent(cell[share])}
-             for key, cell in _shown(cells).items() if cell[share] is not None]
+             for key, cell in _shown(cells, share).items()]
     return _(sentence) % {"parts": "; ".join(parts)}
 
 
@@ -157,14 +159,14 @@ def indicator_alt(items: dict[str, dict[str, Any]], _: Translate = untranslated,
 def change_chart(dims: dict[str, dict[str, Any]], _: Translate = untranslated,
                  numbers: Numbers = SWEDISH) -> str:
     """Each area's pairs as improved, unchanged and worse shares of one bar."""
-    dims = _shown(dims)
+    dims = _shown(dims, "share_improved")
     parts = [("improved", IMPROVED, _("förbättrade")), ("same", GREY, _("oförändrade")),
              ("worse", WORSE, _("försämrade"))]
 
     def draw(figure: Figure, ax: Axes) -> None:
         handles = []
         for row, c in enumerate(reversed(list(dims.values()))):
-            n = c["pairs"] or 1
+            n = (c["improved"] + c["same"] + c["worse"]) or 1
             left = 0.0
             for key, colour, _label in parts:
                 share = c[key] / n

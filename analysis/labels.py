@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .i18n import N_, Translate, untranslated
 from .rows import EXIT_OUTCOMES
+from .shares import MIN_BASE
 
 ITEM_NAMES: dict[str, str] = {
     "delaktighet": N_("Delaktighet i stödet"),
@@ -81,14 +82,16 @@ OUTCOME_NAMES: dict[str, str] = {
     "okänd": N_("Okänd"),
 }
 
-# The one mark of a figure the disclosure rule hides ("dold" in words); a figure that
-# does not exist is written out instead ("inga svar"), never with this mark.
-SUPPRESSED_MARK = "–"
+def few_answers(_: Translate = untranslated) -> str:
+    """What a share whose published base is under shares.MIN_BASE says instead."""
+    return _("färre än %(n)s svar") % {"n": MIN_BASE}
 
 
-def fewer(min_group: int, _: Translate = untranslated) -> str:
-    """What a hidden total says instead of its number: "färre än 5"."""
-    return _("färre än %(n)s") % {"n": min_group}
+def method_note(_: Translate = untranslated) -> str:
+    """The one sentence every output prints on how the report protects people."""
+    return _("Alla antal i rapporten har fått ett litet slumpmässigt brus (oftast 0 eller "
+             "±1) så att ingen enskild persons svar kan räknas fram; andelar räknas på de "
+             "publicerade antalen.")
 
 
 def item_name(item: str, _: Translate = untranslated) -> str:

@@ -12,6 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 
 EASY_SWEDISH = "lattlast"
+# The answer languages a participant can choose (survey/i18n.py PARTICIPANT_LANGUAGES,
+# with easy Swedish as its own): the groups of a report's language breakdown.
+OFFERED = ("sv", EASY_SWEDISH, "en", "ar", "fa", "prs", "so", "ti", "uk")
 
 
 def easy_swedish_apart(

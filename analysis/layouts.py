@@ -25,6 +25,9 @@ class Layout:
     positive: frozenset[int]
     values: tuple[int, ...]
     occasions: tuple[str, ...]
+    # occasion -> the items asked then (the definition's, so a figure's rows never
+    # depend on who answered).
+    asked: dict[str, tuple[str, ...]]
 
     @classmethod
     def of(cls, q: Questionnaire) -> Layout:
@@ -38,6 +41,7 @@ class Layout:
             positive=q.scale.positive,
             values=tuple(sorted(q.scale.values, reverse=True)),
             occasions=q.occasions,
+            asked={o: tuple(item.id for item in q.items_at(o)) for o in q.occasions},
         )
 
 

@@ -1,8 +1,8 @@
 """The report as flat tables (header + rows), shared by Excel, CSV, the web page and PDF.
 
-Hidden cells become "–" (and only they: a figure that does not exist stays None, which
-the renderers write as "inga svar") and hidden totals "färre än 5" here, so every output
-hides exactly what the JSON hides. Builders take the caller's gettext (analysis/i18n.py).
+Every count is shown as published; a share whose published base is under 5 is the text
+"färre än 5 svar" (`share`), and a figure that does not exist stays None, which the
+renderers write as "inga svar". Builders take the caller's gettext (analysis/i18n.py).
 The report holds aggregates only: per-person data is the separate, audited Dataexport
 (survey/reports/dataexport.py).
 """
@@ -14,25 +14,25 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from .change import MIN_CHANGES_FOR_TEST, change_sentence
+from .figures.change import MIN_CHANGES_FOR_TEST, change_sentence
+from .figures.targets import target_name, target_sentence
 from .i18n import N_, Translate, named, untranslated
 from .instruments import heading, key_name, notes
 from .labels import (
     BREAKDOWN_NAMES,
     REASON_NAMES,
-    SUPPRESSED_MARK,
-    fewer,
+    few_answers,
     group_name,
     item_name,
+    method_note,
     occasion_name,
     outcome_name,
 )
 from .missing import REASONS
 from .numbers import SWEDISH, Numbers
-from .suppression import is_suppressed, left_out_note
-from .targets import target_name, target_sentence
 
 VERDICT_NAMES = {"met": N_("Uppnått"), "met_uncertain": N_("Uppnått, men osäkert"),
+                 "not_met_uncertain": N_("Inte uppnått, men osäkert"),
                  "not_met": N_("Inte uppnått"), "too_few": N_("För få svar")}
 
 Cell = str | int | float | None
@@ -59,40 +59,21 @@ class Table:
     place: str = "body"
 
 
-def suppression_note(report: dict[str, Any], _: Translate = untranslated) -> str:
-    return _(
-        "%(mark)s = dold: färre än %(n)s personer, eller dold för att ingen annan dold siffra "
-        "ska kunna räknas fram ur de andra (så att ingen kan identifieras)"
-    ) % {"mark": SUPPRESSED_MARK, "n": report["selection"]["min_group"]}
+def share(cell: dict[str, Any], key: str = "share", _: Translate = untranslated) -> Cell:
+    """A share as shown: "färre än 5 svar" when its published base is too small."""
+    return few_answers(_) if cell.get("few") else cell[key]
 
 
-def left_out_notes(report: dict[str, Any], _: Translate = untranslated) -> list[str]:
-    if not report.get("left_out"):
-        return []
-    return [left_out_note(report["selection"]["min_group"], _)]
-
-
-def shown(value: Any) -> Cell:
-    """A figure as published: the mark when the disclosure rule hides it."""
-    return SUPPRESSED_MARK if is_suppressed(value) else value
-
-
-def _hidden_total(report: dict[str, Any], width: int, where: int,
-                  _: Translate = untranslated) -> list[Cell]:
-    """`width` cells of a hidden total: "färre än 5" at `where`, the mark elsewhere."""
-    cells: list[Cell] = [SUPPRESSED_MARK] * width
-    cells[where] = fewer(report["selection"]["min_group"], _)
-    return cells
+def interval(cell: dict[str, Any]) -> list[Cell]:
+    """The two ends of a share's 95 % interval ("" when it has none)."""
+    low, high = cell.get("ci95") or ("", "")
+    return [low, high]
 
 
 def answers_at(value: Any, _: Translate = untranslated) -> Cell:
     """A count of answers at an occasion: None there means the questionnaire is not
     asked then (not that nobody answered)."""
-    return _("frågas inte") if value is None else shown(value)
-
-
-def total_cell(report: dict[str, Any], value: Any, _: Translate = untranslated) -> Cell:
-    return fewer(report["selection"]["min_group"], _) if is_suppressed(value) else value
+    return _("frågas inte") if value is None else value
 
 
 def _c(*spec: tuple[str, str]) -> list[Column]:
@@ -102,23 +83,21 @@ def _c(*spec: tuple[str, str]) -> list[Column]:
 def selection_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     s = report["selection"]
     table = Table(_("Urval"), _("Urval"), _c((_("Uppgift"), "text"), (_("Värde"), "text")),
-                  notes=left_out_notes(report, _), place="appendix")
+                  notes=[method_note(_)], place="appendix")
     table.rows = [
         [_("Rubrik"), report.get("title") or _("Stegvis – uppföljning")],
         [_("Period från"), s["from"] or _("(början)")],
         [_("Period till"), s["to"] or _("(idag)")],
         [_("Insatser"), ", ".join(s["insatser"]) or _("alla")],
         [_("Ort"), s["site"] or _("alla")],
-        [_("Minsta grupp som visas"), s["min_group"]],
         [_("Minsta antal svar för att bedöma ett mål"), s["min_answers"]],
-        [_("Personer"), total_cell(report, report["people"], _)],
-        [_("Inskrivningar"), shown(report["enrolments"])],
+        [_("Personer"), report["people"]],
+        [_("Inskrivningar"), report["enrolments"]],
         [_("Frågeformulär"), "; ".join(heading(report, i, _) for i in report["versions"])],
     ]
     table.rows += [[_("Om frågeformuläret"), note] for note in notes(report, _)]
     for insats, counts in report["by_insats"].items():
-        pair = (SUPPRESSED_MARK if is_suppressed(counts)
-                else f"{counts['people']} / {counts['enrolments']}")  # fmt: skip
+        pair = f"{counts['people']} / {counts['enrolments']}"
         table.rows.append([_("%(insats)s: personer / inskrivningar") % {"insats": insats},
                            pair])
     return table
@@ -136,24 +115,23 @@ def targets_table(report: dict[str, Any], _: Translate = untranslated,
            (_("95 % KI låg"), "percent"), (_("95 % KI hög"), "percent"),
            (_("Bedömning"), "text"), (_("Sammanfattning"), "text")),
         notes=[_("Uppnått, men osäkert: andelen når målet, men osäkerhetsintervallets nedre "
-                 "gräns gör det inte.")],
+                 "gräns gör det inte. Inte uppnått, men osäkert: andelen når inte målet, men "
+                 "osäkerhetsintervallets övre gräns gör det.")],
         place="appendix",
     )  # fmt: skip
-    m = report["selection"]["min_group"]
     for t in report["targets"]:
-        low, high = t["ci95"] or (None, None)
         table.rows.append(
             [t["insats"] or _("Alla"), heading(report, t["questionnaire"], _), target_name(
              {**t, "insats": None}, _), occasion_name(t["occasion"], _), t["threshold"],
-             shown(t["positive"]), total_cell(report, t["n"], _),
-             "" if t["dont_know"] is None else shown(t["dont_know"]), t["share"], low, high,
-             named(_, VERDICT_NAMES[t["verdict"]]), target_sentence(t, m, _, numbers)]
+             t["positive"], t["n"], "" if t["dont_know"] is None else t["dont_know"],
+             share(t, _=_), *interval(t), named(_, VERDICT_NAMES[t["verdict"]]),
+             target_sentence(t, _, numbers)]
         )  # fmt: skip
     return table
 
 
 def _indicator_blocks(report: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    for ident, occasions in report["indicators_by_version"].items():
+    for ident, occasions in report["indicators"].items():
         for occasion, items in occasions.items():
             for item, cell in items.items():
                 yield ident, occasion, item, cell
@@ -167,26 +145,16 @@ def indicator_table(report: dict[str, Any], _: Translate = untranslated) -> Tabl
            (_("Positiva"), "int"), (_("Svar (n)"), "int"), (_("Vet inte"), "int"),
            (_("Andel"), "percent"), (_("95 % KI låg"), "percent"),
            (_("95 % KI hög"), "percent")),
-        notes=[suppression_note(report, _)],
     )  # fmt: skip
     for ident, occasion, item, cell in _indicator_blocks(report):
-        head: list[Cell] = [heading(report, ident, _), occasion_name(occasion, _),
-                            item_name(item, _)]
-        if is_suppressed(cell):
-            table.rows.append([*head, *_hidden_total(report, 6, 1, _)])
-            continue
-        low, high = cell["ci95"] or (None, None)
-        table.rows.append(
-            [*head, cell["positive"], cell["n"], cell["dont_know"], cell["share"], low, high]
-        )  # fmt: skip
+        table.rows.append([heading(report, ident, _), occasion_name(occasion, _),
+                           item_name(item, _), cell["positive"], cell["n"], cell["dont_know"],
+                           share(cell, _=_), *interval(cell)])  # fmt: skip
     return table
 
 
-def _share_columns(cell: dict[str, Any]) -> list[Cell]:
-    if is_suppressed(cell):
-        return [SUPPRESSED_MARK] * 5
-    low, high = cell["ci95"] or (None, None)
-    return [cell["positive"], cell["n"], cell["share"], low, high]
+def _share_columns(cell: dict[str, Any], _: Translate) -> list[Cell]:
+    return [cell["positive"], cell["n"], share(cell, _=_), *interval(cell)]
 
 
 def breakdown_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
@@ -197,17 +165,14 @@ def breakdown_table(report: dict[str, Any], _: Translate = untranslated) -> Tabl
            (_("Uppdelning"), "text"), (_("Grupp"), "text"), (_("Positiva"), "int"),
            (_("Svar (n)"), "int"), (_("Andel"), "percent"), (_("95 % KI låg"), "percent"),
            (_("95 % KI hög"), "percent")),
-        notes=[suppression_note(report, _)],
         place="appendix",
     )  # fmt: skip
     for ident, occasion, item, cell in _indicator_blocks(report):
-        if is_suppressed(cell):
-            continue
         for breakdown, title in BREAKDOWN_NAMES.items():
             for group, sub in cell.get(breakdown, {}).items():
                 table.rows.append(
                     [heading(report, ident, _), occasion_name(occasion, _), item_name(item, _),
-                     _(title), group_name(group, _), *_share_columns(sub)]
+                     _(title), group_name(group, _), *_share_columns(sub, _)]
                 )  # fmt: skip
     return table
 
@@ -215,7 +180,6 @@ def breakdown_table(report: dict[str, Any], _: Translate = untranslated) -> Tabl
 def change_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     """What a board reads about change: how many improved, stayed, got worse, and the
     test. The medians and the effect size are in `change_detail_table` (appendix)."""
-    m = report["selection"]["min_group"]
     table = Table(
         _("Förändring"),
         _("Självskattning: förändring från start till avslut (samma person)"),
@@ -225,47 +189,44 @@ def change_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
            (_("Andel förbättrade"), "percent"), (_("Andel förbättrade minst 2 steg"), "percent"),
            (_("p-värde"), "p")),
         notes=[
-            *(change_sentence(report["change_coverage"].get(ident), m, _)
-              for ident in report["change_by_version"]),
-            _("p-värde: Wilcoxons teckenrangtest, tvåsidigt; visas bara när minst %(n)s "
-              "personer har ändrat sig (annars kan testet inte visa något).")
-            % {"n": MIN_CHANGES_FOR_TEST},
+            *(change_sentence(report["change_coverage"].get(ident), _)
+              for ident in report["change"]),
+            _("p-värde: teckentest, tvåsidigt, på de publicerade antalen förbättrade och "
+              "försämrade; visas bara när minst %(n)s har ändrat sig (annars kan testet inte "
+              "visa något).") % {"n": MIN_CHANGES_FOR_TEST},
         ],
     )  # fmt: skip
     for ident, dimension, c in _change_rows(report):
-        head: list[Cell] = [heading(report, ident, _), item_name(dimension, _)]
-        if is_suppressed(c):
-            table.rows.append([*head, *_hidden_total(report, 8, 0, _)])
-            continue
-        table.rows.append([*head, c["pairs"], c["improved"], c["improved_2"], c["same"],
-                           c["worse"], c["share_improved"], c["share_improved_2"],
+        table.rows.append([heading(report, ident, _), item_name(dimension, _), c["pairs"],
+                           c["improved"], c["improved_2"], c["same"], c["worse"],
+                           share(c, "share_improved", _), share(c, "share_improved_2", _),
                            c["p_value"]])  # fmt: skip
     return table
 
 
 def change_detail_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
-    """The change's medians, mean and effect size, for readers who want them."""
+    """The change's medians and means, for readers who want them."""
     table = Table(
         _("Förändring, detaljer"),
-        _("Självskattning: medianer, medelförändring och effektstorlek"),
+        _("Självskattning: medianer och medelvärden"),
         _c((_("Frågeformulär"), "text"), (_("Område"), "text"), (_("Par"), "int"),
            (_("Median start"), "decimal"), (_("Median avslut"), "decimal"),
-           (_("Medelförändring"), "decimal"), (_("Effektstorlek r"), "effect")),
-        notes=[_("Effektstorlek r: rangbiserial korrelation för parade data (−1 till 1).")],
+           (_("Medel start"), "decimal"), (_("Medel avslut"), "decimal"),
+           (_("Medelförändring"), "decimal")),
+        notes=[_("Medianer och medelvärden räknas på de publicerade fördelningarna vid start "
+                 "och vid avslut.")],
         place="appendix",
     )  # fmt: skip
     for ident, dimension, c in _change_rows(report):
-        head: list[Cell] = [heading(report, ident, _), item_name(dimension, _)]
-        if is_suppressed(c):
-            table.rows.append([*head, *_hidden_total(report, 5, 0, _)])
-            continue
-        table.rows.append([*head, c["pairs"], c["median_start"], c["median_end"],
-                           c["mean_difference"], c["rank_biserial"]])  # fmt: skip
+        stats = [c[f] for f in ("median_start", "median_end", "mean_start", "mean_end",
+                                "mean_difference")]
+        table.rows.append([heading(report, ident, _), item_name(dimension, _), c["pairs"],
+                           *(few_answers(_) if c["few"] else value for value in stats)])
     return table
 
 
 def _change_rows(report: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for ident, dimensions in report["change_by_version"].items():
+    for ident, dimensions in report["change"].items():
         for dimension, cell in dimensions.items():
             yield ident, dimension, cell
 
@@ -276,21 +237,14 @@ def change_by_gender_table(report: dict[str, Any], _: Translate = untranslated) 
         _("Självskattning: andel förbättrade per kön"),
         _c((_("Frågeformulär"), "text"), (_("Område"), "text"), (_("Kön"), "text"),
            (_("Par"), "int"), (_("Förbättrade"), "int"), (_("Andel förbättrade"), "percent")),
-        notes=[suppression_note(report, _)],
         place="appendix",
     )  # fmt: skip
-    for ident, dimensions in report["change_by_version"].items():
-        for dimension, c in dimensions.items():
-            if is_suppressed(c):
-                continue
-            for gender, sub in c["by_gender"].items():
-                values: list[Cell] = (
-                    [SUPPRESSED_MARK] * 3
-                    if is_suppressed(sub)
-                    else [sub["pairs"], sub["improved"], sub["share_improved"]]
-                )
-                table.rows.append([heading(report, ident, _), item_name(dimension, _),
-                                   group_name(gender, _), *values])
+    for ident, dimension, c in _change_rows(report):
+        for gender, sub in c["by_gender"].items():
+            table.rows.append([heading(report, ident, _), item_name(dimension, _),
+                               group_name(gender, _), sub["pairs"], sub["improved"],
+                               few_answers(_) if sub["share_improved"] is None
+                               else sub["share_improved"]])  # fmt: skip
     return table
 
 
@@ -306,15 +260,11 @@ def missing_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
         notes=[named(_, missing["note"])] if missing["note"] else [],
     )  # fmt: skip
     for key, m in missing["by_questionnaire"].items():
-        if is_suppressed(m):
-            table.rows.append([key_name(report, key),
-                               *_hidden_total(report, 6 + len(REASONS), 0, _)])
-            continue
         table.rows.append(
             [key_name(report, key), m["enrolled"],
              *(answers_at(m[f], _) for f in ("with_start", "with_pagaende", "with_avslut",
                                              "paired", "without_avslut")),
-             *(shown(m["reasons"][r]) for r in REASONS)]
+             *(m["reasons"][r] for r in REASONS)]
         )  # fmt: skip
     return table
 
@@ -328,27 +278,26 @@ def outcome_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     table = Table(
         _("Avslutsorsaker"),
         _("Avslutsorsaker (%(ended)s avslutade inskrivningar)") % {
-            "ended": total_cell(report, outcomes["ended"], _)},
+            "ended": outcomes["ended"]},
         _c((_("Avslutsorsak"), "text"), (_("Antal"), "int"), (_("Andel"), "percent"),
            *((group_name(g, _), "int") for g in genders)),
-        notes=[suppression_note(report, _)],
     )  # fmt: skip
     for key, cell in outcomes["outcomes"].items():
         per_gender = [outcome_by_gender(outcomes, g, key) for g in genders]
-        table.rows.append([outcome_name(key, _), *_outcome_count(cell), *per_gender])
-    table.rows.append([_("Arbete eller studier"), *_outcome_count(outcomes["work_or_studies"]),
+        table.rows.append([outcome_name(key, _), *_outcome_count(cell, _), *per_gender])
+    table.rows.append([_("Arbete eller studier"),
+                       *_outcome_count(outcomes["work_or_studies"], _),
                        *[""] * len(genders)])  # fmt: skip
     return table
 
 
-def _outcome_count(cell: dict[str, Any]) -> list[Cell]:
-    return [SUPPRESSED_MARK] * 2 if is_suppressed(cell) else [cell["count"], cell["share"]]
+def _outcome_count(cell: dict[str, Any], _: Translate) -> list[Cell]:
+    return [cell["count"], few_answers(_) if cell["share"] is None else cell["share"]]
 
 
 def outcome_by_gender(outcomes: dict[str, Any], gender: str, key: str) -> Cell:
-    """One gender's count of one exit outcome, or the mark."""
-    sub = outcomes["by_gender"][gender]
-    return SUPPRESSED_MARK if is_suppressed(sub) else shown(sub["outcomes"][key])
+    """One gender's count of one exit outcome."""
+    return outcomes["by_gender"][gender]["outcomes"][key]
 
 
 def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
@@ -359,7 +308,6 @@ def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) ->
         _("Arbete eller studier"), _("Avslutade som gått till arbete eller studier, per insats"),
         _c((_("Insats"), "text"), (_("Avslutade"), "int"),
            (_("Arbete eller studier"), "int"), (_("Andel"), "percent")),
-        notes=[suppression_note(report, _)],
     )  # fmt: skip
     if not outcomes["available"]:
         table.notes = [named(_, outcomes["note"])]
@@ -367,11 +315,7 @@ def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) ->
     table.notes.append(_("Räknas som arbete eller studier: %(outcomes)s.") % {
         "outcomes": ", ".join(outcome_name(key, _) for key in outcomes["counted"])})
     for insats, cell in outcomes["by_insats"].items():
-        if is_suppressed(cell):
-            table.rows.append([insats, *_hidden_total(report, 3, 0, _)])
-            continue
-        went = cell["work_or_studies"]
-        table.rows.append([insats, cell["ended"], *_outcome_count(went)])
+        table.rows.append([insats, cell["ended"], *_outcome_count(cell["work_or_studies"], _)])
     return table
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .change import change_sentence, different_groups_note
+from .figures.change import change_sentence, different_groups_note
+from .figures.targets import target_sentence
 from .i18n import Translate, named, untranslated
 from .instruments import heading, key_name, notes
-from .labels import REASON_NAMES, fewer, item_name, occasion_name, outcome_name
+from .labels import REASON_NAMES, few_answers, item_name, method_note, occasion_name, outcome_name
 from .numbers import SWEDISH, Numbers
-from .suppression import is_suppressed, left_out_note
-from .tables import shown, total_cell
-from .targets import target_sentence
 
 _Part = Callable[[dict[str, Any], Translate, Numbers], list[str]]
 
@@ -37,10 +35,8 @@ def _header(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]
     if selection["site"]:
         lines.append(_("Ort: %(site)s") % {"site": selection["site"]})
     lines.append(_("Personer: %(people)s, inskrivningar: %(enrolments)s") % {
-        "people": total_cell(report, report["people"], _),
-        "enrolments": shown(report["enrolments"])})
-    if report.get("left_out"):
-        lines.append(left_out_note(selection["min_group"], _))
+        "people": report["people"], "enrolments": report["enrolments"]})
+    lines.append(method_note(_))
     if report.get("questionnaires"):
         lines += ["", _("Frågeformulär")]
         lines += [f"  {note}" for note in notes(report, _)]
@@ -50,26 +46,20 @@ def _header(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]
 def _targets(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]:
     if not report["targets"]:
         return []
-    min_group = report["selection"]["min_group"]
     return ["", _("Mål")] + [
-        f"  {target_sentence(t, min_group, _, numbers)}"
+        f"  {target_sentence(t, _, numbers)}"
         + (f" ({heading(report, t['questionnaire'], _)})" if t["questionnaire"] else "")
         for t in report["targets"]
     ]
 
 
 def _indicators(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]:
-    few = fewer(report["selection"]["min_group"], _)
     lines: list[str] = []
-    for ident, occasions in report["indicators_by_version"].items():
+    for ident, occasions in report["indicators"].items():
         for occasion, items in occasions.items():
             lines += ["", f"{heading(report, ident, _)}, {occasion_name(occasion, _).lower()}"]
             for item, cell in items.items():
-                if is_suppressed(cell):
-                    lines.append(f"  {item_name(item, _):<30} " + _("%(fewer)s svar") % {
-                        "fewer": few})
-                    continue
-                share = numbers.percent(cell["share"]) if cell["share"] is not None else ""
+                share = few_answers(_) if cell.get("few") else numbers.percent(cell["share"])
                 lines.append(f"  {item_name(item, _):<30} {share:>6}  " + _(
                     "(%(positive)s av %(n)s, vet inte %(dont_know)s)") % {
                     "positive": cell["positive"], "n": cell["n"],
@@ -80,26 +70,20 @@ def _indicators(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[
 
 
 def _change(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]:
-    few = fewer(report["selection"]["min_group"], _)
     lines: list[str] = []
-    for ident, dimensions in report["change_by_version"].items():
+    for ident, dimensions in report["change"].items():
         lines += ["", _("Förändring start–avslut, %(heading)s") % {
             "heading": heading(report, ident, _)}]
         for dimension, cell in dimensions.items():
-            if is_suppressed(cell):
-                lines.append(f"  {item_name(dimension, _):<30} " + _("%(fewer)s par") % {
-                    "fewer": few})
-                continue
-            share = (numbers.percent(cell["share_improved"])
-                     if cell["share_improved"] is not None else "")
+            share = (few_answers(_) if cell["few"]
+                     else numbers.percent(cell["share_improved"]))  # fmt: skip
             lines.append(f"  {item_name(dimension, _):<30} " + _(
                 "%(share)s förbättrade (%(improved)s av %(pairs)s par, minst 2 steg: "
                 "%(improved_2)s)") % {
                 "share": share, "improved": cell["improved"], "pairs": cell["pairs"],
                 "improved_2": cell["improved_2"]})
         coverage = report["change_coverage"].get(ident)
-        lines.append("  " + change_sentence(coverage, report["selection"]["min_group"], _,
-                                            numbers))
+        lines.append("  " + change_sentence(coverage, _, numbers))
     return lines
 
 
@@ -108,19 +92,14 @@ def _missing(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str
     lines = ["", _("Bortfall")]
     for key, cell in missing["by_questionnaire"].items():
         name = key_name(report, key)
-        if is_suppressed(cell):
-            lines.append("  " + _("%(name)s: inskrivna %(enrolled)s") % {
-                "name": name, "enrolled": total_cell(report, cell, _)})
-            continue
         reasons = ", ".join(
-            f"{_(REASON_NAMES[r]).lower()} {shown(n)}" for r, n in cell["reasons"].items() if n
+            f"{_(REASON_NAMES[r]).lower()} {n}" for r, n in cell["reasons"].items() if n
         )
         line = _("%(name)s: inskrivna %(enrolled)s, med avslutssvar %(with_avslut)s") % {
-            "name": name, "enrolled": cell["enrolled"],
-            "with_avslut": shown(cell["with_avslut"])}
+            "name": name, "enrolled": cell["enrolled"], "with_avslut": cell["with_avslut"]}
         if cell["paired"] is not None:
-            line += _(", par %(paired)s") % {"paired": shown(cell["paired"])}
-        line += _("; utan avslutssvar %(without)s") % {"without": shown(cell["without_avslut"])}
+            line += _(", par %(paired)s") % {"paired": cell["paired"]}
+        line += _("; utan avslutssvar %(without)s") % {"without": cell["without_avslut"]}
         lines.append(f"  {line}" + (f" ({reasons})" if reasons else ""))
     if missing["note"]:
         lines.append(f"  {named(_, missing['note'])}")
@@ -132,12 +111,10 @@ def _outcomes(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[st
     lines = ["", _("Avslutsorsaker")]
     if not outcomes["available"]:
         return [*lines, f"  {named(_, outcomes['note'])}"]
-    lines.append("  " + _("Avslutade: %(ended)s") % {
-        "ended": total_cell(report, outcomes["ended"], _)})
+    lines.append("  " + _("Avslutade: %(ended)s") % {"ended": outcomes["ended"]})
     for key, cell in outcomes["outcomes"].items():
-        if is_suppressed(cell):
-            lines.append(f"  {outcome_name(key, _):<34} {'–':>5}")
-        elif cell["count"]:
-            name, share = outcome_name(key, _), numbers.percent(cell["share"])
+        if cell["count"]:
+            name = outcome_name(key, _)
+            share = few_answers(_) if cell["share"] is None else numbers.percent(cell["share"])
             lines.append(f"  {name:<34} {cell['count']:>5}  {share}")
     return lines

@@ -1,14 +1,26 @@
-"""Paired change in självskattning, checked against hand-computed figures."""
+"""Paired change in självskattning: the exact cells by hand, and the figures made from
+published counts (sign test, medians and means of the published distributions)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from analysis import build_report
-from analysis.change import paired_change, rank_biserial
-from analysis.synthetic import self_assessment
+from analysis import EnrolmentRow, ReportOptions, build_report
+from analysis.figures.change import (
+    change_sentence,
+    dimension_figures,
+    distribution_stats,
+    sign_test,
+)
+from analysis.perturbation import exact
+from analysis.report import figure_cells
+from analysis.synthetic import self_assessment, synthetic_key
+from tests.published import check_published
 
 IMPROVED_OF_SIX = {"aktivitet": 5, "fysisk_halsa": 4, "psykisk_halsa": 4, "balans": 4, "framtid": 2}
+V1 = "sjalvskattning/v1"
 
 
 def _six_people() -> list:
@@ -20,127 +32,127 @@ def _six_people() -> list:
     return rows
 
 
-def test_share_improved_of_six_people() -> None:
-    change = build_report(_six_people())["change"]
-    shares = {dim: change[dim]["share_improved"] for dim in IMPROVED_OF_SIX}
-    assert shares == pytest.approx(
-        {"aktivitet": 5 / 6, "fysisk_halsa": 4 / 6, "psykisk_halsa": 4 / 6, "balans": 4 / 6,
-         "framtid": 2 / 6},
-        abs=1e-4,
-    )  # fmt: skip
+def test_exact_cells_of_six_people() -> None:
+    change = exact(figure_cells(_six_people())["change"])[V1]
+    assert {dim: (change[dim]["pairs"], change[dim]["improved"]) for dim in IMPROVED_OF_SIX} == {
+        dim: (6, k) for dim, k in IMPROVED_OF_SIX.items()}
     aktivitet = change["aktivitet"]
-    assert (aktivitet["pairs"], aktivitet["improved"], aktivitet["same"], aktivitet["worse"]) == (
-        6, 5, 1, 0,
-    )  # fmt: skip
-    assert aktivitet["median_start"] == 3
-    assert aktivitet["median_end"] == 4
-    assert aktivitet["mean_difference"] == pytest.approx(5 / 6, abs=1e-4)
-    assert aktivitet["rank_biserial"] == 1.0
+    assert (aktivitet["improved_2"], aktivitet["same"], aktivitet["worse"]) == (0, 1, 0)
+    assert aktivitet["distribution_start"] == {"6": 0, "5": 0, "4": 0, "3": 6, "2": 0, "1": 0}
+    assert aktivitet["distribution_end"] == {"6": 0, "5": 0, "4": 5, "3": 1, "2": 0, "1": 0}
+    # Every gender is a row, whoever answered.
+    assert aktivitet["by_gender"] == {"kvinna": {"pairs": 6, "improved": 5},
+                                      "man": {"pairs": 0, "improved": 0},
+                                      "annat": {"pairs": 0, "improved": 0},
+                                      "okänt": {"pairs": 0, "improved": 0}}  # fmt: skip
 
 
-def test_wilcoxon_needs_six_pairs() -> None:
-    assert paired_change([1, 2, 3, 4, 5], [2, 3, 4, 5, 6])["p_value"] is None
-    six = paired_change([1, 2, 3, 4, 5, 1], [2, 3, 4, 5, 6, 3])
-    # All six differences positive: exact two-sided p = 2 / 2**6.
-    assert six["p_value"] == pytest.approx(2 / 64)
+def test_a_cell_holds_the_keys_of_its_people() -> None:
+    cells = figure_cells(_six_people())["change"][V1]["aktivitet"]
+    keys = [synthetic_key(f"P{i}") for i in range(6)]
+    assert cells["pairs"].key == sum(keys) % (2**31 - 1)
+    assert cells["improved"].key == sum(keys[:5]) % (2**31 - 1)
 
 
-def test_wilcoxon_counts_only_people_who_changed() -> None:
-    # 8 pairs, 3 unchanged: 5 non-zero differences. The test drops the zeros, so the
-    # smallest p it could give is 2 / 2**5 = 0.0625: withheld, and why.
-    five = paired_change([3, 3, 3, 1, 1, 1, 1, 1], [3, 3, 3, 2, 3, 4, 5, 6])
-    assert (five["pairs"], five["changed"]) == (8, 5)
-    assert (five["p_value"], five["p_withheld"]) == (None, "few_changes")
-    # 2 unchanged, 6 improved (+1..+6): exact two-sided p = 2 / 2**6.
-    six = paired_change([3, 3, 1, 1, 1, 1, 1, 1], [3, 3, 2, 3, 4, 5, 6, 7])
-    assert (six["pairs"], six["changed"], six["p_withheld"]) == (8, 6, None)
-    assert six["p_value"] == pytest.approx(2 / 64)
-    # The issue's case: 5 of 6 pairs unchanged gives no p-value at all.
-    assert paired_change([3] * 6, [3] * 5 + [5])["p_value"] is None
+def test_published_change_is_made_from_published_counts() -> None:
+    report = build_report(_six_people())
+    check_published(report)
+    for c in report["change"][V1].values():
+        assert c["changed"] == c["improved"] + c["worse"]
+        assert c["p_value"] == sign_test(c["improved"], c["worse"])
+        start = distribution_stats(c["distribution_start"])
+        assert (c["median_start"], c["mean_start"]) == (start["median"], start["mean"])
+        assert "rank_biserial" not in c
 
 
-def test_improved_at_least_two_steps() -> None:
-    # Differences +2, +1, 0, +2, +1, -2, +3: improved 5, of them 3 by two steps or more.
-    change = paired_change([1, 2, 3, 4, 5, 3, 1], [3, 3, 3, 6, 6, 1, 4])
-    assert (change["improved"], change["improved_2"], change["same"], change["worse"]) == (
-        5, 3, 1, 1)
-    assert change["share_improved_2"] == pytest.approx(3 / 7, abs=1e-4)
+def test_figures_from_published_counts_by_hand() -> None:
+    published = {"pairs": 8, "improved": 6, "improved_2": 3, "same": 0, "worse": 0,
+                 "distribution_start": {"4": 0, "3": 4, "2": 4, "1": 0},
+                 "distribution_end": {"4": 3, "3": 3, "2": 0, "1": 0},
+                 "by_gender": {"kvinna": {"pairs": 8, "improved": 6}}}  # fmt: skip
+    figures = dimension_figures(published)
+    assert (figures["share_improved"], figures["share_improved_2"]) == (0.75, 0.375)
+    assert (figures["median_start"], figures["median_end"]) == (2.5, 3.5)
+    assert (figures["mean_start"], figures["mean_end"], figures["mean_difference"]) == (
+        2.5, 3.5, 1.0)
+    # Six improved, none worse: the sign test's two-sided p is 2 / 2**6.
+    assert figures["p_value"] == pytest.approx(2 / 64)
+    assert figures["by_gender"]["kvinna"] == {"pairs": 8, "improved": 6, "share_improved": 0.75}
+
+
+def test_sign_test_needs_six_changes() -> None:
+    # With 5 changes the smallest two-sided p is 2 / 2**5 = 0.0625: withheld, and why.
+    assert sign_test(5, 0) is None
+    assert sign_test(6, 0) == pytest.approx(2 / 64)
+    assert sign_test(3, 3) == pytest.approx(1.0)
+    figures = dimension_figures({"pairs": 8, "improved": 3, "improved_2": 0, "same": 3,
+                                 "worse": 0, "distribution_start": {}, "distribution_end": {},
+                                 "by_gender": {}})  # fmt: skip
+    assert (figures["p_value"], figures["p_withheld"]) == (None, "few_changes")
+
+
+def test_distribution_stats_need_five() -> None:
+    assert distribution_stats({"1": 4, "2": 0}) == {"median": None, "mean": None}
+    assert distribution_stats({"1": 2, "2": 3}) == {"median": 2.0, "mean": 1.6}
+
+
+def test_a_published_base_under_five_gives_no_shares() -> None:
+    figures = dimension_figures({"pairs": 4, "improved": 4, "improved_2": 0, "same": 0,
+                                 "worse": 0, "distribution_start": {"3": 4},
+                                 "distribution_end": {"4": 4}, "by_gender": {}})  # fmt: skip
+    assert (figures["share_improved"], figures["ci95"], figures["few"]) == (None, None, True)
+    assert figures["mean_difference"] is None
 
 
 def test_share_of_enrolled_in_pairs_and_the_sentence() -> None:
-    """6 pairs among 10 enrolled (4 never answered at avslut): 60 %; a CSV has no
-    enrolments, so it cannot say of how many."""
-    import datetime as dt
-
-    from analysis import EnrolmentRow
-    from analysis.change import change_sentence
-
+    """6 pairs among 10 enrolled (4 never answered at avslut); a CSV has no enrolments,
+    so it cannot say of how many."""
     enrolments = [EnrolmentRow(None, f"P{i}", "kvinna", "nej", "Hantverksstegen", "Skövde",
-                               dt.date(2025, 1, 1)) for i in range(10)]  # fmt: skip
-    report = build_report(_six_people(), enrolments=enrolments)
-    coverage = report["change_coverage"]["sjalvskattning/v1"]
-    assert coverage == {"in_pairs": 6, "enrolled": 10, "share": 0.6}
+                               dt.date(2025, 1, 1), record_key=synthetic_key(f"P{i}"))
+                  for i in range(10)]  # fmt: skip
+    cells = exact(figure_cells(_six_people(), enrolments=enrolments)["change_coverage"])
+    assert cells == {V1: {"in_pairs": 6, "enrolled": 10}}
+    coverage = build_report(_six_people(), enrolments=enrolments)["change_coverage"][V1]
+    assert coverage["share"] == round(coverage["in_pairs"] / coverage["enrolled"], 4)
     # Babel writes a no-break space before "%" (CLDR).
-    assert change_sentence(coverage).replace("\u00a0", " ") == (
+    assert change_sentence({"in_pairs": 6, "enrolled": 10, "share": 0.6}).replace(
+        "\u00a0", " ") == (
         "Bara de 6 som svarade både vid start och vid avslut (60 % av 10 inskrivna) ingår, "
         "och utan jämförelsegrupp visar tabellen inte om förändringen beror på insatsen."
     )
-    csv = build_report(_six_people())["change_coverage"]["sjalvskattning/v1"]
-    assert csv == {"in_pairs": 6, "enrolled": None, "share": None}
+    csv = build_report(_six_people())["change_coverage"][V1]
+    assert csv["enrolled"] is None and csv["share"] is None
     assert "syns inte i en CSV-fil" in change_sentence(csv)
-    # Fewer than 5 in pairs: the count and the share are hidden, the sentence has no number.
-    few = build_report(_six_people()[: 4 * 10], enrolments=enrolments)
-    hidden = few["change_coverage"]["sjalvskattning/v1"]
-    assert hidden == {"in_pairs": {"suppressed": True}, "enrolled": 10,
-                      "share": {"suppressed": True}}
-    assert change_sentence(hidden).startswith("Bara de som svarade")
+
+
+def test_someone_with_a_pair_counts_as_enrolled() -> None:
+    enrolments = [EnrolmentRow(None, "P0", "kvinna", "nej", "Hantverksstegen", "Skövde",
+                               dt.date(2025, 1, 1), record_key=synthetic_key("P0"))]
+    cells = exact(figure_cells(_six_people(), enrolments=enrolments)["change_coverage"])
+    assert cells[V1] == {"in_pairs": 6, "enrolled": 6}
 
 
 def test_start_and_avslut_shares_are_marked_as_different_people() -> None:
     report = build_report(_six_people())
-    assert report["occasions_differ"] == ["sjalvskattning/v1"]
-
-
-def test_wilcoxon_null_without_any_change() -> None:
-    result = paired_change([3] * 8, [3] * 8)
-    assert result["p_value"] is None
-    assert result["rank_biserial"] is None
-    assert result["share_improved"] == 0
-
-
-def test_rank_biserial_by_hand() -> None:
-    # |d| = 1, 2, 3, 4 -> ranks 1..4; improvements 2 + 3 + 4 = 9, worsening 1.
-    assert rank_biserial([2, -1, 3, 4, 0]) == pytest.approx((9 - 1) / 10)
+    assert report["occasions_differ"] == [V1]
 
 
 def test_pairs_are_per_enrolment_and_version() -> None:
-    # Start in one insats, avslut in another: two enrolments, no pair.
+    # Start in one insats, avslut in another: two enrolments, no pair; the version's
+    # table is still there, with 0 pairs.
     rows = self_assessment("P1", [2] * 5, [5] * 5)
     moved = [r._replace(insats="Elings ark") if r.occasion == "avslut" else r for r in rows]
-    from analysis import ReportOptions
-
-    report = build_report(moved, ReportOptions(min_group=1))
-    assert report["change"] is None
-    assert report["missing"]["by_questionnaire"]["sjalvskattning"]["paired"] == 0
+    change = exact(figure_cells(moved)["change"])
+    assert {c["pairs"] for c in change[V1].values()} == {0}
+    assert build_report(moved)["change"][V1]["aktivitet"]["pairs"] == 0
 
 
 def test_start_before_the_period_still_pairs() -> None:
-    import datetime as dt
-
-    from analysis import ReportOptions
-
     rows = []
     for person in range(6):
         rows += self_assessment(f"P{person}", [2] * 5, [4] * 5)
-    report = build_report(rows, ReportOptions(date_from=dt.date(2025, 3, 10)))
-    assert report["change"]["aktivitet"]["pairs"] == 6
-    assert report["indicators_by_version"]["sjalvskattning/v1"].keys() == {"avslut"}
-
-
-def test_gender_breakdown_of_change_is_suppressed_when_small() -> None:
-    change = build_report(_six_people())["change"]
-    assert change["aktivitet"]["by_gender"] == {"kvinna": {"pairs": 6, "improved": 5,
-                                                           "share_improved": 0.8333}}  # fmt: skip
-    rows = [r._replace(gender="man") if r.participant == "P0" else r for r in _six_people()]
-    by_gender = build_report(rows)["change"]["aktivitet"]["by_gender"]
-    assert by_gender == {"kvinna": {"suppressed": True}, "man": {"suppressed": True}}
+    options = ReportOptions(date_from=dt.date(2025, 3, 10))
+    assert exact(figure_cells(rows, options)["change"])[V1]["aktivitet"]["pairs"] == 6
+    indicators = exact(figure_cells(rows, options)["indicators"])[V1]
+    assert indicators["start"]["aktivitet"]["n"] == 0
+    assert indicators["avslut"]["aktivitet"]["n"] == 6

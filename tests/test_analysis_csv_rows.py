@@ -13,7 +13,7 @@ from analysis.synthetic import make_row, to_csv_text
 HEADER = ",".join(CSV_COLUMNS)
 GOOD = (
     "P1,kvinna,1990,nej,Hantverksstegen,Skövde,finsam-indikatorer,1,avslut,"
-    "2025-03-14T10:30:00,sv,0,sjalv,nytta,4,"
+    "2025-03-14T10:30:00,sv,0,sjalv,nytta,4,,12345"
 )
 
 
@@ -144,6 +144,34 @@ def test_round_trip_through_csv() -> None:
     assert read_answers_text(to_csv_text(rows)).rows == rows
 
 
+def test_record_key_is_read_and_kept_per_participant() -> None:
+    (row,) = read_answers_text(_text(GOOD)).rows
+    assert row.record_key == 12345
+    changed = GOOD.replace("nytta,4,,12345", "redo,4,,54321").replace("10:30", "11:30")
+    errors = read_answers_text(_text(GOOD, changed)).errors
+    assert [e.line for e in errors] == [3] and "radnyckel (record_key)" in errors[0].message
+
+
+@pytest.mark.parametrize("key", ["abc", "-1", "2147483647", "1.5"])
+def test_a_bad_record_key_is_an_error(key: str) -> None:
+    errors = read_answers_text(_text(GOOD.replace(",12345", f",{key}"))).errors
+    assert [e.line for e in errors] == [2] and "Ogiltig radnyckel" in errors[0].message
+
+
+def test_a_file_without_record_keys_is_read_but_gives_no_report(tmp_path: Path) -> None:
+    from analysis import build_report_from_csv
+
+    old = "\n".join((",".join(CSV_COLUMNS[:-1]), GOOD.removesuffix(",12345"))) + "\n"
+    (row,) = read_answers_text(old).rows
+    assert row.record_key is None
+    path = tmp_path / "old.csv"
+    path.write_text(old, encoding="utf-8")
+    report, errors = build_report_from_csv(path)
+    assert report is None
+    assert [e.line for e in errors] == [1] and "record_key" in errors[0].message
+    assert "Exportera filen igen från Stegvis" in errors[0].message
+
+
 @pytest.mark.parametrize(
     "options",
     [
@@ -152,20 +180,20 @@ def test_round_trip_through_csv() -> None:
         {"insatser": ("Elings ark",), "site": "Götene"},
     ],
 )
-def test_fast_csv_report_equals_report_from_rows(tmp_path: Path, options: dict) -> None:
+def test_csv_report_equals_report_from_rows(tmp_path: Path, options: dict) -> None:
     from analysis import AnswerCsvReader, ReportOptions, build_report, build_report_from_csv
     from analysis.synthetic import write_csv
 
     path = tmp_path / "answers.csv"
     write_csv(path, 300, seed=7)
     chosen = ReportOptions(**options)
-    fast, errors = build_report_from_csv(path, chosen)
+    from_file, errors = build_report_from_csv(path, chosen)
     assert errors == []
-    assert fast == build_report(AnswerCsvReader(path).rows(), chosen)
-    assert fast["people"] > 0
+    assert from_file == build_report(AnswerCsvReader(path).rows(), chosen)
+    assert from_file["people"] > 0
 
 
-def test_fast_csv_report_refuses_a_bad_file(tmp_path: Path) -> None:
+def test_csv_report_refuses_a_bad_file(tmp_path: Path) -> None:
     from analysis import build_report_from_csv
 
     path = tmp_path / "answers.csv"

@@ -35,7 +35,13 @@ def test_all_positive_reaches_one_exactly() -> None:
 
 def test_no_answers_give_no_share() -> None:
     assert wilson(0, 0) is None
-    assert share_cell(0, 0) == {"n": 0, "positive": 0, "share": None, "ci95": None}
+    assert share_cell(0, 0) == {"n": 0, "positive": 0, "share": None, "ci95": None, "few": True}
+
+
+def test_a_base_under_five_gives_no_share_and_positive_is_capped_at_n() -> None:
+    assert share_cell(4, 4)["share"] is None and share_cell(4, 4)["few"] is True
+    assert share_cell(5, 7) == {**share_cell(5, 5)}
+    assert share_cell(5, 7)["positive"] == 5
 
 
 def test_share_cell_holds_fractions() -> None:

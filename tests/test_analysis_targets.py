@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.figures.targets import check
+from analysis.figures.targets import target_sentence as sentence_of
 from analysis.numbers import Numbers
 from analysis.shares import wilson
-from analysis.targets import (
-    Target,
-    check_on_cell,
-    check_target,
-    outcome_target,
-    parse_target,
-    parse_threshold,
-)
-from analysis.targets import target_sentence as sentence_of
+from analysis.targets import Target, outcome_target, parse_target, parse_threshold
 
 
 def target_sentence(*args, **kwargs) -> str:  # type: ignore[no-untyped-def]
     """Babel writes a no-break space before "%" (CLDR); these sentences use plain ones."""
     return sentence_of(*args, **kwargs).replace("\u00a0", " ")
+
+
+def check_target(target: Target, n: int, positive: int, min_answers: int = 5,
+                 dont_know: int = 0) -> dict:  # fmt: skip
+    """The target checked on published counts."""
+    return check(target, {"n": n, "positive": positive, "dont_know": dont_know}, min_answers)
 
 
 GREAT_USE = Target("nytta", "avslut", 0.9)
@@ -62,7 +62,7 @@ def test_met_but_uncertain() -> None:
             "the target %(goal)s is met, but uncertain: the interval starts at %(low)s.",
         "%(count)s svarade vet inte.": "%(count)s answered don't know.",
     }
-    assert target_sentence(result, 5, lambda s: english.get(s, s), Numbers("en")) == (
+    assert target_sentence(result, lambda s: english.get(s, s), Numbers("en")) == (
         "Support of great use: 93% (27 of 29), the target 90% is met, but uncertain: the "
         "interval starts at 78%. 2 answered don't know.")
 
@@ -84,51 +84,60 @@ def test_lower_end_exactly_at_the_target_is_met() -> None:
         "met_uncertain")
 
 
-def test_not_met() -> None:
+def test_not_met_but_uncertain() -> None:
+    # 17 of 20 = 85 % is below 90 %, but the interval reaches 95 %.
     result = check_target(GREAT_USE, 20, 17, dont_know=3)
+    assert result["verdict"] == "not_met_uncertain"
+    assert target_sentence(result).endswith(
+        "målet 90 % är inte uppnått, men osäkert: osäkerhetsintervallet slutar vid 95 %. "
+        "3 svarade vet inte.")
+
+
+def test_not_met() -> None:
+    # 10 of 20: the interval ends at 70 %, below 90 %.
+    result = check_target(GREAT_USE, 20, 10, dont_know=3)
     assert result["verdict"] == "not_met"
-    assert target_sentence(result).endswith("målet 90 % är inte uppnått. 3 svarade vet inte.")
+    assert target_sentence(result).endswith(
+        "målet 90 % är inte uppnått, inte ens vid osäkerhetsintervallets övre gräns (70 %). "
+        "3 svarade vet inte.")
 
 
 def test_exactly_at_the_target_reaches_it() -> None:
     assert check_target(GREAT_USE, 10, 9)["verdict"] == "met_uncertain"
-    assert check_target(GREAT_USE, 10, 8)["verdict"] == "not_met"
+    assert check_target(GREAT_USE, 10, 8)["verdict"] == "not_met_uncertain"
+    assert check_target(GREAT_USE, 10, 5)["verdict"] == "not_met"
 
 
 def test_too_few_answers() -> None:
     result = check_target(GREAT_USE, 4, 4, dont_know=1)
     assert result["verdict"] == "too_few"
-    assert result["n"] == 4 and result["share"] == 1.0
-    assert check_target(GREAT_USE, 6, 6, min_answers=8)["verdict"] == "too_few"
+    assert result["n"] == 4 and result["share"] is None and result["few"] is True
     assert target_sentence(result) == (
-        "Stöd till stor nytta: för få svar (4, minst 5 behövs) för att bedöma målet 90 %. "
+        "Stöd till stor nytta: färre än 5 svar; målet 90 % kan inte bedömas.")
+    more = check_target(GREAT_USE, 6, 6, min_answers=8, dont_know=1)
+    assert more["verdict"] == "too_few"
+    assert target_sentence(more) == (
+        "Stöd till stor nytta: för få svar (6, minst 8 behövs) för att bedöma målet 90 %. "
         "1 svarade vet inte."
     )
 
 
-def test_hidden_cell_gives_no_figure_and_no_verdict() -> None:
-    result = check_on_cell(Target("nytta", "avslut", 0.9, "Steget"), {"suppressed": True})
-    assert result["n"] == {"suppressed": True} and result["share"] is None
-    assert result["verdict"] == "too_few"
-    assert target_sentence(result) == (
-        "Stöd till stor nytta (Steget): färre än 5 svar, eller dolt så att ingen mindre grupp "
-        "kan räknas fram; målet 90 % kan inte bedömas."
-    )
+def test_published_positive_above_n_is_capped() -> None:
+    result = check_target(GREAT_USE, 10, 11)
+    assert (result["positive"], result["share"], result["verdict"]) == (10, 1.0, "met_uncertain")
 
 
-def test_hidden_outcome_target_speaks_of_ended_not_answers() -> None:
-    # Work or studies may be hidden with 20 ended (beside a hidden outcome): "färre än 5
-    # svar" would be wrong twice over.
-    result = check_on_cell(outcome_target(0.25, "Steget"), {"suppressed": True})
+def test_no_figure_gives_no_verdict() -> None:
+    # An outcome target on a CSV, which has no exit outcomes.
+    result = check(outcome_target(0.25, "Steget"), None, 5)
+    assert (result["n"], result["verdict"], result["dont_know"]) == (0, "too_few", None)
     assert target_sentence(result) == (
-        "Gått till arbete eller studier (Steget): dolt, eftersom färre än 5 har avslutats "
-        "eller för att ingen mindre grupp ska kunna räknas fram; målet 25 % kan inte bedömas."
-    )
+        "Gått till arbete eller studier (Steget): färre än 5 avslutade; målet 25 % kan inte "
+        "bedömas.")
 
 
 def test_outcome_target_sentence_names_its_insats_and_has_no_vet_inte() -> None:
-    cell = {"ended": 20, "work_or_studies": {"count": 6, "share": 0.3}}
-    result = check_on_cell(outcome_target(0.25, "Steget"), cell)
+    result = check(outcome_target(0.25, "Steget"), {"n": 20, "positive": 6}, 5)
     # 6 of 20 = 30 %, interval 14.5-51.9 %: reaches 25 %, not at the lower end.
     assert (result["kind"], result["verdict"], result["dont_know"]) == (
         "outcome", "met_uncertain", None)
@@ -143,11 +152,13 @@ def test_sentence_is_in_the_callers_language() -> None:
         "Stöd till stor nytta": "Support of great use",
         "%(name)s: %(share)s (%(positive)s av %(n)s)":
             "%(name)s: %(share)s (%(positive)s of %(n)s)",
-        "målet %(goal)s är inte uppnått.": "the target of %(goal)s is not met.",
+        "målet %(goal)s är inte uppnått, inte ens vid osäkerhetsintervallets övre gräns "
+        "(%(high)s).": "the target of %(goal)s is not met, not even at the interval's upper "
+                       "end (%(high)s).",
         "%(count)s svarade vet inte.": "%(count)s answered don't know.",
     }
-    result = check_target(GREAT_USE, 20, 17, dont_know=3)
-    assert target_sentence(result, 5, lambda text: english.get(text, text)) == (
-        "Support of great use: 85 % (17 of 20), the target of 90 % is not met. "
-        "3 answered don't know."
+    result = check_target(GREAT_USE, 20, 10, dont_know=3)
+    assert target_sentence(result, lambda text: english.get(text, text)) == (
+        "Support of great use: 50 % (10 of 20), the target of 90 % is not met, not even at "
+        "the interval's upper end (70 %). 3 answered don't know."
     )

@@ -1,4 +1,5 @@
-"""Excel output: suppressed cells read back as "–"; aggregates only, no person's data."""
+"""Excel output: the published figures, small bases as "färre än 5 svar"; aggregates only,
+no person's data."""
 
 from __future__ import annotations
 
@@ -21,20 +22,24 @@ def _rows() -> list:
     return rows
 
 
-def test_sheets_and_suppression(tmp_path: Path) -> None:
+def test_sheets_show_published_counts_and_few_answers(tmp_path: Path) -> None:
     rows = _rows()
     path = tmp_path / "rapport.xlsx"
-    write_xlsx(build_report(rows), path)
+    report = build_report(rows)
+    write_xlsx(report, path)
     book = load_workbook(path, read_only=True)
     assert book.sheetnames[:4] == ["Urval", "Mål", "Indikatorer", "Indikatorer per grupp"]
     groups = list(book["Indikatorer per grupp"].iter_rows(min_row=3, values_only=True))
     by_gender = {r[4]: r[5:] for r in groups if r[2] == "Stöd till stor nytta" and r[3] == "Kön"}
-    assert by_gender["Män"] == ("–",) * 5
-    assert by_gender["Annat kön"] == ("–",) * 5
-    assert by_gender["Kvinnor"][:2] == (7, 7)
-    values = [v for row in groups for v in row if v is not None]
-    assert 2 not in values[5:]  # the two men are never shown as a count
-    assert any("färre än 5 personer" in str(r[0]) for r in groups)
+    # Every gender is a row; nothing is hidden, a small base has no share.
+    assert set(by_gender) == {"Kvinnor", "Män", "Annat kön", "Okänt"}
+    published = report["indicators"]["finsam-indikatorer/v1"]["avslut"]["nytta"]["by_gender"]
+    assert by_gender["Män"][:2] == (published["man"]["positive"], published["man"]["n"])
+    assert by_gender["Okänt"] == (0, 0, "färre än 5 svar", None, None)
+    values = [v for row in groups for v in row[5:7]]
+    assert 1 not in values and 2 not in values  # no published count is 1 or 2
+    urval = [r[0] for r in book["Urval"].iter_rows(values_only=True) if r[0]]
+    assert any("slumpmässigt brus" in str(text) for text in urval)
 
 
 def test_no_pseudonym_and_no_comment_in_the_report(tmp_path: Path) -> None:

@@ -109,11 +109,11 @@ def test_v1_and_v2_in_the_same_period_are_reported_apart_on_every_path(tmp_path)
     from_rows = build_report(rows)
     from_csv, errors = build_report_from_csv(path)
     assert errors == [] and from_csv is not None
-    for report in (from_rows, from_csv):
-        by_version = report["indicators_by_version"]
-        assert by_version["finsam-indikatorer/v1"]["avslut"]["nytta"]["share"] == 1.0
-        assert by_version["finsam-indikatorer/v2"]["avslut"]["nytta"]["share"] == 0.0
-        assert report["indicators"] is None  # nothing pooled into one table
+    assert from_rows == from_csv
+    by_version = from_csv["indicators"]
+    # Nothing pooled: each version's own table (6 positive, 6 negative).
+    assert by_version["finsam-indikatorer/v1"]["avslut"]["nytta"]["share"] == 1.0
+    assert by_version["finsam-indikatorer/v2"]["avslut"]["nytta"]["share"] == 0.0
 
 
 def test_easy_swedish_answers_are_their_own_language_group(tmp_path) -> None:
@@ -123,7 +123,8 @@ def test_easy_swedish_answers_are_their_own_language_group(tmp_path) -> None:
     path.write_text(to_csv_text(rows), encoding="utf-8")
     from_csv, _ = build_report_from_csv(path)
     for report in (build_report(rows), from_csv):
-        by_language = report["indicators"]["avslut"]["nytta"]["by_language"]
+        by_language = report["indicators"]["finsam-indikatorer/v1"]["avslut"]["nytta"][
+            "by_language"]
         assert (by_language["sv"]["share"], by_language["lattlast"]["share"]) == (1.0, 0.0)
 
 
@@ -150,12 +151,16 @@ def test_web_report_keeps_versions_and_easy_swedish_apart(app, insats, admin_cli
     from survey.reports.build import report_for
 
     report, _options = report_for([insats], None, None, None, "")
-    by_version = report["indicators_by_version"]
-    assert by_version["finsam-indikatorer/v1"]["avslut"]["nytta"]["share"] == 1.0
-    assert by_version["finsam-indikatorer/v2"]["avslut"]["nytta"]["share"] == 0.0
-    # Two of each version's five answered in lättläst: a group of its own (hidden, < 5).
+    by_version = report["indicators"]
+    # Five answers each (published 3 to 7): all positive in v1, none in v2.
+    v1 = by_version["finsam-indikatorer/v1"]["avslut"]["nytta"]
+    v2 = by_version["finsam-indikatorer/v2"]["avslut"]["nytta"]
+    assert v1["positive"] == v1["n"] and v2["positive"] == 0
+    # Two of each version's five answered in lättläst: a group of its own, among every
+    # language offered.
     for ident in by_version:
-        assert set(by_version[ident]["avslut"]["nytta"]["by_language"]) == {"sv", "lattlast"}
+        languages = by_version[ident]["avslut"]["nytta"]["by_language"]
+        assert {"sv", "lattlast", "ar", "uk"} <= set(languages)
 
 
 # The national instrument: what its file needs, checked without any NNS text.

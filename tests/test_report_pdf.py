@@ -4,7 +4,9 @@ document.py), read back with pikepdf (its structure) and pdftotext (its words)."
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -15,11 +17,14 @@ import pikepdf
 import pytest
 
 from analysis import EnrolmentRow, ReportOptions, Target, build_report
-from analysis.synthetic import make_row, self_assessment
+from analysis.figures.targets import target_sentence
+from analysis.numbers import SWEDISH
+from analysis.synthetic import make_row, self_assessment, synthetic_key
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
 
 
+@functools.cache
 def _report() -> dict[str, Any]:
     """27 of 29 found the support of great use (two men did not); nobody answered redo;
     8 women answered the self-assessment twice; 6 enrolments ended, all to work."""
@@ -29,7 +34,8 @@ def _report() -> dict[str, Any]:
         rows += self_assessment(f"K{i}", [2, 3, 3, 2, 4], [4, 3, 4, 3, 5])
     enrolments = [
         EnrolmentRow(None, f"K{i}", "kvinna", "nej", "Hantverksstegen", "Skövde",
-                     dt.date(2025, 1, 1), dt.date(2025, 3, 20), "arbete")
+                     dt.date(2025, 1, 1), dt.date(2025, 3, 20), "arbete",
+                     record_key=synthetic_key(f"K{i}"))
         for i in range(6)
     ]  # fmt: skip
     options = ReportOptions(
@@ -87,7 +93,8 @@ def test_pdf_is_tagged_pdf_ua(print_report) -> None:  # type: ignore[no-untyped-
     for figure in figures:
         alt = str(figure.get("/Alt", ""))
         assert alt.startswith(("Andel positiva svar per fråga:", "Andel förbättrade per område:"))
-    assert any("Stöd till stor nytta 93 %" in " ".join(str(f.Alt).split()) for f in figures)
+    share = SWEDISH.percent(_report()["targets"][0]["share"])
+    assert any(f"Stöd till stor nytta {share}" in str(f.Alt) for f in figures)
     # Headings become bookmarks; page furniture (borders, page numbers) is an artifact,
     # everything else marked content of the structure tree.
     with pdf.open_outline() as outline:
@@ -104,11 +111,11 @@ def test_page_one_is_the_summary_with_the_target_sentences(print_report, tmp_pat
     data = print_report(_report(), "Samordningsförbundet Test")
     first = _text(data, tmp_path, "-f", "1", "-l", "1")
     assert first.startswith("Samordningsförbundet Test Sammanfattning")
-    assert ("✓ Uppnått, men osäkert: Stöd till stor nytta: 93 % (27 av 29), målet 90 % är "
-            "uppnått, men osäkert") in first
+    # 27 of 29 as published: the sentence of the published counts.
+    assert " ".join(target_sentence(_report()["targets"][0]).split()) in first
     # Nobody answered "redo": the target says so.
-    assert ("? För få svar: Mer redo för arbete/studier: inga svar; målet 70 % kan inte "
-            "bedömas.") in first
+    assert ("? För få svar: Mer redo för arbete/studier: färre än 5 svar; målet 70 % kan "
+            "inte bedömas.") in first
     assert "Vilka har svarat" in first and "Diagram" not in first
     pages = len(pikepdf.open(io.BytesIO(data)).pages)
     assert f"Sida 1 av {pages}" in first
@@ -116,9 +123,11 @@ def test_page_one_is_the_summary_with_the_target_sentences(print_report, tmp_pat
     # Keys never show: no questionnaire ident, item id or answer value as a heading.
     for key in ("finsam-indikatorer/v1", "sjalvskattning", "Svar 4", "(studier)", "prs"):
         assert key not in text
-    # Swedish numbers; the two men's 0 of 2 is hidden; the appendix comes last.
-    assert "0,008" in text and "0.008" not in text
+    # Swedish numbers (the sign test's p-values); no published count is 2, so the two men
+    # never show as "0 av 2"; the method is stated; the appendix comes last.
+    assert re.search(r"\b0,0\d\d\b", text) and not re.search(r"\b0\.0\d\d\b", text)
     assert "(0 av 2)" not in text
+    assert "Alla antal i rapporten har fått ett litet slumpmässigt brus" in text
     assert text.index("Avslutsorsaker") < text.index("Bilaga: detaljer och siffror per grupp")
 
 
@@ -127,8 +136,7 @@ def test_english_staff_get_an_english_pdf(print_report, tmp_path) -> None:  # ty
     data = print_report(_report(), "Test association", lang="en")
     assert str(pikepdf.open(io.BytesIO(data)).Root.Lang) == "en"
     first = _text(data, tmp_path, "-f", "1", "-l", "1")
-    assert ("✓ Met, but uncertain: Support of great use: 93% (27 of 29), the target of 90% is "
-            "met, but uncertain") in first
+    assert "Support of great use: " in first and "the target of 90% is" in first
     assert "Page 1 of" in first and "Sammanfattning" not in first
     text = _text(data, tmp_path)
     assert "Appendix: details and figures per group" in text and "Bilaga" not in text

@@ -1,6 +1,8 @@
 """Each insats's own targets, on its own participants; the work-or-studies target with the
 förbund's own list of outcomes; on the CSV path, with enrolment rows, and from the
-database (SQLite and PostgreSQL) through `report_for`, as the web page builds it.
+database (SQLite and PostgreSQL) through `report_for`, as the web page builds it: the
+exact cells each target is checked on, by hand, and the verdicts on the published counts,
+which are the same numbers as the figures the targets are about.
 
 The data, by hand:
 - Hantverksstegen: 20 answered nytta at avslut, 17 positively (85 %), 2 more said vet
@@ -25,28 +27,26 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from analysis.report import ReportOptions, build_report, build_report_from_csv
+from analysis.figures.targets import verdict
+from analysis.perturbation import exact
+from analysis.report import ReportOptions, build_report, build_report_from_csv, figure_cells
 from analysis.rows import EnrolmentRow
-from analysis.shares import wilson
-from analysis.synthetic import make_row, to_csv_text
+from analysis.shares import share_cell, wilson
+from analysis.synthetic import make_row, synthetic_key, to_csv_text
 from analysis.targets import Target, outcome_target
-from analysis.targets import target_sentence as sentence_of
 from survey.extensions import db
 from survey.models import Enrolment, ExitOutcome, Insats, Occasion, Participant, TargetKind
 from survey.models import Target as TargetRow
 from survey.reports.build import report_for
+from tests.published import check_published
 
 A, B = "Hantverksstegen", "Elings ark"
+V1 = "finsam-indikatorer/v1"
 OWN_LIST = ("arbete", "studier", "arbetslivsinriktad rehabilitering")
 ENDED = dt.date(2025, 3, 25)
 OUTCOMES = {A: ["arbete"] * 3 + ["studier"] * 2 + ["arbetslivsinriktad rehabilitering"] * 5
                + ["arbetssökande"] * 10,
             B: ["arbete"] * 5 + ["arbetssökande"] * 5}  # fmt: skip
-
-
-def target_sentence(result) -> str:  # type: ignore[no-untyped-def]
-    """Babel writes a no-break space before "%" (CLDR); these sentences use plain ones."""
-    return sentence_of(result).replace("\u00a0", " ")
 
 
 def _rows() -> list:
@@ -64,7 +64,7 @@ def _enrolments() -> list[EnrolmentRow]:
             out.append(EnrolmentRow(
                 id=None, participant=f"{prefix}{i}", gender="kvinna", born_abroad="nej",
                 insats=insats, site="Skövde", start_date=dt.date(2025, 1, 1), end_date=ENDED,
-                exit_outcome=outcome))  # fmt: skip
+                exit_outcome=outcome, record_key=synthetic_key(f"{prefix}{i}")))  # fmt: skip
     return out
 
 
@@ -76,6 +76,21 @@ def _verdicts(report: dict) -> list[tuple]:
             for t in report["targets"]]
 
 
+def _exact(rows: list, options: ReportOptions, **kwargs: object) -> list[tuple]:
+    """(insats, kind, n, positive, dont_know) of each target's exact cells."""
+    return [(t["target"].insats, t["target"].kind,
+             *(t[count] for count in ("n", "positive", "dont_know") if count in t))
+            for t in exact(figure_cells(rows, options, **kwargs)["targets"])]  # type: ignore[arg-type]
+
+
+def _judged_on_published(report: dict) -> None:
+    """Every verdict is the one of its published counts."""
+    check_published(report)
+    for t in report["targets"]:
+        cell = share_cell(t["n"], t["positive"])
+        assert t["verdict"] == verdict(cell, t["threshold"], t["min_answers"]), t
+
+
 def test_hand_computed_intervals() -> None:
     assert wilson(20, 20)[0] == pytest.approx(0.8389, abs=1e-4)
     assert wilson(10, 20)[0] == pytest.approx(0.2993, abs=1e-4)
@@ -84,98 +99,81 @@ def test_hand_computed_intervals() -> None:
 
 def test_two_insatser_each_checked_on_their_own_participants_csv_path() -> None:
     options = ReportOptions(insatser=(A, B), targets=TARGETS)
+    assert _exact(_rows(), options) == [(A, "item", 20, 17, 2), (B, "item", 20, 20, 0)]
+    total = exact(figure_cells(_rows(), options)["indicators"])[V1]["avslut"]["nytta"]
+    # The total is everyone's, counted once: 37 of 40.
+    assert (total["n"], total["positive"], total["dont_know"]) == (40, 37, 2)
     report, errors = build_report_from_csv(_csv(), options)
     assert not errors
-    assert _verdicts(report) == [
-        (A, "item", 20, 17, 2, "not_met"),
-        (B, "item", 20, 20, 0, "met"),
-    ]
-    # The total is everyone's, counted once: 37 of 40.
-    total = report["indicators"]["avslut"]["nytta"]
-    assert (total["n"], total["positive"], total["dont_know"]) == (40, 37, 2)
-    assert target_sentence(report["targets"][0]) == (
-        "Stöd till stor nytta (Hantverksstegen): 85 % (17 av 20), målet 90 % är inte "
-        "uppnått. 2 svarade vet inte."
-    )
+    _judged_on_published(report)
+    by_insats = report["indicators"][V1]["avslut"]["nytta"]["by_insats"]
+    for t in report["targets"]:
+        mine = by_insats[t["insats"]]
+        assert (t["n"], t["positive"], t["dont_know"]) == (mine["n"], mine["positive"],
+                                                           mine["dont_know"])  # fmt: skip
+    # 17 of 20 against 90 %, 20 of 20 against 80 %: a little noise moves neither far.
+    assert report["targets"][0]["verdict"] in ("not_met_uncertain", "not_met")
+    assert report["targets"][1]["verdict"] in ("met", "met_uncertain")
 
 
 def test_one_insats_is_checked_on_the_total() -> None:
     rows = [r for r in _rows() if r.insats == A]
-    report = build_report(rows, ReportOptions(insatser=(A,), targets=TARGETS))
-    assert "by_insats" not in report["indicators"]["avslut"]["nytta"]
+    options = ReportOptions(insatser=(A,), targets=TARGETS)
     # Elings ark has nobody in this report: 0 answers, nothing to judge.
-    assert _verdicts(report) == [
-        (A, "item", 20, 17, 2, "not_met"),
-        (B, "item", 0, 0, 0, "too_few"),
-    ]
+    assert _exact(rows, options) == [(A, "item", 20, 17, 2), (B, "item", 0, 0, 0)]
+    report = build_report(rows, options)
+    _judged_on_published(report)
+    total = report["indicators"][V1]["avslut"]["nytta"]
+    assert "by_insats" not in total
+    assert report["targets"][0]["n"] == total["n"]
+    assert report["targets"][1][("verdict")] == "too_few"
 
 
-def test_a_small_insats_hides_its_target_and_its_complement() -> None:
-    """B with 3 answers is hidden in the by_insats line, and so is A (else 23 - 20 = 3):
-    neither target may show a figure its hidden cell does not."""
+def test_a_small_insats_is_judged_too_few_and_hides_nothing() -> None:
+    """B with 3 answers: its target has too few, and A's is judged on A's own published
+    cell, nothing hidden."""
     rows = [r for r in _rows() if r.insats == A] + [
         make_row(participant=f"B{i}", insats=B, value=4) for i in range(3)]
-    report = build_report(rows, ReportOptions(insatser=(A, B), targets=TARGETS))
-    assert report["indicators"]["avslut"]["nytta"]["by_insats"] == {
-        A: {"suppressed": True}, B: {"suppressed": True}}
-    assert [(t["n"], t["share"], t["verdict"]) for t in report["targets"]] == [
-        ({"suppressed": True}, None, "too_few")] * 2
+    options = ReportOptions(insatser=(A, B), targets=TARGETS)
+    assert _exact(rows, options) == [(A, "item", 20, 17, 2), (B, "item", 3, 3, 0)]
+    report = build_report(rows, options)
+    _judged_on_published(report)
+    by_insats = report["indicators"][V1]["avslut"]["nytta"]["by_insats"]
+    assert by_insats[B]["share"] is None and by_insats[A]["share"] is not None
+    assert [t["verdict"] == "too_few" for t in report["targets"]] == [False, True]
 
 
 def test_work_or_studies_target_with_the_forbunds_own_outcomes() -> None:
     targets = (outcome_target(0.3, A), outcome_target(0.4, B))
-    default = build_report(_rows(), ReportOptions(insatser=(A, B), targets=targets),
-                           enrolments=_enrolments())
-    outcomes = default["exit_outcomes"]
-    assert outcomes["counted"] == ["arbete", "studier"]
-    # studier (2) is hidden with rehabilitation (5); arbete + studier would then tell
-    # studier alone (8 + 2 - 8), so work or studies is hidden in total...
-    assert outcomes["outcomes"]["studier"] == {"suppressed": True}
-    assert outcomes["work_or_studies"] == {"suppressed": True}
-    # ...and, since its parts by insats add up to it, per insats too.
-    assert outcomes["by_insats"] == {
-        B: {"ended": 10, "work_or_studies": {"suppressed": True}},
-        A: {"ended": 20, "work_or_studies": {"suppressed": True}},
-    }
-    assert [t["verdict"] for t in default["targets"]] == ["too_few", "too_few"]
-
-    own = build_report(_rows(), ReportOptions(insatser=(A, B), targets=targets,
-                                              work_outcomes=OWN_LIST),
-                       enrolments=_enrolments())  # fmt: skip
-    outcomes = own["exit_outcomes"]
-    assert outcomes["counted"] == list(OWN_LIST)
-    # 8 arbete + 2 studier + 5 rehabilitation = 15 of 30; studier and rehabilitation are
-    # hidden together (7 people), a sum the rule allows to be known.
-    assert outcomes["work_or_studies"] == {"count": 15, "share": 0.5}
-    assert outcomes["by_insats"][A] == {"ended": 20,
-                                        "work_or_studies": {"count": 10, "share": 0.5}}
-    assert outcomes["by_insats"][B] == {"ended": 10,
-                                        "work_or_studies": {"count": 5, "share": 0.5}}
-    assert _verdicts(own) == [
-        (A, "outcome", 20, 10, None, "met_uncertain"),
-        (B, "outcome", 10, 5, None, "met_uncertain"),
-    ]
-    assert target_sentence(own["targets"][0]) == (
-        "Gått till arbete eller studier (Hantverksstegen): 50 % (10 av 20 avslutade), målet "
-        "30 % är uppnått, men osäkert: osäkerhetsintervallet börjar vid 30 %."
-    )
+    default = ReportOptions(insatser=(A, B), targets=targets)
+    assert _exact(_rows(), default, enrolments=_enrolments()) == [
+        (A, "outcome", 20, 5), (B, "outcome", 10, 5)]
+    own = ReportOptions(insatser=(A, B), targets=targets, work_outcomes=OWN_LIST)
+    # 3 arbete + 2 studier + 5 rehabilitation of 20 in Hantverksstegen.
+    assert _exact(_rows(), own, enrolments=_enrolments()) == [
+        (A, "outcome", 20, 10), (B, "outcome", 10, 5)]
+    for options in (default, own):
+        report = build_report(_rows(), options, enrolments=_enrolments())
+        _judged_on_published(report)
+        assert report["exit_outcomes"]["counted"] == list(options.work_outcomes)
+        assert all(t["dont_know"] is None for t in report["targets"])
 
 
-def test_default_list_with_nothing_hidden_checks_arbete_and_studier() -> None:
-    """Only Hantverksstegen, 5 arbete and 5 studier of 20: 50 %, so 25 % is met."""
+def test_default_list_checks_arbete_and_studier() -> None:
+    """Only Hantverksstegen, 5 arbete and 5 studier of 20."""
     enrolments = [EnrolmentRow(
         id=None, participant=f"A{i}", gender="kvinna", born_abroad="nej", insats=A,
         site="Skövde", start_date=dt.date(2025, 1, 1), end_date=ENDED,
-        exit_outcome=["arbete", "studier", "arbetssökande", "arbetssökande"][i % 4])
-        for i in range(20)]  # fmt: skip
-    report = build_report(_rows(), ReportOptions(insatser=(A,), targets=(
-        outcome_target(0.25, A), outcome_target(0.25))), enrolments=enrolments)
-    assert report["exit_outcomes"]["work_or_studies"] == {"count": 10, "share": 0.5}
-    # 10 of 20: the interval starts at 29.9 %, above 25 %.
-    assert _verdicts(report) == [
-        (A, "outcome", 20, 10, None, "met"),
-        (None, "outcome", 20, 10, None, "met"),
-    ]
+        exit_outcome=["arbete", "studier", "arbetssökande", "arbetssökande"][i % 4],
+        record_key=synthetic_key(f"A{i}")) for i in range(20)]  # fmt: skip
+    options = ReportOptions(insatser=(A,), targets=(outcome_target(0.25, A),
+                                                    outcome_target(0.25)))  # fmt: skip
+    assert _exact(_rows(), options, enrolments=enrolments) == [
+        (A, "outcome", 20, 10), (None, "outcome", 20, 10)]
+    report = build_report(_rows(), options, enrolments=enrolments)
+    _judged_on_published(report)
+    # The same ended enrolments: the same published numbers.
+    assert _verdicts(report)[0][2:] == _verdicts(report)[1][2:]
 
 
 def _csv():
@@ -221,26 +219,28 @@ def imported(app, insats, tmp_path):  # type: ignore[no-untyped-def]
 def test_database_report_checks_each_insatss_own_targets(app, imported):
     report, options = report_for(imported, None, None, None, "Test")
     assert options.work_outcomes == OWN_LIST
-    assert _verdicts(report) == [
-        (B, "item", 20, 20, 0, "met"),
-        (B, "outcome", 10, 5, None, "met_uncertain"),
-        (A, "item", 20, 17, 2, "not_met"),
-        (A, "outcome", 22, 10, None, "met_uncertain"),
-    ]
-    assert [t["threshold"] for t in report["targets"]] == [0.8, 0.4, 0.9, 0.3]
-    # The same answers as a CSV give the same answer-based checks.
+    _judged_on_published(report)
+    assert [(t["insats"], t["kind"], t["threshold"]) for t in report["targets"]] == [
+        (B, "item", 0.8), (B, "outcome", 0.4), (A, "item", 0.9), (A, "outcome", 0.3)]
+    # The same answers as a CSV, whose rows carry the same record keys: the same
+    # published counts, so the same answer-based checks.
     from_csv, errors = build_report_from_csv(_csv(), ReportOptions(
         insatser=(A, B), targets=tuple(t for t in options.targets if t.kind == "item")))
     assert not errors
     assert _verdicts(from_csv) == [v for v in _verdicts(report) if v[1] == "item"]
+    # Hantverksstegen's 22 ended (the two vet inte too), 10 to work, studies or
+    # rehabilitation; Elings ark's 10, 5: published within 2.
+    outcome = {t["insats"]: t for t in report["targets"] if t["kind"] == "outcome"}
+    assert abs(outcome[A]["n"] - 22) <= 2 and abs(outcome[A]["positive"] - 10) <= 2
+    assert abs(outcome[B]["n"] - 10) <= 2 and abs(outcome[B]["positive"] - 5) <= 2
 
 
 def test_database_report_of_one_insats_checks_it_on_the_total(app, imported):
+    both, _options = report_for(imported, None, None, None, "Test")
     report, _options = report_for([imported[1]], None, None, None, "Test")
-    assert _verdicts(report) == [
-        (A, "item", 20, 17, 2, "not_met"),
-        (A, "outcome", 22, 10, None, "met_uncertain"),
-    ]
+    _judged_on_published(report)
+    # A's own people: the same published counts as in the report of both insatser.
+    assert _verdicts(report) == [v for v in _verdicts(both) if v[0] == A]
 
 
 def test_work_or_studies_by_insats_table() -> None:
@@ -250,10 +250,8 @@ def test_work_or_studies_by_insats_table() -> None:
     own = build_report(_rows(), ReportOptions(insatser=(A, B), work_outcomes=OWN_LIST),
                        enrolments=_enrolments())
     table = work_by_insats_table(own)
-    assert table.rows == [[B, 10, 5, 0.5], [A, 20, 10, 0.5]]
+    assert [row[0] for row in table.rows] == [B, A]
     assert table.notes[-1] == ("Räknas som arbete eller studier: Arbete, Studier, "
                                "Arbetslivsinriktad rehabilitering.")
-    default = build_report(_rows(), ReportOptions(insatser=(A, B)), enrolments=_enrolments())
-    assert work_by_insats_table(default).rows == [[B, 10, "–", "–"], [A, 20, "–", "–"]]
     csv, _errors = build_report_from_csv(_csv(), ReportOptions())
     assert work_by_insats_table(csv).rows == []

@@ -11,7 +11,7 @@ from survey.extensions import db
 from survey.models import AuditEvent, Insats, Site
 
 from .test_open_answers import answered as answered_by
-from .test_reports_web import answered  # noqa: F401 - a fixture
+from .test_reports_web import answered, published_target, sentence  # noqa: F401 - a fixture
 
 REPORT = "/personal/rapporter/"
 
@@ -31,8 +31,7 @@ def other(answered):  # type: ignore[no-untyped-def]  # noqa: F811
 def test_handledare_sees_their_own_insats_report(handledare_client, answered, other):  # noqa: F811
     page = handledare_client.get(f"{REPORT}?insats={answered.id}")
     assert page.status_code == 200
-    assert "Stöd till stor nytta: 83 % (5 av 6), målet 80 % är uppnått" in (
-        " ".join(page.text.replace("\u00a0", " ").split()))
+    assert sentence(published_target(answered)) in " ".join(page.text.split())
     # The form offers only their own insats; the other one is not even named.
     assert "Grannens insats" not in page.text and "Tibro" not in page.text
     # The menu leads to the report; per-person pages are not offered.
@@ -68,13 +67,15 @@ def test_handledare_downloads_their_own_aggregates(handledare_client, answered, 
     assert sorted(e.action for e in logged) == ["report_csv", "report_pdf", "report_xlsx"]
 
 
-def test_the_disclosure_rule_holds_for_handledare(handledare_client, insats):
+def test_three_answers_give_counts_and_no_share(handledare_client, insats):
     for number in range(3):
         answered_by(insats, f"FEW-{number}", {"nytta": 4}, occasion="avslut",
                     key="finsam-indikatorer", value=4)
     page = handledare_client.get(f"{REPORT}?insats={insats.id}")
     assert page.status_code == 200
-    assert "Färre än 5 personer har svarat: rapporten visar inga siffror om dem." in page.text
+    # A published count of 3 has no share: "färre än 5 svar", never "100 %".
+    assert "färre än 5 svar" in page.text
+    assert "Alla antal i rapporten har fått ett litet slumpmässigt brus" in page.text
 
 
 def test_per_person_pages_stay_with_admins(handledare_client, answered):  # noqa: F811

@@ -22,6 +22,8 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
     options = ReportOptions(
         date_from=date_from, date_to=date_to, insatser=tuple(i.name for i in insatser),
         site=site or None,
+        # The site breakdown's groups: every site of the insatser, answered or not.
+        sites=tuple(sorted({s.name for i in insatser for s in i.sites})),
         targets=tuple(_target(i, t) for i in sorted(insatser, key=lambda i: i.name)
                       for t in i.targets),
         title=title,

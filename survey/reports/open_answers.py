@@ -32,7 +32,7 @@ from sqlalchemy.types import String
 
 from analysis.instruments import about_versions, heading
 from analysis.labels import OCCASION_NAMES
-from analysis.suppression import DEFAULT_MIN_GROUP
+from analysis.shares import MIN_BASE as DEFAULT_MIN_GROUP
 from questionnaires import Registry
 from questionnaires.model import OCCASIONS
 

@@ -1,4 +1,4 @@
-"""What the report template shows: the cut report dict in the staff user's language.
+"""What the report template shows: the published report dict in the staff user's language.
 
 One context for both media: the web page (reports/report.html) and the PDF
 (reports/document.html, printed by document.py) include the same reports/_report.html
@@ -13,18 +13,18 @@ from typing import Any
 
 from flask_babel import get_locale, gettext
 
+from analysis.figures.targets import target_sentence
 from analysis.i18n import Translate, named
 from analysis.instruments import heading, key_name, notes
-from analysis.labels import fewer, occasion_name
+from analysis.labels import method_note, occasion_name
 from analysis.numbers import Numbers
-from analysis.suppression import is_suppressed, left_out_note
 from analysis.tables import VERDICT_NAMES, Table, all_tables, answers_at
-from analysis.targets import target_sentence
 from questionnaires import Registry
 
 # One mark per verdict, beside its word (never the mark alone: colour and symbol both
 # repeat what the word says).
-VERDICT_MARKS = {"met": "✓", "met_uncertain": "✓", "not_met": "✗", "too_few": "?"}
+VERDICT_MARKS = {"met": "✓", "met_uncertain": "✓", "not_met_uncertain": "✗", "not_met": "✗",
+                 "too_few": "?"}
 
 
 @dataclass
@@ -43,8 +43,8 @@ class ReportView:
     tables: list[Table]
     charts: list[Chart]
     answered: list[dict[str, Any]]
-    # Page one's notes (who is left out, what a CSV cannot tell) and, at the end, whose
-    # questions these are.
+    # Page one's notes (how the figures protect people, what a CSV cannot tell) and, at
+    # the end, whose questions these are.
     notes: list[str] = field(default_factory=list)
     about: list[str] = field(default_factory=list)
 
@@ -71,20 +71,19 @@ def build_view(report: dict[str, Any], registry: Registry,
                _: Translate = gettext) -> ReportView:
     numbers = staff_numbers()
     report = named_for_reader(report, numbers.locale)
-    min_group = report["selection"]["min_group"]
     targets = [
         {**t, "mark": VERDICT_MARKS.get(t["verdict"], ""),
          # The page groups targets by insats; a förbund-wide target has none.
          "insats": t["insats"] or "",
          "verdict_name": named(_, VERDICT_NAMES[t["verdict"]]),
          # Under its insats's heading: the sentence need not name the insats again.
-         "sentence": target_sentence({**t, "insats": None}, min_group, _, numbers),
+         "sentence": target_sentence({**t, "insats": None}, _, numbers),
          "questionnaire_name": heading(report, t["questionnaire"], _)}
         for t in report["targets"]
     ]
-    texts = [named(_, report["missing"]["note"])] if report["missing"]["note"] else []
-    if report.get("left_out"):
-        texts.insert(0, left_out_note(min_group, _))
+    texts = [method_note(_)]
+    if report["missing"]["note"]:
+        texts.append(named(_, report["missing"]["note"]))
     return ReportView(
         report=report, numbers=numbers, lang=numbers.locale, targets=targets,
         tables=all_tables(report, _, numbers), charts=charts(report, registry, _, numbers),
@@ -100,16 +99,16 @@ def charts(report: dict[str, Any], registry: Registry, _: Translate,
     from analysis import charts as draw
 
     out = []
-    for ident, occasions in report["indicators_by_version"].items():
+    for ident, occasions in report["indicators"].items():
         for occasion, items in occasions.items():
-            if _shown(items):
+            if any(cell["share"] is not None for cell in items.values()):
                 title = _("%(questionnaire)s, %(occasion)s") % {
                     "questionnaire": heading(report, ident, _),
                     "occasion": occasion_name(occasion, _).lower()}
                 out.append(Chart(title, draw.data_uri(draw.indicator_chart(
                     items, registry, ident, _, numbers)), draw.indicator_alt(items, _, numbers)))
-    for ident, dims in report["change_by_version"].items():
-        if _shown(dims):
+    for ident, dims in report["change"].items():
+        if any(cell["share_improved"] is not None for cell in dims.values()):
             title = _("%(questionnaire)s: förändring från start till avslut") % {
                 "questionnaire": heading(report, ident, _)}
             out.append(Chart(title, draw.data_uri(draw.change_chart(dims, _, numbers)),
@@ -117,20 +116,11 @@ def charts(report: dict[str, Any], registry: Registry, _: Translate,
     return out
 
 
-def _shown(cells: dict[str, Any]) -> dict[str, Any]:
-    """The cells the disclosure rule left: a chart of hidden ones would be empty."""
-    return {key: cell for key, cell in cells.items() if not is_suppressed(cell)}
-
-
 def answered(report: dict[str, Any], _: Translate) -> list[dict[str, Any]]:
     """Per questionnaire: enrolled and how many answered at each occasion, for page one."""
-    few = fewer(report["selection"]["min_group"], _)
     out = []
     for key, cell in report["missing"]["by_questionnaire"].items():
-        if is_suppressed(cell):
-            out.append({"name": key_name(report, key), "enrolled": few, "hidden": True})
-            continue
-        out.append({"name": key_name(report, key), "enrolled": cell["enrolled"], "hidden": False,
+        out.append({"name": key_name(report, key), "enrolled": cell["enrolled"],
                     **{f: answers_at(cell[f], _)
                        for f in ("with_start", "with_pagaende", "with_avslut", "paired")}})
     return out
