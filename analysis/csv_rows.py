@@ -21,7 +21,12 @@ from typing import TextIO
 from questionnaires import Questionnaire, Registry
 from questionnaires.plaintext import CONTROL_CHARACTERS
 
+from .perturbation import KEY_RANGE
 from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS, AnswerRow
+
+# A file written before record keys existed: every column but the last. It is read (an
+# import gives its new participants new keys); a report refuses it.
+WITHOUT_RECORD_KEY = CSV_COLUMNS[:-1]
 
 _EASY = {"0": False, "1": True}
 _BAD = object()
@@ -90,6 +95,7 @@ class _Response:
     errors: list[str]
     version: _Version | None
     per_response: tuple[str, str, str]  # language, easy, assisted as written
+    record_key: int | None = None
     seen: int = 0  # bit mask of items answered, to catch an item answered twice
 
 
@@ -100,9 +106,11 @@ class AnswerCsvReader:
         self.source = source
         self.registry = registry or Registry.load()
         self.errors: list[CsvError] = []
+        # Whether the file has the record_key column (known once the header is read).
+        self.has_record_key = False
         self._versions: dict[tuple[str, str], _Version | str] = {}
         self._interned: dict[str, str] = {}
-        self._people: dict[str, tuple[str, str, str, int]] = {}
+        self._people: dict[str, tuple[str, str, str, str, int]] = {}
         self._times: dict[str, dt.datetime | None] = {}
         self._keys = set(self.registry.keys())
         self._shared: dict[tuple[str, str, str], tuple[str, str, str]] = {}
@@ -159,14 +167,15 @@ class AnswerCsvReader:
             return None
         if header and header[0].startswith("\ufeff"):
             header[0] = header[0][1:]
-        if tuple(header) != CSV_COLUMNS:
+        if tuple(header) not in (CSV_COLUMNS, WITHOUT_RECORD_KEY):
             self._error(1, _header_problem(header))
             return None
+        self.has_record_key = len(header) == len(CSV_COLUMNS)
         return reader
 
     def _records(self, reader) -> Iterator[tuple[int, list[str]]]:  # type: ignore[no-untyped-def]
         """(line number, fields) of each record with the right number of fields."""
-        width = len(CSV_COLUMNS)
+        width = len(CSV_COLUMNS) if self.has_record_key else len(WITHOUT_RECORD_KEY)
         previous_end = reader.line_num
         while True:
             try:
@@ -190,7 +199,7 @@ class AnswerCsvReader:
     def _row(self, line: int, fields: list[str]) -> AnswerRow | None:
         """The row checked; None when it (or its response) has an error."""
         (participant, _, _, _, insats, site, questionnaire, version, occasion,
-         submitted_at, language, _, _, item, value, comment) = fields  # fmt: skip
+         submitted_at, language, _, _, item, value, comment) = fields[:16]  # fmt: skip
         # The other columns are checked against fixed sets; these are free text.
         if CONTROL_CHARACTERS.search(participant + insats + site + language + comment):
             self._error(line, "Raden innehåller styrtecken (t.ex. NUL) som inte kan sparas.")
@@ -206,7 +215,8 @@ class AnswerCsvReader:
             number = version_info.values.get(value, _BAD)  # type: ignore[union-attr]
             if number is not _BAD and not response.seen & bit:
                 response.seen |= bit
-                return AnswerRow(*response.prefix, item_id, number, comment or None)  # type: ignore[arg-type]
+                return AnswerRow(*response.prefix, item_id, number, comment or None,  # type: ignore[arg-type]
+                                 None, response.record_key)
         for message in response.errors:
             self._error(line, message)
         self._answer(response, item, value, line)
@@ -311,13 +321,16 @@ class AnswerCsvReader:
         (participant, gender, birth_year, born_abroad, insats, site, questionnaire,
          version, occasion, submitted_at, language, easy, assisted) = fields[:13]  # fmt: skip
         errors, year = _person_errors(participant, gender, birth_year, born_abroad)
+        written_key = fields[16] if self.has_record_key else ""
+        record_key = _record_key(written_key, errors) if self.has_record_key else None
         if not insats:
             errors.append("Insats saknas.")
         found_version, moment = self._survey_errors(errors, questionnaire, version, occasion,
                                                     submitted_at)  # fmt: skip
         errors += _style_errors(language, easy, assisted)
         if participant:
-            errors += self._person_changes(participant, (gender, birth_year, born_abroad, line))
+            errors += self._person_changes(participant,
+                                           (gender, birth_year, born_abroad, written_key, line))
         prefix = None
         if not errors and found_version is not None and moment is not None:
             intern = self._intern
@@ -334,6 +347,7 @@ class AnswerCsvReader:
             errors or _NO_ERRORS,
             found_version,
             self._shared.setdefault(per_response, per_response),
+            record_key,
         )
 
     def _survey_errors(
@@ -362,15 +376,17 @@ class AnswerCsvReader:
             )
         return found_version, moment
 
-    def _person_changes(self, participant: str, person: tuple[str, str, str, int]) -> list[str]:
-        """One gender, birth year and born abroad per participant: what differs from the
-        participant's first row."""
+    def _person_changes(self, participant: str,
+                        person: tuple[str, str, str, str, int]) -> list[str]:
+        """One gender, birth year, born abroad and record key per participant: what
+        differs from the participant's first row."""
         first = self._people.setdefault(participant, person)
         return [
             f"Deltagaren '{participant}' har {label} ({name}) '{person[index]}' här "
-            f"men '{first[index]}' på rad {first[3]}."
+            f"men '{first[index]}' på rad {first[-1]}."
             for index, (name, label) in enumerate(
-                (("gender", "kön"), ("birth_year", "födelseår"), ("born_abroad", "född utomlands"))
+                (("gender", "kön"), ("birth_year", "födelseår"), ("born_abroad", "född utomlands"),
+                 ("record_key", "radnyckel"))
             )
             if first[index] != person[index]
         ]
@@ -401,6 +417,17 @@ def _person_errors(
             f"Tillåtet: {', '.join(BORN_ABROAD)}."
         )
     return errors, year
+
+
+def _record_key(text: str, errors: list[str]) -> int | None:
+    """The record key as written (a whole number below KEY_RANGE), or None with the error
+    noted. Stegvis writes it; a person never types it."""
+    key = _int(text)
+    if key is None or key >= KEY_RANGE:
+        errors.append(f"Ogiltig radnyckel (record_key) '{text}': den ska vara ett heltal från "
+                      f"0 till {KEY_RANGE - 1}, som Stegvis skriver i exporten.")
+        return None
+    return key
 
 
 def _style_errors(language: str, easy: str, assisted: str) -> list[str]:

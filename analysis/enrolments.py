@@ -42,6 +42,8 @@ class EnrolmentColumns:
     # None when not recorded (`income.income_sources` makes them from any stored form).
     income_start: Codes
     income_exit: Codes
+    # int64: each enrolment's person's record key (analysis/perturbation.py).
+    record_key: np.ndarray
 
     def __len__(self) -> int:
         return len(self.key)
@@ -49,6 +51,8 @@ class EnrolmentColumns:
     @classmethod
     def from_rows(cls, rows: Sequence[EnrolmentRow]) -> EnrolmentColumns:
         count = len(rows)
+        if any(row.record_key is None for row in rows):
+            raise ValueError("every enrolment row needs its participant's record_key")
         invited: dict[tuple[str, str], np.ndarray] = {}
         for i, row in enumerate(rows):
             for pair in row.invited:
@@ -68,6 +72,7 @@ class EnrolmentColumns:
             birth_year=birth_years([row.birth_year for row in rows]),
             income_start=Codes.factorize([income_sources(row.income_start) for row in rows]),
             income_exit=Codes.factorize([income_sources(row.income_exit) for row in rows]),
+            record_key=np.array([row.record_key for row in rows], dtype=np.int64),
         )
 
     def selected(self, selection: Selection) -> np.ndarray:

@@ -39,6 +39,9 @@ class ResponseColumns:
     language: Codes  # in Entries, easy Swedish is its own language (responses.to_entries)
     easy: np.ndarray  # bool: answered in easy Swedish (lättläst)
     submitted_at: np.ndarray  # datetime64[us], naive UTC
+    # int64: the record key of the row's person (analysis/perturbation.py); every count
+    # a figure makes of rows is a Cell of these keys.
+    record_key: np.ndarray
 
     def __len__(self) -> int:
         return len(self.qv)

@@ -45,12 +45,17 @@ def columns_from_rows(
         position.append(index)
         value.append(DONT_KNOW if row.value is None else row.value)
     ids = [head.enrolment for head in heads]
+    keys = [head.record_key for head in heads]
+    if None in keys:
+        # Without them the report could not protect anyone (analysis/perturbation.py).
+        raise ValueError("every answer row needs its participant's record_key")
     return ResponseColumns(
         layouts=layouts.found,
         qv=np.frombuffer(qv, dtype=np.int32).copy(),
         enrolment=None if all(i is None for i in ids) else Codes.of(heads, "enrolment_key"),
         **{field: Codes.of(heads, field) for field in _TEXT_FIELDS},
         easy=np.array([bool(head.easy) for head in heads], dtype=bool),
+        record_key=np.array(keys, dtype=np.int64),
         submitted_at=np.array([head.submitted_at for head in heads], dtype="datetime64[us]"),
     ), AnswerColumns(
         response=np.frombuffer(response, dtype=np.int64).copy(),

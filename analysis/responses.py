@@ -1,6 +1,6 @@
 """The core of the report's input: responses as columns in, `Entries` out.
 
-Every source (the fast CSV reader, the strict reader's rows, the database) hands its
+Every source (the CSV reader's rows, the database) hands its
 responses here as `ResponseColumns` and their answers as `AnswerColumns`; this module
 alone applies the rules:
 
@@ -78,6 +78,7 @@ def to_entries(
                                            responses.language.names, responses.easy[head])),
         easy=responses.easy[head],
         submitted_at=responses.submitted_at[head],
+        record_key=responses.record_key[head],
         in_period=in_period[head],
         values=_values(answers, entry_of, head.size, width),
     )

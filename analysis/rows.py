@@ -31,6 +31,10 @@ CSV_COLUMNS: tuple[str, ...] = (
     "item",
     "value",
     "comment",
+    # The participant's record key (analysis/perturbation.py): the Dataexport writes it;
+    # the report from a CSV needs it, an import keeps it. A file without this last
+    # column is read as before (the report refuses it).
+    "record_key",
 )
 
 GENDERS = values(Gender)
@@ -68,6 +72,9 @@ class AnswerRow(NamedTuple):
     # The database's enrolment id as a string; None in a CSV, where an enrolment is
     # (participant, insats, site) instead.
     enrolment: str | None = None
+    # The participant's record key (analysis/perturbation.py); None only from a CSV
+    # without the column, which a report refuses.
+    record_key: int | None = None
 
     @property
     def enrolment_key(self) -> EnrolmentKey:
@@ -108,6 +115,8 @@ class EnrolmentRow:
     # Försörjning: IncomeSource values (several may apply); empty / None: not recorded.
     income_start: tuple[str, ...] = ()
     income_exit: tuple[str, ...] | None = None
+    # The participant's record key (analysis/perturbation.py); required by a report.
+    record_key: int | None = None
 
     @property
     def key(self) -> EnrolmentKey:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import random
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .perturbation import KEY_RANGE
 from .rows import CSV_COLUMNS, AnswerRow
 
 INSATSER = {
@@ -43,45 +46,50 @@ def write_csv(path: Path, participants: int, seed: int = 1) -> int:
             for insats in stays:
                 site = rnd.choice(INSATSER[insats])
                 common = (person, gender, year, abroad, insats, site)
-                count += _stay(out, rnd, common, language)
+                count += _stay(out, rnd, common, language, str(test_key(person)))
     return count
 
 
 _BASE = dt.datetime(2024, 1, 8, 9, 0)
 
 
-def _stay(out: Any, rnd: random.Random, common: tuple[str, ...], language: str) -> int:
+def test_key(participant: str) -> int:
+    """A stand-in record key made from the code, for test and benchmark data only: a real
+    one is random (analysis/perturbation.py), so nobody who knows a code knows its key."""
+    return zlib.crc32(participant.encode()) % KEY_RANGE
+
+
+def _stay(out: Any, rnd: random.Random, common: tuple[str, ...], language: str,
+          key: str) -> int:
     """One enrolment's answers: start, sometimes pågående, mostly avslut. Returns the rows."""
     start = _BASE + dt.timedelta(days=rnd.randint(0, 600), minutes=rnd.randint(0, 480))
     level = [rnd.randint(1, 5) for _ in SELF_ITEMS]
     start_values = {item: str(v) for item, v in zip(SELF_ITEMS, level, strict=True)}
-    count = _answer(out, rnd, common, language, ("sjalvskattning", "start", start),
-                    start_values)  # fmt: skip
+    answer = functools.partial(_answer, out, rnd, common, language, key=key)
+    count = answer(("sjalvskattning", "start", start), start_values)
     if rnd.random() < 0.6:
         when = start + dt.timedelta(days=60)
-        count += _answer(out, rnd, common, language, ("finsam-indikatorer", "pagaende", when),
-                         _indicator_values(rnd))  # fmt: skip
+        count += answer(("finsam-indikatorer", "pagaende", when), _indicator_values(rnd))
     if rnd.random() < 0.75:
         end = start + dt.timedelta(days=rnd.randint(90, 300))
         moved = {
             item: str(min(6, max(1, v + rnd.choice((-1, 0, 1, 1, 2)))))
             for item, v in zip(SELF_ITEMS, level, strict=True)
         }
-        count += _answer(out, rnd, common, language, ("sjalvskattning", "avslut", end), moved)
-        count += _answer(out, rnd, common, language, ("finsam-indikatorer", "avslut", end),
-                         _indicator_values(rnd))  # fmt: skip
+        count += answer(("sjalvskattning", "avslut", end), moved)
+        count += answer(("finsam-indikatorer", "avslut", end), _indicator_values(rnd))
     return count
 
 
 def _answer(out: Any, rnd: random.Random, common: tuple[str, ...], language: str,
-            survey: tuple[str, str, dt.datetime], items: dict[str, str]) -> int:
+            survey: tuple[str, str, dt.datetime], items: dict[str, str], key: str) -> int:
     """One response's rows; returns how many."""
     questionnaire, occasion, when = survey
     easy = "1" if rnd.random() < 0.3 else "0"
     assisted = rnd.choice(("sjalv", "sjalv", "handledare", "tolk"))
     for item, value in items.items():
         out.writerow((*common, questionnaire, "1", occasion, when.isoformat(timespec="seconds"),
-                      language, easy, assisted, item, value, ""))  # fmt: skip
+                      language, easy, assisted, item, value, "", key))  # fmt: skip
     return len(items)
 
 
@@ -110,15 +118,20 @@ _DEFAULTS: dict[str, object] = {
     "value": 4,
     "comment": None,
     "enrolment": None,
+    "record_key": None,
 }
 
 
 def make_row(**fields: object) -> AnswerRow:
-    """An AnswerRow with plausible defaults, for tests and examples."""
+    """An AnswerRow with plausible defaults, for tests and examples; the record key is
+    the participant's `test_key` unless given."""
     unknown = set(fields) - set(_DEFAULTS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
-    return AnswerRow(**{**_DEFAULTS, **fields})  # type: ignore[arg-type]
+    row = {**_DEFAULTS, **fields}
+    if row["record_key"] is None:
+        row["record_key"] = test_key(str(row["participant"]))
+    return AnswerRow(**row)  # type: ignore[arg-type]
 
 
 def self_assessment(
@@ -156,7 +169,7 @@ def to_csv_text(rows: Iterable[AnswerRow]) -> str:
                 row.born_abroad, row.insats, row.site or "", row.questionnaire, row.version,
                 row.occasion, row.submitted_at.isoformat(timespec="seconds"), row.language,
                 int(row.easy), row.assisted, row.item, "" if row.value is None else row.value,
-                row.comment or "",
+                row.comment or "", "" if row.record_key is None else row.record_key,
             )
         )  # fmt: skip
     return buffer.getvalue()

@@ -44,7 +44,7 @@ def enrolment_columns(insats_ids: Iterable[int]) -> EnrolmentColumns:
                Insats.name.label("insats"), Site.name.label("site"), Enrolment.start_date,
                Enrolment.end_date, stored_text(Enrolment.exit_outcome).label("exit_outcome"),
                cast(Enrolment.left_early, Integer).label("left_early"),
-               Participant.birth_year,
+               Participant.birth_year, Participant.record_key,
                cast(Enrolment.income_start, String).label("income_start"),
                cast(Enrolment.income_exit, String).label("income_exit"))
         .join(Participant, Enrolment.participant_id == Participant.id)
@@ -55,7 +55,7 @@ def enrolment_columns(insats_ids: Iterable[int]) -> EnrolmentColumns:
         {"id": pa.int64(), "pseudonym": _TEXT, "gender": _TEXT, "born_abroad": _TEXT,
          "insats": _TEXT, "site": _TEXT, "start_date": _DAY, "end_date": _DAY,
          "exit_outcome": _TEXT, "left_early": pa.int64(), "birth_year": pa.int64(),
-         "income_start": _TEXT, "income_exit": _TEXT},
+         "record_key": pa.int64(), "income_start": _TEXT, "income_exit": _TEXT},
     )
     enrolment = table.column("id").to_numpy()
     return EnrolmentColumns(
@@ -71,6 +71,7 @@ def enrolment_columns(insats_ids: Iterable[int]) -> EnrolmentColumns:
         .astype(np.int32),
         income_start=_income(table.column("income_start")),
         income_exit=_income(table.column("income_exit")),
+        record_key=table.column("record_key").to_numpy().astype(np.int64),
     )  # fmt: skip
 
 
@@ -153,6 +154,7 @@ def report_columns(insats_ids: Iterable[int], registry: Registry,
         language=_codes(table.column("language")),
         easy=table.column("easy").to_numpy() == 1,
         submitted_at=_moments(table.column("submitted_at")),
+        record_key=enrolments.record_key[row],
     )  # fmt: skip
     return responses, _answers(ids, table.column("id").to_numpy(), responses)
 

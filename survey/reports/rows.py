@@ -60,7 +60,7 @@ def answer_rows(insats_ids: Iterable[int], date_from: dt.date | None = None,
                Invitation.questionnaire_version, stored_text(Invitation.occasion).label("occasion"),
                Response.submitted_at, Response.language, Response.easy,
                stored_text(Response.assisted).label("assisted"), Answer.item_id, Answer.value,
-               Answer.comment, Enrolment.id.label("enrolment"))
+               Answer.comment, Enrolment.id.label("enrolment"), Participant.record_key)
         .select_from(Answer)
         .join(Response, Answer.response_id == Response.id)
         .join(Invitation, Response.invitation_id == Invitation.id)
@@ -84,6 +84,7 @@ def answer_rows(insats_ids: Iterable[int], date_from: dt.date | None = None,
                 occasion=row.occasion, submitted_at=row.submitted_at, language=row.language,
                 easy=bool(row.easy), assisted=row.assisted, item=row.item_id,
                 value=row.value, comment=row.comment, enrolment=str(row.enrolment),
+                record_key=row.record_key,
             )
 
 
@@ -94,7 +95,7 @@ def csv_record(row: AnswerRow) -> list:
         row.born_abroad, row.insats, row.site or "", row.questionnaire, row.version,
         row.occasion, row.submitted_at.isoformat(timespec="seconds"), row.language,
         int(row.easy), row.assisted, row.item, "" if row.value is None else row.value,
-        row.comment or "",
+        row.comment or "", "" if row.record_key is None else row.record_key,
     ])
 
 
