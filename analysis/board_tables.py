@@ -16,7 +16,7 @@ from .i18n import N_, Translate, named, untranslated
 from .income import INCOME_GROUPS
 from .instruments import key_name
 from .labels import REASON_NAMES, SUPPRESSED_MARK, fewer, group_name, occasion_name
-from .missing import RATE_REASONS
+from .figures.response_rates import RATE_REASONS
 from .suppression import is_suppressed
 from .tables import Cell, Column, Table, shown, suppression_note, total_cell
 

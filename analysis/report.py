@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -23,28 +23,21 @@ from .change import (
     pairs_per_person,
     start_loading_scipy,
 )
-from .counts import DEFAULT_AGE_BANDS, counts_table
 from .csv_rows import AnswerCsvReader, CsvError
 from .enrolments import EnrolmentColumns
 from .entries import Entries, ResponseColumns, group_ids
-from .fast_csv import read_csv_columns
+from .figures import FigureInputs, counts, exit_outcomes, income, missing, response_rates
+from .figures.counts import DEFAULT_AGE_BANDS
+from .figures.exit_outcomes import WORK_OR_STUDIES
+from .figures.response_rates import DEFAULT_PAGAENDE_DAYS
 from .from_rows import columns_from_rows
-from .income import income_table
 from .indicators import indicator_tables
 from .instruments import about_versions
-from .missing import DEFAULT_PAGAENDE_DAYS, missing_table, response_rates
-from .outcomes import WORK_OR_STUDIES, outcome_table
+from .perturbation import publish
 from .responses import AnswerColumns, to_entries
 from .rows import AnswerRow, EnrolmentRow
 from .selection import Selection
-from .suppression import (
-    DEFAULT_MIN_GROUP,
-    disclose,
-    is_suppressed,
-    leave_out_small_gender_group,
-    left_out_note,
-    suppressed,
-)
+from .suppression import DEFAULT_MIN_GROUP, is_suppressed, suppressed
 from .targets import DEFAULT_MIN_ANSWERS, OUTCOME, Target, check_on_cell, target_sentence
 
 REPORT_FORMAT = 1
@@ -103,16 +96,12 @@ def build_report_from_csv(
     options = options or ReportOptions()
     registry = registry or Registry.load()
     start_loading_scipy()
-    columns = read_csv_columns(source, registry)
-    if columns is None:
-        # Something about the file needs a closer look: the strict reader finds every
-        # error with its line number (or, for an odd but valid file, reads it row by row).
-        if not isinstance(source, str | Path):
-            source.seek(0)
-        reader = AnswerCsvReader(source, registry)
-        columns = columns_from_rows(reader.rows(), registry)
-        if reader.errors:
-            return None, reader.errors
+    # i21b: the one reader until i21a's report.py (which refuses a file without
+    # record keys) is merged; fast_csv gives no record keys.
+    reader = AnswerCsvReader(source, registry)
+    columns = columns_from_rows(reader.rows(), registry)
+    if reader.errors:
+        return None, reader.errors
     return report_from_columns(*columns, options, None, registry), []
 
 
@@ -154,18 +143,16 @@ def _finish(
     if enrolments is not None and not isinstance(enrolments, EnrolmentColumns):
         enrolments = EnrolmentColumns.from_rows(enrolments)
     min_group = options.min_group
-    previous, left_out_before = _previous(previous_entries, enrolments, options)
-    entries, enrolments, left_out = leave_out_small_gender_group(
-        entries, enrolments, options.selection, min_group)
     layouts = entries.layouts
 
     indicators = indicator_tables(entries)
     pairs = pairs_per_person(entries)
+    board = _board(FigureInputs(entries, enrolments, options.selection, options, pairs,
+                                registry), previous_entries)  # fmt: skip
     change = change_tables(entries, pairs)
     indicator_idents = [i for i in indicators if i.startswith(INDICATOR_KEY + "/")]
     change_idents = [i for i in change if i.startswith(CHANGE_KEY + "/")]
     people, enrolment_count, by_insats = _counts(entries)
-    board = _board(entries, enrolments, options.selection, options)
     moments = entries.submitted_at[entries.in_period]
     period = [moments.min().item(), moments.max().item()] if moments.size else []
 
@@ -204,44 +191,42 @@ def _finish(
         # renderers say so (change.different_groups_note) beside them.
         "occasions_differ": [ident for ident, occasions in indicators.items()
                              if {"start", "avslut"} <= occasions.keys()],
-        "missing": missing_table(entries, options.selection, enrolments),
-        "exit_outcomes": outcome_table(enrolments, options.selection, options.work_outcomes),
-        "counts": board["counts"],
-        "response_rates": board["response_rates"],
-        "income": income_table(enrolments, options.selection),
-        "previous": previous,
-        "left_out": left_out_note(min_group) if left_out or left_out_before else None,
+        **board,
     }
-    answered_insatser = list(by_insats)  # before the rule: it may drop a breakdown's keys
-    disclose(report)
+    answered_insatser = list(by_insats)
     report["targets"] = _targets(options, report, answered_insatser)
     for target in report["targets"]:
         target["summary"] = target_sentence(target, min_group)
     return report
 
 
-def _board(entries: Entries, enrolments: EnrolmentColumns | None, selection: Selection,
-           options: ReportOptions) -> dict[str, Any]:  # fmt: skip
-    """The headline figures a board compares with the previous period."""
-    return {
-        "counts": counts_table(enrolments, selection, options.age_bands),
-        "response_rates": response_rates(entries, selection, enrolments, options.pagaende_days),
-    }
+# The board's figures (i21b), in the report's key order; `previous` holds the first two
+# again for the period before. i21a's report.py lists every figure in one FIGURES list.
+BOARD = {"missing": missing, "exit_outcomes": exit_outcomes, "counts": counts,
+         "response_rates": response_rates, "income": income}
+PREVIOUS = ("counts", "response_rates")
 
 
-def _previous(entries: Entries | None, enrolments: EnrolmentColumns | None,
-              options: ReportOptions) -> tuple[dict[str, Any] | None, bool]:  # fmt: skip
-    """(The headline figures of the period of the same length before this one, by the
-    same functions and (in `disclose`) the same rule, or None without both dates;
-    whether people of another gender were left out of them.)"""
-    selection = options.selection.previous()
-    if selection is None or entries is None:
-        return None, False
-    entries, enrolments, left_out = leave_out_small_gender_group(
-        entries, enrolments, selection, options.min_group)
-    return {"from": _iso(selection.date_from), "to": _iso(selection.date_to),
-            "people": _counts(entries)[0],
-            **_board(entries, enrolments, selection, options)}, left_out
+def _board(inputs: FigureInputs, previous_entries: Entries | None) -> dict[str, Any]:
+    """The board's figures of this period and the one before: every figure's cells, then
+    one `publish` over all of them, then each figure finished from its published cells."""
+    selection = inputs.selection.previous()
+    before = None
+    if selection is not None and previous_entries is not None:
+        before = replace(inputs, entries=previous_entries, selection=selection,
+                         pairs=None)  # fmt: skip
+    cells = {name: figure.cells(inputs) for name, figure in BOARD.items()}
+    if before is not None:
+        cells["previous"] = {name: BOARD[name].cells(before) for name in PREVIOUS}
+    published = publish(cells)
+    out: dict[str, Any] = {name: figure.finish(published[name], inputs)
+                           for name, figure in BOARD.items()}  # fmt: skip
+    out["previous"] = None if before is None else {
+        "from": _iso(before.selection.date_from), "to": _iso(before.selection.date_to),
+        # i21a's `people` figure publishes this with the rest.
+        "people": _counts(before.entries)[0],
+        **{name: BOARD[name].finish(published["previous"][name], before) for name in PREVIOUS}}
+    return out
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -27,7 +27,7 @@ from .labels import (
     occasion_name,
     outcome_name,
 )
-from .missing import REASONS
+from .figures.missing import REASONS
 from .numbers import SWEDISH, Numbers
 from .suppression import is_suppressed, left_out_note
 from .targets import target_name, target_sentence

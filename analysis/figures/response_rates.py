@@ -1,0 +1,96 @@
+"""Svarsfrekvens (JSON key `response_rates`): per questionnaire and occasion, of the
+enrolments due an answer, how many answered, how many did not and why (the Bortfall
+table's `missing.reasons`).
+
+Counted in enrolments, each a Cell of its person's record key; the share is answered of
+due as published (answered capped at due, no share under 5 due). Only the web app knows
+who was due: a CSV of answers gives none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..i18n import N_
+from ..perturbation import Cell
+from .counts import portion
+from .missing import Answered, questionnaires, reasons, units
+
+if TYPE_CHECKING:
+    from ..enrolments import EnrolmentColumns
+    from ..selection import Selection
+    from . import FigureInputs
+
+# Why someone due an answer at an occasion has none (still_enrolled only explains a
+# missing avslut answer of someone not yet ended, who is never due one here).
+RATE_REASONS = ("left_early", "no_invitation", "not_answered")
+DEFAULT_PAGAENDE_DAYS = 90
+
+CSV_NOTE = N_(
+    "Svarsfrekvens finns inte för en CSV-fil med svar: vilka som borde ha svarat vet "
+    "bara inskrivningarna i webbtjänsten."
+)
+
+
+def due(occasion: str, enrolments: EnrolmentColumns, rows: np.ndarray, selection: Selection,
+        pagaende_days: int, today: dt.date | None = None) -> np.ndarray:  # fmt: skip
+    """Mask over enrolments `rows`: due an answer at `occasion` in the period.
+
+    Start: started in the period (a start answer from before it counts). Pågående:
+    enrolled at least `pagaende_days` days by the period's end or today, whichever is
+    earlier (or by their own end, if earlier still). Avslut: ended in the period.
+    """
+    if occasion == "avslut":
+        return enrolments.ended(selection)[rows]
+    start = enrolments.start_date[rows]
+    if occasion == "start":
+        if selection.date_from is None:
+            return np.ones(rows.size, dtype=bool)
+        return start >= np.datetime64(selection.date_from, "D")
+    today = today or dt.date.today()
+    until = np.datetime64(min(selection.date_to or today, today), "D")
+    end = enrolments.end_date[rows]
+    last_day = np.where(~np.isnat(end) & (end < until), end, until)
+    return (last_day - start) >= np.timedelta64(pagaende_days, "D")
+
+
+def cells(inputs: FigureInputs) -> dict[str, Any]:
+    enrolments, selection = inputs.enrolments, inputs.selection
+    if enrolments is None:
+        return {"available": False, "note": CSV_NOTE}
+    days = inputs.options.pagaende_days
+    answered = Answered(inputs.entries)
+    enrolled = units(inputs.entries, selection, enrolments)
+    keys = enrolled.keys
+    table: dict[str, Any] = {}
+    for key, occasions in questionnaires(inputs.registry).items():
+        by_occasion = answered.by_occasion(key)
+        table[key] = {}
+        for occasion in occasions:
+            mine = due(occasion, enrolments, enrolled.rows, selection, days)
+            has = enrolled.has(by_occasion[occasion])
+            found = reasons(enrolments, enrolled.rows[mine & ~has], key, selection, occasion)
+            table[key][occasion] = {
+                "due": Cell.of(keys[mine]),
+                "answered": Cell.of(keys[mine & has]),
+                "missing": Cell.of(keys[mine & ~has]),
+                "reasons": {reason: found[reason] for reason in RATE_REASONS},
+            }
+    return {"available": True, "note": None, "pagaende_days": days, "by_questionnaire": table}
+
+
+def finish(published: dict[str, Any], inputs: FigureInputs) -> dict[str, Any]:
+    if not published["available"]:
+        return published
+    table = {}
+    for key, occasions in published["by_questionnaire"].items():
+        table[key] = {}
+        for occasion, cell in occasions.items():
+            share = portion(cell["due"], cell["answered"])
+            table[key][occasion] = {"due": cell["due"], "answered": share.pop("count"),
+                                    "missing": cell["missing"], **share,
+                                    "reasons": cell["reasons"]}  # fmt: skip
+    return {**published, "by_questionnaire": table}
