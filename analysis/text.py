@@ -138,6 +138,7 @@ def _outcomes(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[st
         if is_suppressed(cell):
             lines.append(f"  {outcome_name(key, _):<34} {'–':>5}")
         elif cell["count"]:
-            name, share = outcome_name(key, _), numbers.percent(cell["share"])
+            name = outcome_name(key, _)
+            share = "" if cell["share"] is None else numbers.percent(cell["share"])
             lines.append(f"  {name:<34} {cell['count']:>5}  {share}")
     return lines
