@@ -29,6 +29,7 @@ from analysis.report import ReportOptions, build_report, build_report_from_csv
 from analysis.rows import EnrolmentRow
 from analysis.shares import wilson
 from analysis.synthetic import make_row, to_csv_text
+from analysis.synthetic import test_key as record_key_of
 from analysis.targets import Target, outcome_target
 from analysis.targets import target_sentence as sentence_of
 from survey.extensions import db
@@ -64,7 +65,7 @@ def _enrolments() -> list[EnrolmentRow]:
             out.append(EnrolmentRow(
                 id=None, participant=f"{prefix}{i}", gender="kvinna", born_abroad="nej",
                 insats=insats, site="Skövde", start_date=dt.date(2025, 1, 1), end_date=ENDED,
-                exit_outcome=outcome))  # fmt: skip
+                exit_outcome=outcome, record_key=record_key_of(f"{prefix}{i}")))  # fmt: skip
     return out
 
 
@@ -122,60 +123,57 @@ def test_a_small_insats_hides_its_target_and_its_complement() -> None:
         ({"suppressed": True}, None, "too_few")] * 2
 
 
-def test_work_or_studies_target_with_the_forbunds_own_outcomes() -> None:
+def _outcome_cells(options: ReportOptions, enrolments: list[EnrolmentRow]) -> dict:
+    from analysis.figures import exit_outcomes
+    from analysis.perturbation import exact
+
+    from .test_analysis_board import inputs_for
+
+    return exact(exit_outcomes.cells(inputs_for(_rows(), enrolments, options)))
+
+
+def _work(cells: dict) -> dict:
+    return {name: (part["ended"], part["work_or_studies"])
+            for name, part in [("Alla", cells), *cells["by_insats"].items()]}  # fmt: skip
+
+
+def test_work_or_studies_with_the_forbunds_own_outcomes() -> None:
+    """Issue 21: the work-or-studies share is shown whenever its published base is 5 or
+    more, and each insats's target is checked on its own published figures."""
     targets = (outcome_target(0.3, A), outcome_target(0.4, B))
-    default = build_report(_rows(), ReportOptions(insatser=(A, B), targets=targets),
-                           enrolments=_enrolments())
-    outcomes = default["exit_outcomes"]
-    assert outcomes["counted"] == ["arbete", "studier"]
-    # studier (2) is hidden with rehabilitation (5); arbete + studier would then tell
-    # studier alone (8 + 2 - 8), so work or studies is hidden in total...
-    assert outcomes["outcomes"]["studier"] == {"suppressed": True}
-    assert outcomes["work_or_studies"] == {"suppressed": True}
-    # ...and, since its parts by insats add up to it, per insats too.
-    assert outcomes["by_insats"] == {
-        B: {"ended": 10, "work_or_studies": {"suppressed": True}},
-        A: {"ended": 20, "work_or_studies": {"suppressed": True}},
-    }
-    assert [t["verdict"] for t in default["targets"]] == ["too_few", "too_few"]
-
-    own = build_report(_rows(), ReportOptions(insatser=(A, B), targets=targets,
-                                              work_outcomes=OWN_LIST),
-                       enrolments=_enrolments())  # fmt: skip
-    outcomes = own["exit_outcomes"]
-    assert outcomes["counted"] == list(OWN_LIST)
-    # 8 arbete + 2 studier + 5 rehabilitation = 15 of 30; studier and rehabilitation are
-    # hidden together (7 people), a sum the rule allows to be known.
-    assert outcomes["work_or_studies"] == {"count": 15, "share": 0.5}
-    assert outcomes["by_insats"][A] == {"ended": 20,
-                                        "work_or_studies": {"count": 10, "share": 0.5}}
-    assert outcomes["by_insats"][B] == {"ended": 10,
-                                        "work_or_studies": {"count": 5, "share": 0.5}}
-    assert _verdicts(own) == [
-        (A, "outcome", 20, 10, None, "met_uncertain"),
-        (B, "outcome", 10, 5, None, "met_uncertain"),
-    ]
-    assert target_sentence(own["targets"][0]) == (
-        "Gått till arbete eller studier (Hantverksstegen): 50 % (10 av 20 avslutade), målet "
-        "30 % är uppnått, men osäkert: osäkerhetsintervallet börjar vid 30 %."
-    )
+    options = ReportOptions(insatser=(A, B), targets=targets)
+    own = ReportOptions(insatser=(A, B), targets=targets, work_outcomes=OWN_LIST)
+    # By hand: arbete + studier 5 of A's 20 and 5 of B's 10; with rehabilitation 10 of 20.
+    assert _work(_outcome_cells(options, _enrolments())) == {
+        "Alla": (30, 10), B: (10, 5), A: (20, 5)}
+    assert _work(_outcome_cells(own, _enrolments())) == {"Alla": (30, 15), B: (10, 5), A: (20, 10)}
+    for chosen, counted in ((options, ["arbete", "studier"]), (own, list(OWN_LIST))):
+        report = build_report(_rows(), chosen, enrolments=_enrolments())
+        outcomes = report["exit_outcomes"]
+        assert outcomes["counted"] == counted
+        assert outcomes["work_or_studies"]["share"] is not None
+        for target in report["targets"]:
+            published = outcomes["by_insats"][target["insats"]]
+            assert (target["n"], target["positive"]) == (
+                published["ended"], published["work_or_studies"]["count"])
+            assert target["share"] == published["work_or_studies"]["share"] is not None
+            assert target["verdict"] != "too_few"
 
 
-def test_default_list_with_nothing_hidden_checks_arbete_and_studier() -> None:
-    """Only Hantverksstegen, 5 arbete and 5 studier of 20: 50 %, so 25 % is met."""
+def test_default_list_checks_arbete_and_studier() -> None:
+    """Only Hantverksstegen, 5 arbete and 5 studier of 20."""
     enrolments = [EnrolmentRow(
         id=None, participant=f"A{i}", gender="kvinna", born_abroad="nej", insats=A,
         site="Skövde", start_date=dt.date(2025, 1, 1), end_date=ENDED,
-        exit_outcome=["arbete", "studier", "arbetssökande", "arbetssökande"][i % 4])
-        for i in range(20)]  # fmt: skip
-    report = build_report(_rows(), ReportOptions(insatser=(A,), targets=(
-        outcome_target(0.25, A), outcome_target(0.25))), enrolments=enrolments)
-    assert report["exit_outcomes"]["work_or_studies"] == {"count": 10, "share": 0.5}
-    # 10 of 20: the interval starts at 29.9 %, above 25 %.
-    assert _verdicts(report) == [
-        (A, "outcome", 20, 10, None, "met"),
-        (None, "outcome", 20, 10, None, "met"),
-    ]
+        exit_outcome=["arbete", "studier", "arbetssökande", "arbetssökande"][i % 4],
+        record_key=record_key_of(f"A{i}")) for i in range(20)]  # fmt: skip
+    options = ReportOptions(insatser=(A,), targets=(outcome_target(0.25, A),
+                                                    outcome_target(0.25)))  # fmt: skip
+    assert _work(_outcome_cells(options, enrolments)) == {"Alla": (20, 10), A: (20, 10)}
+    report = build_report(_rows(), options, enrolments=enrolments)
+    outcomes = report["exit_outcomes"]
+    assert [(t["n"], t["positive"]) for t in report["targets"]] == [
+        (outcomes["ended"], outcomes["work_or_studies"]["count"])] * 2
 
 
 def _csv():
@@ -244,16 +242,28 @@ def test_database_report_of_one_insats_checks_it_on_the_total(app, imported):
 
 
 def test_work_or_studies_by_insats_table() -> None:
-    """The Excel/CSV/appendix table of what the outcome targets are checked on."""
-    from analysis.tables import work_by_insats_table
+    """The table of what the outcome targets are checked on, with each target."""
+    from analysis.board_tables import work_by_insats_table
 
-    own = build_report(_rows(), ReportOptions(insatser=(A, B), work_outcomes=OWN_LIST),
-                       enrolments=_enrolments())
+    targets = (outcome_target(0.3, A), outcome_target(0.4, B))
+    own = build_report(_rows(), ReportOptions(insatser=(A, B), work_outcomes=OWN_LIST,
+                                              targets=targets), enrolments=_enrolments())
     table = work_by_insats_table(own)
-    assert table.rows == [[B, 10, 5, 0.5], [A, 20, 10, 0.5]]
+    outcomes = own["exit_outcomes"]
+    verdicts = {t["insats"]: t["verdict"] for t in own["targets"]}
+    names = {"met": "Uppnått", "met_uncertain": "Uppnått, men osäkert",
+             "not_met": "Inte uppnått", "too_few": "För få svar"}
+    assert [row[0] for row in table.rows] == ["Alla", B, A]
+    for row, (insats, goal) in zip(table.rows[1:], ((B, 0.4), (A, 0.3)), strict=True):
+        cell = outcomes["by_insats"][insats]
+        went = cell["work_or_studies"]
+        assert row == [insats, cell["ended"], went["count"], went["share"], *went["ci95"],
+                       goal, names.get(verdicts[insats], verdicts[insats])]
     assert table.notes[-1] == ("Räknas som arbete eller studier: Arbete, Studier, "
                                "Arbetslivsinriktad rehabilitering.")
-    default = build_report(_rows(), ReportOptions(insatser=(A, B)), enrolments=_enrolments())
-    assert work_by_insats_table(default).rows == [[B, 10, "–", "–"], [A, 20, "–", "–"]]
     csv, _errors = build_report_from_csv(_csv(), ReportOptions())
-    assert work_by_insats_table(csv).rows == []
+    assert work_by_insats_table(csv).rows == [[outcomes_note(csv)]]
+
+
+def outcomes_note(report: dict) -> str:
+    return report["exit_outcomes"]["note"]
