@@ -16,6 +16,7 @@ import pytest
 
 from analysis import EnrolmentRow, ReportOptions, Target, build_report
 from analysis.synthetic import make_row, self_assessment
+from analysis.synthetic import test_key as record_key_of
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
 
@@ -29,7 +30,8 @@ def _report() -> dict[str, Any]:
         rows += self_assessment(f"K{i}", [2, 3, 3, 2, 4], [4, 3, 4, 3, 5])
     enrolments = [
         EnrolmentRow(None, f"K{i}", "kvinna", "nej", "Hantverksstegen", "Skövde",
-                     dt.date(2025, 1, 1), dt.date(2025, 3, 20), "arbete")
+                     dt.date(2025, 1, 1), dt.date(2025, 3, 20), "arbete",
+                     record_key=record_key_of(f"K{i}"))
         for i in range(6)
     ]  # fmt: skip
     options = ReportOptions(
