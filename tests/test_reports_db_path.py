@@ -315,3 +315,39 @@ def test_report_for_uses_the_forbund_settings(app, insats):
     for key in BOARD_KEYS:
         _same(report[key], expected[key])
     assert report["selection"]["age_bands"] == [18, 25, 65]
+
+
+def test_the_demo_board_sees_work_or_studies_and_outcomes_by_gender(app):
+    """Issue 21's third case, on the demo (its dates are relative to today), over the
+    whole months of its history: the board sees the share of the ended who went to work
+    or studies, with its target, and every exit outcome by gender, as numbers."""
+    from analysis.board_tables import board_tables
+    from analysis.rows import GENDERS
+    from analysis.targets import outcome_target
+    from survey.demo import INSATS
+
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    chosen = list(db.session.scalars(select(Insats).where(Insats.name == INSATS)))
+    today = dt.date.today()
+    first = dt.date(today.year - 2, today.month, 1)
+    from survey.reports.build import report_for
+
+    report, options = report_for(chosen, first, today, None, "Demo")
+    outcomes = report["exit_outcomes"]
+    assert outcomes["ended"] >= 5
+    assert outcomes["work_or_studies"]["share"] is not None
+    assert list(outcomes["by_gender"]) == list(GENDERS)
+    tables = {table.name: table for table in board_tables(report)}
+    shown = [cell for row in tables["Avslutsorsaker"].rows for cell in row[3:]]
+    assert shown and all(isinstance(cell, int) for cell in shown)
+    # With an outcome target, its verdict stands beside the share.
+    ids = [chosen[0].id]
+    enrolments = enrolment_columns(ids)
+    targeted = report_from_columns(
+        *report_columns(ids, app.extensions["stegvis.questionnaires"], enrolments),
+        dataclasses.replace(options, targets=(outcome_target(0.3, INSATS),)), enrolments)
+    work = {table.name: table for table in board_tables(targeted)}["Arbete eller studier"]
+    row = next(row for row in work.rows if row[0] == INSATS)
+    assert row[3] == outcomes["by_insats"][INSATS]["work_or_studies"]["share"] is not None
+    assert row[6] == 0.3 and row[7] != "För få svar"
