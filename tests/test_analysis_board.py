@@ -17,6 +17,7 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
 import pytest
 
 from analysis import EnrolmentRow, ReportOptions, build_report
@@ -473,3 +474,26 @@ def test_tables_show_every_published_figure(report: dict[str, Any]) -> None:
     # 3 ended: their share says the base is too small rather than a share.
     assert report["exit_outcomes"]["ended"] < MIN_BASE
     assert share(report["exit_outcomes"]["work_or_studies"], str) == "färre än 5 i underlaget"
+
+
+def test_due_is_counted_up_to_the_earlier_of_the_periods_end_and_today() -> None:
+    """The one due rule (`response_rates.due`): a pågående answer is due after 90 days
+    enrolled, counted up to the period's end, or to today when that is earlier (the
+    current month counts up to today)."""
+    rows = [_enrolment("P1", "kvinna", 1990, "A", D(2025, 1, 1)),
+            _enrolment("P2", "kvinna", 1990, "A", D(2025, 3, 1)),
+            _enrolment("P3", "kvinna", 1990, "A", D(2025, 1, 1), D(2025, 2, 1))]
+    columns = EnrolmentColumns.from_rows(rows)
+    everyone = np.arange(3)
+    month = Selection(D(2025, 5, 1), D(2025, 5, 31))
+    # By 31 May: P1 150 days, P2 91, P3 ended after 31 days.
+    assert response_rates.due("pagaende", columns, everyone, month, 90,
+                              today=D(2026, 1, 1)).tolist() == [True, True, False]
+    # Today 15 May: P2 has been enrolled 75 days only.
+    assert response_rates.due("pagaende", columns, everyone, month, 90,
+                              today=D(2025, 5, 15)).tolist() == [True, False, False]
+    # Start: started in the period; avslut: ended in it.
+    assert response_rates.due("start", columns, everyone, Selection(D(2025, 3, 1), D(2025, 3, 31)),
+                              90).tolist() == [False, True, False]
+    assert response_rates.due("avslut", columns, everyone, Selection(D(2025, 2, 1), D(2025, 2, 28)),
+                              90).tolist() == [False, False, True]

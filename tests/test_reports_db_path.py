@@ -273,7 +273,14 @@ def test_board_figures_on_the_database_path_are_the_hand_computed_ones(app, insa
 def test_board_cells_on_the_database_path_are_the_hand_computed_ones(app, insats):
     """The database path's figures hand the board figures the same exact cells, keys
     included, as test_analysis_board.py computes by hand from the rows."""
-    from analysis.figures import FigureInputs, counts, exit_outcomes, missing, response_rates
+    from analysis.figures import (
+        FigureInputs,
+        counts,
+        exit_outcomes,
+        income,
+        missing,
+        response_rates,
+    )
     from analysis.perturbation import Cell, exact
 
     from .test_analysis_board import ANSWERS, ENROLMENTS, H1, inputs_for, key
@@ -285,7 +292,7 @@ def test_board_cells_on_the_database_path_are_the_hand_computed_ones(app, insats
     from_db = FigureInputs(report_entries(ids, registry, options.selection, enrolments),
                            enrolments, options.selection, options, None, registry)
     from_rows = inputs_for(ANSWERS, ENROLMENTS, options)
-    for figure in (counts, response_rates, missing, exit_outcomes):
+    for figure in (counts, response_rates, missing, exit_outcomes, income):
         assert figure.cells(from_db) == figure.cells(from_rows), figure.__name__
     cells = counts.cells(from_db)
     assert exact(cells["enrolled"]["n"]) == 6
