@@ -219,13 +219,17 @@ def _board(inputs: FigureInputs, previous_entries: Entries | None) -> dict[str, 
     if before is not None:
         cells["previous"] = {name: BOARD[name].cells(before) for name in PREVIOUS}
     published = publish(cells)
-    out: dict[str, Any] = {name: figure.finish(published[name], inputs)
-                           for name, figure in BOARD.items()}  # fmt: skip
-    out["previous"] = None if before is None else {
-        "from": _iso(before.selection.date_from), "to": _iso(before.selection.date_to),
-        # i21a's `people` figure publishes this with the rest.
-        "people": _counts(before.entries)[0],
-        **{name: BOARD[name].finish(published["previous"][name], before) for name in PREVIOUS}}
+    out: dict[str, Any] = {}
+    for name, figure in BOARD.items():
+        out.update(figure.finish(published[name], inputs))
+    out["previous"] = None
+    if before is not None:
+        out["previous"] = {"from": _iso(before.selection.date_from),
+                           "to": _iso(before.selection.date_to),
+                           # i21a's `people` figure publishes this with the rest.
+                           "people": _counts(before.entries)[0]}
+        for name in PREVIOUS:
+            out["previous"].update(BOARD[name].finish(published["previous"][name], before))
     return out
 
 

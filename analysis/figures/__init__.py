@@ -2,9 +2,9 @@
 
 Each module has `cells(inputs)`, the figure's exact counts as a tree whose every count
 about people is a `perturbation.Cell` (counted from the units behind it), and
-`finish(published, inputs)`, the figure's JSON part built from the published counts
-only (`perturbation.publish` turned each Cell into its published int in between, once
-for the whole report).
+`finish(published, inputs)`, the figure's part of the report ({JSON key: value}), built
+from the published counts only (`perturbation.publish` turned each Cell into its
+published int in between, once for the whole report).
 """
 
 from __future__ import annotations

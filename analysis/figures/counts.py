@@ -147,9 +147,10 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
 
 
 def finish(published: dict[str, Any], inputs: FigureInputs) -> dict[str, Any]:
+    """{"counts": the figure}, from its published cells."""
     if not published["available"]:
-        return published
+        return {"counts": published}
     avbrott = published["avbrott"]
     share = portion(avbrott["ended"], avbrott["left_early"])
-    return {**published, "avbrott": {"ended": avbrott["ended"], "left_early": share.pop("count"),
-                                     **share}}  # fmt: skip
+    return {"counts": {**published, "avbrott": {
+        "ended": avbrott["ended"], "left_early": share.pop("count"), **share}}}

@@ -99,11 +99,12 @@ def _finish_block(block: dict[str, Any]) -> dict[str, Any]:
 
 
 def finish(published: dict[str, Any], inputs: FigureInputs) -> dict[str, Any]:
+    """{"exit_outcomes": the figure}, from its published cells."""
     if not published["available"]:
-        return published
-    return {
+        return {"exit_outcomes": published}
+    return {"exit_outcomes": {
         **published,
         **_finish_block(published),
         "by_gender": {name: _finish_block(b) for name, b in published["by_gender"].items()},
         "by_insats": {name: _finish_block(b) for name, b in published["by_insats"].items()},
-    }
+    }}

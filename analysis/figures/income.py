@@ -59,8 +59,9 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
 
 
 def finish(published: dict[str, Any], inputs: FigureInputs) -> dict[str, Any]:
+    """{"income": the figure}, from its published cells."""
     if not published["available"]:
-        return published
+        return {"income": published}
     recorded = published["recorded"]
-    return {**published, "self_supporting": {
-        side: portion(recorded, published[side][SELF_SUPPORTING]) for side in ("start", "exit")}}
+    return {"income": {**published, "self_supporting": {
+        side: portion(recorded, published[side][SELF_SUPPORTING]) for side in ("start", "exit")}}}

@@ -83,8 +83,9 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
 
 
 def finish(published: dict[str, Any], inputs: FigureInputs) -> dict[str, Any]:
+    """{"response_rates": the figure}, from its published cells."""
     if not published["available"]:
-        return published
+        return {"response_rates": published}
     table = {}
     for key, occasions in published["by_questionnaire"].items():
         table[key] = {}
@@ -93,4 +94,4 @@ def finish(published: dict[str, Any], inputs: FigureInputs) -> dict[str, Any]:
             table[key][occasion] = {"due": cell["due"], "answered": share.pop("count"),
                                     "missing": cell["missing"], **share,
                                     "reasons": cell["reasons"]}  # fmt: skip
-    return {**published, "by_questionnaire": table}
+    return {"response_rates": {**published, "by_questionnaire": table}}
