@@ -221,14 +221,15 @@ def test_exit_outcome_cells_by_gender_and_insats(inputs: FigureInputs) -> None:
     cells = exit_outcomes.cells(inputs)
     figures = exact(cells)
     # Ended: P1, P3 and P8 (A), all to arbete.
-    assert figures["ended"] == 3 and figures["work_or_studies"] == 3
-    assert figures["outcomes"]["arbete"] == 3 and sum(figures["outcomes"].values()) == 3
+    assert figures["ended"] == 3 and figures["work_or_studies"] == {"count": 3}
+    assert figures["outcomes"]["arbete"] == {"count": 3}
+    assert sum(part["count"] for part in figures["outcomes"].values()) == 3
     assert list(figures["by_gender"]) == list(GENDERS)
     assert figures["by_gender"]["kvinna"]["ended"] == 1
-    assert figures["by_gender"]["man"]["outcomes"]["arbete"] == 2
+    assert figures["by_gender"]["man"]["outcomes"]["arbete"] == {"count": 2}
     assert figures["by_gender"]["annat"]["ended"] == 0
     assert {name: b["ended"] for name, b in figures["by_insats"].items()} == {"A": 3, "B": 0}
-    assert cells["by_gender"]["man"]["work_or_studies"] == Cell(2, key("P3", "P8"))
+    assert cells["by_gender"]["man"]["work_or_studies"]["count"] == Cell(2, key("P3", "P8"))
 
 
 def test_exit_outcome_cells_count_every_outcome_and_the_forbunds_list() -> None:
@@ -239,13 +240,14 @@ def test_exit_outcome_cells_count_every_outcome_and_the_forbunds_list() -> None:
              dataclasses.replace(rows[0], participant="M1", gender="man", exit_outcome=None),
              _enrolment("M2", "man", 1990, "A", D(2025, 1, 2))]  # still enrolled
     figures = exact(exit_outcomes.cells(inputs_for([], rows)))
-    assert figures["ended"] == 8 and figures["work_or_studies"] == 6
-    assert {k: v for k, v in figures["outcomes"].items() if v} == {
+    assert figures["ended"] == 8 and figures["work_or_studies"] == {"count": 6}
+    assert {k: v["count"] for k, v in figures["outcomes"].items() if v["count"]} == {
         "arbete": 5, "studier": 1, "sjukersättning": 1, "okänd": 1}
     assert figures["by_gender"]["kvinna"]["ended"] == 7
-    assert figures["by_gender"]["man"]["outcomes"]["okänd"] == 1
+    assert figures["by_gender"]["man"]["outcomes"]["okänd"] == {"count": 1}
     own = dataclasses.replace(H1, work_outcomes=("arbete", "sjukersättning"))
-    assert exact(exit_outcomes.cells(inputs_for([], rows, own)))["work_or_studies"] == 6
+    assert exact(exit_outcomes.cells(inputs_for([], rows, own)))["work_or_studies"] == {
+        "count": 6}
     with pytest.raises(ValueError, match="unknown exit outcome"):
         exit_outcomes.cells(inputs_for([], rows, dataclasses.replace(H1, work_outcomes=("x",))))
 

@@ -133,7 +133,7 @@ def _outcome_cells(options: ReportOptions, enrolments: list[EnrolmentRow]) -> di
 
 
 def _work(cells: dict) -> dict:
-    return {name: (part["ended"], part["work_or_studies"])
+    return {name: (part["ended"], part["work_or_studies"]["count"])
             for name, part in [("Alla", cells), *cells["by_insats"].items()]}  # fmt: skip
 
 

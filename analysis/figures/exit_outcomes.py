@@ -46,12 +46,14 @@ def _outcome(outcome: str | None) -> str:
 
 
 def _block(keys: np.ndarray, outcome: np.ndarray, work: np.ndarray) -> dict[str, Any]:
-    """The cells of one group of ended enrolments: ended, each outcome, work or studies."""
+    """The cells of one group of ended enrolments: ended, each outcome, work or studies
+    (in the finished figure's shape, which adds each count's share)."""
     return {
         "ended": Cell.of(keys),
-        "outcomes": {name: Cell.of(keys[outcome == i]) for i, name in enumerate(EXIT_OUTCOMES)},
-        "work_or_studies": Cell.of(keys[work]),
-    }
+        "outcomes": {name: {"count": Cell.of(keys[outcome == i])}
+                     for i, name in enumerate(EXIT_OUTCOMES)},
+        "work_or_studies": {"count": Cell.of(keys[work])},
+    }  # fmt: skip
 
 
 def cells(inputs: FigureInputs) -> dict[str, Any]:
@@ -93,9 +95,10 @@ def _finish_block(block: dict[str, Any]) -> dict[str, Any]:
     ended = block["ended"]
     return {
         "ended": ended,
-        "outcomes": {name: portion(ended, count) for name, count in block["outcomes"].items()},
-        "work_or_studies": portion(ended, block["work_or_studies"]),
-    }
+        "outcomes": {name: portion(ended, part["count"])
+                     for name, part in block["outcomes"].items()},
+        "work_or_studies": portion(ended, block["work_or_studies"]["count"]),
+    }  # fmt: skip
 
 
 def finish(published: dict[str, Any], inputs: FigureInputs) -> dict[str, Any]:
