@@ -46,14 +46,14 @@ def write_csv(path: Path, participants: int, seed: int = 1) -> int:
             for insats in stays:
                 site = rnd.choice(INSATSER[insats])
                 common = (person, gender, year, abroad, insats, site)
-                count += _stay(out, rnd, common, language, str(test_key(person)))
+                count += _stay(out, rnd, common, language, str(synthetic_key(person)))
     return count
 
 
 _BASE = dt.datetime(2024, 1, 8, 9, 0)
 
 
-def test_key(participant: str) -> int:
+def synthetic_key(participant: str) -> int:
     """A stand-in record key made from the code, for test and benchmark data only: a real
     one is random (analysis/perturbation.py), so nobody who knows a code knows its key."""
     return zlib.crc32(participant.encode()) % KEY_RANGE
@@ -124,13 +124,13 @@ _DEFAULTS: dict[str, object] = {
 
 def make_row(**fields: object) -> AnswerRow:
     """An AnswerRow with plausible defaults, for tests and examples; the record key is
-    the participant's `test_key` unless given."""
+    the participant's `synthetic_key` unless given."""
     unknown = set(fields) - set(_DEFAULTS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     row = {**_DEFAULTS, **fields}
     if row["record_key"] is None:
-        row["record_key"] = test_key(str(row["participant"]))
+        row["record_key"] = synthetic_key(str(row["participant"]))
     return AnswerRow(**row)  # type: ignore[arg-type]
 
 

@@ -11,8 +11,7 @@ import pytest
 from analysis import AnswerRow, EnrolmentRow, ReportOptions, Target, build_report
 from analysis.figures import missing
 from analysis.perturbation import exact
-from analysis.synthetic import make_row, self_assessment
-from analysis.synthetic import test_key as record_key_of
+from analysis.synthetic import make_row, self_assessment, synthetic_key
 from questionnaires import Registry
 
 from .test_analysis_board import inputs_for
@@ -150,7 +149,7 @@ def _enrolment(name: str, **fields: object) -> EnrolmentRow:
     defaults: dict[str, object] = {
         "id": None, "participant": name, "gender": "kvinna", "born_abroad": "nej",
         "insats": "Hantverksstegen", "site": "Skövde", "start_date": dt.date(2025, 1, 1),
-        "record_key": record_key_of(name),
+        "record_key": synthetic_key(name),
     }  # fmt: skip
     return EnrolmentRow(**{**defaults, **fields})  # type: ignore[arg-type]
 

@@ -33,8 +33,7 @@ from analysis import EnrolmentRow, ReportOptions, build_report
 from analysis.report import build_report_from_csv
 from analysis.report_csv import write_report_csv
 from analysis.rows import AnswerRow
-from analysis.synthetic import make_row, self_assessment, to_csv_text
-from analysis.synthetic import test_key as record_key_of
+from analysis.synthetic import make_row, self_assessment, synthetic_key, to_csv_text
 from analysis.text import summary
 from analysis.xlsx import write_xlsx
 from survey.extensions import db
@@ -78,7 +77,7 @@ def issue_rows() -> tuple[list[AnswerRow], list[EnrolmentRow]]:
         enrolments.append(EnrolmentRow(None, f"D{i:02d}", gender, "nej", "Hantverksstegen", site,
                                        dt.date(2025, 1, 1), dt.date(2025, 3, 25), outcome,
                                        birth_year=common["birth_year"],
-                                       record_key=record_key_of(f"D{i:02d}")))  # fmt: skip
+                                       record_key=synthetic_key(f"D{i:02d}")))  # fmt: skip
     return rows, enrolments
 
 

@@ -15,8 +15,7 @@ import pikepdf
 import pytest
 
 from analysis import EnrolmentRow, ReportOptions, Target, build_report
-from analysis.synthetic import make_row, self_assessment
-from analysis.synthetic import test_key as record_key_of
+from analysis.synthetic import make_row, self_assessment, synthetic_key
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
 
@@ -31,7 +30,7 @@ def _report() -> dict[str, Any]:
     enrolments = [
         EnrolmentRow(None, f"K{i}", "kvinna", "nej", "Hantverksstegen", "Skövde",
                      dt.date(2025, 1, 1), dt.date(2025, 3, 20), "arbete",
-                     record_key=record_key_of(f"K{i}"))
+                     record_key=synthetic_key(f"K{i}"))
         for i in range(6)
     ]  # fmt: skip
     options = ReportOptions(

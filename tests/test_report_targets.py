@@ -28,8 +28,7 @@ from sqlalchemy import select
 from analysis.report import ReportOptions, build_report, build_report_from_csv
 from analysis.rows import EnrolmentRow
 from analysis.shares import wilson
-from analysis.synthetic import make_row, to_csv_text
-from analysis.synthetic import test_key as record_key_of
+from analysis.synthetic import make_row, synthetic_key, to_csv_text
 from analysis.targets import Target, outcome_target
 from analysis.targets import target_sentence as sentence_of
 from survey.extensions import db
@@ -65,7 +64,7 @@ def _enrolments() -> list[EnrolmentRow]:
             out.append(EnrolmentRow(
                 id=None, participant=f"{prefix}{i}", gender="kvinna", born_abroad="nej",
                 insats=insats, site="Skövde", start_date=dt.date(2025, 1, 1), end_date=ENDED,
-                exit_outcome=outcome, record_key=record_key_of(f"{prefix}{i}")))  # fmt: skip
+                exit_outcome=outcome, record_key=synthetic_key(f"{prefix}{i}")))  # fmt: skip
     return out
 
 
@@ -166,7 +165,7 @@ def test_default_list_checks_arbete_and_studier() -> None:
         id=None, participant=f"A{i}", gender="kvinna", born_abroad="nej", insats=A,
         site="Skövde", start_date=dt.date(2025, 1, 1), end_date=ENDED,
         exit_outcome=["arbete", "studier", "arbetssökande", "arbetssökande"][i % 4],
-        record_key=record_key_of(f"A{i}")) for i in range(20)]  # fmt: skip
+        record_key=synthetic_key(f"A{i}")) for i in range(20)]  # fmt: skip
     options = ReportOptions(insatser=(A,), targets=(outcome_target(0.25, A),
                                                     outcome_target(0.25)))  # fmt: skip
     assert _work(_outcome_cells(options, enrolments)) == {"Alla": (20, 10), A: (20, 10)}
