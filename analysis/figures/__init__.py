@@ -31,3 +31,14 @@ class FigureInputs:
     options: ReportOptions
     pairs: Any
     registry: Registry
+
+
+def insatser(inputs: FigureInputs) -> list[str]:
+    """The insatser of the selection; without a choice, every insats the source names."""
+    chosen = inputs.options.insatser
+    if chosen:
+        return sorted(chosen)
+    names = set(inputs.entries.insats.names)
+    if inputs.enrolments is not None:
+        names |= set(inputs.enrolments.insats.names)
+    return sorted(names)

@@ -27,7 +27,6 @@ insatser of the selection.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,9 +36,9 @@ from ..i18n import N_
 from ..perturbation import Cell
 from ..rows import GENDERS
 from ..shares import share_cell
+from . import insatser
 
 if TYPE_CHECKING:
-    from ..selection import Selection
     from . import FigureInputs
 
 DEFAULT_AGE_BANDS = (16, 30, 50)
@@ -71,13 +70,6 @@ def _bands(birth_year: np.ndarray, start_year: np.ndarray, bounds: tuple[int, ..
     band = np.searchsorted(np.asarray(bounds), age, side="right")
     band[(birth_year == NO_BIRTH_YEAR) | (age < 0)] = len(bounds) + 1
     return band
-
-
-def selected_insatser(selection: Selection, names: Sequence[Any]) -> list[str]:
-    """The insatser a report is about, in name order: the chosen ones, or when none is
-    chosen every insats the data name (`names`). The rows of every `by_insats`."""
-    chosen = selection.insatser or {name for name in names if name is not None}
-    return sorted(chosen, key=str)
 
 
 def portion(base: int, count: int) -> dict[str, Any]:
@@ -136,7 +128,7 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
     out["by_insats"] = {
         name: {category: Cell.of(key_of[np.unique(person[mask & (insats == code)])])
                for category, mask in masks.items()}
-        for name in selected_insatser(selection, enrolments.insats.names)
+        for name in insatser(inputs)
         for code in (insats_code.get(name, -1),)
     }  # fmt: skip
     # Avbrott is counted per ended enrolment, like the exit outcomes.

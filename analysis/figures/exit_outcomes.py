@@ -22,7 +22,8 @@ from questionnaires.vocabulary import ExitOutcome
 from ..i18n import N_
 from ..perturbation import Cell
 from ..rows import EXIT_OUTCOMES, GENDERS
-from .counts import portion, selected_insatser
+from . import insatser
+from .counts import portion
 
 if TYPE_CHECKING:
     from . import FigureInputs
@@ -78,7 +79,7 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
     groups = {
         "by_gender": {name: gender == gender_code.get(name, -1) for name in GENDERS},
         "by_insats": {name: insats == insats_code.get(name, -1)
-                      for name in selected_insatser(inputs.selection, enrolments.insats.names)},
+                      for name in insatser(inputs)},
     }  # fmt: skip
     return {
         "available": True,
