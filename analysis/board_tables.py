@@ -41,11 +41,10 @@ UNKNOWN_AGE_NAME = N_("Okänd ålder")
 Builder = Callable[[dict[str, Any], Translate], Table]
 
 
-def share(cell: dict[str, Any], _: Translate, key: str = "share") -> Cell:
-    """A share as published, or what a share of a base under 5 says instead."""
-    if cell.get("few"):
-        return _("färre än %(n)s i underlaget") % {"n": MIN_BASE}
-    return cell[key]
+def share(cell: dict[str, Any], key: str = "share", _: Translate = untranslated) -> Cell:
+    """A share as shown: "färre än 5 svar" when its published base is too small. (i21a's
+    `tables.share` with `labels.few_answers` is the same rule: the lead keeps that one.)"""
+    return _("färre än %(n)s svar") % {"n": MIN_BASE} if cell.get("few") else cell[key]
 
 
 def _needs(block: str, name: str) -> Callable[[Builder], Builder]:
@@ -98,10 +97,10 @@ def outcome_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
          *(Column(group_name(g, _), "int") for g in genders)],
     )  # fmt: skip
     for key, cell in outcomes["outcomes"].items():
-        table.rows.append([outcome_name(key, _), cell["count"], share(cell, _),
+        table.rows.append([outcome_name(key, _), cell["count"], share(cell, "share", _),
                            *(genders[g]["outcomes"][key]["count"] for g in genders)])
     table.rows.append([_("Arbete eller studier"), outcomes["work_or_studies"]["count"],
-                       share(outcomes["work_or_studies"], _),
+                       share(outcomes["work_or_studies"], "share", _),
                        *(genders[g]["work_or_studies"]["count"] for g in genders)])
     table.rows.append([_("Avslutade"), outcomes["ended"], "",
                        *(genders[g]["ended"] for g in genders)])  # fmt: skip
@@ -135,8 +134,8 @@ def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) ->
         target = _outcome_target(report, insats)
         goal: list[Cell] = ["", ""] if target is None else [
             target["threshold"], named(_, VERDICT_NAMES[target["verdict"]])]
-        table.rows.append([insats or _("Alla"), cell["ended"], went["count"], share(went, _),
-                           low, high, *goal])  # fmt: skip
+        table.rows.append([insats or _("Alla"), cell["ended"], went["count"],
+                           share(went, "share", _), low, high, *goal])  # fmt: skip
     return table
 
 
@@ -179,7 +178,7 @@ def avbrott_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
                   [Column(_("Avslutade inskrivningar"), "int"), Column(_("Avbrott"), "int"),
                    Column(_("Andel avbrott"), "percent")],
                   notes=[_("Avbrott: deltagaren slutade innan insatsen var genomförd.")])
-    table.rows.append([avbrott["ended"], avbrott["left_early"], share(avbrott, _)])
+    table.rows.append([avbrott["ended"], avbrott["left_early"], share(avbrott, "share", _)])
     return table
 
 
@@ -203,7 +202,7 @@ def rates_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     for key, occasions in rates["by_questionnaire"].items():
         for occasion, cell in occasions.items():
             table.rows.append([key_name(report, key), occasion_name(occasion, _), cell["due"],
-                               cell["answered"], share(cell, _), cell["missing"],
+                               cell["answered"], share(cell, "share", _), cell["missing"],
                                *(cell["reasons"][r] for r in RATE_REASONS)])  # fmt: skip
     return table
 
@@ -247,7 +246,7 @@ def self_supporting_table(report: dict[str, Any], _: Translate = untranslated) -
     for side, occasion in (("start", "start"), ("exit", "avslut")):
         cell = income["self_supporting"][side]
         table.rows.append([occasion_name(occasion, _), cell["count"], income["recorded"],
-                           share(cell, _)])  # fmt: skip
+                           share(cell, "share", _)])  # fmt: skip
     return table
 
 
@@ -275,7 +274,7 @@ def comparison_table(report: dict[str, Any], _: Translate = untranslated) -> Tab
             if value is None:
                 cells += ["", ""]
             elif is_share:
-                cells += ["", share(value, _)]
+                cells += ["", share(value, "share", _)]
             else:
                 cells += [value, ""]
         table.rows.append([name, *cells])

@@ -474,10 +474,10 @@ def test_tables_show_every_published_figure(report: dict[str, Any]) -> None:
         in tables["Antal"].rows
     avbrott = counts_["avbrott"]
     assert tables["Avbrott"].rows == [[avbrott["ended"], avbrott["left_early"],
-                                       share(avbrott, str)]]  # fmt: skip
+                                       share(avbrott)]]  # fmt: skip
     # 3 ended: their share says the base is too small rather than a share.
     assert report["exit_outcomes"]["ended"] < MIN_BASE
-    assert share(report["exit_outcomes"]["work_or_studies"], str) == "färre än 5 i underlaget"
+    assert share(report["exit_outcomes"]["work_or_studies"]) == "färre än 5 svar"
 
 
 def test_due_is_counted_up_to_the_earlier_of_the_periods_end_and_today() -> None:
