@@ -1,9 +1,11 @@
-"""The board's figures as flat tables (Excel, the report CSV, the web page's appendix):
-counts by gender, age band and insats; avbrott; svarsfrekvens; försörjning start × exit;
-the previous period beside this one.
+"""The board's figures as flat tables (Excel, the report CSV, the web page and the PDF):
+who is missing, exit outcomes (by gender too), work or studies per insats with its
+target, counts by gender, age band and insats, avbrott, svarsfrekvens, försörjning start
+× exit, the previous period beside this one.
 
-Each builder takes the disclosed report and the caller's gettext (`analysis/i18n.py`);
-hidden figures show as the mark, hidden totals as "färre än N", as in tables.py.
+Each builder takes the report (every count already published) and the caller's gettext
+(`analysis/i18n.py`), and shows every figure: the only thing missing from a table is a
+share whose published base is under 5 (`shares.MIN_BASE`), which says so instead.
 """
 
 from __future__ import annotations
@@ -12,21 +14,13 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from .figures.missing import REASONS
+from .figures.response_rates import RATE_REASONS
 from .i18n import N_, Translate, named, untranslated
 from .income import INCOME_GROUPS
 from .instruments import key_name
-from .labels import REASON_NAMES, group_name, occasion_name
-from .missing import RATE_REASONS
-from .tables import Cell, Column, Table
-
-
-def shown(value: Any) -> Any:
-    """A published figure as it is (the cut report's marks are gone: i21b's part)."""
-    return value
-
-
-def total_cell(report: dict[str, Any], value: Any, _: Translate = untranslated) -> Any:
-    return value
+from .labels import REASON_NAMES, group_name, occasion_name, outcome_name
+from .tables import VERDICT_NAMES, Cell, Column, Table, answers_at, share
 
 CATEGORY_NAMES: dict[str, str] = {
     "enrolled": N_("Inskrivna under perioden"),
@@ -63,6 +57,81 @@ def _needs(block: str, name: str) -> Callable[[Builder], Builder]:
     return wrap
 
 
+def missing_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    missing = report["missing"]
+    table = Table(
+        _("Bortfall"), _("Vilka saknas"),
+        [Column(_("Frågeformulär")), Column(_("Inskrivna"), "int"),
+         Column(_("Svar vid start"), "int"), Column(_("Svar pågående"), "int"),
+         Column(_("Svar vid avslut"), "int"), Column(_("Par start–avslut"), "int"),
+         Column(_("Utan avslutssvar"), "int"),
+         *(Column(_(REASON_NAMES[r]), "int") for r in REASONS)],
+        notes=[named(_, missing["note"])] if missing["note"] else [],
+    )  # fmt: skip
+    for key, m in missing["by_questionnaire"].items():
+        table.rows.append(
+            [key_name(report, key), m["enrolled"],
+             *(answers_at(m[f], _) for f in ("with_start", "with_pagaende", "with_avslut",
+                                             "paired", "without_avslut")),
+             *(m["reasons"][r] for r in REASONS)]
+        )  # fmt: skip
+    return table
+
+
+@_needs("exit_outcomes", N_("Avslutsorsaker"))
+def outcome_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """Each exit outcome: its count and share, and its count per gender."""
+    outcomes = report["exit_outcomes"]
+    genders = outcomes["by_gender"]
+    table = Table(
+        _("Avslutsorsaker"),
+        _("Avslutsorsaker (%(ended)s avslutade inskrivningar)") % {"ended": outcomes["ended"]},
+        [Column(_("Avslutsorsak")), Column(_("Antal"), "int"), Column(_("Andel"), "percent"),
+         *(Column(group_name(g, _), "int") for g in genders)],
+    )  # fmt: skip
+    for key, cell in outcomes["outcomes"].items():
+        table.rows.append([outcome_name(key, _), cell["count"], share(cell, "share", _),
+                           *(genders[g]["outcomes"][key]["count"] for g in genders)])
+    table.rows.append([_("Arbete eller studier"), outcomes["work_or_studies"]["count"],
+                       share(outcomes["work_or_studies"], "share", _),
+                       *(genders[g]["work_or_studies"]["count"] for g in genders)])
+    table.rows.append([_("Avslutade"), outcomes["ended"], "",
+                       *(genders[g]["ended"] for g in genders)])  # fmt: skip
+    return table
+
+
+def _outcome_target(report: dict[str, Any], insats: str | None) -> dict[str, Any] | None:
+    return next((t for t in report["targets"]
+                 if t["kind"] == "outcome" and t["insats"] == insats), None)  # fmt: skip
+
+
+@_needs("exit_outcomes", N_("Arbete eller studier"))
+def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """Ended enrolments and how many went to work or studies, in total and per insats,
+    with the target each is checked against."""
+    outcomes = report["exit_outcomes"]
+    table = Table(
+        _("Arbete eller studier"), _("Avslutade som gått till arbete eller studier"),
+        [Column(_("Insats")), Column(_("Avslutade"), "int"),
+         Column(_("Arbete eller studier"), "int"), Column(_("Andel"), "percent"),
+         Column(_("95 % KI låg"), "percent"), Column(_("95 % KI hög"), "percent"),
+         Column(_("Mål"), "percent"), Column(_("Bedömning"))],
+        notes=[_("Räknas som arbete eller studier: %(outcomes)s.") % {
+            "outcomes": ", ".join(outcome_name(key, _) for key in outcomes["counted"])}],
+        place="summary",
+    )  # fmt: skip
+    groups = [(None, outcomes), *outcomes["by_insats"].items()]
+    for insats, cell in groups:
+        went = cell["work_or_studies"]
+        low, high = went["ci95"] or ("", "")
+        target = _outcome_target(report, insats)
+        goal: list[Cell] = ["", ""] if target is None else [
+            target["threshold"], named(_, VERDICT_NAMES[target["verdict"]])]
+        table.rows.append([insats or _("Alla"), cell["ended"], went["count"],
+                           share(went, "share", _), low, high, *goal])  # fmt: skip
+    return table
+
+
 def _age_name(band: str, _: Translate) -> str:
     return _(UNKNOWN_AGE_NAME) if band == "okänd" else _("%(band)s år") % {"band": band}
 
@@ -83,25 +152,16 @@ def counts_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
             _("Ålder: det år den första inskrivningen i urvalet började, minus födelseåret."),
         ],
     )  # fmt: skip
-    table.rows.append([_("Totalt"), "", *(total_cell(report, figure(counts[c], "n"), _)
-                                          for c in categories)])  # fmt: skip
+    table.rows.append([_("Totalt"), "", *(counts[c]["n"] for c in categories)])
     for breakdown in ("by_gender", "by_age"):
-        groups = counts[categories[0]][breakdown]
-        for group in groups:
+        for group in counts["enrolled"][breakdown]:
             name = group_name(group, _) if breakdown == "by_gender" else _age_name(group, _)
-            table.rows.append([_(BREAKDOWN_TITLES[breakdown]), _(name), *(
-                shown(figure(counts[c], breakdown, group)) for c in categories)])
+            table.rows.append([_(BREAKDOWN_TITLES[breakdown]), _(name),
+                               *(counts[c][breakdown][group] for c in categories)])
     for insats, cells in counts["by_insats"].items():
         table.rows.append([named(_, BREAKDOWN_TITLES["by_insats"]), insats,
-                           *(shown(cells[c]) for c in categories)])  # fmt: skip
+                           *(cells[c] for c in categories)])  # fmt: skip
     return table
-
-
-def figure(cell: Any, *path: str) -> Any:
-    """cell[path...], or the hidden mark when a part on the way is hidden."""
-    for key in path:
-        cell = cell[key]
-    return cell
 
 
 @_needs("counts", N_("Avbrott"))
@@ -111,8 +171,7 @@ def avbrott_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
                   [Column(_("Avslutade inskrivningar"), "int"), Column(_("Avbrott"), "int"),
                    Column(_("Andel avbrott"), "percent")],
                   notes=[_("Avbrott: deltagaren slutade innan insatsen var genomförd.")])
-    table.rows.append([total_cell(report, avbrott["ended"], _), shown(avbrott["left_early"]),
-                       shown(avbrott["share"])])  # fmt: skip
+    table.rows.append([avbrott["ended"], avbrott["left_early"], share(avbrott, "share", _)])
     return table
 
 
@@ -135,10 +194,9 @@ def rates_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     )  # fmt: skip
     for key, occasions in rates["by_questionnaire"].items():
         for occasion, cell in occasions.items():
-            head: list[Cell] = [key_name(report, key), occasion_name(occasion, _)]
-            table.rows.append([*head, cell["due"], shown(cell["answered"]),
-                               shown(cell["share"]), shown(cell["missing"]),
-                               *(shown(cell["reasons"][r]) for r in RATE_REASONS)])
+            table.rows.append([key_name(report, key), occasion_name(occasion, _), cell["due"],
+                               cell["answered"], share(cell, "share", _), cell["missing"],
+                               *(cell["reasons"][r] for r in RATE_REASONS)])  # fmt: skip
     return table
 
 
@@ -154,8 +212,7 @@ def income_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
         notes=[
             _("Avslutade under perioden med försörjning angiven både vid start och avslut: "
               "%(recorded)s av %(ended)s.") % {
-                "recorded": total_cell(report, income["recorded"], _),
-                "ended": total_cell(report, income["ended"], _)},
+                "recorded": income["recorded"], "ended": income["ended"]},
             _("Egen försörjning: bara lön och/eller studiemedel, inget försörjningsstöd och "
               "ingen ersättning från Försäkringskassan eller Arbetsförmedlingen. Den som har "
               "flera källor räknas till den första av: försörjningsstöd, Försäkringskassan, "
@@ -164,10 +221,9 @@ def income_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
     )  # fmt: skip
     for start in groups:
         table.rows.append([_(INCOME_GROUPS[start]),
-                           *(shown(income["cells"][start][end]) for end in groups),
-                           shown(income["start"][start])])  # fmt: skip
-    table.rows.append([_("Summa"), *(shown(income["exit"][g]) for g in groups),
-                       total_cell(report, income["recorded"], _)])  # fmt: skip
+                           *(income["cells"][start][end] for end in groups),
+                           income["start"][start]])  # fmt: skip
+    table.rows.append([_("Summa"), *(income["exit"][g] for g in groups), income["recorded"]])
     return table
 
 
@@ -181,10 +237,9 @@ def self_supporting_table(report: dict[str, Any], _: Translate = untranslated) -
                   notes=[_("Samma personer vid start och avslut: avslutade under perioden "
                            "med försörjning angiven båda gångerna.")])  # fmt: skip
     for side, occasion in (("start", "start"), ("exit", "avslut")):
-        share = income["self_supporting"][side]
-        table.rows.append([occasion_name(occasion, _), shown(figure(share, "count")),
-                           total_cell(report, income["recorded"], _),
-                           shown(figure(share, "share"))])  # fmt: skip
+        cell = income["self_supporting"][side]
+        table.rows.append([occasion_name(occasion, _), cell["count"], income["recorded"],
+                           share(cell, "share", _)])  # fmt: skip
     return table
 
 
@@ -206,38 +261,36 @@ def comparison_table(report: dict[str, Any], _: Translate = untranslated) -> Tab
                                 (_("Andel %(from)s – %(to)s"), "percent")))],
     )  # fmt: skip
 
-    def row(name: str, now: Any, before: Any, share: bool = False) -> None:
+    def row(name: str, now: Any, before: Any, is_share: bool = False) -> None:
         cells: list[Cell] = []
         for value in (now, before):
             if value is None:
                 cells += ["", ""]
-            elif share:
-                cells += ["", shown(value)]
+            elif is_share:
+                cells += ["", share(value, "share", _)]
             else:
-                cells += [total_cell(report, value, _), ""]
+                cells += [value, ""]
         table.rows.append([name, *cells])
 
     row(_("Personer som svarat"), report["people"], previous["people"])
     now, before = report["counts"], previous["counts"]
     if now["available"]:
         for category, name in CATEGORY_NAMES.items():
-            row(_(name), figure(now[category], "n"), figure(before[category], "n"))
-        row(_("Andel avbrott bland avslutade"), now["avbrott"]["share"],
-            before["avbrott"]["share"], share=True)
+            row(_(name), now[category]["n"], before[category]["n"])
+        row(_("Andel avbrott bland avslutade"), now["avbrott"], before["avbrott"], is_share=True)
     rates, earlier = report["response_rates"], previous["response_rates"]
     if rates["available"]:
         for key, occasions in rates["by_questionnaire"].items():
             for occasion, cell in occasions.items():
-                old = earlier["by_questionnaire"].get(key, {}).get(occasion)
                 name = _("Svarsfrekvens %(questionnaire)s, %(occasion)s") % {
                     "questionnaire": key_name(report, key),
                     "occasion": occasion_name(occasion, _).lower()}
-                row(name, figure(cell, "share"), None if old is None else figure(old, "share"),
-                    share=True)
+                row(name, cell, earlier["by_questionnaire"][key][occasion], is_share=True)
     return table
 
 
 def board_tables(report: dict[str, Any], _: Translate = untranslated) -> list[Table]:
-    return [counts_table(report, _), avbrott_table(report, _), rates_table(report, _),
-            income_table(report, _), self_supporting_table(report, _),
+    return [missing_table(report, _), outcome_table(report, _),
+            work_by_insats_table(report, _), counts_table(report, _), avbrott_table(report, _),
+            rates_table(report, _), income_table(report, _), self_supporting_table(report, _),
             comparison_table(report, _)]  # fmt: skip

@@ -6,24 +6,16 @@ themselves at exit. A person can have several sources, so each list is first put
 group (`income_group`), in the order public support is counted in FINSAM follow-up:
 any försörjningsstöd first, then Försäkringskassan's benefits, then Arbetsförmedlingen;
 only then own support. This is the one place these groups and "self-supporting" are
-defined (docs/data-format.md describes them).
+defined (docs/data-format.md describes them); the figure is `figures/income.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from questionnaires.vocabulary import IncomeSource, values
 
 from .i18n import N_
-from .shares import share_cell
-
-if TYPE_CHECKING:  # enrolments.py imports this module
-    from .enrolments import EnrolmentColumns
-    from .selection import Selection
 
 INCOME_SOURCES = values(IncomeSource)
 
@@ -45,12 +37,6 @@ INCOME_GROUPS: dict[str, str] = {
     "annat": N_("Annan försörjning"),
     "ingen": N_("Ingen inkomst"),
 }
-
-CSV_NOTE = N_(
-    "Försörjning finns inte i en CSV-fil med svar; den kommer från inskrivningarna i "
-    "webbtjänsten."
-)
-
 
 def income_sources(stored: Iterable[str] | None) -> tuple[str, ...] | None:
     """The recorded sources as a sorted tuple, None when nothing was recorded."""
@@ -78,47 +64,3 @@ def income_group(sources: tuple[str, ...] | None) -> str | None:
     if given and given <= OWN_SUPPORT:
         return SELF_SUPPORTING
     return "annat" if given else "ingen"
-
-
-def _groups(names: list[Any]) -> np.ndarray:
-    """Group index per distinct recorded list (-1: not recorded)."""
-    keys = list(INCOME_GROUPS)
-    return np.asarray([-1 if (g := income_group(name)) is None else keys.index(g)
-                       for name in names], dtype=np.int64)  # fmt: skip
-
-
-def income_table(enrolments: EnrolmentColumns | None, selection: Selection) -> dict[str, Any]:
-    """Start × exit groups of the enrolments that ended in the period with both recorded."""
-    if enrolments is None:
-        return {"available": False, "note": CSV_NOTE}
-    rows = np.flatnonzero(enrolments.ended(selection))
-    start = _groups(list(enrolments.income_start.names))[enrolments.income_start.codes[rows]] \
-        if rows.size else np.zeros(0, dtype=np.int64)
-    end = _groups(list(enrolments.income_exit.names))[enrolments.income_exit.codes[rows]] \
-        if rows.size else np.zeros(0, dtype=np.int64)
-    both = (start >= 0) & (end >= 0)
-    keys = list(INCOME_GROUPS)
-    width = len(keys)
-    table = np.bincount(start[both] * width + end[both], minlength=width * width)
-    table = table.reshape(width, width)
-    recorded = int(both.sum())
-    at_start = dict(zip(keys, table.sum(axis=1).tolist(), strict=True))
-    at_exit = dict(zip(keys, table.sum(axis=0).tolist(), strict=True))
-    return {
-        "available": True,
-        "note": None,
-        "ended": int(rows.size),
-        "recorded": recorded,
-        "start": at_start,
-        "exit": at_exit,
-        "cells": {s: dict(zip(keys, table[i].tolist(), strict=True))
-                  for i, s in enumerate(keys)},
-        "self_supporting": {
-            "start": _share(recorded, at_start[SELF_SUPPORTING]),
-            "exit": _share(recorded, at_exit[SELF_SUPPORTING]),
-        },
-    }  # fmt: skip
-
-
-def _share(n: int, count: int) -> dict[str, Any]:
-    return {"count": count, "share": share_cell(n, count)["share"]}

@@ -12,24 +12,35 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import types
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from questionnaires import Registry
 
-from .counts import DEFAULT_AGE_BANDS, counts_table
 from .csv_rows import AnswerCsvReader, CsvError
+from .due import DEFAULT_PAGAENDE_DAYS
 from .enrolments import EnrolmentColumns
 from .entries import Entries, ResponseColumns
-from .figures import Figure, FigureInputs, change, change_coverage, indicators, people, targets
+from .figures import (
+    Figure,
+    FigureInputs,
+    change,
+    change_coverage,
+    counts,
+    exit_outcomes,
+    income,
+    indicators,
+    missing,
+    people,
+    response_rates,
+    targets,
+)
+from .figures.counts import DEFAULT_AGE_BANDS
+from .figures.exit_outcomes import WORK_OR_STUDIES
 from .from_rows import columns_from_rows
-from .income import income_table
 from .instruments import about_versions
-from .missing import DEFAULT_PAGAENDE_DAYS, missing_table, response_rates
-from .outcomes import WORK_OR_STUDIES, outcome_table
 from .pairs import pairs_per_person
 from .perturbation import publish
 from .responses import AnswerColumns, to_entries
@@ -227,27 +238,11 @@ def _name(figure: Figure) -> str:
     return figure.__name__.rpartition(".")[2]  # type: ignore[attr-defined]
 
 
-def _unported(name: str, compute: Callable[[FigureInputs], Any]) -> Any:
-    """A board figure not yet split into cells and finish (i21b's part of issue 21):
-    its old function's plain figures, passed through `publish` untouched."""
-    return types.SimpleNamespace(__name__=name, cells=compute,
-                                 finish=lambda published, inputs: {name: published})
-
-
-counts = _unported("counts", lambda i: counts_table(i.enrolments, i.selection,
-                                                     i.options.age_bands))
-response_rates_figure = _unported("response_rates", lambda i: response_rates(
-    i.entries, i.selection, i.enrolments, i.options.pagaende_days))
-missing = _unported("missing", lambda i: missing_table(i.entries, i.selection, i.enrolments))
-exit_outcomes = _unported("exit_outcomes", lambda i: outcome_table(
-    i.enrolments, i.selection, i.options.work_outcomes))
-income = _unported("income", lambda i: income_table(i.enrolments, i.selection))
-
 # Every figure of the report, in the order of its JSON keys.
 FIGURES: tuple[Figure, ...] = (people, indicators, change, change_coverage, missing,
-                               exit_outcomes, counts, response_rates_figure, income, targets)
+                               exit_outcomes, counts, response_rates, income, targets)
 # The figures of the previous period, beside this period's on the board's page.
-PREVIOUS: tuple[Figure, ...] = (people, counts, response_rates_figure)
+PREVIOUS: tuple[Figure, ...] = (people, counts, response_rates)
 
 
 def _iso(day: dt.date | None) -> str | None:

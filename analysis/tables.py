@@ -17,18 +17,15 @@ from typing import Any
 from .figures.change import MIN_CHANGES_FOR_TEST, change_sentence
 from .figures.targets import target_name, target_sentence
 from .i18n import N_, Translate, named, untranslated
-from .instruments import heading, key_name, notes
+from .instruments import heading, notes
 from .labels import (
     BREAKDOWN_NAMES,
-    REASON_NAMES,
     few_answers,
     group_name,
     item_name,
     method_note,
     occasion_name,
-    outcome_name,
 )
-from .missing import REASONS
 from .numbers import SWEDISH, Numbers
 
 VERDICT_NAMES = {"met": N_("Uppnått"), "met_uncertain": N_("Uppnått, men osäkert"),
@@ -248,77 +245,6 @@ def change_by_gender_table(report: dict[str, Any], _: Translate = untranslated) 
     return table
 
 
-def missing_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
-    missing = report["missing"]
-    table = Table(
-        _("Bortfall"),
-        _("Vilka saknas"),
-        _c((_("Frågeformulär"), "text"), (_("Inskrivna"), "int"), (_("Svar vid start"), "int"),
-           (_("Svar pågående"), "int"), (_("Svar vid avslut"), "int"),
-           (_("Par start–avslut"), "int"), (_("Utan avslutssvar"), "int"),
-           *((_(REASON_NAMES[r]), "int") for r in REASONS)),
-        notes=[named(_, missing["note"])] if missing["note"] else [],
-    )  # fmt: skip
-    for key, m in missing["by_questionnaire"].items():
-        table.rows.append(
-            [key_name(report, key), m["enrolled"],
-             *(answers_at(m[f], _) for f in ("with_start", "with_pagaende", "with_avslut",
-                                             "paired", "without_avslut")),
-             *(m["reasons"][r] for r in REASONS)]
-        )  # fmt: skip
-    return table
-
-
-def outcome_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
-    outcomes = report["exit_outcomes"]
-    if not outcomes["available"]:
-        return Table(_("Avslutsorsaker"), _("Avslutsorsaker"), _c((_("Uppgift"), "text")),
-                     [[named(_, outcomes["note"])]])  # fmt: skip
-    genders = list(outcomes["by_gender"])
-    table = Table(
-        _("Avslutsorsaker"),
-        _("Avslutsorsaker (%(ended)s avslutade inskrivningar)") % {
-            "ended": outcomes["ended"]},
-        _c((_("Avslutsorsak"), "text"), (_("Antal"), "int"), (_("Andel"), "percent"),
-           *((group_name(g, _), "int") for g in genders)),
-    )  # fmt: skip
-    for key, cell in outcomes["outcomes"].items():
-        per_gender = [outcome_by_gender(outcomes, g, key) for g in genders]
-        table.rows.append([outcome_name(key, _), *_outcome_count(cell, _), *per_gender])
-    table.rows.append([_("Arbete eller studier"),
-                       *_outcome_count(outcomes["work_or_studies"], _),
-                       *[""] * len(genders)])  # fmt: skip
-    return table
-
-
-def _outcome_count(cell: dict[str, Any], _: Translate) -> list[Cell]:
-    return [cell["count"], few_answers(_) if cell["share"] is None else cell["share"]]
-
-
-def outcome_by_gender(outcomes: dict[str, Any], gender: str, key: str) -> Cell:
-    """One gender's count of one exit outcome."""
-    return outcomes["by_gender"][gender]["outcomes"][key]
-
-
-def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
-    """Ended enrolments and how many went to work or studies, per insats (what each
-    insats's work-or-studies target is checked on)."""
-    outcomes = report["exit_outcomes"]
-    table = Table(
-        _("Arbete eller studier"), _("Avslutade som gått till arbete eller studier, per insats"),
-        _c((_("Insats"), "text"), (_("Avslutade"), "int"),
-           (_("Arbete eller studier"), "int"), (_("Andel"), "percent")),
-    )  # fmt: skip
-    if not outcomes["available"]:
-        table.notes = [named(_, outcomes["note"])]
-        return table
-    table.notes.append(_("Räknas som arbete eller studier: %(outcomes)s.") % {
-        "outcomes": ", ".join(outcome_name(key, _) for key in outcomes["counted"])})
-    for insats, cell in outcomes["by_insats"].items():
-        table.rows.append([insats, cell["ended"], *_outcome_count(cell["work_or_studies"], _)])
-    return table
-
-
 def all_tables(report: dict[str, Any], _: Translate = untranslated,
                numbers: Numbers = SWEDISH) -> list[Table]:
     """Every table; `numbers` formats the numbers inside sentences (the target summary)."""
@@ -329,7 +255,5 @@ def all_tables(report: dict[str, Any], _: Translate = untranslated,
         builder(report, _)
         for builder in (selection_table, partial(targets_table, numbers=numbers),
                         indicator_table, breakdown_table,
-                        change_table, change_detail_table, change_by_gender_table,
-                        missing_table, outcome_table,
-                        work_by_insats_table)
+                        change_table, change_detail_table, change_by_gender_table)
     ] + board_tables(report, _)

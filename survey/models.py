@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from analysis.due import DueRule
-from analysis.outcomes import WORK_OR_STUDIES
+from analysis.figures.exit_outcomes import WORK_OR_STUDIES
 from analysis.perturbation import new_record_key
 
 # The vocabulary is defined once, in questionnaires.vocabulary; the columns below store its
@@ -46,7 +46,7 @@ from questionnaires.vocabulary import (  # noqa: F401
 
 from .extensions import db
 
-# Arbete and studier (analysis.outcomes.WORK_OR_STUDIES), as stored.
+# Arbete and studier (analysis.figures.exit_outcomes.WORK_OR_STUDIES), as stored.
 WORK_OUTCOMES_DEFAULT = ",".join(WORK_OR_STUDIES)
 
 

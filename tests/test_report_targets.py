@@ -143,20 +143,41 @@ def test_a_small_insats_is_judged_too_few_and_hides_nothing() -> None:
     assert [t["verdict"] == "too_few" for t in report["targets"]] == [False, True]
 
 
-def test_work_or_studies_target_with_the_forbunds_own_outcomes() -> None:
+def _outcome_cells(options: ReportOptions, enrolments: list[EnrolmentRow]) -> dict:
+    from analysis.figures import exit_outcomes
+    from analysis.perturbation import exact
+
+    from .test_analysis_board import inputs_for
+
+    return exact(exit_outcomes.cells(inputs_for(_rows(), enrolments, options)))
+
+
+def _work(cells: dict) -> dict:
+    return {name: (part["ended"], part["work_or_studies"]["count"])
+            for name, part in [("Alla", cells), *cells["by_insats"].items()]}  # fmt: skip
+
+
+def test_work_or_studies_with_the_forbunds_own_outcomes() -> None:
+    """Issue 21: the work-or-studies share is shown whenever its published base is 5 or
+    more, and each insats's target is checked on its own published figures."""
     targets = (outcome_target(0.3, A), outcome_target(0.4, B))
-    default = ReportOptions(insatser=(A, B), targets=targets)
-    assert _exact(_rows(), default, enrolments=_enrolments()) == [
-        (A, "outcome", 20, 5), (B, "outcome", 10, 5)]
+    options = ReportOptions(insatser=(A, B), targets=targets)
     own = ReportOptions(insatser=(A, B), targets=targets, work_outcomes=OWN_LIST)
-    # 3 arbete + 2 studier + 5 rehabilitation of 20 in Hantverksstegen.
-    assert _exact(_rows(), own, enrolments=_enrolments()) == [
-        (A, "outcome", 20, 10), (B, "outcome", 10, 5)]
-    for options in (default, own):
-        report = build_report(_rows(), options, enrolments=_enrolments())
-        _judged_on_published(report)
-        assert report["exit_outcomes"]["counted"] == list(options.work_outcomes)
-        assert all(t["dont_know"] is None for t in report["targets"])
+    # By hand: arbete + studier 5 of A's 20 and 5 of B's 10; with rehabilitation 10 of 20.
+    assert _work(_outcome_cells(options, _enrolments())) == {
+        "Alla": (30, 10), B: (10, 5), A: (20, 5)}
+    assert _work(_outcome_cells(own, _enrolments())) == {"Alla": (30, 15), B: (10, 5), A: (20, 10)}
+    for chosen, counted in ((options, ["arbete", "studier"]), (own, list(OWN_LIST))):
+        report = build_report(_rows(), chosen, enrolments=_enrolments())
+        outcomes = report["exit_outcomes"]
+        assert outcomes["counted"] == counted
+        assert outcomes["work_or_studies"]["share"] is not None
+        for target in report["targets"]:
+            published = outcomes["by_insats"][target["insats"]]
+            assert (target["n"], target["positive"]) == (
+                published["ended"], published["work_or_studies"]["count"])
+            assert target["share"] == published["work_or_studies"]["share"] is not None
+            assert target["verdict"] != "too_few"
 
 
 def test_default_list_checks_arbete_and_studier() -> None:
@@ -168,12 +189,11 @@ def test_default_list_checks_arbete_and_studier() -> None:
         record_key=synthetic_key(f"A{i}")) for i in range(20)]  # fmt: skip
     options = ReportOptions(insatser=(A,), targets=(outcome_target(0.25, A),
                                                     outcome_target(0.25)))  # fmt: skip
-    assert _exact(_rows(), options, enrolments=enrolments) == [
-        (A, "outcome", 20, 10), (None, "outcome", 20, 10)]
+    assert _work(_outcome_cells(options, enrolments)) == {"Alla": (20, 10), A: (20, 10)}
     report = build_report(_rows(), options, enrolments=enrolments)
-    _judged_on_published(report)
-    # The same ended enrolments: the same published numbers.
-    assert _verdicts(report)[0][2:] == _verdicts(report)[1][2:]
+    outcomes = report["exit_outcomes"]
+    assert [(t["n"], t["positive"]) for t in report["targets"]] == [
+        (outcomes["ended"], outcomes["work_or_studies"]["count"])] * 2
 
 
 def _csv():
@@ -244,14 +264,27 @@ def test_database_report_of_one_insats_checks_it_on_the_total(app, imported):
 
 
 def test_work_or_studies_by_insats_table() -> None:
-    """The Excel/CSV/appendix table of what the outcome targets are checked on."""
-    from analysis.tables import work_by_insats_table
+    """The table of what the outcome targets are checked on, with each target."""
+    from analysis.board_tables import work_by_insats_table
 
-    own = build_report(_rows(), ReportOptions(insatser=(A, B), work_outcomes=OWN_LIST),
-                       enrolments=_enrolments())
+    targets = (outcome_target(0.3, A), outcome_target(0.4, B))
+    own = build_report(_rows(), ReportOptions(insatser=(A, B), work_outcomes=OWN_LIST,
+                                              targets=targets), enrolments=_enrolments())
     table = work_by_insats_table(own)
-    assert [row[0] for row in table.rows] == [B, A]
+    outcomes = own["exit_outcomes"]
+    verdicts = {t["insats"]: t["verdict"] for t in own["targets"]}
+    from analysis.tables import VERDICT_NAMES as names
+    assert [row[0] for row in table.rows] == ["Alla", B, A]
+    for row, (insats, goal) in zip(table.rows[1:], ((B, 0.4), (A, 0.3)), strict=True):
+        cell = outcomes["by_insats"][insats]
+        went = cell["work_or_studies"]
+        assert row == [insats, cell["ended"], went["count"], went["share"], *went["ci95"],
+                       goal, names.get(verdicts[insats], verdicts[insats])]
     assert table.notes[-1] == ("Räknas som arbete eller studier: Arbete, Studier, "
                                "Arbetslivsinriktad rehabilitering.")
     csv, _errors = build_report_from_csv(_csv(), ReportOptions())
-    assert work_by_insats_table(csv).rows == []
+    assert work_by_insats_table(csv).rows == [[outcomes_note(csv)]]
+
+
+def outcomes_note(report: dict) -> str:
+    return report["exit_outcomes"]["note"]

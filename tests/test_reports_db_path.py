@@ -242,7 +242,7 @@ def _store_board_example(insats: Insats) -> list[int]:
             person = people[row.participant] = Participant(
                 organisation_id=insats.organisation_id, pseudonym=row.participant,
                 gender=Gender(row.gender), birth_year=row.birth_year,
-                born_abroad=BornAbroad(row.born_abroad))
+                born_abroad=BornAbroad(row.born_abroad), record_key=row.record_key)
         enrolment = Enrolment(
             participant=person, insats=made[row.insats], site=made[row.insats].sites[0],
             start_date=row.start_date, end_date=row.end_date, left_early=row.left_early,
@@ -273,9 +273,38 @@ def test_board_figures_on_the_database_path_are_the_hand_computed_ones(app, insa
     from_rows = build_report(ANSWERS, options, enrolments=ENROLMENTS)
     for key in BOARD_KEYS:
         _same(from_db[key], from_rows[key])
-    assert from_db["counts"]["enrolled"]["n"] == 6
-    assert from_db["response_rates"]["by_questionnaire"]["sjalvskattning"]["start"]["share"] == 0.5
-    assert from_db["previous"]["counts"]["ongoing"]["n"] == 3
+    assert from_db["counts"]["enrolled"]["n"] == from_rows["counts"]["enrolled"]["n"] > 0
+
+
+def test_board_cells_on_the_database_path_are_the_hand_computed_ones(app, insats):
+    """The database path's figures hand the board figures the same exact cells, keys
+    included, as test_analysis_board.py computes by hand from the rows."""
+    from analysis.figures import (
+        FigureInputs,
+        counts,
+        exit_outcomes,
+        income,
+        missing,
+        response_rates,
+    )
+    from analysis.perturbation import Cell, exact
+
+    from .test_analysis_board import ANSWERS, ENROLMENTS, H1, inputs_for, key
+
+    ids = _store_board_example(insats)
+    options = dataclasses.replace(H1, insatser=("A", "B"))
+    registry = app.extensions["stegvis.questionnaires"]
+    enrolments = enrolment_columns(ids)
+    from_db = FigureInputs(report_entries(ids, registry, options.selection, enrolments),
+                           enrolments, options.selection, options, None, registry)
+    from_rows = inputs_for(ANSWERS, ENROLMENTS, options)
+    for figure in (counts, response_rates, missing, exit_outcomes, income):
+        assert figure.cells(from_db) == figure.cells(from_rows), figure.__name__
+    cells = counts.cells(from_db)
+    assert exact(cells["enrolled"]["n"]) == 6
+    assert cells["ended"]["n"] == Cell(3, key("P1", "P3", "P8"))
+    rates = exact(response_rates.cells(from_db))["by_questionnaire"]["sjalvskattning"]
+    assert (rates["start"]["due"], rates["start"]["answered"]) == (4, 2)
 
 
 def test_report_for_uses_the_forbund_settings(app, insats):
@@ -299,3 +328,39 @@ def test_report_for_uses_the_forbund_settings(app, insats):
     for key in BOARD_KEYS:
         _same(report[key], expected[key])
     assert report["selection"]["age_bands"] == [18, 25, 65]
+
+
+def test_the_demo_board_sees_work_or_studies_and_outcomes_by_gender(app):
+    """Issue 21's third case, on the demo (its dates are relative to today), over the
+    whole months of its history: the board sees the share of the ended who went to work
+    or studies, with its target, and every exit outcome by gender, as numbers."""
+    from analysis.board_tables import board_tables
+    from analysis.rows import GENDERS
+    from analysis.targets import outcome_target
+    from survey.demo import INSATS
+
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    chosen = list(db.session.scalars(select(Insats).where(Insats.name == INSATS)))
+    today = dt.date.today()
+    first = dt.date(today.year - 2, today.month, 1)
+    from survey.reports.build import report_for
+
+    report, options = report_for(chosen, first, today, None, "Demo")
+    outcomes = report["exit_outcomes"]
+    assert outcomes["ended"] >= 5
+    assert outcomes["work_or_studies"]["share"] is not None
+    assert list(outcomes["by_gender"]) == list(GENDERS)
+    tables = {table.name: table for table in board_tables(report)}
+    shown = [cell for row in tables["Avslutsorsaker"].rows for cell in row[3:]]
+    assert shown and all(isinstance(cell, int) for cell in shown)
+    # With an outcome target, its verdict stands beside the share.
+    ids = [chosen[0].id]
+    enrolments = enrolment_columns(ids)
+    targeted = report_from_columns(
+        *report_columns(ids, app.extensions["stegvis.questionnaires"], enrolments),
+        dataclasses.replace(options, targets=(outcome_target(0.3, INSATS),)), enrolments)
+    work = {table.name: table for table in board_tables(targeted)}["Arbete eller studier"]
+    row = next(row for row in work.rows if row[0] == INSATS)
+    assert row[3] == outcomes["by_insats"][INSATS]["work_or_studies"]["share"] is not None
+    assert row[6] == 0.3 and row[7] != "För få svar"
