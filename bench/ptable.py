@@ -149,7 +149,7 @@ def write(table: PerturbationTable, path: Path = PTABLE) -> None:
         "count,noise,probability",
     ]
     for count, row in enumerate(table.rows):
-        lines += [f"{count},{noise},{round(probability, 6)!r}" for noise, probability in row]
+        lines += [f"{count},{noise},{round(probability, 12)!r}" for noise, probability in row]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -311,7 +311,8 @@ def test_the_report_publishes_the_previous_period_with_this_one(report: dict[str
     previous = report["previous"]
     assert (previous["from"], previous["to"]) == ("2024-07-01", "2024-12-31")
     assert previous["counts"]["ongoing"]["n"] == report["counts"]["continuing"]["n"]
-    assert set(previous) == {"from", "to", "people", "counts", "response_rates"}
+    assert set(previous) == {"from", "to", "people", "enrolments", "by_insats", "counts",
+                             "response_rates"}
     assert build_report(ANSWERS, dataclasses.replace(H1, date_from=None),
                         enrolments=ENROLMENTS)["previous"] is None  # fmt: skip
 

@@ -84,7 +84,9 @@ class Units:
 
     def has(self, answered: np.ndarray) -> np.ndarray:
         """Mask over the units: those whose enrolment is in `answered` (a mask over the
-        entries' enrolment codes)."""
+        entries' enrolment codes; empty when nobody answered)."""
+        if answered.size == 0:
+            return np.zeros(self.codes.size, dtype=bool)
         return (self.codes >= 0) & answered[np.maximum(self.codes, 0)]
 
 
