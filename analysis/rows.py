@@ -68,6 +68,9 @@ class AnswerRow(NamedTuple):
     # The database's enrolment id as a string; None in a CSV, where an enrolment is
     # (participant, insats, site) instead.
     enrolment: str | None = None
+    # The participant's record key (analysis/perturbation.py); None only from a CSV
+    # without the column, which a report refuses.
+    record_key: int | None = None
 
     @property
     def enrolment_key(self) -> EnrolmentKey:

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, select, text
 
 from analysis.cells import restore
+from analysis.perturbation import new_record_key
 from analysis.rows import AnswerRow
 
 from . import validators
@@ -45,7 +46,7 @@ from .tokens import hash_token
 # The tables written, with their columns, in the order the rows must go in.
 COLUMNS = {
     "participant": ("id", "organisation_id", "pseudonym", "gender", "birth_year",
-                    "born_abroad", "created_at"),
+                    "born_abroad", "created_at", "record_key"),
     "enrolment": ("id", "participant_id", "insats_id", "site_id", "start_date",
                   "left_early", "income_start"),
     "invitation": ("id", "enrolment_id", "questionnaire_key", "questionnaire_version",
@@ -185,8 +186,11 @@ def _person(plan: Plan, known: _Known, head: AnswerRow) -> tuple[Any, str | None
     if person is None:
         person = known.people[head.participant] = _New()
         known.genders[head.participant] = head.gender
+        # A record key from the file (a Dataexport) is kept, so the person's figures get
+        # the same noise as before; otherwise a new one, as the model would give.
+        key = new_record_key() if head.record_key is None else head.record_key
         plan.participants.append((person, (head.participant, head.gender, head.birth_year,
-                                           head.born_abroad)))
+                                           head.born_abroad, key)))
     elif known.genders[head.participant] != head.gender:
         return None, (f"Deltagaren {head.participant}: kön {head.gender} i filen men "
                       f"{known.genders[head.participant]} i Stegvis.")
@@ -317,8 +321,8 @@ def _finish(plan: Plan) -> None:
     """Everything but the ids, converted and ready, before the write transaction."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     plan.ready["participant"] = _ready("participant", [
-        (plan.organisation_id, code, gender, year, abroad, now)
-        for _new, (code, gender, year, abroad) in plan.participants])
+        (plan.organisation_id, code, gender, year, abroad, now, key)
+        for _new, (code, gender, year, abroad, key) in plan.participants])
     plan.ready["enrolment"] = _ready("enrolment", [
         (start, False, "[]") for *_refs, start in plan.enrolments])
     plan.ready["invitation"] = _ready("invitation", [

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from analysis.csv_rows import read_answers_csv
+from analysis.perturbation import KEY_RANGE
+from survey import importing
 from survey.extensions import db
 from survey.models import Answer, Participant, Response
 
@@ -66,6 +70,26 @@ def test_a_good_file_imports_everything_once(app, insats, tmp_path):
     again = runner.invoke(args=["import", str(path)])
     assert again.exit_code != 0 and "finns redan" in again.output
     assert count(Answer) == 50
+
+
+def test_an_import_keeps_a_record_key_from_the_file_and_gives_the_others_new_ones(
+        app, insats, tmp_path):
+    """A Dataexport carries each person's record key: imported again, the person keeps
+    it (and so the same noise in every report); a paper survey's person gets a new one."""
+    path = tmp_path / "papper.csv"
+    path.write_text(HEADER + good_line(1) + good_line(2) + good_line(3))
+    rows = read_answers_csv(path, current_app.extensions["stegvis.questionnaires"]).rows
+    rows = [row._replace(record_key=123_456_789) if row.participant == "PAPPER-1" else row
+            for row in rows]
+    plan, problems = importing.prepare(insats.organisation, rows)
+    assert problems == []
+    db.session.rollback()
+    importing.write(plan)
+    db.session.commit()
+    keys = dict(db.session.execute(select(Participant.pseudonym, Participant.record_key)).all())
+    assert keys["PAPPER-1"] == 123_456_789
+    assert all(0 <= keys[code] < KEY_RANGE for code in ("PAPPER-2", "PAPPER-3"))
+    assert len(set(keys.values())) == 3
 
 
 def test_gender_conflict_with_the_database_imports_nothing(app, make_invitation, tmp_path):
