@@ -32,8 +32,20 @@ def wilson(positive: int, n: int, z: float = Z95) -> tuple[float, float] | None:
     return (low, high)
 
 
+# A share whose published base is under this says "färre än 5 svar" instead of a share:
+# the only thing a report leaves out (the counts themselves are always published).
+MIN_BASE = 5
+
+
 def share_cell(n: int, positive: int) -> dict[str, Any]:
-    """{n, positive, share, ci95} with shares as fractions; share is None when n is 0."""
+    """{n, positive, share, ci95} from two published counts, shares as fractions; share
+    is None when n is under MIN_BASE (`few` is then true).
+
+    Perturbed separately, `positive` can come out above `n`; it is capped at `n`, the
+    one place published counts that cross are reconciled (docs/data-format.md)."""
+    positive = min(positive, n)
+    if n < MIN_BASE:
+        return {"n": n, "positive": positive, "share": None, "ci95": None, "few": True}
     interval = wilson(positive, n)
     return {
         "n": n,
