@@ -184,14 +184,14 @@ def response_rates(
     Due at start: started in the period (a start answer from before it counts). Due at
     pågående: enrolled at least `pagaende_days` days by the period's end (or by their
     own end, if earlier), answered in the period. Due at avslut: ended in the period.
-    A period without an end ends `today`.
+    The period's end is the earlier of its last day and `today` (Selection.due_by).
     """
     if enrolments is None:
         return {"available": False, "note": RATES_CSV_NOTE}
     answered = _Answered(entries)
     _, chosen, codes, _, _ = _enrolled(entries, selection, enrolments)
     start = enrolments.start_date[chosen]
-    until = np.datetime64(selection.date_to or today or dt.date.today(), "D")
+    until = np.datetime64(selection.due_by(today), "D")
     end = enrolments.end_date[chosen]
     last_day = np.where(~np.isnat(end) & (end < until), end, until)
     due = {
