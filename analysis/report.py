@@ -36,7 +36,7 @@ from .missing import DEFAULT_PAGAENDE_DAYS, missing_table, response_rates
 from .outcomes import WORK_OR_STUDIES, outcome_table
 from .responses import AnswerColumns, to_entries
 from .rows import AnswerRow, EnrolmentRow
-from .selection import Selection
+from .selection import Selection, month_text
 from .suppression import (
     DEFAULT_MIN_GROUP,
     disclose,
@@ -182,10 +182,9 @@ def _finish(
             "age_bands": list(options.age_bands),
             "pagaende_days": options.pagaende_days,
         },
-        "answers_period": {
-            "first": min(period).isoformat(timespec="minutes") if period else None,
-            "last": max(period).isoformat(timespec="minutes") if period else None,
-        },
+        # Months, not moments: the minute of the first answer could tell whose it was.
+        "answers_period": {"first": month_text(min(period, default=None)),
+                           "last": month_text(max(period, default=None))},
         "people": people,
         "enrolments": enrolment_count,
         "by_insats": by_insats,
