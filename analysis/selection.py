@@ -25,7 +25,7 @@ from .i18n import N_, Translate, named
 # Months a report can cover: from before any programme kept answers, to the current one
 # (a later month has no answers, and its "previous period" would be partly future).
 FIRST_YEAR = 2000
-_MONTH = re.compile(r"\d{4}-\d{2}")
+_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")  # ASCII digits only, as the picker sends
 
 # Why a text is not a month a report can cover (MonthError.reason), in Swedish; the web
 # form shows the staff language's translation, the command lines the Swedish.

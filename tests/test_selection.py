@@ -24,6 +24,7 @@ def test_a_month_is_written_yyyy_mm(text: str, month: Month) -> None:
     ("2026-03-15", "date"), ("20260315", "date"), ("2026-13", "format"), ("2026-00", "format"),
     ("2026-3", "format"), ("99999-12", "format"), ("mars 2026", "format"), ("", "format"),
     ("0001-01", "range"), ("1999-12", "range"), ("2027-01", "range"), ("9999-12", "range"),
+    ("\uff12\uff10\uff12\uff16-\uff10\uff13", "format"), ("2026-03\x00", "format"),
 ])
 def test_anything_else_is_refused_with_its_reason(text: str, reason: str) -> None:
     with pytest.raises(MonthError) as refused:
