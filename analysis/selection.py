@@ -165,10 +165,10 @@ def select_enrolments(
     selection: Selection, insats: Codes, site: Codes, start: np.ndarray, end: np.ndarray
 ) -> np.ndarray:
     """Mask of the enrolments in the selected insatser and site that overlap the period
-    (`start` and `end` datetime64[D], end NaT while enrolled)."""
+    up to `Selection.due_by` (`start` and `end` datetime64[D], end NaT while enrolled):
+    one that starts after today is not enrolled yet."""
     keep = in_insatser_and_site(selection, insats, site)
-    if selection.date_to is not None:
-        keep &= ~(start > np.datetime64(selection.date_to))
+    keep &= ~(start > np.datetime64(selection.due_by(), "D"))
     if selection.date_from is not None:
         keep &= ~(~np.isnat(end) & (end < np.datetime64(selection.date_from)))
     return keep

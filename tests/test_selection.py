@@ -82,18 +82,23 @@ def test_a_refusal_is_translated_where_it_is_shown() -> None:
         "Choose a month from 2000-01 to 2026-12.")
 
 
-def test_an_end_date_still_to_come_is_no_end_yet() -> None:
+def test_dates_still_to_come_are_not_yet() -> None:
     """In the current month (or a period without an end) an enrolment whose end date is
-    after today is still enrolled: not ended, not due an avslut answer."""
+    after today is still enrolled (not ended, not due an avslut answer), and one whose
+    start is after today is not enrolled yet."""
     from analysis.enrolments import EnrolmentColumns
     from analysis.rows import EnrolmentRow
 
     today = dt.date.today()
-    rows = [EnrolmentRow(str(n), f"P{n}", "kvinna", "nej", "A", None, dt.date(2020, 1, 1), end)
-            for n, end in enumerate([today, today + dt.timedelta(days=1), None])]
+    tomorrow = today + dt.timedelta(days=1)
+    rows = [EnrolmentRow(str(n), f"P{n}", "kvinna", "nej", "A", None, start, end)
+            for n, (start, end) in enumerate([(dt.date(2020, 1, 1), today),
+                                              (dt.date(2020, 1, 1), tomorrow),
+                                              (dt.date(2020, 1, 1), None), (tomorrow, None)])]
     columns = EnrolmentColumns.from_rows(rows)
     this_month = Month.of(today)
     for selection in (Selection(*period(this_month, this_month)), Selection()):
-        assert columns.ended(selection).tolist() == [True, False, False]
+        assert columns.ended(selection).tolist() == [True, False, False, False]
+        assert columns.selected(selection).tolist() == [True, True, True, False]
     earlier = Selection(*period(this_month.plus(-1), this_month.plus(-1)))
-    assert columns.ended(earlier).tolist() == [False, False, False]
+    assert columns.ended(earlier).tolist() == [False, False, False, False]
