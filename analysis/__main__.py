@@ -7,7 +7,6 @@ document.py), so it comes from the web app: the download button or `flask report
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import json
 import sys
@@ -17,16 +16,16 @@ from pathlib import Path
 from questionnaires import Registry
 
 from .report import ReportOptions, build_report_from_csv
+from .selection import Month, MonthError, period
 from .targets import DEFAULT_MIN_ANSWERS, Target, parse_target
 from .text import summary
 
 
-def _date(text: str) -> dt.date:
+def _month(text: str) -> Month:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        message = f"ogiltigt datum {text!r}, skriv t.ex. 2025-01-31"
-        raise argparse.ArgumentTypeError(message) from None
+        return Month.parse(text)
+    except MonthError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _target(text: str) -> Target:
@@ -48,8 +47,10 @@ def _parser() -> argparse.ArgumentParser:
              "Steget=nytta:avslut:90 är insatsen Stegets mål, bedömt på dess deltagare",
     )  # fmt: skip
     report.add_argument("--min-answers", type=int, default=DEFAULT_MIN_ANSWERS)
-    report.add_argument("--from", dest="date_from", type=_date)
-    report.add_argument("--to", dest="date_to", type=_date)
+    report.add_argument("--from", dest="first", type=_month, metavar="ÅÅÅÅ-MM",
+                        help="första månaden (rapporter gäller hela månader)")
+    report.add_argument("--to", dest="last", type=_month, metavar="ÅÅÅÅ-MM",
+                        help="sista månaden; den här månaden räknas till och med i dag")
     report.add_argument("--insats", action="append", default=[])
     report.add_argument("--site")
     report.add_argument("--title")
@@ -60,7 +61,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        args.date_from, args.date_to = period(args.first, args.last)
+    except MonthError as error:
+        parser.error(str(error))
     # The one pass keeps millions of live objects but creates no reference cycles, so
     # the cyclic garbage collector only burns time scanning them (about 40 % of the run).
     was_enabled = gc.isenabled()

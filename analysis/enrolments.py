@@ -81,15 +81,14 @@ class EnrolmentColumns:
                                  self.end_date)  # fmt: skip
 
     def ended(self, selection: Selection) -> np.ndarray:
-        """Mask of the selected enrolments that ended in the period (the rest of the
-        selected are ongoing at its end)."""
+        """Mask of the selected enrolments that ended in the period, by the earlier of its
+        end and today (an end date still to come is not an end yet); the rest of the
+        selected are ongoing at its end."""
         end = self.end_date
         ended = self.selected(selection) & ~np.isnat(end)
         if selection.date_from is not None:
             ended &= end >= np.datetime64(selection.date_from)
-        if selection.date_to is not None:
-            ended &= end <= np.datetime64(selection.date_to)
-        return ended
+        return ended & (end <= np.datetime64(selection.due_by(), "D"))
 
 
 def birth_years(years: Sequence[int | None]) -> np.ndarray:

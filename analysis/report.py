@@ -45,7 +45,7 @@ from .pairs import pairs_per_person
 from .perturbation import publish
 from .responses import AnswerColumns, to_entries
 from .rows import AnswerRow, EnrolmentRow
-from .selection import Selection
+from .selection import Selection, month_text
 from .targets import DEFAULT_MIN_ANSWERS, Target
 
 REPORT_FORMAT = 2
@@ -190,9 +190,10 @@ def _finish(
             "age_bands": list(options.age_bands),
             "pagaende_days": options.pagaende_days,
         },
+        # Months, not moments: the minute of the first answer could tell whose it was.
         "answers_period": {
-            "first": moments.min().item().isoformat(timespec="minutes") if moments.size else None,
-            "last": moments.max().item().isoformat(timespec="minutes") if moments.size else None,
+            "first": month_text(moments.min().item() if moments.size else None),
+            "last": month_text(moments.max().item() if moments.size else None),
         },
         "versions": sorted({layout.ident for layout in layouts}),
         "questionnaires": about_versions(registry, [(lay.key, lay.version) for lay in layouts]),

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from analysis.csv_rows import is_unknown_insats, read_answers_csv
+from analysis.selection import Month, MonthError, period
 
 from . import audit, importing
 from .cli import organisation_named
@@ -125,10 +126,26 @@ def _new_places(places: dict[str, set[str]], rows) -> dict[str, set[str]]:  # ty
     return created
 
 
+class MonthType(click.ParamType):
+    """A whole month, YYYY-MM (`Month.parse`, as the report form reads it)."""
+
+    name = "ÅÅÅÅ-MM"
+
+    def convert(self, value, param, ctx) -> Month:  # type: ignore[no-untyped-def]
+        if isinstance(value, Month):
+            return value
+        try:
+            return Month.parse(str(value))
+        except MonthError as error:
+            self.fail(str(error), param, ctx)
+
+
 @click.command("report")
 @click.option("--insats", "insats_names", required=True, multiple=True, help="Insatsens namn.")
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), default=None)
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--from", "first", type=MonthType(), default=None,
+              help="Första månaden, ÅÅÅÅ-MM (rapporter gäller hela månader).")
+@click.option("--to", "last", type=MonthType(), default=None,
+              help="Sista månaden, ÅÅÅÅ-MM; den här månaden räknas till och med i dag.")
 @click.option("--site", default=None, help="Bara en ort.")
 @click.option("--organisation", "organisation_name", default=None)
 @click.option("--json", "as_json", is_flag=True, help="Skriv rapporten som JSON.")
@@ -136,11 +153,15 @@ def _new_places(places: dict[str, set[str]], rows) -> dict[str, set[str]]:  # ty
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv",
               help="Rapportens språk (sv eller en).")
-def report(insats_names, date_from, date_to, site, organisation_name, as_json, pdf_path,  # type: ignore[no-untyped-def]
+def report(insats_names, first, last, site, organisation_name, as_json, pdf_path,  # type: ignore[no-untyped-def]
            xlsx_path, lang) -> None:
     """The indicator report from the database, e.g. for a board meeting or a cron job."""
     from flask_babel import force_locale
 
+    try:
+        date_from, date_to = period(first, last)
+    except MonthError as error:
+        raise click.UsageError(str(error)) from None
     with force_locale(lang):
         _report(insats_names, date_from, date_to, site, organisation_name, as_json, pdf_path,
                 xlsx_path)
@@ -161,8 +182,7 @@ def _report(insats_names, date_from, date_to, site, organisation_name, as_json, 
     organisation = organisation_named(organisation_name)
     insatser = _insatser(organisation, insats_names)
     title = f"{organisation.name}: " + ", ".join(sorted(insats_names))
-    built, _options = report_for(insatser, date_from and date_from.date(),
-                                 date_to and date_to.date(), site, title)
+    built, _options = report_for(insatser, date_from, date_to, site, title)
     registry = current_app.extensions["stegvis.questionnaires"]
     if pdf_path:
         write_pdf(built, pdf_path, registry, title)

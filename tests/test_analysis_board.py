@@ -317,7 +317,7 @@ def test_the_report_publishes_the_previous_period_with_this_one(report: dict[str
                         enrolments=ENROLMENTS)["previous"] is None  # fmt: skip
 
 
-def test_previous_period_by_whole_months_or_days() -> None:
+def test_previous_period_by_whole_months() -> None:
     def before(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
         previous = Selection(start, end).previous()
         assert previous is not None
@@ -326,6 +326,7 @@ def test_previous_period_by_whole_months_or_days() -> None:
     assert before(D(2025, 1, 1), D(2025, 12, 31)) == (D(2024, 1, 1), D(2024, 12, 31))
     assert before(D(2025, 1, 1), D(2025, 4, 30)) == (D(2024, 9, 1), D(2024, 12, 31))
     assert before(D(2025, 3, 1), D(2025, 3, 31)) == (D(2025, 2, 1), D(2025, 2, 28))
+    assert before(D(2025, 11, 1), D(2026, 2, 28)) == (D(2025, 7, 1), D(2025, 10, 31))
 
 
 def test_a_csv_of_answers_has_no_board_figures() -> None:

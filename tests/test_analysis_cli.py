@@ -72,17 +72,38 @@ def test_text_summary(answers: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_filters(answers: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", str(answers), "--json", "--from", "2025-03-15",
+    """--from and --to are whole months: every answer is from March 2025."""
+    assert main(["report", str(answers), "--json", "--from", "2025-03", "--to", "2025-03",
                  "--insats", "Hantverksstegen", "--site", "Skövde"]) == 0  # fmt: skip
     report = json.loads(capsys.readouterr().out)
-    assert report["selection"]["from"] == "2025-03-15"
-    # Only självskattning avslut falls after 15 March: 6 people, published within 2.
-    assert abs(report["people"] - 6) <= 2
+    assert (report["selection"]["from"], report["selection"]["to"]) == ("2025-03-01",
+                                                                        "2025-03-31")
+    assert report["answers_period"] == {"first": "2025-03", "last": "2025-03"}
+    assert abs(report["people"] - 10) <= 2
+    assert main(["report", str(answers), "--json", "--to", "2025-02"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["selection"]["to"] == "2025-02-28"
+    assert report["answers_period"] == {"first": None, "last": None}
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--from", "2025-03-15"],
+     "2025-03-15 är ett datum, men rapporter gäller hela månader: skriv 2025-03."),
+    (["--to", "15/3"], "Skriv en månad som ÅÅÅÅ-MM, till exempel"),
+    (["--from", "0001-01"], "Välj en månad från 2000-01 till och med"),
+    (["--to", "99999-12"], "Skriv en månad som ÅÅÅÅ-MM"),
+    (["--from", "2025-05", "--to", "2025-03"],
+     "Till och med kan inte vara en tidigare månad än från och med."),
+])
+def test_months_only(answers: Path, capsys: pytest.CaptureFixture[str], arguments: list[str],
+                     message: str) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["report", str(answers), *arguments])
+    assert refused.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def test_bad_arguments(answers: Path) -> None:
     with pytest.raises(SystemExit):
         main(["report", str(answers), "--target", "nytta"])
-    with pytest.raises(SystemExit):
-        main(["report", str(answers), "--from", "15/3"])
     assert main(["report", str(answers.with_name("saknas.csv"))]) == 1

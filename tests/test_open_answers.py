@@ -10,6 +10,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from analysis.perturbation import KEY_RANGE, Cell, publish
 from survey import invitations
 from survey.auth.passwords import hash_password
 from survey.extensions import db
@@ -32,13 +33,20 @@ from .factories import participant_with_invitation
 
 URL = "/personal/rapporter/oppna-svar"
 SUBMITTED = dt.datetime(2026, 3, 2, 10, 0)
+# Everyone's record key, unless a test says otherwise: 3, 4 or 5 people of these keys
+# are published as they are (cell key positions 3/8, 4/8 and 5/8 of the range), so the
+# tests below read like the exact rule; one test shows the noise moving the threshold.
+NEUTRAL_KEY = KEY_RANGE // 8
 
 
 def answered(insats: Insats, code: str, comments: dict[str, str | None],
              occasion: str = "start", submitted: dt.datetime = SUBMITTED,
-             key: str = "sjalvskattning", value: int = 4) -> None:
+             key: str = "sjalvskattning", value: int = 4,
+             record_key: int = NEUTRAL_KEY) -> None:
     """One person answered the questionnaire at the occasion, commenting as given."""
     participant_with_invitation(insats, code, key, occasion)
+    person = db.session.scalars(select(Participant).where(Participant.pseudonym == code)).one()
+    person.record_key = record_key
     invitation = db.session.scalars(
         select(Invitation).join(Enrolment).join(Participant)
         .where(Participant.pseudonym == code)).one()
@@ -102,6 +110,24 @@ def test_fewer_than_five_answered_hides_the_comments(admin_client, insats):
     assert sorted(_comments(page)) == [f"Hemlig kommentar {n}" for n in range(4)]
 
 
+def test_the_threshold_is_on_the_published_count(admin_client, insats):
+    """The count of who answered is published as the report's counts are (the people's
+    record keys, the perturbation table): four people whose keys add noise +1 count as
+    five, and their comments show; the same four with keys of noise 0 do not."""
+    noisy = [int(KEY_RANGE * 0.85 / 4)] * 4
+    assert publish(Cell.of(noisy)) == 5 and publish(Cell.of([NEUTRAL_KEY] * 4)) == 4
+    for number, record_key in enumerate(noisy):
+        answered(insats, f"NK-{number}", {"framtid": f"Brusets kommentar {number}"},
+                 record_key=record_key)
+    page = admin_client.get(f"{URL}?insats={insats.id}").text
+    assert sorted(_comments(page)) == [f"Brusets kommentar {n}" for n in range(4)]
+    for person in db.session.scalars(select(Participant)):
+        person.record_key = NEUTRAL_KEY
+    db.session.commit()
+    page = admin_client.get(f"{URL}?insats={insats.id}").text
+    assert _comments(page) == [] and "Färre än 5 personer i urvalet" in page
+
+
 def test_the_threshold_counts_the_selection_only(admin_client, insats):
     """Six answered, but only four in the chosen period or at the chosen site."""
     north = Site(insats=insats, name="Tidaholm")
@@ -113,7 +139,7 @@ def test_the_threshold_counts_the_selection_only(admin_client, insats):
                  submitted=when)
     whole = admin_client.get(f"{URL}?insats={insats.id}").text
     assert len(_comments(whole)) == 6
-    spring = admin_client.get(f"{URL}?insats={insats.id}&fran=2026-01-01&till=2026-04-30")
+    spring = admin_client.get(f"{URL}?insats={insats.id}&fran=2026-01&till=2026-04")
     assert spring.status_code == 200 and _comments(spring.text) == []
     assert "Färre än 5 personer i urvalet" in spring.text
     # Two of them at another site: the first site alone has four.
@@ -145,7 +171,7 @@ def test_people_count_once_and_occasions_apart(admin_client, insats):
 
 def test_every_view_is_audited_with_its_selection(admin_client, thirty):
     for _ in range(3):
-        admin_client.get(f"{URL}?insats={thirty.id}&fran=2026-01-01")
+        admin_client.get(f"{URL}?insats={thirty.id}&fran=2026-01")
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "open_answers")).all()
     assert len(events) == 3
@@ -165,9 +191,10 @@ def test_comments_are_text_not_markup(admin_client, insats):
 
 
 def test_bad_selection_is_refused_and_shows_nothing(admin_client, thirty):
-    backwards = admin_client.get(f"{URL}?insats={thirty.id}&fran=2026-05-01&till=2026-01-01")
-    assert backwards.status_code == 400 and "före startdatum" in backwards.text
-    nothing = admin_client.get(f"{URL}?fran=2026-01-01")
+    backwards = admin_client.get(f"{URL}?insats={thirty.id}&fran=2026-05&till=2026-01")
+    assert backwards.status_code == 400
+    assert "Till och med kan inte vara en tidigare månad än från och med." in backwards.text
+    nothing = admin_client.get(f"{URL}?fran=2026-01")
     assert nothing.status_code == 400 and "Välj minst en insats." in nothing.text
     unknown = admin_client.get(f"{URL}?insats=99999")
     assert unknown.status_code == 400
@@ -185,8 +212,8 @@ def test_handledare_cannot_open_them(handledare_client, thirty):
 
 
 def test_admin_report_links_the_same_selection(admin_client, thirty):
-    report = admin_client.get(f"/personal/rapporter/?insats={thirty.id}&fran=2026-01-01")
-    assert f'{URL}?insats={thirty.id}&amp;fran=2026-01-01' in report.text
+    report = admin_client.get(f"/personal/rapporter/?insats={thirty.id}&fran=2026-01")
+    assert f'{URL}?insats={thirty.id}&amp;fran=2026-01' in report.text
 
 
 def test_another_forbunds_admin_gets_nothing(app, thirty):

@@ -60,9 +60,7 @@ def reasons(
     reachable, whether invited or not.
     """
     end = enrolments.end_date[rows]
-    still = np.isnat(end)
-    if selection.date_to is not None:
-        still |= end > np.datetime64(selection.date_to)
+    still = np.isnat(end) | (end > np.datetime64(selection.due_by(), "D"))
     if occasion != "avslut":
         still[:] = False
     left = enrolments.left_early[rows]

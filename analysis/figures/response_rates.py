@@ -41,8 +41,7 @@ def due(occasion: str, enrolments: EnrolmentColumns, rows: np.ndarray, selection
     """Mask over enrolments `rows`: due an answer at `occasion` in the period, by the one
     rule of the to-do list (`analysis.due`), counted up to the earlier of the period's
     end and today."""
-    today = today or dt.date.today()
-    until = min(selection.date_to or today, today)
+    until = selection.due_by(today)
     return due_in_period(occasion, enrolments.start_date[rows], enrolments.end_date[rows],
                          enrolments.ended(selection)[rows], selection.date_from, until,
                          DueRule(pagaende_days=pagaende_days))  # fmt: skip

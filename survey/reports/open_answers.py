@@ -8,13 +8,16 @@ else about the person away from it:
 - the comments of a group come in a fresh random order on every view (the operating
   system's randomness), so their order cannot be lined up with ids, times or the
   Dataexport;
-- a group's comments are shown only when at least `min_group` people of the selection
-  answered that item there (the comment itself may be from fewer: the threshold is on
-  who could have written it, as for the report);
+- a group's comments are shown only when the published count of the people of the
+  selection who answered that item there is at least `MIN_BASE` (the comment itself may
+  be from fewer: the threshold is on who could have written it). The count is published
+  as every count of the report is (`analysis.perturbation.publish`, from the people's
+  record keys), so comparing the page over months or sites shows no more than the
+  report does;
 - every view that shows comments is written to the audit log with its selection.
 
-The selection is the report's form (insatser, period, ort); the period selects the answers
-given in it, as the Dataexport does.
+The selection is the report's form (insatser, whole months, ort); the period selects the
+answers given in it, as the Dataexport does.
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ from typing import Any
 
 from flask import current_app, render_template, request
 from flask_babel import gettext
-from sqlalchemy import Select, distinct, func, select, type_coerce
+from sqlalchemy import Select, select, type_coerce
 from sqlalchemy.types import String
 
 from analysis.instruments import about_versions, heading
 from analysis.labels import OCCASION_NAMES
-from analysis.shares import MIN_BASE as DEFAULT_MIN_GROUP
+from analysis.perturbation import Cell, publish
+from analysis.shares import MIN_BASE
 from questionnaires import Registry
 from questionnaires.model import OCCASIONS
 
@@ -40,7 +44,7 @@ from .. import audit
 from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..i18n import staff_locale
-from ..models import Answer, Enrolment, Insats, Invitation, Response, Site
+from ..models import Answer, Enrolment, Insats, Invitation, Participant, Response, Site
 from . import bp
 from .dataexport import period_text
 from .routes import _form as report_form  # the report's own selection, scoped to the user
@@ -59,7 +63,7 @@ class ItemComments:
     """One item's comments in one insats, questionnaire version and occasion."""
 
     question: str
-    shown: bool  # False: fewer than min_group answered, and nothing is said of comments
+    shown: bool  # False: published fewer than MIN_BASE answered; nothing said of comments
     comments: list[str] = field(default_factory=list)
 
 
@@ -98,14 +102,18 @@ def _comment_items(registry: Registry) -> set[str]:
 
 
 def answered_counts(insats_ids: list[int], site: str | None, date_from: dt.date | None,
-                    date_to: dt.date | None, registry: Registry) -> dict[Key, int]:
-    """How many people answered each item that takes a comment, per group."""
+                    date_to: dt.date | None, registry: Registry) -> dict[Key, Cell]:
+    """The people who answered each item that takes a comment, per group: a Cell of
+    their record keys, each person once, for the caller to publish."""
     query = _selected(
-        select(*_GROUP, func.count(distinct(Enrolment.participant_id)))
+        select(*_GROUP, Enrolment.participant_id, Participant.record_key).distinct()
         .where(Answer.item_id.in_(sorted(_comment_items(registry)))),
         insats_ids, site, date_from, date_to,
-    ).group_by(*_GROUP)
-    return {(i, k, int(v), str(o), item): n for i, k, v, o, item, n in db.session.execute(query)}
+    ).join(Participant, Enrolment.participant_id == Participant.id)
+    keys: dict[Key, list[int]] = {}
+    for insats, key, version, occasion, item, _person, record_key in db.session.execute(query):
+        keys.setdefault((insats, key, int(version), str(occasion), item), []).append(record_key)
+    return {group: Cell.of(people) for group, people in keys.items()}
 
 
 def comment_texts(insats_ids: list[int], site: str | None, date_from: dt.date | None,
@@ -122,10 +130,11 @@ def comment_texts(insats_ids: list[int], site: str | None, date_from: dt.date | 
 
 
 def sections(answered: Mapping[Key, int], comments: Mapping[Key, list[str]],
-             registry: Registry, min_group: int = DEFAULT_MIN_GROUP,
+             registry: Registry, min_group: int = MIN_BASE,
              shuffle: Callable[[list[str]], None] = _RANDOM.shuffle) -> list[Section]:
     """The page's sections in questionnaire order, each group's comments shuffled; a group
-    answered by fewer than `min_group` people keeps its comments to itself."""
+    whose published count of people who answered is under `min_group` keeps its comments
+    to itself."""
     versions = {(key, version) for _, key, version, _, _ in answered}
     named = about_versions(registry, versions)
     if staff_locale() != "sv":  # the English name where the file gives one
@@ -182,14 +191,15 @@ def open_answers() -> Any:
         site = form.ort.data or None
         registry = current_app.extensions["stegvis.questionnaires"]
         # Logged before anything is read: a view that fails is still a view to know of.
+        date_from, date_to = form.period()
         audit.record("open_answers", "; ".join([
             ", ".join(sorted(i.name for i in chosen)),
-            period_text(form.fran.data, form.till.data), site or "alla orter"]))
+            period_text(date_from, date_to), site or "alla orter"]))
         db.session.commit()
         result = sections(
-            answered_counts(ids, site, form.fran.data, form.till.data, registry),
-            comment_texts(ids, site, form.fran.data, form.till.data), registry)
+            publish(answered_counts(ids, site, date_from, date_to, registry)),
+            comment_texts(ids, site, date_from, date_to), registry)
     status = 400 if request.args and form.errors else 200
     return render_template("reports/open_answers.html", form=form, result=result,
-                           min_group=DEFAULT_MIN_GROUP,
+                           min_group=MIN_BASE,
                            query=request.query_string.decode()), status

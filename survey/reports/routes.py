@@ -6,6 +6,7 @@ document.py); Excel and CSV are the same Tables.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
 from pathlib import Path
@@ -16,8 +17,11 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import Field, SelectField, StringField
 from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.widgets import MonthInput
+
+from analysis.selection import FIRST_YEAR, Month, MonthError, period
 
 from .. import audit
 from ..auth.access import STAFF, requires
@@ -28,19 +32,58 @@ from .build import report_for
 from .view import build_view, named_for_reader, staff_numbers
 
 
+class MonthPicker(MonthInput):
+    """The browser's month picker from FIRST_YEAR to this month; a browser without one
+    shows a text box, and the placeholder says what to write there."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Any:
+        kwargs.setdefault("min", f"{FIRST_YEAR}-01")
+        kwargs.setdefault("max", str(Month.of(dt.date.today())))
+        kwargs.setdefault("placeholder", gettext("ÅÅÅÅ-MM"))
+        kwargs.setdefault("pattern", "[0-9]{4}-[0-9]{2}")
+        return super().__call__(field, **kwargs)
+
+
+class MonthField(StringField):
+    """A whole month, YYYY-MM (`Month.parse`, the one rule); `data` is a Month or None
+    when left empty. Anything else is the form's error, in the staff language."""
+
+    widget = MonthPicker()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if text:
+            try:
+                self.data = Month.parse(text)
+            except MonthError as error:
+                raise ValueError(error.translated(gettext)) from None
+
+    def _value(self) -> str:
+        if self.raw_data:  # what was written, also when it is refused
+            return str(self.raw_data[0])
+        return str(self.data) if self.data else ""
+
+
 class ReportForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
     insats = MultiCheckboxField(_l("Insatser"), coerce=int,
                                 validators=[DataRequired(_l("Välj minst en insats."))])
-    fran = DateField(_l("Från och med"), validators=[Optional()])
-    till = DateField(_l("Till och med"), validators=[Optional()])
+    fran = MonthField(_l("Från och med månad"))
+    till = MonthField(_l("Till och med månad"))
     ort = SelectField(_l("Ort"), validators=[Optional()])
 
-    def validate_till(self, field: DateField) -> None:
-        if field.data and self.fran.data and field.data < self.fran.data:
-            raise ValidationError(_l("Slutdatum kan inte vara före startdatum."))
+    def validate_till(self, field: MonthField) -> None:
+        try:
+            self.period()
+        except MonthError as error:
+            raise ValidationError(error.translated(gettext)) from None
+
+    def period(self) -> tuple[dt.date | None, dt.date | None]:
+        """The first and the last day of the chosen whole months (None: open)."""
+        return period(self.fran.data, self.till.data)
 
 
 def _form():  # type: ignore[no-untyped-def]
@@ -57,7 +100,7 @@ def _form():  # type: ignore[no-untyped-def]
 def _report(form: ReportForm, insatser: dict[int, Any]):  # type: ignore[no-untyped-def]
     chosen = [insatser[i] for i in (form.insats.data or []) if i in insatser]
     title = f"{current_user.organisation.name}: " + ", ".join(i.name for i in chosen)
-    report, options = report_for(chosen, form.fran.data, form.till.data, form.ort.data, title)
+    report, options = report_for(chosen, *form.period(), form.ort.data, title)
     return report, options, title
 
 
