@@ -153,8 +153,10 @@ class MonthType(click.ParamType):
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--lang", type=click.Choice(["sv", "en"]), default="sv",
               help="Rapportens språk (sv eller en).")
+@click.option("--appendix", is_flag=True,
+              help="Ta med bilagan med siffror per grupp i PDF-filen (--pdf).")
 def report(insats_names, first, last, site, organisation_name, as_json, pdf_path,  # type: ignore[no-untyped-def]
-           xlsx_path, lang) -> None:
+           xlsx_path, lang, appendix) -> None:
     """The indicator report from the database, e.g. for a board meeting or a cron job."""
     from flask_babel import force_locale
 
@@ -164,11 +166,11 @@ def report(insats_names, first, last, site, organisation_name, as_json, pdf_path
         raise click.UsageError(str(error)) from None
     with force_locale(lang):
         _report(insats_names, date_from, date_to, site, organisation_name, as_json, pdf_path,
-                xlsx_path)
+                xlsx_path, appendix)
 
 
 def _report(insats_names, date_from, date_to, site, organisation_name, as_json, pdf_path,  # type: ignore[no-untyped-def]
-            xlsx_path) -> None:
+            xlsx_path, appendix=False) -> None:
     import json
 
     from flask_babel import gettext
@@ -185,7 +187,7 @@ def _report(insats_names, date_from, date_to, site, organisation_name, as_json, 
     built, _options = report_for(insatser, date_from, date_to, site, title)
     registry = current_app.extensions["stegvis.questionnaires"]
     if pdf_path:
-        write_pdf(built, pdf_path, registry, title)
+        write_pdf(built, pdf_path, registry, title, appendix=appendix)
     numbers = staff_numbers()
     if xlsx_path:
         xlsx.write_xlsx(named_for_reader(built, numbers.locale), xlsx_path, gettext)

@@ -190,8 +190,10 @@ def print_report(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'unused.sqlite3'}"})
     app.instance_path = str(folder / "instance")
 
-    def print_(report: dict, title: str = "Rapport", lang: str = "sv") -> bytes:
+    def print_(report: dict, title: str = "Rapport", lang: str = "sv",
+               appendix: bool = False) -> bytes:
         with app.test_request_context(), force_locale(lang):
-            return render_pdf(report, app.extensions["stegvis.questionnaires"], title)
+            return render_pdf(report, app.extensions["stegvis.questionnaires"], title,
+                              appendix=appendix)
 
     return print_

@@ -108,7 +108,7 @@ def test_pdf_is_tagged_pdf_ua(print_report) -> None:  # type: ignore[no-untyped-
 
 @needs_poppler
 def test_page_one_is_the_summary_with_the_target_sentences(print_report, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    data = print_report(_report(), "Samordningsförbundet Test")
+    data = print_report(_report(), "Samordningsförbundet Test", appendix=True)
     first = _text(data, tmp_path, "-f", "1", "-l", "1")
     assert first.startswith("Samordningsförbundet Test Sammanfattning")
     # 27 of 29 as published: the sentence of the published counts.
@@ -133,7 +133,7 @@ def test_page_one_is_the_summary_with_the_target_sentences(print_report, tmp_pat
 
 @needs_poppler
 def test_english_staff_get_an_english_pdf(print_report, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    data = print_report(_report(), "Test association", lang="en")
+    data = print_report(_report(), "Test association", lang="en", appendix=True)
     assert str(pikepdf.open(io.BytesIO(data)).Root.Lang) == "en"
     first = _text(data, tmp_path, "-f", "1", "-l", "1")
     assert "Support of great use: " in first and "the target of 90% is" in first

@@ -17,7 +17,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectField, StringField
+from wtforms import BooleanField, Field, SelectField, StringField
 from wtforms.validators import DataRequired, Optional, ValidationError
 from wtforms.widgets import MonthInput
 
@@ -74,6 +74,10 @@ class ReportForm(FlaskForm):
     fran = MonthField(_l("Från och med månad"))
     till = MonthField(_l("Till och med månad"))
     ort = SelectField(_l("Ort"), validators=[Optional()])
+    # The PDF's appendix (figures per group); the web page always has it, folded away.
+    bilaga = BooleanField(_l("Med bilaga per grupp"), description=_l(
+        "Bilagan med siffror per grupp kommer med i PDF-filen. På webbsidan finns den "
+        "alltid, hopfälld."))
 
     def validate_till(self, field: MonthField) -> None:
         try:
@@ -130,7 +134,8 @@ def download(kind: str) -> Any:
     if kind == "pdf":
         from .document import render_pdf
 
-        data = render_pdf(built, current_app.extensions["stegvis.questionnaires"], title)
+        data = render_pdf(built, current_app.extensions["stegvis.questionnaires"], title,
+                          appendix=form.bilaga.data)
         return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                          download_name=f"{name}.pdf")
     built = named_for_reader(built, staff_numbers().locale)
