@@ -219,11 +219,14 @@ def income_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
               "Arbetsförmedlingen."),
         ],
     )  # fmt: skip
+    # Under 5 recorded the table shows only how many (shares.parts).
+    cells, starts, exits = income["cells"], income["start"], income["exit"]
     for start in groups:
         table.rows.append([_(INCOME_GROUPS[start]),
-                           *(income["cells"][start][end] for end in groups),
-                           income["start"][start]])  # fmt: skip
-    table.rows.append([_("Summa"), *(income["exit"][g] for g in groups), income["recorded"]])
+                           *(cells[start][end] if cells else None for end in groups),
+                           starts[start] if starts else None])  # fmt: skip
+    table.rows.append([_("Summa"), *(exits[g] if exits else None for g in groups),
+                       income["recorded"]])  # fmt: skip
     return table
 
 

@@ -9,7 +9,9 @@ method 3).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # Two-sided 95 %: the 0.975 quantile of the standard normal distribution.
 Z95 = 1.959963984540054
@@ -32,20 +34,22 @@ def wilson(positive: int, n: int, z: float = Z95) -> tuple[float, float] | None:
     return (low, high)
 
 
-# A share whose published base is under this says "färre än 5 svar" instead of a share:
-# the only thing a report leaves out (the counts themselves are always published).
+# A share whose published base is under this says "färre än 5 svar" instead of a share,
+# and the parts of that base (positive, vet inte, the steps, outcomes) are not shown:
+# behind a base of 1-4 people a part tells what they answered (zero stays zero, so a lone
+# answerer's step published as 3 beside steps of 0 would name the step).
 MIN_BASE = 5
 
 
 def share_cell(n: int, positive: int) -> dict[str, Any]:
-    """{n, positive, share, ci95} from two published counts, shares as fractions; share
-    is None when n is under MIN_BASE (`few` is then true).
+    """{n, positive, share, ci95} from two published counts, shares as fractions; with n
+    under MIN_BASE, `few` is true and positive, share and ci95 are None (`parts`).
 
     Perturbed separately, `positive` can come out above `n`; it is capped at `n`, the
     one place published counts that cross are reconciled (docs/data-format.md)."""
     positive = min(positive, n)
     if n < MIN_BASE:
-        return {"n": n, "positive": positive, "share": None, "ci95": None, "few": True}
+        return {"n": n, "positive": None, "share": None, "ci95": None, "few": True}
     interval = wilson(positive, n)
     return {
         "n": n,
@@ -53,3 +57,9 @@ def share_cell(n: int, positive: int) -> dict[str, Any]:
         "share": round(positive / n, DIGITS) if n else None,
         "ci95": [round(interval[0], DIGITS), round(interval[1], DIGITS)] if interval else None,
     }
+
+
+def parts(base: int, value: T) -> T | None:
+    """The parts of a published base as published, or None when the base is under
+    MIN_BASE: the one rule for what a small base withholds."""
+    return value if base >= MIN_BASE else None

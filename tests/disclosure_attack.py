@@ -165,6 +165,8 @@ def attack_answer(attacker: Attacker, holdings: list[Holding], truth: Any, what:
         for candidate in held.contributions:
             for path, published in held.with_person.items():
                 c = candidate.by_path.get(path, 0)
+                if held.without_exact is None and path not in held.without:
+                    continue  # withheld in the other report: nothing to compare
                 if held.without_exact is not None:
                     weight = attacker.likelihood(published).get(
                         held.without_exact.get(path, 0) + c, 0.0)
@@ -188,8 +190,8 @@ def attack_small_figures(
     are: which values are consistent."""
     findings = []
     for path, truth in exact_difference.items():
-        if not 1 <= truth <= 4:
-            continue
+        if not 1 <= truth <= 4 or path not in whole or path not in part:
+            continue  # not about 1-4 units, or withheld by one of the reports
         values = sorted(attacker.differences(whole.get(path, 0), part.get(path, 0), LARGEST))
         findings.append(Finding(f"{what} {path}", values, truth,
                                 1 / len(values) if values else 1.0))  # fmt: skip

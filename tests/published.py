@@ -42,14 +42,17 @@ def shares(node: Any) -> list[dict[str, Any]]:
 
 def check_published(report: dict[str, Any]) -> None:
     """No published count is 1 or 2 (the perturbation table never gives them) or
-    negative; a share only from a published base of MIN_BASE or more, from the published
-    counts, with positive never above n."""
+    negative; a share and its parts only from a published base of MIN_BASE or more, from
+    the published counts, with positive never above n."""
     for key in COUNT_FIGURES:
         for path, value in counts(report[key], key):
             assert value == 0 or value >= 3, (path, value)
         for cell in shares(report[key]):
-            assert cell["positive"] <= cell["n"], cell
             if cell["n"] < MIN_BASE:
+                # A small base shows itself only: its parts would tell what its few said.
                 assert cell["share"] is None and cell["ci95"] is None, cell
+                assert cell["positive"] is None, cell
+                assert cell.get("distribution") is None and cell.get("dont_know") is None, cell
             else:
+                assert cell["positive"] <= cell["n"], cell
                 assert cell["share"] == round(cell["positive"] / cell["n"], 4), cell

@@ -35,7 +35,8 @@ def test_all_positive_reaches_one_exactly() -> None:
 
 def test_no_answers_give_no_share() -> None:
     assert wilson(0, 0) is None
-    assert share_cell(0, 0) == {"n": 0, "positive": 0, "share": None, "ci95": None, "few": True}
+    assert share_cell(0, 0) == {"n": 0, "positive": None, "share": None, "ci95": None,
+                                "few": True}
 
 
 def test_a_base_under_five_gives_no_share_and_positive_is_capped_at_n() -> None:

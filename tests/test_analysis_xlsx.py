@@ -35,7 +35,7 @@ def test_sheets_show_published_counts_and_few_answers(tmp_path: Path) -> None:
     assert set(by_gender) == {"Kvinnor", "Män", "Annat kön", "Okänt"}
     published = report["indicators"]["finsam-indikatorer/v1"]["avslut"]["nytta"]["by_gender"]
     assert by_gender["Män"][:2] == (published["man"]["positive"], published["man"]["n"])
-    assert by_gender["Okänt"] == (0, 0, "färre än 5 svar", None, None)
+    assert by_gender["Okänt"] == (None, 0, "färre än 5 svar", None, None)
     values = [v for row in groups for v in row[5:7]]
     assert 1 not in values and 2 not in values  # no published count is 1 or 2
     urval = [r[0] for r in book["Urval"].iter_rows(values_only=True) if r[0]]

@@ -19,7 +19,7 @@ from ..numbers import SWEDISH, Numbers
 from ..pairs import change_versions
 from ..perturbation import Cell
 from ..rows import GENDERS
-from ..shares import DIGITS, MIN_BASE, share_cell
+from ..shares import DIGITS, MIN_BASE, parts, share_cell
 from . import FigureInputs, cells_by, group_codes
 
 # The sign test drops the pairs that did not change: with 5 changes the smallest possible
@@ -97,8 +97,17 @@ def sign_test(improved: int, worse: int) -> float | None:
 
 
 def dimension_figures(c: dict[str, Any]) -> dict[str, Any]:
-    """One published dimension's figures."""
+    """One published dimension's figures; under MIN_BASE published pairs, only the pairs
+    (`shares.parts`: the changes of 1-4 people are theirs)."""
     pairs = c["pairs"]
+    if parts(pairs, c) is None:
+        return {"pairs": pairs, "few": True, "share_improved": None, "ci95": None,
+                **dict.fromkeys(("improved", "improved_2", "same", "worse",
+                                 "share_improved_2", "distribution_start", "distribution_end",
+                                 "median_start", "median_end", "mean_start", "mean_end",
+                                 "mean_difference", "p_value", "changed")),
+                "p_withheld": "few_changes",
+                "by_gender": {gender: _gender(g) for gender, g in c["by_gender"].items()}}
     interval = share_cell(pairs, c["improved"])
     start, end = distribution_stats(c["distribution_start"]), distribution_stats(
         c["distribution_end"])

@@ -15,6 +15,7 @@ import numpy as np
 from ..i18n import N_
 from ..income import INCOME_GROUPS, SELF_SUPPORTING, income_group
 from ..perturbation import Cell
+from ..shares import parts
 from .counts import portion
 
 if TYPE_CHECKING:
@@ -63,5 +64,8 @@ def finish(published: dict[str, Any], inputs: FigureInputs) -> dict[str, Any]:
     if not published["available"]:
         return {"income": published}
     recorded = published["recorded"]
-    return {"income": {**published, "self_supporting": {
+    return {"income": {**published,
+                       **{name: parts(recorded, published[name])
+                          for name in ("start", "exit", "cells")},
+                       "self_supporting": {
         side: portion(recorded, published[side][SELF_SUPPORTING]) for side in ("start", "exit")}}}

@@ -19,7 +19,7 @@ import numpy as np
 from ..entries import Entries, latest_per_group
 from ..layouts import DONT_KNOW, Layout
 from ..perturbation import Cell
-from ..shares import share_cell
+from ..shares import parts, share_cell
 from . import NO_SITE, FigureInputs, cells_by, group_codes, groups, insatser
 
 # Breakdown name -> the Entries column it groups by.
@@ -146,6 +146,8 @@ def item_cell(published: dict[str, Any]) -> dict[str, Any]:
             continue
         if name.startswith("by_"):
             value = {group: item_cell(counts) for group, counts in value.items()}
+        else:
+            value = parts(published["n"], value)
         cell[name] = value
     return cell
 

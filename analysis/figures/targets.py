@@ -24,7 +24,7 @@ from ..i18n import Translate, untranslated
 from ..labels import few_answers, item_name
 from ..numbers import SWEDISH, Numbers
 from ..perturbation import Cell
-from ..shares import MIN_BASE, share_cell
+from ..shares import MIN_BASE, parts, share_cell
 from ..targets import ITEM, OUTCOME, Target
 from . import FigureInputs
 from .indicators import block_rows, blocks, per_insats, per_person, share_cells
@@ -99,7 +99,8 @@ def check(target: Target, counts: dict[str, int] | None, min_answers: int,
         "insats": target.insats, "kind": target.kind, "item": target.item,
         "occasion": target.occasion, "threshold": target.threshold,
         "min_answers": min_answers, "questionnaire": questionnaire, **cell,
-        "dont_know": counts.get("dont_know") if target.kind == ITEM else None,
+        "dont_know": parts(counts["n"], counts.get("dont_know")) if target.kind == ITEM
+        else None,
         "verdict": verdict(cell, target.threshold, min_answers),
     }  # fmt: skip
     result["summary"] = target_sentence(result)
