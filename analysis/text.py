@@ -59,11 +59,14 @@ def _indicators(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[
         for occasion, items in occasions.items():
             lines += ["", f"{heading(report, ident, _)}, {occasion_name(occasion, _).lower()}"]
             for item, cell in items.items():
-                share = few_answers(_) if cell.get("few") else numbers.percent(cell["share"])
-                lines.append(f"  {item_name(item, _):<30} {share:>6}  " + _(
-                    "(%(positive)s av %(n)s, vet inte %(dont_know)s)") % {
-                    "positive": cell["positive"], "n": cell["n"],
-                    "dont_know": cell["dont_know"]})
+                if cell.get("few"):  # a small base shows only itself (shares.parts)
+                    lines.append(f"  {item_name(item, _):<30} {few_answers(_)}  " + _(
+                        "(%(n)s svar)") % {"n": cell["n"]})
+                    continue
+                lines.append(f"  {item_name(item, _):<30} {numbers.percent(cell['share']):>6}  "
+                             + _("(%(positive)s av %(n)s, vet inte %(dont_know)s)") % {
+                                 "positive": cell["positive"], "n": cell["n"],
+                                 "dont_know": cell["dont_know"]})
         if ident in report.get("occasions_differ", ()):
             lines.append(f"  {different_groups_note(_)}")
     return lines
@@ -75,8 +78,11 @@ def _change(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]
         lines += ["", _("Förändring start–avslut, %(heading)s") % {
             "heading": heading(report, ident, _)}]
         for dimension, cell in dimensions.items():
-            share = (few_answers(_) if cell["few"]
-                     else numbers.percent(cell["share_improved"]))  # fmt: skip
+            if cell["few"]:
+                lines.append(f"  {item_name(dimension, _):<30} {few_answers(_)} " + _(
+                    "(%(pairs)s par)") % {"pairs": cell["pairs"]})
+                continue
+            share = numbers.percent(cell["share_improved"])
             lines.append(f"  {item_name(dimension, _):<30} " + _(
                 "%(share)s förbättrade (%(improved)s av %(pairs)s par, minst 2 steg: "
                 "%(improved_2)s)") % {
