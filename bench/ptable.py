@@ -140,6 +140,11 @@ def measure(table: PerturbationTable, seed: int = 7) -> dict[str, object]:
     }
 
 
+def _same(one: PerturbationTable, other: PerturbationTable) -> bool:
+    return [[(v, round(p, 9)) for v, p in row] for row in one.rows] == \
+        [[(v, round(p, 9)) for v, p in row] for row in other.rows]
+
+
 def write(table: PerturbationTable, path: Path = PTABLE) -> None:
     lines = [
         "# The perturbation table: for an exact count (the last count's row serves every",
@@ -167,12 +172,78 @@ def main() -> None:
         print("   differencing by everyone else's count: determined, best guess")
         for rest, a in result["differencing"].items():  # type: ignore[union-attr]
             print(f"   rest={rest:>3}: {a['determined']:.4f}, {a['best_guess']:.3f}")
+    print("target verdicts on synthetic förbund's reports (published vs exact counts):")
+    results["reports"] = {}
+    for participants in (10, 30, 100, 500):
+        found = report_verdicts(participants, draws=40 if participants < 500 else 10)
+        results["reports"][str(participants)] = found
+        print(f"   {participants:>4} participants: verdict changed {found['changed_90']:.3f} "
+              f"(targets of 90 %), {found['changed_at_share']:.3f} (targets at the exact "
+              f"share); opposite moves {found['opposite']}")
     in_use = PerturbationTable.load()
-    results["in_use"] = next((name for name, t in CANDIDATES.items() if t.rows == in_use.rows),
+    results["in_use"] = next((name for name, t in CANDIDATES.items() if _same(t, in_use)),
                              "other")  # fmt: skip
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"in use: {results['in_use']}; figures in {RESULTS}")
+
+
+
+def report_verdicts(participants: int, draws: int, seed: int = 3) -> dict[str, float]:
+    """On a synthetic förbund's report (analysis.synthetic): how often a target verdict
+    on the published counts differs from the verdict on the exact counts, over `draws`
+    draws of the record keys. Targets: 90 % on every item at avslut, in total and per
+    insats, and the same items with the target set at the exact share (the worst place
+    for a target)."""
+    import tempfile
+
+    from analysis.csv_rows import AnswerCsvReader
+    from analysis.figures.targets import check
+    from analysis.perturbation import exact, publish
+    from analysis.report import ReportOptions, figure_cells
+    from analysis.synthetic import INDICATOR_ITEMS, INSATSER, write_csv
+    from analysis.targets import Target
+    from questionnaires import Registry
+
+    registry = Registry.load()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "svar.csv"
+        write_csv(path, participants, seed)
+        rows = list(AnswerCsvReader(path, registry).rows())
+    insatser = (None, *INSATSER)
+    targets = tuple(Target(item, "avslut", 0.9, insats)
+                    for item in INDICATOR_ITEMS for insats in insatser)  # fmt: skip
+    exact_cells = exact(figure_cells(rows, ReportOptions(targets=targets),
+                                     registry=registry)["targets"])  # fmt: skip
+    # The worst place for a target: at the exact share.
+    targets += tuple(Target(one["target"].item, "avslut", one["positive"] / one["n"],
+                            one["target"].insats)
+                     for one in exact_cells if one.get("n"))  # fmt: skip
+    options = ReportOptions(targets=targets)
+    rnd = random.Random(seed)
+    people = sorted({row.participant for row in rows})
+    at_90 = len(INDICATOR_ITEMS) * len(insatser)
+    changed, judged, opposite = [0, 0], [0, 0], 0
+    truth = None
+    for _ in range(draws):
+        keys = {person: rnd.randrange(KEY_RANGE) for person in people}
+        drawn = [row._replace(record_key=keys[row.participant]) for row in rows]
+        cells = figure_cells(drawn, options, registry=registry)["targets"]
+        if truth is None:
+            truth = [check(one["target"], exact(one) if "n" in one else None, 5)["verdict"]
+                     for one in cells]  # fmt: skip
+        shown = [check(one["target"], one if "n" in one else None, 5)["verdict"]
+                 for one in publish(cells)]  # fmt: skip
+        for i, (before, after) in enumerate(zip(truth, shown, strict=True)):
+            if before == "too_few" and after == "too_few":
+                continue
+            kind = 0 if i < at_90 else 1
+            judged[kind] += 1
+            changed[kind] += before != after
+            opposite += {before, after} == {"met", "not_met"}
+    return {"targets": len(targets), "judged_90": judged[0],
+            "changed_90": changed[0] / max(judged[0], 1), "judged_at_share": judged[1],
+            "changed_at_share": changed[1] / max(judged[1], 1), "opposite": opposite}
 
 
 if __name__ == "__main__":
