@@ -1,84 +1,130 @@
-"""What the PDF's layout can be measured for, on WeasyPrint's laid-out pages (the boxes
-of `HTML(...).render()`, see survey/reports/document.py `laid_out`): text that runs out
-of its table cell (into the next column or off the page), header words split by
-hyphenation, and how full each page is."""
+"""What the PDF's layout can be measured for, on the finished file: text that runs over
+another column or off the page, words split by hyphenation, and how full each page is.
+
+Read with Poppler (poppler-utils, scripts/system-deps.sh): `pdftotext -bbox-layout` prints
+each page's lines and words with their boxes in PDF points, y downwards; `pdftoppm`
+rasters the pages, for how far down they are inked (the charts are drawings, not text).
+The project uses other libraries through their public API only, and this sees what a
+reader sees rather than how WeasyPrint got there.
+
+What it cannot see: text run so far into the next column that Poppler takes both for one
+word ("InskrivnaSvarsfrekvens"). Text overflowing a column rarely does so on every line,
+so the words of the other rows still collide (tests/test_report_pdf_layout.py checks the
+measure finds the old print style's faults)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
-from weasyprint.formatting_structure import boxes
+EPSILON = 0.5  # PDF points: rounding, and lines set solid touch each other
+DPI = 36  # for the ink: a pixel is 2 points
+INK = 250  # a grey darker than this (0 black, 255 white) is ink, not anti-aliasing's haze
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+# A line ending in a piece of a word: the hyphen the layout adds when it hyphenates
+# (WeasyPrint's default hyphenate-character, U+2010, or a soft hyphen shown), continued
+# in lower case on the next line. A hyphen-minus is the word's own ("e-post", "för- och").
+_SPLIT = re.compile(r"\w[\u2010\u00ad]$")
 
-EPSILON = 0.5  # CSS px: rounding in the layout
-# Where a header may break besides a space: after a hyphen or dash that is in the words.
-_PIECES = re.compile(r"[^\s\-–‐]+[\-–‐]?|[\-–‐]")
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x_min: float
+    y_min: float
+    x_max: float
+    y_max: float
+
+    def overlaps(self, other: Word) -> bool:
+        return (min(self.x_max, other.x_max) - max(self.x_min, other.x_min) > EPSILON
+                and min(self.y_max, other.y_max) - max(self.y_min, other.y_min) > EPSILON)
 
 
 @dataclass
 class Layout:
-    overflows: list[str]  # text outside its cell or the page's content area
-    split_headers: list[str]  # a header line with a piece of a word
-    fill: list[float]  # per page: how much of the content area's height is used
+    overflows: list[str]  # words over another word, or off the page
+    split_headers: list[str]  # a line ending in a piece of a word
+    fill: list[float]  # per page: how much of the height between text and footer is used
     pages: int
 
 
-def _children(box: Any) -> Iterator[Any]:
-    yield from getattr(box, "children", ())
+@dataclass
+class _Page:
+    width: float
+    height: float
+    lines: list[list[Word]]  # in Poppler's reading order, flow by flow
 
 
-def _walk(box: Any, in_header: bool = False) -> Iterator[tuple[Any, bool]]:
-    """Every box below `box` with whether it is in a table's header rows; not the page
-    margins' boxes (title and page number)."""
-    for child in _children(box):
-        if isinstance(child, boxes.MarginBox):
-            continue
-        header = in_header or (isinstance(child, boxes.TableRowGroupBox) and child.is_header)
-        yield child, header
-        yield from _walk(child, header)
+def _word(element: ET.Element) -> Word:
+    return Word(element.text or "", *(float(element.attrib[k])
+                                      for k in ("xMin", "yMin", "xMax", "yMax")))
 
 
-def _lines(box: Any) -> Iterator[tuple[str, float, float]]:
-    """Each line in `box`: its text and the left and right edge of its text boxes."""
-    for line in box.descendants():
-        if isinstance(line, boxes.LineBox):
-            texts = [t for t in line.descendants() if isinstance(t, boxes.TextBox)]
-            if texts:
-                yield ("".join(t.text for t in texts), min(t.position_x for t in texts),
-                       max(t.position_x + t.width for t in texts))
+def _pages(pdf: bytes) -> list[_Page]:
+    xhtml = subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", "-", "-"],
+                           input=pdf, capture_output=True, check=True).stdout
+    root = ET.fromstring(xhtml)  # noqa: S314 - Poppler's output for our own PDF
+    return [_Page(float(page.attrib["width"]), float(page.attrib["height"]),
+                  [[_word(w) for w in line.iter(f"{_XHTML}word")]
+                   for line in page.iter(f"{_XHTML}line")])
+            for page in root.iter(f"{_XHTML}page")]
 
 
-def _words(element: Any) -> set[str]:
-    text = "".join(element.itertext()) if element is not None else ""
-    return set(text.split()) | set(_PIECES.findall(text))
+def _inked_rows(pdf: bytes) -> list[list[float]]:
+    """Per page, the top of each pixel row with ink, in points from the page's top."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "in.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), "in.pdf", "page"], cwd=folder,
+                       check=True)
+        rows = []
+        # pdftoppm numbers the files with as many digits as the last page has.
+        for image in sorted(Path(folder).glob("page-*.pgm"), key=lambda f: int(f.stem[5:])):
+            # Binary PGM: "P5", width, height, maximum grey, one whitespace, then the rows.
+            magic, width, height, _grey, pixels = image.read_bytes().split(maxsplit=4)
+            assert magic == b"P5", image
+            w, h = int(width), int(height)
+            rows.append([y * 72 / DPI for y in range(h)
+                         if min(pixels[y * w:(y + 1) * w]) < INK])
+        return rows
 
 
-def measure(document: Any) -> Layout:
+def _footer_top(pages: list[_Page]) -> float | None:
+    """Where the running footer (title, page number) starts: the lowest line of every
+    page, at the same height on each; None for one page, or pages without one."""
+    lowest = {round(max(w.y_min for line in page.lines for w in line), 1)
+              for page in pages if any(page.lines)}
+    if len(pages) < 2 or len(lowest) != 1 or not all(any(p.lines) for p in pages):
+        return None
+    return lowest.pop()
+
+
+def measure(pdf: bytes) -> Layout:
+    pages = _pages(pdf)
+    footer = _footer_top(pages)
     overflows: list[str] = []
     split: list[str] = []
     fill: list[float] = []
-    for number, page in enumerate(document.pages, start=1):
-        page_box = page._page_box  # WeasyPrint's laid-out page (its public Page wraps it)
-        left = page_box.content_box_x()
-        right = left + page_box.width
-        top = page_box.content_box_y()
-        bottom = top
-        for box, in_header in _walk(page_box):
-            if isinstance(box, boxes.TextBox):
-                bottom = max(bottom, box.position_y + box.margin_height())
-                if box.position_x + box.width > right + EPSILON or box.position_x < left - EPSILON:
-                    overflows.append(f"page {number}: {box.text!r} outside the page")
-            if not isinstance(box, boxes.TableCellBox):
-                continue
-            cell_left = box.border_box_x()
-            cell_right = cell_left + box.border_width()
-            words = _words(box.element) if in_header else set()
-            for text, start, end in _lines(box):
-                if start < cell_left - EPSILON or end > cell_right + EPSILON:
-                    overflows.append(f"page {number}: {text!r} runs out of its cell")
-                if in_header and not set(text.split()) <= words:
-                    split.append(f"page {number}: header line {text!r}")
-        fill.append((bottom - top) / page_box.height)
-    return Layout(overflows, split, fill, len(document.pages))
+    content = [[w for line in page.lines for w in line
+                if footer is None or w.y_min < footer - EPSILON] for page in pages]
+    inked = [[y for y in rows if footer is None or y < footer - EPSILON]
+             for rows in _inked_rows(pdf)]
+    top = min((rows[0] for rows in inked if rows), default=0.0)
+    for number, (page, words, rows) in enumerate(zip(pages, content, inked, strict=True),
+                                                 start=1):
+        for i, word in enumerate(words):
+            if word.x_min < -EPSILON or word.x_max > page.width + EPSILON:
+                overflows.append(f"page {number}: {word.text!r} off the page")
+            overflows.extend(f"page {number}: {word.text!r} over {other.text!r}"
+                             for other in words[i + 1:] if word.overlaps(other))
+        for line, following in zip(page.lines, page.lines[1:], strict=False):
+            if line and following and _SPLIT.search(line[-1].text) \
+                    and following[0].text[:1].islower():
+                split.append(f"page {number}: {line[-1].text!r} {following[0].text!r}")
+        bottom = footer if footer is not None else page.height - top
+        lowest = rows[-1] + 72 / DPI if rows else top
+        fill.append((lowest - top) / (bottom - top))
+    return Layout(overflows, split, fill, len(pages))

@@ -1,7 +1,7 @@
-"""The PDF report's layout, measured on WeasyPrint's laid-out pages (tests/pdf_layout.py)
-for the demo förbund's report: no text runs out of its table cell (into the next column
-or off the page), no header word is split by hyphenation, no page but the last is less
-than half full; and the per-group appendix is printed only when asked for (the report
+"""The PDF report's layout, measured on the finished PDF (tests/pdf_layout.py, with
+Poppler's tools) for the demo förbund's report: no text runs out of its table cell (into
+the next column or off the page), no header word is split by hyphenation, no page but the
+last is less than half full; and the per-group appendix is printed only when asked for (the report
 form's "Med bilaga per grupp", `flask report --appendix`)."""
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ APPENDIX = "Bilaga: detaljer och siffror per grupp"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The demo förbund's report (`flask demo`), laid out as the PDF prints it: one
-    database for the module, since the layout does not depend on it."""
+    """The demo förbund's report (`flask demo`), printed as the PDF download prints it:
+    one database for the module, since the layout does not depend on it."""
     from survey.reports.build import report_for
-    from survey.reports.document import laid_out
+    from survey.reports.document import render_pdf
 
     folder = tmp_path_factory.mktemp("demo")
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
@@ -44,8 +44,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
 
     def layout(appendix: bool, lang: str = "sv") -> Layout:
         with app.test_request_context(), force_locale(lang):
-            return measure(laid_out(report, app.extensions["stegvis.questionnaires"],
-                                    "Samordningsförbundet Demo", appendix=appendix))
+            return measure(render_pdf(report, app.extensions["stegvis.questionnaires"],
+                                      "Samordningsförbundet Demo", appendix=appendix))
 
     return layout
 
@@ -77,10 +77,10 @@ def test_the_measure_sees_what_it_looks_for(tmp_path) -> None:  # type: ignore[n
     html = ("<html lang='sv'><table style='width: 40mm'><thead><tr><th>Inskrivna</th>"
             "<th>Svarsfrekvens</th></tr></thead><tbody><tr><td>Samordnat</td>"
             "<td>Utomlands</td></tr></tbody></table></html>")
-    hyphenated = measure(HTML(string=html).render(stylesheets=[CSS(string=(
+    hyphenated = measure(HTML(string=html).write_pdf(stylesheets=[CSS(string=(
         "@page { size: A4; margin: 20mm } th { hyphens: auto; width: 10mm }"))]))
     assert hyphenated.split_headers
-    fixed = measure(HTML(string=html).render(stylesheets=[CSS(string=(
+    fixed = measure(HTML(string=html).write_pdf(stylesheets=[CSS(string=(
         "@page { size: A4; margin: 20mm } table { table-layout: fixed; width: 20mm }"))]))
     assert fixed.overflows
 

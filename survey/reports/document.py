@@ -30,21 +30,15 @@ STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "report-print.c
 def render_pdf(report: dict[str, Any], registry: Registry, title: str,
                _: Translate = gettext, appendix: bool = False) -> bytes:
     """The report dict as PDF bytes, in the current staff locale. Needs an app context
-    (templates, Babel)."""
-    return laid_out(report, registry, title, _, appendix).write_pdf(pdf_variant=PDF_VARIANT)
-
-
-def laid_out(report: dict[str, Any], registry: Registry, title: str,
-             _: Translate = gettext, appendix: bool = False) -> Any:
-    """The report laid out on pages (a WeasyPrint Document): what render_pdf writes, and
-    what the layout tests measure (tests/test_report_pdf_layout.py)."""
+    (templates, Babel). Its layout is measured on these bytes
+    (tests/test_report_pdf_layout.py)."""
     # WeasyPrint (Pango, fontTools) is loaded on the first PDF, not at start-up.
     from weasyprint import CSS, HTML, URLFetcher
 
     html = render_template("reports/document.html", view=build_view(report, registry, _),
                            title=title, appendix=appendix)
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    return HTML(string=html, url_fetcher=fetcher).render(
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(
         stylesheets=[CSS(string=STYLESHEET.read_text(encoding="utf-8"))],
         pdf_variant=PDF_VARIANT,
     )
