@@ -500,7 +500,8 @@ def _int(text: str) -> int | None:
 
 
 def _header_problem(header: list[str]) -> str:
-    if len(header) == 1 and header[0].split(";") == list(CSV_COLUMNS):
+    # record_key, the last column, may be missing (a file from before it, a paper survey).
+    if len(header) == 1 and header[0].split(";") in (list(CSV_COLUMNS), list(CSV_COLUMNS[:-1])):
         # Swedish Excel's "CSV" uses semicolons; say so rather than list every column.
         return ("Filen har semikolon (;) mellan fälten. Spara den som CSV med kommatecken "
                 "(i Excel: \"CSV UTF-8 (kommaavgränsad)\") och försök igen.")

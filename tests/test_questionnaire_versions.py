@@ -212,7 +212,7 @@ def test_a_chart_of_v3_does_not_misname_aktivitets_steps() -> None:
 
     from analysis.charts import indicator_chart
 
-    cell = {"n": 6, "distribution": {str(v): 1 for v in range(1, 7)}}
+    cell = {"n": 6, "share": 0.5, "distribution": {str(v): 1 for v in range(1, 7)}}
     registry = Registry.load()
     legend = re.findall(r"<!-- (.*?) -->", indicator_chart(
         {"aktivitet": cell, "framtid": cell}, registry, "sjalvskattning/v3"))
@@ -249,8 +249,8 @@ def test_the_report_keeps_v2_and_v3_apart(app, insats, admin_client) -> None:
         assert {i.questionnaire_version for i in enrolment.invitations} == {
             2 if number < 5 else 3}
     report, _options = report_for([insats], None, None, None, "")
-    assert set(report["change_by_version"]) == {"sjalvskattning/v2", "sjalvskattning/v3"}
-    assert "aktivitet" in report["change_by_version"]["sjalvskattning/v3"]
+    assert set(report["change"]) == {"sjalvskattning/v2", "sjalvskattning/v3"}
+    assert "aktivitet" in report["change"]["sjalvskattning/v3"]
     page = admin_client.get(f"/personal/rapporter/?insats={insats.id}").text
     assert "Stegvis självskattning (egen formulering), version 2" in page
     assert "Stegvis självskattning (egen formulering), version 3" in page

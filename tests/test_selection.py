@@ -91,7 +91,7 @@ def test_dates_still_to_come_are_not_yet() -> None:
 
     today = dt.date.today()
     tomorrow = today + dt.timedelta(days=1)
-    rows = [EnrolmentRow(str(n), f"P{n}", "kvinna", "nej", "A", None, start, end)
+    rows = [EnrolmentRow(str(n), f"P{n}", "kvinna", "nej", "A", None, start, end, record_key=n)
             for n, (start, end) in enumerate([(dt.date(2020, 1, 1), today),
                                               (dt.date(2020, 1, 1), tomorrow),
                                               (dt.date(2020, 1, 1), None), (tomorrow, None)])]

@@ -15,7 +15,7 @@ from .conftest import PASSWORD, csrf_token, login
 # Routes anyone may open: the participant survey and /kod, the login and lock screens,
 # assets.
 PUBLIC = {"static", "index", "auth.login", "auth.logout", "auth.locked", "auth.staff_language",
-          "health.healthz", "auth.second_factor", "code.enter", "code.look_up"}
+          "health.healthz", "auth.second_factor", "code.enter", "code.look_up", "favicon"}
 
 
 def staff_rules(app: Flask):  # type: ignore[no-untyped-def]

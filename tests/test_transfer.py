@@ -82,7 +82,7 @@ def test_an_import_keeps_a_record_key_from_the_file_and_gives_the_others_new_one
     path = tmp_path / "papper.csv"
     path.write_text(HEADER + good_line(1) + good_line(2) + good_line(3))
     rows = read_answers_csv(path, current_app.extensions["stegvis.questionnaires"]).rows
-    rows = [row._replace(record_key=123_456_789) if row.participant == "PAPPER-1" else row
+    rows = [row._replace(record_key=123_456_789) if row.participant == "PAP-1" else row
             for row in rows]
     plan, problems = importing.prepare(insats.organisation, rows)
     assert problems == []
@@ -90,8 +90,8 @@ def test_an_import_keeps_a_record_key_from_the_file_and_gives_the_others_new_one
     importing.write(plan)
     db.session.commit()
     keys = dict(db.session.execute(select(Participant.pseudonym, Participant.record_key)).all())
-    assert keys["PAPPER-1"] == 123_456_789
-    assert all(0 <= keys[code] < KEY_RANGE for code in ("PAPPER-2", "PAPPER-3"))
+    assert keys["PAP-1"] == 123_456_789
+    assert all(0 <= keys[code] < KEY_RANGE for code in ("PAP-2", "PAP-3"))
     assert len(set(keys.values())) == 3
 
 
