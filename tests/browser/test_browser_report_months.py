@@ -25,7 +25,7 @@ def imported(live, tmp_path_factory) -> int:  # type: ignore[no-untyped-def]
     path = tmp_path_factory.mktemp("months") / "svar.csv"
     path.write_text(to_csv_text(rows), encoding="utf-8")
     with live.app.app_context():
-        result = live.app.test_cli_runner().invoke(args=["import", str(path)])
+        result = live.app.test_cli_runner().invoke(args=["import", str(path), "--create-insats"])
         assert result.exit_code == 0, result.output
         return db.session.scalar(select(Insats.id).where(Insats.name == INSATS))
 
