@@ -30,6 +30,7 @@ from analysis.synthetic import make_row
 from questionnaires import Registry
 
 from .disclosure_attack import (
+    LARGEST,
     Attacker,
     Finding,
     Holding,
@@ -217,3 +218,43 @@ def test_cells_of_the_same_units_are_equal_whatever_their_order() -> None:
     keys = np.asarray([5, KEY_RANGE - 1, 77], dtype=np.int64)
     assert Cell.of(keys) == Cell.of(keys[::-1])
     assert Cell.of(keys).key == (5 + KEY_RANGE - 1 + 77) % KEY_RANGE
+
+
+@pytest.mark.parametrize("seed", [29, 31, 37])
+def test_the_still_enrolled_per_gender_are_not_the_enrolled_minus_the_pairs(seed: int) -> None:
+    """Case 3: everyone who ended has a start-to-end pair, so per gender enrolled − pairs
+    and enrolled − ended are the still enrolled, published as well on their own; with
+    1-4 of them in a gender, no value is the only one all three allow."""
+    from analysis.synthetic import self_assessment
+
+    rnd = random.Random(seed)  # noqa: S311 - test data, not secrets
+    group = people(rnd, 30, 2026, (1, 5))
+    for p in group[:6]:
+        p.ended, p.outcome = None, None  # still enrolled: no avslut yet
+    rows = rows_of(group)
+    for p in group:
+        if p.ended is not None:
+            rows += self_assessment(p.code, [2, 3, 3, 2, 4], [3, 3, 4, 2, 5], gender=p.gender,
+                                    site=p.site, insats=p.insats, record_key=p.key,
+                                    submitted_at=p.answered)  # fmt: skip
+    options = months(2026, 1, 6)
+    found = figure_cells(rows, options, registry=REGISTRY, enrolments=enrolments_of(group))
+    report = build_report(rows, options, registry=REGISTRY, enrolments=enrolments_of(group))
+    shown, exact_counts = visible_counts(report, found), counts(found)
+    attacker = Attacker()
+    (ident,) = [key for key in found["change"] if key.startswith("sjalvskattning/")]
+    checked = 0
+    for gender in ("kvinna", "man", "annat", "okänt"):
+        still = exact_counts[("counts", "ongoing", "by_gender", gender)]
+        if not 1 <= still <= 4:
+            continue
+        enrolled = shown[("counts", "enrolled", "by_gender", gender)]
+        allowed = attacker.alone(shown[("counts", "ongoing", "by_gender", gender)])
+        allowed &= attacker.differences(enrolled, shown[("counts", "ended", "by_gender", gender)],
+                                        LARGEST)  # fmt: skip
+        pairs = ("change", ident, "aktivitet", "by_gender", gender, "pairs")
+        if pairs in shown:
+            allowed &= attacker.differences(enrolled, shown[pairs], LARGEST)
+        assert still in allowed and len(allowed) >= 2, (gender, still, allowed)
+        checked += 1
+    assert checked, "the case must hold a gender with 1-4 still enrolled"
