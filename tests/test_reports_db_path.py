@@ -353,7 +353,9 @@ def test_the_demo_board_sees_work_or_studies_and_outcomes_by_gender(app):
     assert list(outcomes["by_gender"]) == list(GENDERS)
     tables = {table.name: table for table in board_tables(report)}
     shown = [cell for row in tables["Avslutsorsaker"].rows for cell in row[3:]]
-    assert shown and all(isinstance(cell, int) for cell in shown)
+    # A gender with fewer than 5 published ended shows no outcomes (shares.parts).
+    assert any(isinstance(cell, int) for cell in shown)
+    assert all(cell is None or isinstance(cell, int) for cell in shown)
     # With an outcome target, its verdict stands beside the share.
     ids = [chosen[0].id]
     enrolments = enrolment_columns(ids)
