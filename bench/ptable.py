@@ -180,6 +180,11 @@ def main() -> None:
         print(f"   {participants:>4} participants: verdict changed {found['changed_90']:.3f} "
               f"(targets of 90 %), {found['changed_at_share']:.3f} (targets at the exact "
               f"share); opposite moves {found['opposite']}")
+    found = demo_verdicts(draws=40)
+    results["reports"]["demo"] = found
+    print(f"   the demo: verdict changed {found['changed_90']:.3f} (targets of 90 %), "
+          f"{found['changed_at_share']:.3f} (at the exact share); opposite moves "
+          f"{found['opposite']}")
     in_use = PerturbationTable.load()
     results["in_use"] = next((name for name, t in CANDIDATES.items() if _same(t, in_use)),
                              "other")  # fmt: skip
@@ -190,39 +195,63 @@ def main() -> None:
 
 
 def report_verdicts(participants: int, draws: int, seed: int = 3) -> dict[str, float]:
-    """On a synthetic förbund's report (analysis.synthetic): how often a target verdict
-    on the published counts differs from the verdict on the exact counts, over `draws`
-    draws of the record keys. Targets: 90 % on every item at avslut, in total and per
-    insats, and the same items with the target set at the exact share (the worst place
-    for a target)."""
+    """On a synthetic förbund's report (analysis.synthetic): `verdict_changes_on`."""
     import tempfile
 
+    from analysis.synthetic import write_csv
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "svar.csv"
+        write_csv(path, participants, seed)
+        return verdict_changes_on(path, draws, seed)
+
+
+def demo_verdicts(draws: int, seed: int = 3) -> dict[str, float]:
+    """The same on `make run`'s demo data: a fresh demo database, its answers exported
+    as the Dataexport CSV (`flask export`)."""
+    import os
+    import subprocess
+    import tempfile
+
+    from survey.demo import INSATS
+
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/demo.sqlite3"}
+        flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+        for command in (["init-db"], ["demo"],
+                        ["export", "--insats", INSATS, "--output", f"{folder}/svar.csv"]):
+            subprocess.run([*flask, *command], env=env, check=True, capture_output=True)
+        return verdict_changes_on(Path(folder) / "svar.csv", draws, seed)
+
+
+def verdict_changes_on(path: Path, draws: int, seed: int) -> dict[str, float]:
+    """How often a target verdict on the published counts differs from the verdict on
+    the exact counts, over `draws` draws of the record keys. Targets: 90 % on every item
+    at avslut, in total and per insats, and the same items with the target set at the
+    exact share (the worst place for a target)."""
     from analysis.csv_rows import AnswerCsvReader
     from analysis.figures.targets import check
     from analysis.perturbation import exact, publish
     from analysis.report import ReportOptions, figure_cells
-    from analysis.synthetic import INDICATOR_ITEMS, INSATSER, write_csv
     from analysis.targets import Target
     from questionnaires import Registry
 
     registry = Registry.load()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "svar.csv"
-        write_csv(path, participants, seed)
-        rows = list(AnswerCsvReader(path, registry).rows())
-    insatser = (None, *INSATSER)
+    rows = list(AnswerCsvReader(path, registry).rows())
+    items = sorted({row.item for row in rows if row.occasion == "avslut"
+                    and row.questionnaire == "finsam-indikatorer"})  # fmt: skip
+    insatser = (None, *sorted({row.insats for row in rows}))
     targets = tuple(Target(item, "avslut", 0.9, insats)
-                    for item in INDICATOR_ITEMS for insats in insatser)  # fmt: skip
+                    for item in items for insats in insatser)  # fmt: skip
+    at_90 = len(targets)
     exact_cells = exact(figure_cells(rows, ReportOptions(targets=targets),
                                      registry=registry)["targets"])  # fmt: skip
-    # The worst place for a target: at the exact share.
     targets += tuple(Target(one["target"].item, "avslut", one["positive"] / one["n"],
                             one["target"].insats)
                      for one in exact_cells if one.get("n"))  # fmt: skip
     options = ReportOptions(targets=targets)
     rnd = random.Random(seed)
     people = sorted({row.participant for row in rows})
-    at_90 = len(INDICATOR_ITEMS) * len(insatser)
     changed, judged, opposite = [0, 0], [0, 0], 0
     truth = None
     for _ in range(draws):
@@ -244,7 +273,6 @@ def report_verdicts(participants: int, draws: int, seed: int = 3) -> dict[str, f
     return {"targets": len(targets), "judged_90": judged[0],
             "changed_90": changed[0] / max(judged[0], 1), "judged_at_share": judged[1],
             "changed_at_share": changed[1] / max(judged[1], 1), "opposite": opposite}
-
 
 if __name__ == "__main__":
     main()
