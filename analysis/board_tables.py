@@ -19,8 +19,9 @@ from .figures.response_rates import RATE_REASONS
 from .i18n import N_, Translate, named, untranslated
 from .income import INCOME_GROUPS
 from .instruments import key_name
-from .labels import REASON_NAMES, group_name, occasion_name, outcome_name
-from .tables import VERDICT_NAMES, Cell, Column, Table, answers_at, share
+from .labels import REASON_NAMES, few_people, group_name, occasion_name, outcome_name
+from .tables import VERDICT_NAMES, Cell, Column, Table, answers_at
+from .tables import share as table_share
 
 CATEGORY_NAMES: dict[str, str] = {
     "enrolled": N_("Inskrivna under perioden"),
@@ -35,6 +36,12 @@ BREAKDOWN_TITLES: dict[str, str] = {
     "by_insats": N_("Insats"),
 }
 UNKNOWN_AGE_NAME = N_("Okänd ålder")
+
+
+def share(cell: dict[str, Any], key: str = "share", _: Translate = untranslated) -> Cell:
+    """A board share as shown: its base is people or enrolments, so a small one says
+    "färre än 5" rather than "färre än 5 svar"."""
+    return table_share(cell, key, _, few=few_people)
 
 
 Builder = Callable[[dict[str, Any], Translate], Table]

@@ -87,6 +87,12 @@ def few_answers(_: Translate = untranslated) -> str:
     return _("färre än %(n)s svar") % {"n": MIN_BASE}
 
 
+def few_people(_: Translate = untranslated) -> str:
+    """The same, where the base is people or enrolments rather than answers (those who
+    ended, those due an answer)."""
+    return _("färre än %(n)s") % {"n": MIN_BASE}
+
+
 def method_note(_: Translate = untranslated) -> str:
     """The one sentence every output prints on how the report protects people."""
     return _("Alla antal i rapporten har fått ett litet slumpmässigt brus (oftast 0 eller "

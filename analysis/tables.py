@@ -9,7 +9,7 @@ The report holds aggregates only: per-person data is the separate, audited Datae
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -56,9 +56,10 @@ class Table:
     place: str = "body"
 
 
-def share(cell: dict[str, Any], key: str = "share", _: Translate = untranslated) -> Cell:
-    """A share as shown: "färre än 5 svar" when its published base is too small."""
-    return few_answers(_) if cell.get("few") else cell[key]
+def share(cell: dict[str, Any], key: str = "share", _: Translate = untranslated,
+          few: Callable[[Translate], str] = few_answers) -> Cell:
+    """A share as shown: "färre än 5 svar" (`few`) when its published base is too small."""
+    return few(_) if cell.get("few") else cell[key]
 
 
 def interval(cell: dict[str, Any]) -> list[Cell]:
