@@ -26,11 +26,47 @@ class BornAbroad(enum.StrEnum):
 
 
 class Occasion(enum.StrEnum):
-    """When a questionnaire is answered: at start, during (pågående) or at exit (avslut)."""
+    """When a questionnaire is answered: at start, during (pågående), at exit (avslut), or
+    at a follow-up point some months after exit (uppföljning).
+
+    The database stores a follow-up as `uppfoljning` with its point in months beside it
+    (`Invitation.followup_months`); everywhere else (answer rows, the CSV, the report) one
+    follow-up point is one occasion string, `uppfoljning-6` (`followup_occasion`), so the
+    latest answer per occasion and enrolment keeps the 6- and 12-month answers apart.
+    """
 
     start = "start"
     pagaende = "pagaende"
     avslut = "avslut"
+    uppfoljning = "uppfoljning"
+
+
+FOLLOWUP_PREFIX = f"{Occasion.uppfoljning.value}-"
+# The follow-up points a förbund may choose, in months after exit.
+FOLLOWUP_MONTHS_ALLOWED = (3, 6, 9, 12, 18, 24, 36)
+FOLLOWUP_MONTHS_DEFAULT = (6, 12)
+
+
+def followup_occasion(months: int) -> str:
+    """The occasion string of the follow-up `months` after exit: "uppfoljning-6"."""
+    return f"{FOLLOWUP_PREFIX}{int(months)}"
+
+
+def followup_months(occasion: str) -> int | None:
+    """6 for "uppfoljning-6"; None for any other occasion (or a malformed one)."""
+    if not occasion.startswith(FOLLOWUP_PREFIX):
+        return None
+    tail = occasion[len(FOLLOWUP_PREFIX):]
+    if not tail.isdigit() or int(tail) not in FOLLOWUP_MONTHS_ALLOWED:
+        return None
+    return int(tail)
+
+
+def is_occasion(occasion: str) -> bool:
+    """An occasion string as answer rows and the CSV hold it: start, pagaende, avslut or a
+    follow-up point ("uppfoljning-6"); bare "uppfoljning" is only the database's half."""
+    return occasion in (Occasion.start, Occasion.pagaende, Occasion.avslut) or \
+        followup_months(occasion) is not None
 
 
 class Assisted(enum.StrEnum):

@@ -36,6 +36,7 @@ from analysis.perturbation import new_record_key
 # The vocabulary is defined once, in questionnaires.vocabulary; the columns below store its
 # values. Re-exported, so `from survey.models import Gender` names the same class.
 from questionnaires.vocabulary import (  # noqa: F401
+    FOLLOWUP_MONTHS_DEFAULT,
     Assisted,
     BornAbroad,
     ExitOutcome,
@@ -48,6 +49,7 @@ from .extensions import db
 
 # Arbete and studier (analysis.figures.exit_outcomes.WORK_OR_STUDIES), as stored.
 WORK_OUTCOMES_DEFAULT = ",".join(WORK_OR_STUDIES)
+FOLLOWUP_POINTS_DEFAULT = ",".join(str(months) for months in FOLLOWUP_MONTHS_DEFAULT)
 
 
 def utcnow() -> dt.datetime:
@@ -104,6 +106,12 @@ class Organisation(db.Model):
     # has not come back for this many days (or the link expired): sooner, they are
     # probably still answering, and a resend would only add a link.
     resend_after_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # Follow-up points after exit, months, comma-separated ("6,12"; issue 24); one of
+    # questionnaires.vocabulary.FOLLOWUP_MONTHS_ALLOWED each. Empty: no follow-ups.
+    followup_points: Mapped[str] = mapped_column(String(40), default=FOLLOWUP_POINTS_DEFAULT,
+                                                 server_default=FOLLOWUP_POINTS_DEFAULT)
+    # A follow-up link lives this many days (people who have left answer when they can).
+    followup_link_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
     insatser: Mapped[list[Insats]] = relationship(back_populates="organisation")
 
@@ -112,9 +120,15 @@ class Organisation(db.Model):
         return tuple(value for value in self.work_outcomes.split(",") if value)
 
     @property
+    def followup_months(self) -> tuple[int, ...]:
+        return tuple(sorted(int(value) for value in self.followup_points.split(",")
+                            if value.strip().isdigit()))
+
+    @property
     def due_rule(self) -> DueRule:
         return DueRule(pagaende_days=self.pagaende_due_days,
-                       midway_self_assessment=self.midway_self_assessment)
+                       midway_self_assessment=self.midway_self_assessment,
+                       followup_months=self.followup_months)
 
 
 class Insats(db.Model):
@@ -266,6 +280,9 @@ class Invitation(db.Model):
     questionnaire_key: Mapped[str] = mapped_column(String(60))
     questionnaire_version: Mapped[int] = mapped_column(Integer)
     occasion: Mapped[Occasion] = mapped_column(_enum(Occasion, "occasion"))
+    # The follow-up point in months after exit when occasion is uppfoljning, else None
+    # (questionnaires.vocabulary.followup_occasion makes the report's occasion string).
+    followup_months: Mapped[int | None] = mapped_column(SmallInteger)
     # SHA-256 of the token; the token itself exists only in the link.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # SHA-256 of the short code printed on a letter (typed on /kod); None until printed.
