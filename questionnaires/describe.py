@@ -43,6 +43,8 @@ def describe(questionnaire: Questionnaire, coverage: Coverage | None = None) -> 
             lines.append(f"     hjälptext: {item.help.standard}")
         for step in item.steps:
             lines.append(f"     svar {step.value}: {_both(step.label)}")
+        for choice in item.choices:
+            lines.append(f"     val {choice.value} ({choice.means}): {_both(choice.label)}")
     for occasion in q.occasions:
         lines.append(f"  vid {occasion}: {len(q.items_at(occasion))} frågor")
     texts = q.texts()

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .model import OCCASIONS, SCALE_KINDS, About, Item, Questionnaire, Scale, Step, Text
+from .model import OCCASIONS, SCALE_KINDS, About, Choice, Item, Questionnaire, Scale, Step, Text
 
 # Format 2 adds [about] (name, owner, licence), optional easy Swedish, translations in the
 # file, item help and per-item occasions, and a scale kind. Format 1 files still load.
@@ -32,13 +32,14 @@ _TOP_KEYS = {"format", "key", "version", "title", "intro", "occasions", "scale",
 _ABOUT_KEYS = {"name", "name_en", "owner", "licence"}
 _SCALE_KEYS = {"positive", "dont_know", "steps"}
 _STEP_KEYS = {"value", "label"}
+_CHOICE_KEYS = {"value", "label", "means"}
 _ITEM_KEYS = {"id", "text", "comment"}
 _TEXT_KEYS = {"sv", "lattlast"}
 # What format 2 adds to each table.
 _FORMAT2_KEYS = {
     "top level": {"about", "enrolments_from"},
     "scale": {"kind"},
-    "item": {"help", "occasions", "steps"},
+    "item": {"help", "occasions", "steps", "choices"},
 }
 
 
@@ -219,6 +220,26 @@ def _parse_item_steps(check: _Checker, raw: Any, scale: Scale, where: str) -> tu
     return tuple(steps)
 
 
+def _parse_choices(check: _Checker, raw: Any, where: str) -> tuple[Choice, ...]:
+    """A choice item's answers: distinct values, each with what it means."""
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise check.fail(where, "'choices' must list at least two [[items.choices]]")
+    choices = []
+    for number, entry in enumerate(raw, start=1):
+        place = f"{where} choice {number}"
+        if not isinstance(entry, dict):
+            raise check.fail(place, "must be a table")
+        check.only_keys(entry, _CHOICE_KEYS, place)
+        means = entry.get("means")
+        if not isinstance(means, str) or not means.strip():
+            raise check.fail(place, "'means' must name what the answer means")
+        choices.append(Choice(check.integer(entry, "value", place),
+                              check.text(entry, "label", place), means))
+    if len({choice.value for choice in choices}) != len(choices):
+        raise check.fail(where, "two choices have the same value")
+    return tuple(choices)
+
+
 def _parse_items(
     check: _Checker, raw_items: Any, occasions: tuple[str, ...], scale: Scale
 ) -> tuple[Item, ...]:
@@ -242,9 +263,13 @@ def _parse_items(
             raise check.fail(where, "'comment' must be true or false")
         help_text = check.text(raw, "help", where) if "help" in raw else None
         asked = check.occasions(raw, where, occasions) if "occasions" in raw else []
+        if "steps" in raw and "choices" in raw:
+            raise check.fail(where, "an item has either its own 'steps' or 'choices'")
         steps = _parse_item_steps(check, raw["steps"], scale, where) if "steps" in raw else ()
+        choices = _parse_choices(check, raw["choices"], where) if "choices" in raw else ()
         items.append(Item(id=item_id, text=check.text(raw, "text", where), comment=comment,
-                          help=help_text, occasions=tuple(asked), steps=steps))
+                          help=help_text, occasions=tuple(asked), steps=steps,
+                          choices=choices))
     return tuple(items)
 
 

@@ -75,6 +75,17 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One answer of a choice item: a value stored like a step's, its words, and what it
+    means in the project's vocabulary (e.g. an ExitOutcome or IncomeSource value), so a
+    report reads the meaning, not the number."""
+
+    value: int
+    label: Text
+    means: str
+
+
+@dataclass(frozen=True)
 class Item:
     id: str
     text: Text
@@ -87,6 +98,18 @@ class Item:
     # gör du…?" is not answered "Mycket bra"): the scale's values in the scale's order, so
     # values, positive steps and reports stay the scale's. Empty: the scale's words.
     steps: tuple[Step, ...] = ()
+    # A choice item (what the person does now, how they support themselves) has answers
+    # without an order or a positive side; reports read them by `Choice.means` and leave
+    # them out of the figures of scale items (shares positive, change).
+    choices: tuple[Choice, ...] = ()
+
+    @property
+    def is_choice(self) -> bool:
+        return bool(self.choices)
+
+    def meaning(self, value: int | None) -> str | None:
+        """The vocabulary word of a choice item's answer (None for vet inte/unknown)."""
+        return next((c.means for c in self.choices if c.value == value), None)
 
     def asked_at(self, occasion: str) -> bool:
         return not self.occasions or occasion in self.occasions
@@ -134,8 +157,16 @@ class Questionnaire:
 
     def scale_for(self, item: Item) -> Scale:
         """The scale a participant answers this item on: the questionnaire's, with the
-        item's own answer words when it has them."""
+        item's own answer words when it has them; a choice item's choices, without a
+        positive side."""
+        if item.choices:
+            return Scale(steps=tuple(Step(c.value, c.label) for c in item.choices),
+                         positive=frozenset(), dont_know=self.scale.dont_know, kind="choice")
         return replace(self.scale, steps=item.steps) if item.steps else self.scale
+
+    def scale_items(self) -> tuple[Item, ...]:
+        """The items answered on the scale (every item but the choice items)."""
+        return tuple(item for item in self.items if not item.is_choice)
 
     def items_at(self, occasion: str) -> tuple[Item, ...]:
         """The items a participant answers at this occasion, in screen order."""
@@ -152,6 +183,7 @@ class Questionnaire:
             if item.help is not None:
                 out.append(item.help)
             out += [step.label for step in item.steps]
+            out += [choice.label for choice in item.choices]
         return out
 
     def languages(self) -> list[str]:
