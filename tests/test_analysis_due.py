@@ -73,3 +73,43 @@ def test_start_counts_only_those_enrolled_in_the_period():
     due = due_in_period("start", start, end, np.zeros(2, dtype=bool), dt.date(2026, 3, 1),
                         TODAY, RULE)
     assert due.tolist() == [False, True]
+
+
+@pytest.mark.parametrize(("end", "months", "point"), [
+    (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),   # a shorter month: its last day
+    (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),   # leap year
+    (dt.date(2026, 8, 15), 6, dt.date(2027, 2, 15)),   # across the year
+    (dt.date(2026, 12, 31), 12, dt.date(2027, 12, 31)),
+])
+def test_add_months_is_calendar_months(end, months, point):
+    from analysis.due import add_months
+    assert add_months(end, months) == point
+
+
+def test_a_followup_is_due_from_its_point_and_leaves_the_list_unanswered():
+    from analysis.due import FOLLOWUP_DUE_DAYS
+    start, end = dt.date(2025, 6, 1), dt.date(2025, 12, 1)
+    point = dt.date(2026, 6, 1)
+    assert due_since("uppfoljning-6", start, end, True, point - dt.timedelta(days=1),
+                     RULE) is None
+    assert due_since("uppfoljning-6", start, end, True, point, RULE) == point
+    last = point + dt.timedelta(days=FOLLOWUP_DUE_DAYS)
+    assert due_since("uppfoljning-6", start, end, True, last, RULE) == point
+    assert due_since("uppfoljning-6", start, end, True, last + dt.timedelta(days=1),
+                     RULE) is None
+    # Never for someone still enrolled, whatever the dates say.
+    assert due_since("uppfoljning-6", start, end, False, point, RULE) is None
+    assert due_since("uppfoljning-12", start, end, True, point, RULE) is None
+
+
+def test_a_followup_is_due_in_the_period_its_point_falls_in():
+    start = np.array(["2025-01-01"] * 4, dtype="datetime64[D]")
+    end = np.array(["2025-12-31", "2026-01-01", "2025-11-30", "NaT"], dtype="datetime64[D]")
+    ended = np.zeros(4, dtype=bool)
+    june = due_in_period("uppfoljning-6", start, end, ended, dt.date(2026, 6, 1),
+                         dt.date(2026, 6, 30), RULE)
+    # 31 Dec + 6 months = 30 June (in June); 1 Jan → 1 July; 30 Nov → 30 May; enrolled: never.
+    assert june.tolist() == [True, False, False, False]
+    year = due_in_period("uppfoljning-6", start, end, ended, dt.date(2026, 1, 1),
+                         dt.date(2026, 12, 31), RULE)
+    assert year.tolist() == [True, True, True, False]
