@@ -190,3 +190,15 @@ def test_questionnaire_check_shows_choice_items_and_every_language_complete(app)
         if chosen.code != "sv":
             assert re.search(rf"{chosen.code}\s+\S.*{total} av {total} \(komplett\)", out), \
                 chosen.code
+
+
+def test_the_recording_page_shows_every_choice_to_read(admin_client) -> None:
+    """Staff side: a förbund records the follow-up's screens, each question with its
+    choices and "vet inte" in the language chosen."""
+    page = admin_client.get("/personal/inlasning?enkat=uppfoljning-v1&sprak=so")
+    assert page.status_code == 200
+    somali = language("so")
+    catalog = translations_for(somali)
+    for word in (INCOME.text, *(c.label for c in INCOME.choices), FOLLOWUP.scale.dont_know,
+                 HELPS.text):
+        assert str(escape(translated_text(word, somali, catalog.gettext))) in page.text
