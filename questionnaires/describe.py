@@ -36,6 +36,9 @@ def describe(questionnaire: Questionnaire, coverage: Coverage | None = None) -> 
     for number, item in enumerate(q.items, start=1):
         asked = ", ".join(item.occasions or q.occasions)
         extras = " (kommentar)" if item.comment else ""
+        if item.is_choice:
+            # Read by what each answer means, not on the scale: no order, no positive side.
+            extras += " (val utan ordning, inga positiva svar)"
         lines.append(f"  {number}. {item.id} [{asked}]{extras}: {item.text.standard}")
         if item.text.has_easy:
             lines.append(f"     lättläst: {item.text.easy}")

@@ -15,6 +15,8 @@ from .vocabulary import Occasion, values
 
 OCCASIONS = values(Occasion)
 SCALE_KINDS = ("agreement", "frequency", "rating")
+# The kind of the Scale a choice item is answered on (never a questionnaire's own scale).
+CHOICE = "choice"
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,14 @@ class Scale:
     positive: frozenset[int]
     # Label of the "vet inte" choice, stored as no value; None when the scale has none.
     dont_know: Text | None
-    # What the steps express: agreement ("stämmer helt"), frequency ("alltid"), rating (1-6).
+    # What the steps express: agreement ("stämmer helt"), frequency ("alltid"), rating (1-6);
+    # or CHOICE, a choice item's answers (Questionnaire.scale_for), which have no order.
     kind: str = "agreement"
+
+    @property
+    def is_choice(self) -> bool:
+        """The answers of a choice item: a plain list, no faces, no best-to-worst order."""
+        return self.kind == CHOICE
 
     @property
     def values(self) -> frozenset[int]:
@@ -161,7 +169,7 @@ class Questionnaire:
         positive side."""
         if item.choices:
             return Scale(steps=tuple(Step(c.value, c.label) for c in item.choices),
-                         positive=frozenset(), dont_know=self.scale.dont_know, kind="choice")
+                         positive=frozenset(), dont_know=self.scale.dont_know, kind=CHOICE)
         return replace(self.scale, steps=item.steps) if item.steps else self.scale
 
     def scale_items(self) -> tuple[Item, ...]:

@@ -46,8 +46,10 @@ def test_our_wording_is_named_as_ours() -> None:
         assert "(egen formulering)" in questionnaire.name
         assert "(own wording)" in questionnaire.about.name_en
         assert questionnaire.about.owner == "Stegvis"
+        # Only the indicator questions resemble a national instrument (the FINSAM
+        # indicators); the self-assessment and the follow-up have no national counterpart.
         assert "går inte att jämföra med nationella siffror" in questionnaire.about.licence \
-            or questionnaire.key == "sjalvskattning"
+            or questionnaire.key in ("sjalvskattning", "uppfoljning")
     assert Registry.load().latest("finsam-indikatorer").name == OURS
 
 
@@ -283,9 +285,9 @@ def test_national_instrument_asks_its_own_items_per_occasion(app, insats, tmp_pa
 
 
 def test_back_translation_table_shows_the_catalogs_translations() -> None:
-    """docs/translations.md: every v2 scale word, item and help text and självskattning
-    v3's new texts of every translated language, as the catalog has it (a changed
-    translation needs a new back-translation)."""
+    """docs/translations.md: every v2 scale word, item and help text, självskattning
+    v3's new texts and the follow-up's texts of every translated language, as the catalog
+    has it (a changed translation needs a new back-translation)."""
     docs = (ROOT / "docs" / "translations.md").read_text(encoding="utf-8")
     registry = Registry.load()
     texts = [*registry.get("finsam-indikatorer", 2).texts()[2:],
@@ -296,6 +298,11 @@ def test_back_translation_table_shows_the_catalogs_translations() -> None:
     new = [t for t in registry.get("sjalvskattning", 3).texts() if t.standard not in known]
     assert len(new) == 8
     texts += new
+    # The follow-up's own texts (its scale words and "vet inte" are v2's, above).
+    seen = {t.standard for t in texts}
+    texts += {t.standard: t for t in registry.get("uppfoljning", 1).texts()
+              if t.standard not in seen}.values()
+    assert len(texts) == 19 + 8 + 23
     for locale in ("en", "ar", "fa", "fa_AF", "so", "ti", "uk"):
         with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
             catalog = read_po(handle)

@@ -11,6 +11,7 @@ import pytest
 
 from questionnaires import QuestionnaireError, Registry, load_file, parse
 from questionnaires.loader import DEFAULT_DIRECTORY
+from questionnaires.vocabulary import ExitOutcome, IncomeSource, values
 from survey import create_app
 
 INDICATORS = DEFAULT_DIRECTORY / "finsam-indikatorer-v2.toml"
@@ -123,3 +124,68 @@ def test_a_bad_file_stops_the_app_at_startup(tmp_path: Path):
     with pytest.raises(QuestionnaireError, match=r"bad\.toml: unknown format number 7"):
         create_app({"QUESTIONNAIRE_DIRS": [tmp_path], "SECRET_KEY": "x",
                     "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+# Choice items (issue 24): answers with a meaning in the vocabulary, no order, no positive side.
+FOLLOWUP = DEFAULT_DIRECTORY / "uppfoljning-v1.toml"
+
+
+def followup() -> dict:
+    with FOLLOWUP.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def test_the_followup_asks_the_exit_outcome_and_income_words():
+    questionnaire = Registry.load().latest("uppfoljning")
+    assert questionnaire.occasions == ("uppfoljning",)
+    assert [i.id for i in questionnaire.items] == ["sysselsattning", "forsorjning", "stod_hjalper"]
+    doing, income, helps = questionnaire.items
+    # Every answer means a word staff record at exit, so the report can set them side by side.
+    assert {c.means for c in doing.choices} <= set(values(ExitOutcome)) - {"okänd"}
+    assert {c.means for c in income.choices} == set(values(IncomeSource))
+    assert doing.meaning(2) == "studier" and income.meaning(1) == "lon"
+    assert doing.meaning(None) is None and doing.meaning(99) is None
+    for item in (doing, income):
+        scale = questionnaire.scale_for(item)
+        assert scale.is_choice and scale.positive == frozenset()
+        assert [s.value for s in scale.steps] == [c.value for c in item.choices]
+        assert scale.dont_know == questionnaire.scale.dont_know  # "vet inte" is offered
+    assert not helps.is_choice and questionnaire.scale_for(helps) is questionnaire.scale
+    assert not questionnaire.scale_for(helps).is_choice
+    assert questionnaire.scale_items() == (helps,)
+
+
+def _choices(item: dict) -> list:
+    return item["choices"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["items"][0].update(choices=_choices(d["items"][0])[:1]),
+         "item 'sysselsattning': 'choices' must list at least two [[items.choices]]"),
+        (lambda d: d["items"][0].update(choices=[]),
+         "'choices' must list at least two"),
+        (lambda d: _choices(d["items"][0])[1].update(value=1),
+         "item 'sysselsattning': two choices have the same value"),
+        (lambda d: _choices(d["items"][1])[2].pop("means"),
+         "item 'forsorjning' choice 3: 'means' must name what the answer means"),
+        (lambda d: _choices(d["items"][1])[2].update(means=" "),
+         "'means' must name what the answer means"),
+        (lambda d: _choices(d["items"][0])[0].update(colour="red"),
+         "item 'sysselsattning' choice 1: unknown key(s) colour"),
+        (lambda d: _choices(d["items"][0])[0]["label"].update(lattlast=""),
+         "missing easy-Swedish text"),
+        (lambda d: d["items"][0].update(steps=d["scale"]["steps"]),
+         "item 'sysselsattning': an item has either its own 'steps' or 'choices'"),
+        # Choices are new in format 2: a format-1 file (no [about], no scale kind) has none.
+        (lambda d: [d.update(format=1), d.pop("about"), d["scale"].pop("kind")],
+         "item 'sysselsattning': unknown key(s) choices"),
+    ],
+)
+def test_choice_item_refusals(change, expected):
+    data = followup()
+    change(data)
+    with pytest.raises(QuestionnaireError) as error:
+        parse(data, "uppfoljning-v1.toml")
+    assert expected in str(error.value)

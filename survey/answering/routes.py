@@ -279,7 +279,8 @@ def _question_page(number, item, form, back_to_review=None, missed=False):  # ty
         total=len(g.survey.items),
         item=item,
         scale=scale,
-        faces=_faces(scale),
+        # A choice item's answers have no order: a plain list, no face from sad to happy.
+        faces=None if scale.is_choice else _faces(scale),
         form=form,
         back_to_review=back_to_review, missed=missed,
         listen=_listen(item.id, number),

@@ -1,6 +1,6 @@
 """The unit's tablet in landscape (issue 13, point 3): at 1024 x 768 every question, its
 answers and "Nästa" fit on the screen without scrolling, in every language and both
-questionnaires."""
+questionnaires (and the follow-up, whose choice items stay a list in two columns)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from survey import i18n
 
 LANDSCAPE = {"width": 1024, "height": 768}
-QUESTIONNAIRES = [("finsam-indikatorer", "avslut", 7), ("sjalvskattning", "start", 5)]
+QUESTIONNAIRES = [("finsam-indikatorer", "avslut", 7), ("sjalvskattning", "start", 5),
+                  ("uppfoljning", "uppfoljning", 3)]
 
 
 @pytest.mark.parametrize("language", [lang.code for lang in i18n.PARTICIPANT_LANGUAGES])
