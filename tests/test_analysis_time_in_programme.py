@@ -33,6 +33,7 @@ from analysis.synthetic import make_row, to_csv_text
 from analysis.text import summary
 from analysis.xlsx import write_xlsx
 
+from .published import check_published
 from .test_analysis_board import H1, KEYS, _programme, inputs_for, key
 
 D = dt.date
@@ -138,6 +139,7 @@ def test_a_small_base_withholds_its_bands_and_outcomes(people: int, seed: int) -
     outcomes and work or studies. Otherwise every count is shown, capped at its base."""
     enrolments, answers = _programme(people, seed)
     report = build_report(answers, H1, enrolments=enrolments)
+    check_published(report)  # no count of 1 or 2 anywhere in the figure
     time = report["time_in_programme"]
     groups = [time, *time["by_insats"].values()]
     seen_small = seen_shown = False
