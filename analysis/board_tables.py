@@ -146,29 +146,50 @@ def _time_note(_: Translate) -> str:
              "intervall redovisas, aldrig en enskild persons tid.")
 
 
-@_needs("time_in_programme", N_("Tid i insatsen"))
-def time_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
-    """Per band, in total and per insats: the ended, their share of the ended, and how
-    many of them went to work or studies, with its share of the band."""
-    time = report["time_in_programme"]
-    table = Table(
-        _("Tid i insatsen"), _("Tid i insatsen för avslutade inskrivningar"),
-        [Column(_("Insats")), Column(_("Tid i insatsen")), Column(_("Avslutade"), "int"),
-         Column(_("Andel av avslutade"), "percent"),
-         Column(_("Arbete eller studier"), "int"),
+def _time_band_rows(group: dict[str, Any], _: Translate) -> list[list[Cell]]:
+    """One group's rows, a band each and all bands: the ended, their share of the
+    group's ended, and how many went to work or studies, with its share of the band."""
+    rows: list[list[Cell]] = []
+    for key, name in BAND_NAMES.items():
+        band = group["by_band"][key]
+        rows.append([_(name), band["ended"], share(band, "share", _),
+                     band["work_or_studies"]["count"],
+                     share(band["work_or_studies"], "share", _)])  # fmt: skip
+    rows.append([_("Alla"), group["ended"], "", group["work_or_studies"]["count"],
+                 share(group["work_or_studies"], "share", _)])  # fmt: skip
+    return rows
+
+
+def _time_band_table(report: dict[str, Any], _: Translate, name: str, title: str,
+                     first: list[Column]) -> Table:  # fmt: skip
+    return Table(
+        name, title,
+        [*first, Column(_("Tid i insatsen")), Column(_("Avslutade"), "int"),
+         Column(_("Andel av avslutade"), "percent"), Column(_("Arbete eller studier"), "int"),
          Column(_("Andel arbete eller studier"), "percent")],
         notes=[_time_note(_), _("Räknas som arbete eller studier: %(outcomes)s.") % {
-            "outcomes": ", ".join(outcome_name(key, _) for key in time["counted"])}],
+            "outcomes": ", ".join(outcome_name(key, _)
+                                  for key in report["time_in_programme"]["counted"])}],
     )  # fmt: skip
-    for insats, group in [(None, time), *time["by_insats"].items()]:
-        for key, name in BAND_NAMES.items():
-            band = group["by_band"][key]
-            table.rows.append([insats or _("Alla"), _(name), band["ended"],
-                               share(band, "share", _), band["work_or_studies"]["count"],
-                               share(band["work_or_studies"], "share", _)])  # fmt: skip
-        table.rows.append([insats or _("Alla"), _("Alla"), group["ended"], "",
-                           group["work_or_studies"]["count"],
-                           share(group["work_or_studies"], "share", _)])  # fmt: skip
+
+
+@_needs("time_in_programme", N_("Tid i insatsen"))
+def time_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """Per band of time in the programme, of all the ended (per insats: the appendix)."""
+    table = _time_band_table(report, _, _("Tid i insatsen"),
+                             _("Tid i insatsen för avslutade inskrivningar"), [])
+    table.rows = _time_band_rows(report["time_in_programme"], _)
+    return table
+
+
+@_needs("time_in_programme", N_("Tid i insatsen per insats"))
+def time_by_insats_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    table = _time_band_table(report, _, _("Tid i insatsen per insats"),
+                             _("Tid i insatsen för avslutade inskrivningar per insats"),
+                             [Column(_("Insats"))])  # fmt: skip
+    table.place = "appendix"
+    for insats, group in report["time_in_programme"]["by_insats"].items():
+        table.rows += [[insats, *row] for row in _time_band_rows(group, _)]
     return table
 
 
@@ -387,4 +408,4 @@ def time_tables(report: dict[str, Any], _: Translate = untranslated) -> list[Tab
     if not report["time_in_programme"]["available"]:
         return [time_table(report, _)]
     return [time_table(report, _), time_outcome_table(report, _),
-            time_outcome_by_insats_table(report, _)]
+            time_by_insats_table(report, _), time_outcome_by_insats_table(report, _)]
