@@ -249,3 +249,25 @@ def test_time_in_programme_on_the_database_path_is_the_hand_computed_one(app, in
     report = report_from_columns(*report_columns(ids, registry, enrolments), options, enrolments)
     assert report["time_in_programme"] == build_report([], options, enrolments=ENROLMENTS)[
         "time_in_programme"]  # fmt: skip
+
+
+def test_the_demo_shows_time_in_the_programme(app):  # type: ignore[no-untyped-def]
+    """The demo's ended enrolments (their dates relative to today), over the whole months
+    of its history: the board sees them per band, as numbers."""
+    from sqlalchemy import select
+
+    from survey.demo import INSATS
+    from survey.extensions import db
+    from survey.models import Insats
+    from survey.reports.build import report_for
+
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    chosen = list(db.session.scalars(select(Insats).where(Insats.name == INSATS)))
+    today = dt.date.today()
+    report, _options = report_for(chosen, D(today.year - 2, today.month, 1), today, None, "Demo")
+    time = report["time_in_programme"]
+    assert time["available"] and time["ended"] == report["exit_outcomes"]["ended"] >= MIN_BASE
+    shown = [time["by_band"][band]["ended"] for band in BANDS]
+    assert all(isinstance(count, int) for count in shown) and any(shown)
+    assert time_tables(report)[0].rows[-1][1] == time["ended"]
