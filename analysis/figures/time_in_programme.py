@@ -55,7 +55,8 @@ def bands(start: np.ndarray, end: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     days, where = np.unique(start, return_inverse=True)
     bounds = list(BANDS.values())[1:]
-    # Once per distinct start day: a period's leavers started on few hundred days.
+    # add_months once per distinct start day: a period's leavers started on at most a
+    # few thousand days, however many they are.
     reached = np.asarray([[add_months(day, months) for months in bounds]
                           for day in days.astype(object)], dtype="datetime64[D]")  # fmt: skip
     return (end[:, None] >= reached[where.reshape(-1)]).sum(axis=1).astype(np.int64)
