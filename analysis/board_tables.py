@@ -16,6 +16,7 @@ from typing import Any
 
 from .figures.missing import REASONS
 from .figures.response_rates import RATE_REASONS
+from .figures.time_in_programme import BAND_NAMES
 from .i18n import N_, Translate, named, untranslated
 from .income import INCOME_GROUPS
 from .instruments import key_name
@@ -136,6 +137,102 @@ def work_by_insats_table(report: dict[str, Any], _: Translate = untranslated) ->
             target["threshold"], named(_, VERDICT_NAMES[target["verdict"]])]
         table.rows.append([insats or _("Alla"), cell["ended"], went["count"],
                            share(went, "share", _), low, high, *goal])  # fmt: skip
+    return table
+
+
+def _time_note(_: Translate) -> str:
+    return _("Tid i insatsen: från inskrivningens start till avslutet, i hela "
+             "kalendermånader (3–6 månader är minst 3 men under 6). Bara antal per "
+             "intervall redovisas, aldrig en enskild persons tid.")
+
+
+def _time_band_rows(group: dict[str, Any], _: Translate) -> list[list[Cell]]:
+    """One group's rows, a band each and all bands: the ended, their share of the
+    group's ended, and how many went to work or studies, with its share of the band."""
+    rows: list[list[Cell]] = []
+    for key, name in BAND_NAMES.items():
+        band = group["by_band"][key]
+        rows.append([_(name), band["ended"], share(band, "share", _),
+                     band["work_or_studies"]["count"],
+                     share(band["work_or_studies"], "share", _)])  # fmt: skip
+    rows.append([_("Alla"), group["ended"], "", group["work_or_studies"]["count"],
+                 share(group["work_or_studies"], "share", _)])  # fmt: skip
+    return rows
+
+
+def _time_band_table(report: dict[str, Any], _: Translate, name: str, title: str,
+                     first: list[Column]) -> Table:  # fmt: skip
+    return Table(
+        name, title,
+        [*first, Column(_("Tid i insatsen")), Column(_("Avslutade"), "int"),
+         Column(_("Andel av avslutade"), "percent"), Column(_("Arbete eller studier"), "int"),
+         Column(_("Andel arbete eller studier"), "percent")],
+        notes=[_time_note(_), _("Räknas som arbete eller studier: %(outcomes)s.") % {
+            "outcomes": ", ".join(outcome_name(key, _)
+                                  for key in report["time_in_programme"]["counted"])}],
+    )  # fmt: skip
+
+
+@_needs("time_in_programme", N_("Tid i insatsen"))
+def time_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """Per band of time in the programme, of all the ended (per insats: the appendix)."""
+    table = _time_band_table(report, _, _("Tid i insatsen"),
+                             _("Tid i insatsen för avslutade inskrivningar"), [])
+    table.rows = _time_band_rows(report["time_in_programme"], _)
+    return table
+
+
+@_needs("time_in_programme", N_("Tid i insatsen per insats"))
+def time_by_insats_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    table = _time_band_table(report, _, _("Tid i insatsen per insats"),
+                             _("Tid i insatsen för avslutade inskrivningar per insats"),
+                             [Column(_("Insats"))])  # fmt: skip
+    table.place = "appendix"
+    for insats, group in report["time_in_programme"]["by_insats"].items():
+        table.rows += [[insats, *row] for row in _time_band_rows(group, _)]
+    return table
+
+
+def _time_outcome_rows(group: dict[str, Any], _: Translate) -> list[list[Cell]]:
+    """One group's ended enrolments per exit outcome (rows) and band (columns), the
+    last column all bands (the exit outcomes' own figures)."""
+    bands = [group["by_band"][key] for key in BAND_NAMES]
+    rows: list[list[Cell]] = [
+        [outcome_name(key, _), *(band["outcomes"][key]["count"] for band in bands),
+         cell["count"]]
+        for key, cell in group["outcomes"].items()]  # fmt: skip
+    rows.append([_("Arbete eller studier"), *(band["work_or_studies"]["count"] for band in bands),
+                 group["work_or_studies"]["count"]])  # fmt: skip
+    rows.append([_("Avslutade"), *(band["ended"] for band in bands), group["ended"]])
+    return rows
+
+
+def _time_band_columns(_: Translate) -> list[Column]:
+    return [*(Column(_(name), "int") for name in BAND_NAMES.values()),
+            Column(_("Alla"), "int")]  # fmt: skip
+
+
+@_needs("time_in_programme", N_("Tid och avslutsorsak"))
+def time_outcome_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    """Each exit outcome's count per band of time in the programme."""
+    table = Table(
+        _("Tid och avslutsorsak"), _("Avslutsorsaker efter tid i insatsen"),
+        [Column(_("Avslutsorsak")), *_time_band_columns(_)],
+        notes=[_("Kolumnen Alla är samma siffror som i tabellen Avslutsorsaker.")],
+    )  # fmt: skip
+    table.rows = _time_outcome_rows(report["time_in_programme"], _)
+    return table
+
+
+@_needs("time_in_programme", N_("Tid och avslutsorsak per insats"))
+def time_outcome_by_insats_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
+    table = Table(
+        _("Tid och avslutsorsak per insats"), _("Avslutsorsaker efter tid i insatsen per insats"),
+        [Column(_("Insats")), Column(_("Avslutsorsak")), *_time_band_columns(_)],
+        place="appendix",
+    )  # fmt: skip
+    for insats, group in report["time_in_programme"]["by_insats"].items():
+        table.rows += [[insats, *row] for row in _time_outcome_rows(group, _)]
     return table
 
 
@@ -300,7 +397,15 @@ def comparison_table(report: dict[str, Any], _: Translate = untranslated) -> Tab
 
 
 def board_tables(report: dict[str, Any], _: Translate = untranslated) -> list[Table]:
-    return [missing_table(report, _), outcome_table(report, _),
+    return [missing_table(report, _), outcome_table(report, _), *time_tables(report, _),
             work_by_insats_table(report, _), counts_table(report, _), avbrott_table(report, _),
             rates_table(report, _), income_table(report, _), self_supporting_table(report, _),
             comparison_table(report, _)]  # fmt: skip
+
+
+def time_tables(report: dict[str, Any], _: Translate = untranslated) -> list[Table]:
+    """Time in the programme, beside the exit outcomes (from a CSV: one table, the note)."""
+    if not report["time_in_programme"]["available"]:
+        return [time_table(report, _)]
+    return [time_table(report, _), time_outcome_table(report, _),
+            time_by_insats_table(report, _), time_outcome_by_insats_table(report, _)]

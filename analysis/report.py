@@ -36,6 +36,7 @@ from .figures import (
     people,
     response_rates,
     targets,
+    time_in_programme,
 )
 from .figures.counts import DEFAULT_AGE_BANDS
 from .figures.exit_outcomes import WORK_OR_STUDIES
@@ -241,7 +242,8 @@ def _name(figure: Figure) -> str:
 
 # Every figure of the report, in the order of its JSON keys.
 FIGURES: tuple[Figure, ...] = (people, indicators, change, change_coverage, missing,
-                               exit_outcomes, counts, response_rates, income, targets)
+                               exit_outcomes, counts, response_rates, income, targets,
+                               time_in_programme)
 # The figures of the previous period, beside this period's on the board's page.
 PREVIOUS: tuple[Figure, ...] = (people, counts, response_rates)
 

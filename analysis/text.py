@@ -7,9 +7,18 @@ from typing import Any
 
 from .figures.change import change_sentence, different_groups_note
 from .figures.targets import target_sentence
+from .figures.time_in_programme import BAND_NAMES
 from .i18n import Translate, named, untranslated
 from .instruments import heading, key_name, notes
-from .labels import REASON_NAMES, few_answers, item_name, method_note, occasion_name, outcome_name
+from .labels import (
+    REASON_NAMES,
+    few_answers,
+    few_people,
+    item_name,
+    method_note,
+    occasion_name,
+    outcome_name,
+)
 from .numbers import SWEDISH, Numbers
 
 _Part = Callable[[dict[str, Any], Translate, Numbers], list[str]]
@@ -19,7 +28,8 @@ def summary(report: dict[str, Any], _: Translate = untranslated,
             numbers: Numbers = SWEDISH) -> str:
     """The report in lines: selection, targets, indicators, change, missing, outcomes."""
     lines: list[str] = []
-    parts: tuple[_Part, ...] = (_header, _targets, _indicators, _change, _missing, _outcomes)
+    parts: tuple[_Part, ...] = (_header, _targets, _indicators, _change, _missing, _outcomes,
+                                _time_in_programme)
     for part in parts:
         lines += part(report, _, numbers)
     return "\n".join(lines)
@@ -123,4 +133,22 @@ def _outcomes(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[st
             name = outcome_name(key, _)
             share = few_answers(_) if cell["share"] is None else numbers.percent(cell["share"])
             lines.append(f"  {name:<34} {cell['count']:>5}  {share}")
+    return lines
+
+
+def _time_in_programme(report: dict[str, Any], _: Translate, numbers: Numbers) -> list[str]:
+    """Per band: how many ended and how many of them went to work or studies."""
+    time = report["time_in_programme"]
+    lines = ["", _("Tid i insatsen")]
+    if not time["available"]:
+        return [*lines, f"  {named(_, time['note'])}"]
+    for key, name in BAND_NAMES.items():
+        band = time["by_band"][key]
+        if band["ended"] is None:  # under 5 ended in all: the bands are withheld
+            lines.append(f"  {_(name):<34} {few_people(_)}")
+            continue
+        went = band["work_or_studies"]
+        share = few_people(_) if went["share"] is None else numbers.percent(went["share"])
+        lines.append(f"  {_(name):<34} {band['ended']:>5}  " + _(
+            "arbete eller studier: %(share)s") % {"share": share})
     return lines

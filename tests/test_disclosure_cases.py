@@ -1,10 +1,13 @@
 """The three cases that broke the old rule (issue 21), under whole months, attacked by
-`disclosure_attack.py` with everything a handledare can ask for at once.
+`disclosure_attack.py` with everything a handledare can ask for at once, and how long
+one leaver stayed (issue 24).
 
 1. One participant ends alone in the last month: the reports to that month and to the
    month before, and that month alone, differ by that person's answers.
 2. An insats with a small site: the whole insats and the other site.
 3. Inside one report: the enrolled per gender against the pairs per gender.
+4. The same leaver's band of time in the programme: month by month, their insats
+   alone, and the report before and after their exit was recorded.
 
 Each holds its reports on the CSV path and with the enrolments the web app gives; the
 database path gives the same published numbers (tests/test_reports_db_path.py), and
@@ -23,6 +26,7 @@ import numpy as np
 import pytest
 
 from analysis import EnrolmentRow, ReportOptions
+from analysis.due import add_months
 from analysis.perturbation import KEY_RANGE, Cell, default_table
 from analysis.report import build_report, figure_cells
 from analysis.rows import AnswerRow
@@ -32,6 +36,7 @@ from questionnaires import Registry
 from .disclosure_attack import (
     LARGEST,
     Attacker,
+    Contribution,
     Finding,
     Holding,
     attack_answer,
@@ -68,6 +73,7 @@ class Person:
     ended: dt.date | None
     outcome: str | None = None
     insats: str = "Hantverksstegen"
+    started: dt.date = dt.date(2025, 11, 3)
 
 
 def people(rnd: random.Random, count: int, year: int, answered_months: tuple[int, int],
@@ -99,8 +105,8 @@ def rows_of(group: list[Person]) -> list[AnswerRow]:
 
 
 def enrolments_of(group: list[Person]) -> list[EnrolmentRow]:
-    return [EnrolmentRow(None, p.code, p.gender, "nej", p.insats, p.site, dt.date(2025, 11, 3),
-                         p.ended, p.outcome if p.ended else None, record_key=p.key,
+    return [EnrolmentRow(None, p.code, p.gender, "nej", p.insats, p.site, p.started, p.ended,
+                         p.outcome if p.ended else None, record_key=p.key,
                          invited=frozenset({("finsam-indikatorer", "avslut")}))
             for p in group]  # fmt: skip
 
@@ -258,3 +264,75 @@ def test_the_still_enrolled_per_gender_are_not_the_enrolled_minus_the_pairs(seed
         assert still in allowed and len(allowed) >= 2, (gender, still, allowed)
         checked += 1
     assert checked, "the case must hold a gender with 1-4 still enrolled"
+
+
+# Case 4 (issue 24): how long one leaver stayed. Months before their end that put them in
+# each band of time in the programme (analysis/figures/time_in_programme.py).
+BAND_STARTS = {"under_3": 1, "3_to_6": 4, "6_to_12": 8, "12_or_more": 14}
+
+
+def band_findings(group: list[Person], target: Person,
+                  holdings: list[tuple[ReportOptions, ReportOptions, Person]]) -> Finding:
+    """The target's band, from every pair of reports held at once: each pair is (options
+    of the report with the target as it is, options of the other report, the target as
+    it is in the other report), everyone else the same in both. Each candidate band's
+    contribution is the difference of the two reports' exact counts with the target
+    started so long before their end; the attacker knows everything but the start."""
+    others = [p for p in group if p.code != target.code]
+    held = []
+    for options_with, options_without, before in holdings:
+
+        def exact_counts(person: Person, options: ReportOptions) -> dict:
+            return counts(cells([*others, person], options, True))
+
+        found = []
+        for band, months_before in BAND_STARTS.items():
+            started = add_months(target.ended, -months_before)
+            with_ = exact_counts(dataclasses.replace(target, started=started), options_with)
+            without = exact_counts(dataclasses.replace(before, started=started), options_without)
+            found.append(Contribution(band, {p: with_.get(p, 0) - without.get(p, 0)
+                                             for p in with_.keys() | without.keys()
+                                             if with_.get(p, 0) != without.get(p, 0)}))
+        shown = seen([*others, target], options_with, True)
+        # The attacker reads the new table: its counts are among those the report shows.
+        assert any(path[0] == "time_in_programme" for path in shown)
+        held.append(Holding(shown, seen([*others, before], options_without, True), found))
+    truth = next(band for band, months in BAND_STARTS.items()
+                 if add_months(target.ended, -months) == target.started)  # fmt: skip
+    return attack_answer(Attacker(), held, truth, f"{target.code} time in the programme")
+
+
+def band_case(seed: int) -> tuple[list[Person], Person]:
+    """20 leavers of January-July in two insatser, each started 1-20 months before their
+    end, and one who ends alone in August in the smaller insats, Steget."""
+    rnd = random.Random(seed)  # noqa: S311 - test data, not secrets
+    group = people(rnd, 20, 2026, (1, 7))
+    for i, p in enumerate(group):
+        p.insats = "Steget" if i % 4 == 0 else "Hantverksstegen"
+        p.started = add_months(p.ended, -rnd.randint(1, 20)) - dt.timedelta(days=rnd.randint(0, 20))
+    leaver = dataclasses.replace(people(rnd, 1, 2026, (8, 8))[0], code="H-005", insats="Steget")
+    leaver.started = add_months(leaver.ended, -rnd.choice(list(BAND_STARTS.values())))
+    return [*group, leaver], leaver
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_one_leavers_time_in_the_programme_is_not_determined(seed: int) -> None:
+    """Case 4: the reports to August and to July, July-August and July, August alone, the
+    same for Steget alone, and the report to August before and after the leaver's exit
+    was recorded: the leaver's band of time in the programme stays open."""
+    group, leaver = band_case(seed)
+    still = dataclasses.replace(leaver, ended=None, outcome=None)  # before the exit
+    steget = dict(insatser=("Steget",))
+    holdings = [
+        (months(2026, 1, 8), months(2026, 1, 7), leaver),
+        (months(2026, 7, 8), months(2026, 7, 7), leaver),
+        (months(2026, 8, 8), months(2026, 8, 8), still),
+        (dataclasses.replace(months(2026, 1, 8), **steget),
+         dataclasses.replace(months(2026, 1, 7), **steget), leaver),
+        (dataclasses.replace(months(2026, 8, 8), **steget),
+         dataclasses.replace(months(2026, 8, 8), **steget), still),
+        (months(2026, 1, 8), months(2026, 1, 8), still),
+    ]
+    finding = band_findings(group, leaver, holdings)
+    assert finding.truth in finding.consistent
+    assert_nothing_determined([finding], f"one leaver's band of time (seed {seed})")

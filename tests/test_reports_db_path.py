@@ -221,22 +221,25 @@ def test_enrolments_without_a_site(app, loaded):
 BOARD_KEYS = ("counts", "response_rates", "income", "previous")
 
 
-def _store_board_example(insats: Insats) -> list[int]:
-    """test_analysis_board's enrolments and answers in the database (insatser A and B of
-    the fixture's förbund); the insatser's ids."""
+def _store_board_example(insats: Insats, enrolments: list[EnrolmentRow] | None = None,
+                         answers_of: list | None = None) -> list[int]:  # fmt: skip
+    """test_analysis_board's enrolments and answers (or the ones given) in the database
+    (insatser A and B of the fixture's förbund); the insatser's ids."""
     from survey import invitations
     from survey.models import Answer, BornAbroad, Gender, Participant, Site
 
     from .test_analysis_board import ANSWERS, ENROLMENTS
 
+    rows = ENROLMENTS if enrolments is None else enrolments
+    given = ANSWERS if enrolments is None else answers_of or []
     registry = invitations.current_app.extensions["stegvis.questionnaires"]
     made = {}
     for name in ("A", "B"):
         made[name] = Insats(organisation_id=insats.organisation_id, name=name)
         db.session.add_all([made[name], Site(insats=made[name], name="Skövde")])
     people: dict[str, Participant] = {}
-    answers = {(a.participant, a.insats, a.questionnaire, a.occasion): a for a in ANSWERS}
-    for row in ENROLMENTS:
+    answers = {(a.participant, a.insats, a.questionnaire, a.occasion): a for a in given}
+    for row in rows:
         person = people.get(row.participant)
         if person is None:
             person = people[row.participant] = Participant(

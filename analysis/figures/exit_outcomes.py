@@ -26,6 +26,7 @@ from . import insatser
 from .counts import portion
 
 if TYPE_CHECKING:
+    from ..enrolments import EnrolmentColumns
     from . import FigureInputs
 
 # The outcomes that count as "went to work or studies" unless the förbund chooses others.
@@ -46,7 +47,7 @@ def _outcome(outcome: str | None) -> str:
     return outcome
 
 
-def _block(keys: np.ndarray, outcome: np.ndarray, work: np.ndarray) -> dict[str, Any]:
+def block(keys: np.ndarray, outcome: np.ndarray, work: np.ndarray) -> dict[str, Any]:
     """The cells of one group of ended enrolments: ended, each outcome, work or studies
     (in the finished figure's shape, which adds each count's share)."""
     return {
@@ -57,10 +58,12 @@ def _block(keys: np.ndarray, outcome: np.ndarray, work: np.ndarray) -> dict[str,
     }  # fmt: skip
 
 
-def cells(inputs: FigureInputs) -> dict[str, Any]:
-    enrolments, counted = inputs.enrolments, inputs.options.work_outcomes
-    if enrolments is None:
-        return {"available": False, "note": CSV_NOTE, "counted": list(counted)}
+def ended_outcomes(enrolments: EnrolmentColumns, inputs: FigureInputs
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """The enrolments that ended in the period (their row numbers), each one's outcome
+    (an index into EXIT_OUTCOMES) and whether it counts as work or studies: the units of
+    this figure and of every figure that splits them further (`time_in_programme`)."""
+    counted = inputs.options.work_outcomes
     for outcome in counted:
         _outcome(outcome)  # an unknown outcome in the förbund's list is a bug: say so
     rows = np.flatnonzero(enrolments.ended(inputs.selection))
@@ -71,34 +74,48 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
         position[code] = list(EXIT_OUTCOMES).index(_outcome(names[code]))
     outcome = position[codes[rows]]
     work = np.isin(outcome, [list(EXIT_OUTCOMES).index(key) for key in counted])
+    return rows, outcome, work
+
+
+def insats_masks(enrolments: EnrolmentColumns, inputs: FigureInputs, rows: np.ndarray
+                 ) -> dict[str, np.ndarray]:  # fmt: skip
+    """Per insats of the selection, the mask of `rows` (enrolments) in it."""
+    code = {name: code for code, name in enumerate(enrolments.insats.names)}
+    insats = enrolments.insats.codes[rows]
+    return {name: insats == code.get(name, -1) for name in insatser(inputs)}
+
+
+def cells(inputs: FigureInputs) -> dict[str, Any]:
+    enrolments, counted = inputs.enrolments, inputs.options.work_outcomes
+    if enrolments is None:
+        return {"available": False, "note": CSV_NOTE, "counted": list(counted)}
+    rows, outcome, work = ended_outcomes(enrolments, inputs)
     keys = enrolments.record_key[rows]
     gender_code = {name: code for code, name in enumerate(enrolments.gender.names)}
     gender = enrolments.gender.codes[rows]
-    insats_code = {name: code for code, name in enumerate(enrolments.insats.names)}
-    insats = enrolments.insats.codes[rows]
     groups = {
         "by_gender": {name: gender == gender_code.get(name, -1) for name in GENDERS},
-        "by_insats": {name: insats == insats_code.get(name, -1)
-                      for name in insatser(inputs)},
-    }  # fmt: skip
+        "by_insats": insats_masks(enrolments, inputs, rows),
+    }
     return {
         "available": True,
         "note": None,
         "counted": list(counted),
-        **_block(keys, outcome, work),
-        **{breakdown: {name: _block(keys[mine], outcome[mine], work[mine])
+        **block(keys, outcome, work),
+        **{breakdown: {name: block(keys[mine], outcome[mine], work[mine])
                        for name, mine in masks.items()}
            for breakdown, masks in groups.items()},
     }  # fmt: skip
 
 
-def _finish_block(block: dict[str, Any]) -> dict[str, Any]:
-    ended = block["ended"]
+def finish_block(group: dict[str, Any]) -> dict[str, Any]:
+    """A `block` as published, with each count's share of its ended."""
+    ended = group["ended"]
     return {
         "ended": ended,
         "outcomes": {name: portion(ended, part["count"])
-                     for name, part in block["outcomes"].items()},
-        "work_or_studies": portion(ended, block["work_or_studies"]["count"]),
+                     for name, part in group["outcomes"].items()},
+        "work_or_studies": portion(ended, group["work_or_studies"]["count"]),
     }  # fmt: skip
 
 
@@ -108,7 +125,7 @@ def finish(published: dict[str, Any], inputs: FigureInputs) -> dict[str, Any]:
         return {"exit_outcomes": published}
     return {"exit_outcomes": {
         **published,
-        **_finish_block(published),
-        "by_gender": {name: _finish_block(b) for name, b in published["by_gender"].items()},
-        "by_insats": {name: _finish_block(b) for name, b in published["by_insats"].items()},
+        **finish_block(published),
+        "by_gender": {name: finish_block(b) for name, b in published["by_gender"].items()},
+        "by_insats": {name: finish_block(b) for name, b in published["by_insats"].items()},
     }}
