@@ -123,5 +123,5 @@ def outcome_name(outcome: str, _: Translate = untranslated) -> str:
 def occasion_name(occasion: str, _: Translate = untranslated) -> str:
     months = followup_months(occasion)
     if months is not None:
-        return _("Uppföljning %(months)s månader efter avslut") % {"months": months}
+        return _("Uppföljning efter %(months)s månader") % {"months": months}
     return _(OCCASION_NAMES[occasion]) if occasion in OCCASION_NAMES else occasion

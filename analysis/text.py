@@ -7,6 +7,7 @@ from typing import Any
 
 from .figures.change import change_sentence, different_groups_note
 from .figures.targets import target_sentence
+from .followup_tables import followup_lines
 from .i18n import Translate, named, untranslated
 from .instruments import heading, key_name, notes
 from .labels import REASON_NAMES, few_answers, item_name, method_note, occasion_name, outcome_name
@@ -17,9 +18,11 @@ _Part = Callable[[dict[str, Any], Translate, Numbers], list[str]]
 
 def summary(report: dict[str, Any], _: Translate = untranslated,
             numbers: Numbers = SWEDISH) -> str:
-    """The report in lines: selection, targets, indicators, change, missing, outcomes."""
+    """The report in lines: selection, targets, indicators, change, missing, outcomes,
+    after exit."""
     lines: list[str] = []
-    parts: tuple[_Part, ...] = (_header, _targets, _indicators, _change, _missing, _outcomes)
+    parts: tuple[_Part, ...] = (_header, _targets, _indicators, _change, _missing, _outcomes,
+                                followup_lines)
     for part in parts:
         lines += part(report, _, numbers)
     return "\n".join(lines)
