@@ -103,26 +103,27 @@ SIX = {
     "answered": Cell(5, key("F1", "F2", "F3", "F6", "F7")),
     # What they do now: everyone answered it; arbete or studier: all but F3.
     "now": {"n": Cell(5, key("F1", "F2", "F3", "F6", "F7")),
-            "count": Cell(4, key("F1", "F2", "F6", "F7"))},
+            "positive": Cell(4, key("F1", "F2", "F6", "F7"))},
     # F6's exit outcome is okänd: not in the transition.
     "transition": {"known": Cell(4, key("F1", "F2", "F3", "F7")),
-                   "still": Cell(2, key("F1", "F7")), "into": Cell(1, key("F2")),
-                   "out_of": Cell(1, key("F3")), "neither": Cell(0, 0)},
+                   "still": {"count": Cell(2, key("F1", "F7"))},
+                   "into": {"count": Cell(1, key("F2"))},
+                   "out_of": {"count": Cell(1, key("F3"))}, "neither": {"count": Cell(0, 0)}},
     "self_supporting": {
         "exit": {"n": Cell(5, key("F1", "F2", "F3", "F6", "F7")),
-                 "count": Cell(3, key("F1", "F3", "F7"))},
+                 "positive": Cell(3, key("F1", "F3", "F7"))},
         "now": {"n": Cell(5, key("F1", "F2", "F3", "F6", "F7")),
-                "count": Cell(3, key("F1", "F2", "F7"))},
+                "positive": Cell(3, key("F1", "F2", "F7"))},
     },
 }
 TWELVE_B = {
     "due": Cell(1, key("F5")),
     "answered": Cell(1, key("F5")),
-    "now": {"n": Cell(0, 0), "count": Cell(0, 0)},  # vet inte
-    "transition": {"known": Cell(0, 0), "still": Cell(0, 0), "into": Cell(0, 0),
-                   "out_of": Cell(0, 0), "neither": Cell(0, 0)},
-    "self_supporting": {"exit": {"n": Cell(1, key("F5")), "count": Cell(1, key("F5"))},
-                        "now": {"n": Cell(1, key("F5")), "count": Cell(0, 0)}},  # ingen
+    "now": {"n": Cell(0, 0), "positive": Cell(0, 0)},  # vet inte
+    "transition": {"known": Cell(0, 0), **{name: {"count": Cell(0, 0)}
+                                            for name in followups.TRANSITIONS}},
+    "self_supporting": {"exit": {"n": Cell(1, key("F5")), "positive": Cell(1, key("F5"))},
+                        "now": {"n": Cell(1, key("F5")), "positive": Cell(0, 0)}},  # ingen
 }
 TWELVE = {**TWELVE_B, "due": Cell(2, key("F5", "F7"))}
 
@@ -146,7 +147,7 @@ def test_followup_cells_by_hand() -> None:
     assert a["answered"] == Cell(4, key("F1", "F2", "F3", "F7"))
     assert a["transition"] == SIX["transition"]  # F6 (B) was not in it
     assert b["due"] == b["answered"] == Cell(1, key("F6"))
-    assert b["now"] == {"n": Cell(1, key("F6")), "count": Cell(1, key("F6"))}
+    assert b["now"] == {"n": Cell(1, key("F6")), "positive": Cell(1, key("F6"))}
     assert b["transition"]["known"] == Cell(0, 0)
     assert twelve["by_insats"]["A"]["due"] == Cell(1, key("F7"))
     assert twelve["by_insats"]["A"]["answered"] == Cell(0, 0)
@@ -160,10 +161,11 @@ def test_the_forbunds_counted_outcomes_and_points() -> None:
     six = cells["by_point"]["uppfoljning-6"]
     # Studier no longer counts: F2 (arbetssökande → studier) is neither; F3 (studier →
     # arbetssökande) too.
-    assert six["now"]["count"] == Cell(3, key("F1", "F6", "F7"))
+    assert six["now"]["positive"] == Cell(3, key("F1", "F6", "F7"))
     assert six["transition"] == {"known": Cell(4, key("F1", "F2", "F3", "F7")),
-                                 "still": Cell(2, key("F1", "F7")), "into": Cell(0, 0),
-                                 "out_of": Cell(0, 0), "neither": Cell(2, key("F2", "F3"))}
+                                 "still": {"count": Cell(2, key("F1", "F7"))},
+                                 "into": {"count": Cell(0, 0)}, "out_of": {"count": Cell(0, 0)},
+                                 "neither": {"count": Cell(2, key("F2", "F3"))}}
 
 
 def test_a_period_before_the_points() -> None:

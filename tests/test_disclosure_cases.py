@@ -258,3 +258,119 @@ def test_the_still_enrolled_per_gender_are_not_the_enrolled_minus_the_pairs(seed
         assert still in allowed and len(allowed) >= 2, (gender, still, allowed)
         checked += 1
     assert checked, "the case must hold a gender with 1-4 still enrolled"
+
+
+# Case 4 (issue 24): one person's follow-up answer, given alone in a month.
+
+FOLLOWUP_ITEMS = {"sysselsattning": (*range(1, 9), None, "skipped"),
+                  "forsorjning": (*range(1, 10), None, "skipped")}
+
+
+@dataclasses.dataclass
+class Leaver:
+    code: str
+    key: int
+    insats: str
+    ended: dt.date
+    outcome: str
+    income: tuple[str, ...]
+    answers: dict[str, Any]  # item -> value, None (vet inte), "skipped"
+    answered: dt.datetime | None  # None: not answered (yet)
+
+
+def leavers(rnd: random.Random, count: int) -> list[Leaver]:
+    """People who ended from July 2025 to January 2026 and answered their 6-month
+    follow-up in its month (January to July 2026)."""
+    out = []
+    for i in range(count):
+        ended = dt.date(2025, rnd.randint(7, 12), rnd.randint(1, 28))
+        point = dt.date(ended.year + (ended.month + 5) // 12, (ended.month + 5) % 12 + 1,
+                        ended.day)  # fmt: skip
+        out.append(Leaver(
+            code=f"U-{i + 100:03d}", key=rnd.randrange(KEY_RANGE), insats=rnd.choice("AB"),
+            ended=ended, outcome=rnd.choice(("arbete", "studier", "arbetssökande", "annat")),
+            income=rnd.choice((("lon",), ("forsorjningsstod",), ("studiemedel", "lon"))),
+            answers={"sysselsattning": rnd.choice((1, 1, 2, 3, 4, 8, None)),
+                     "forsorjning": rnd.choice((1, 1, 2, 3, 4, 9, None)),
+                     "stod_hjalper": rnd.choice((4, 3, 2, None))},
+            answered=dt.datetime.combine(point + dt.timedelta(days=3), dt.time(10)),
+        ))  # fmt: skip
+    return out
+
+
+def followup_rows(group: list[Leaver]) -> list[AnswerRow]:
+    return [make_row(participant=p.code, insats=p.insats, site="Skövde",
+                     questionnaire="uppfoljning", occasion="uppfoljning-6", item=item,
+                     value=value, submitted_at=p.answered, record_key=p.key)
+            for p in group if p.answered is not None
+            for item, value in p.answers.items() if value != "skipped"]  # fmt: skip
+
+
+def followup_enrolments(group: list[Leaver]) -> list[EnrolmentRow]:
+    return [EnrolmentRow(None, p.code, "kvinna", "nej", p.insats, "Skövde", dt.date(2025, 1, 7),
+                         p.ended, p.outcome, income_exit=p.income, record_key=p.key,
+                         invited=frozenset({("uppfoljning", "uppfoljning-6")}))
+            for p in group]  # fmt: skip
+
+
+def followup_cells(group: list[Leaver], options: ReportOptions, with_enrolments: bool) -> Any:
+    return figure_cells(followup_rows(group), options, registry=REGISTRY,
+                        enrolments=followup_enrolments(group) if with_enrolments else None)
+
+
+def followup_seen(group: list[Leaver], options: ReportOptions, with_enrolments: bool) -> dict:
+    enrolments = followup_enrolments(group) if with_enrolments else None
+    report = build_report(followup_rows(group), options, registry=REGISTRY,
+                          enrolments=enrolments)  # fmt: skip
+    found = visible_counts(report, followup_cells(group, options, with_enrolments))
+    assert any(path[0] == "followups" for path in found)
+    return found
+
+
+@pytest.mark.parametrize("with_enrolments", [False, True], ids=["csv", "enrolments"])
+def test_one_follow_up_answer_alone_in_a_month(with_enrolments: bool) -> None:
+    """The target ended in February 2026 and answers the 6-month follow-up alone in
+    August; everyone else answered theirs from January to July. The attacker holds the
+    reports to August and to July, July–August and July, August alone (without the
+    target it holds nobody's answer), the same for the target's insats alone, and the
+    report to August before and after the target's answer came in."""
+    rnd = random.Random(41)  # noqa: S311 - test data, not secrets
+    others = leavers(rnd, 19)
+    target = Leaver("U-005", rnd.randrange(KEY_RANGE), "A", dt.date(2026, 2, 10), "arbete",
+                    ("forsorjningsstod",), {"sysselsattning": 2, "forsorjning": 1,
+                                            "stod_hjalper": 4},
+                    dt.datetime(2026, 8, 14, 10))  # fmt: skip
+    before = dataclasses.replace(target, answered=None)  # due, not answered yet
+    insats_a = {"insatser": ("A",)}
+    holdings = [
+        (months(2026, 1, 8), months(2026, 1, 7), False),
+        (months(2026, 7, 8), months(2026, 7, 7), False),
+        (months(2026, 8, 8), months(2026, 8, 8), True),
+        (dataclasses.replace(months(2026, 1, 8), **insats_a),
+         dataclasses.replace(months(2026, 1, 7), **insats_a), False),
+        (dataclasses.replace(months(2026, 8, 8), **insats_a),
+         dataclasses.replace(months(2026, 8, 8), **insats_a), True),
+        (months(2026, 1, 8), months(2026, 1, 8), True),  # before and after the answer
+    ]
+    attacker = Attacker()
+    findings = []
+    for item, candidates in FOLLOWUP_ITEMS.items():
+        held = []
+        for options_with, options_without, target_before in holdings:
+            others_then = [*others, before] if target_before else others
+            without = counts(followup_cells(others_then, options_without, with_enrolments))
+
+            def build(answer: Any, options: ReportOptions = options_with,
+                      item: str = item) -> Any:  # fmt: skip
+                person = dataclasses.replace(target, answers={**target.answers, item: answer})
+                return followup_cells([*others, person], options, with_enrolments)
+
+            # A report without the target that holds nobody: its exact counts are known.
+            empty = not any(without.values())
+            held.append(Holding(followup_seen([*others, target], options_with, with_enrolments),
+                                followup_seen(others_then, options_without, with_enrolments),
+                                contributions(build, list(candidates), without),
+                                without if empty else None))
+        findings.append(attack_answer(attacker, held, target.answers[item],
+                                      f"{target.code} {item}"))  # fmt: skip
+    assert_nothing_determined(findings, "one follow-up answer alone in August")

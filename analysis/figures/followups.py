@@ -143,27 +143,28 @@ def _block(keys: np.ndarray, masks: dict[str, np.ndarray], due: Cell | None) -> 
         "due": due,
         "answered": Cell.of(keys),
         "now": {"n": Cell.of(keys[masks["now_known"]]),
-                "count": Cell.of(keys[masks["now_known"] & masks["now_work"]])},
+                "positive": Cell.of(keys[masks["now_known"] & masks["now_work"]])},
         "transition": None,
         "self_supporting": {
             "exit": None,
             "now": {"n": Cell.of(keys[masks["income_known"]]),
-                    "count": Cell.of(keys[masks["income_known"] & masks["income_own"]])},
+                    "positive": Cell.of(keys[masks["income_known"] & masks["income_own"]])},
         },
     }
     if "exit_known" in masks:
         known = masks["now_known"] & masks["exit_known"]
         exit_work, now_work = masks["exit_work"], masks["now_work"]
+        # In the finished figure's shape (each part gets its share), as the exit outcomes.
         block["transition"] = {
             "known": Cell.of(keys[known]),
-            "still": Cell.of(keys[known & exit_work & now_work]),
-            "into": Cell.of(keys[known & ~exit_work & now_work]),
-            "out_of": Cell.of(keys[known & exit_work & ~now_work]),
-            "neither": Cell.of(keys[known & ~exit_work & ~now_work]),
+            "still": {"count": Cell.of(keys[known & exit_work & now_work])},
+            "into": {"count": Cell.of(keys[known & ~exit_work & now_work])},
+            "out_of": {"count": Cell.of(keys[known & exit_work & ~now_work])},
+            "neither": {"count": Cell.of(keys[known & ~exit_work & ~now_work])},
         }
         block["self_supporting"]["exit"] = {
             "n": Cell.of(keys[masks["exit_income_known"]]),
-            "count": Cell.of(keys[masks["exit_income_known"] & masks["exit_own"]]),
+            "positive": Cell.of(keys[masks["exit_income_known"] & masks["exit_own"]]),
         }
     return block
 
@@ -202,7 +203,7 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
 
 
 def _share(cell: dict[str, int] | None) -> dict[str, Any] | None:
-    return None if cell is None else share_cell(cell["n"], cell["count"])
+    return None if cell is None else share_cell(cell["n"], cell["positive"])
 
 
 def _finish_block(block: dict[str, Any]) -> dict[str, Any]:
@@ -210,7 +211,8 @@ def _finish_block(block: dict[str, Any]) -> dict[str, Any]:
     if transition is not None:
         known = transition["known"]
         transition = {"known": known,
-                      **{name: portion(known, transition[name]) for name in TRANSITIONS}}
+                      **{name: portion(known, transition[name]["count"])
+                         for name in TRANSITIONS}}
     return {
         "due": block["due"],
         "answered": block["answered"],
