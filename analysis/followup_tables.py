@@ -36,6 +36,11 @@ def _groups(figure: dict[str, Any]) -> Iterator[tuple[str, str | None, dict[str,
             yield occasion, insats, block
 
 
+def _point(occasion: str, figure: dict[str, Any], _: Translate) -> str:
+    """A row's follow-up point, short: the column says it is a follow-up."""
+    return _("Efter %(months)s månader") % {"months": figure["by_point"][occasion]["months"]}
+
+
 def _blank(value: Any) -> Cell:
     """A figure the source cannot give (None) as an empty cell."""
     return "" if value is None else value
@@ -74,7 +79,7 @@ def work_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
         if transition is not None:
             parts = [transition["known"], *(_blank(transition[name]["count"])
                                             for name in TRANSITIONS)]
-        table.rows.append([occasion_name(occasion, _), insats or _("Alla"),
+        table.rows.append([_point(occasion, figure, _), insats or _("Alla"),
                            _blank(block["due"]), block["answered"], _blank(now["positive"]),
                            share(now, "share", _), *parts])  # fmt: skip
     return table
@@ -97,7 +102,7 @@ def self_supporting_table(report: dict[str, Any], _: Translate = untranslated) -
         ],
     )  # fmt: skip
     for occasion, insats, block in _groups(figure):
-        row: list[Cell] = [occasion_name(occasion, _), insats or _("Alla"), block["answered"]]
+        row: list[Cell] = [_point(occasion, figure, _), insats or _("Alla"), block["answered"]]
         for side in ("exit", "now"):
             cell = block["self_supporting"][side]
             row += ["", ""] if cell is None else [cell["n"], share(cell, "share", _)]
