@@ -59,6 +59,7 @@ def work_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
         _("Efter avslut"), _("Efter avslut: vad de gör nu jämfört med vid avslut"),
         [Column(_("Uppföljning")), Column(_("Insats")),
          Column(_("Skulle följas upp"), "int"), Column(_("Svarade"), "int"),
+         Column(_("Svar om vad de gör nu"), "int"),
          Column(_("Arbete eller studier nu"), "int"), Column(_("Andel nu"), "percent"),
          Column(_("Känt vid avslut och nu"), "int"),
          *(Column(_(TRANSITION_NAMES[name]), "int") for name in TRANSITIONS)],
@@ -80,7 +81,8 @@ def work_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
             parts = [transition["known"], *(_blank(transition[name]["count"])
                                             for name in TRANSITIONS)]
         table.rows.append([_point(occasion, figure, _), insats or _("Alla"),
-                           _blank(block["due"]), block["answered"], _blank(now["positive"]),
+                           _blank(block["due"]), block["answered"], now["n"],
+                           _blank(now["positive"]),
                            share(now, "share", _), *parts])  # fmt: skip
     return table
 
