@@ -354,3 +354,55 @@ def test_export_and_import_keep_the_follow_up_point(app, stored, tmp_path) -> No
     # The seven invitations, and the six answered ones again as imported.
     assert sorted((str(o), m) for o, m in stored_points) == sorted(
         [("uppfoljning", 6)] * (6 + 5) + [("uppfoljning", 12)] * 2)
+
+
+def test_every_output_shows_the_follow_ups_beside_the_exit_outcomes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from analysis.report_csv import write_report_csv
+    from analysis.tables import all_tables
+    from analysis.text import summary
+    from analysis.xlsx import write_xlsx
+    from tests.published import check_published
+
+    report = build_report(answer_rows(), H2, enrolments=enrolment_rows())
+    check_published(report)
+    assert report["selection"]["followup_months"] == [6, 12]
+    tables = all_tables(report)
+    names = [table.name for table in tables]
+    # Right after the exit outcomes.
+    at = names.index("Avslutsorsaker")
+    assert names[at + 1:at + 3] == ["Efter avslut", "Försörjning efter avslut"]
+    work, income = tables[at + 1], tables[at + 2]
+    figure = report["followups"]["by_point"]
+    # One row per point in total and per insats, each showing the published figures.
+    assert [row[:2] for row in work.rows] == [
+        ["Efter 6 månader", "Alla"], ["Efter 6 månader", "A"], ["Efter 6 månader", "B"],
+        ["Efter 12 månader", "Alla"], ["Efter 12 månader", "A"], ["Efter 12 månader", "B"]]
+    six = figure["uppfoljning-6"]
+    assert work.rows[0][2:6] == [six["due"], six["answered"], six["now"]["n"],
+                                 "" if six["now"]["positive"] is None
+                                 else six["now"]["positive"]]
+    assert work.rows[0][7] == six["transition"]["known"]
+    assert income.rows[0][2:4] == [six["answered"], six["self_supporting"]["exit"]["n"]]
+    # A base under 5 says so instead of a share.
+    assert income.rows[5][4] == "färre än 5"
+    text = summary(report)
+    assert "Efter avslut" in text and "Uppföljning efter 12 månader" in text
+    path = tmp_path / "rapport.xlsx"
+    write_xlsx(report, path)
+    assert {"Efter avslut", "Försörjning efter avslut"} <= set(load_workbook(path).sheetnames)
+    buffer = io.StringIO()
+    write_report_csv(report, buffer)
+    assert "Efter avslut: vad de gör nu jämfört med vid avslut" in buffer.getvalue()
+
+
+def test_from_a_csv_the_tables_leave_what_it_cannot_give_empty() -> None:
+    from analysis.tables import all_tables
+
+    report, _errors = build_report_from_csv(io.StringIO(to_csv_text(answer_rows()),
+                                                        newline=""), H2)  # fmt: skip
+    assert report is not None
+    work = next(t for t in all_tables(report) if t.name == "Efter avslut")
+    assert work.rows[0][2] == "" and work.rows[0][7:] == ["", "", "", "", ""]
+    assert any("CSV-fil" in note for note in work.notes)
