@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -117,31 +118,39 @@ def seen(group: list[Person], options: ReportOptions, with_enrolments: bool) -> 
     return visible_counts(report, cells(group, options, with_enrolments))
 
 
-def answer_findings(others: list[Person], target: Person,
-                    holdings: list[tuple[ReportOptions, ReportOptions]],
-                    with_enrolments: bool, knows_the_others: bool = False) -> list[Finding]:
-    """For each of the target's items: the attacker holds every pair (report with the
-    target, report without) at once. It knows the exact counts of a report without the
-    target that holds nobody (a month in which the target alone answered), and, with
-    `knows_the_others`, of every report without the target (it knows everyone else's
-    answers: the strongest attacker)."""  # fmt: skip
+def answer_findings(others: list[Any], target: Any, holdings: list[tuple[Any, ...]],
+                    with_enrolments: bool, knows_the_others: bool = False,
+                    candidates: dict[str, tuple[Any, ...]] | None = None,
+                    count: Callable[..., Any] | None = None,
+                    show: Callable[..., dict] | None = None,
+                    before: Any = None) -> list[Finding]:  # fmt: skip
+    """For each of the target's items (`candidates`: item -> every answer it could have
+    given): the attacker holds every pair (report with the target, report without) at
+    once. It knows the exact counts of a report without the target that holds nobody (a
+    month in which the target alone answered), and, with `knows_the_others`, of every
+    report without the target (it knows everyone else's answers: the strongest
+    attacker). A holding (with, without, True) has `before` (the target before their
+    answer came in) in the report without. `count` and `show` make a group's cells and
+    what its published report shows (`cells` and `seen`)."""  # fmt: skip
+    candidates = candidates or dict.fromkeys(ITEMS, CANDIDATES)
+    count, show = count or cells, show or seen
     attacker = Attacker()
     findings = []
-    for item in ITEMS:
+    for item, answers in candidates.items():
         held = []
-        for options_with, options_without in holdings:
-            without_cells = cells(others, options_without, with_enrolments)
-            without = counts(without_cells)
+        for options_with, options_without, *then in holdings:
+            others_then = [*others, before] if then and then[0] else others
+            without = counts(count(others_then, options_without, with_enrolments))
 
             def build(answer: Any, options: ReportOptions = options_with,
                       item: str = item) -> Any:  # fmt: skip
                 person = dataclasses.replace(target, answers={**target.answers, item: answer})
-                return cells([*others, person], options, with_enrolments)
+                return count([*others, person], options, with_enrolments)
 
             empty = not any(without.values())
-            held.append(Holding(seen([*others, target], options_with, with_enrolments),
-                                seen(others, options_without, with_enrolments),
-                                contributions(build, list(CANDIDATES), without),
+            held.append(Holding(show([*others, target], options_with, with_enrolments),
+                                show(others_then, options_without, with_enrolments),
+                                contributions(build, list(answers), without),
                                 without if empty or knows_the_others else None))  # fmt: skip
         findings.append(attack_answer(attacker, held, target.answers[item],
                                       f"{target.code} {item}"))  # fmt: skip
@@ -352,25 +361,7 @@ def test_one_follow_up_answer_alone_in_a_month(with_enrolments: bool) -> None:
          dataclasses.replace(months(2026, 8, 8), **insats_a), True),
         (months(2026, 1, 8), months(2026, 1, 8), True),  # before and after the answer
     ]
-    attacker = Attacker()
-    findings = []
-    for item, candidates in FOLLOWUP_ITEMS.items():
-        held = []
-        for options_with, options_without, target_before in holdings:
-            others_then = [*others, before] if target_before else others
-            without = counts(followup_cells(others_then, options_without, with_enrolments))
-
-            def build(answer: Any, options: ReportOptions = options_with,
-                      item: str = item) -> Any:  # fmt: skip
-                person = dataclasses.replace(target, answers={**target.answers, item: answer})
-                return followup_cells([*others, person], options, with_enrolments)
-
-            # A report without the target that holds nobody: its exact counts are known.
-            empty = not any(without.values())
-            held.append(Holding(followup_seen([*others, target], options_with, with_enrolments),
-                                followup_seen(others_then, options_without, with_enrolments),
-                                contributions(build, list(candidates), without),
-                                without if empty else None))
-        findings.append(attack_answer(attacker, held, target.answers[item],
-                                      f"{target.code} {item}"))  # fmt: skip
+    findings = answer_findings(others, target, holdings, with_enrolments,
+                               candidates=FOLLOWUP_ITEMS, count=followup_cells,
+                               show=followup_seen, before=before)
     assert_nothing_determined(findings, "one follow-up answer alone in August")
