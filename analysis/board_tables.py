@@ -397,7 +397,13 @@ def comparison_table(report: dict[str, Any], _: Translate = untranslated) -> Tab
 
 
 def board_tables(report: dict[str, Any], _: Translate = untranslated) -> list[Table]:
-    return [missing_table(report, _), outcome_table(report, _), *time_tables(report, _),
+    # Imported here: followup_tables builds on this module's share.
+    from .followup_tables import followup_tables
+
+    # After the exit outcomes, what became of those who left (the follow-ups), then how
+    # long people took part.
+    return [missing_table(report, _), outcome_table(report, _), *followup_tables(report, _),
+            *time_tables(report, _),
             work_by_insats_table(report, _), counts_table(report, _), avbrott_table(report, _),
             rates_table(report, _), income_table(report, _), self_supporting_table(report, _),
             comparison_table(report, _)]  # fmt: skip

@@ -20,15 +20,17 @@ from typing import TextIO
 
 from questionnaires import Questionnaire, Registry
 from questionnaires.plaintext import CONTROL_CHARACTERS
+from questionnaires.vocabulary import Occasion, followup_months, is_occasion
 
 from .perturbation import KEY_RANGE
-from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, OCCASIONS, AnswerRow
+from .rows import ASSISTED, BORN_ABROAD, CSV_COLUMNS, GENDERS, AnswerRow
 
 # A file written before record keys existed: every column but the last. It is read (an
 # import gives its new participants new keys); a report refuses it.
 WITHOUT_RECORD_KEY = CSV_COLUMNS[:-1]
 
 _EASY = {"0": False, "1": True}
+OCCASIONS_TEXT = "start, pagaende, avslut, uppfoljning-MÅNADER (till exempel uppfoljning-6)"
 _BAD = object()
 _NO_ERRORS: list[str] = []  # shared: most responses have none, and one list each adds up
 
@@ -67,22 +69,36 @@ class _Version:
     values: dict[str, int | None]  # as written -> value; "" -> None when "vet inte" exists
     dont_know: bool
     scale_text: str
+    # A choice item's own values (its choices'), and their text for an error.
+    choice_values: dict[str, dict[str, int | None]]
+    choice_text: dict[str, str]
 
     @classmethod
     def of(cls, q: Questionnaire) -> _Version:
-        values = sorted(q.scale.values)
-        scale_text = f"{values[0]}–{values[-1]}"
-        if q.scale.dont_know is not None:
-            scale_text += ", eller tomt för 'vet inte'"
+        written, scale_text = _written(sorted(q.scale.values), q.scale.dont_know is not None)
+        choices = {item.id: _written(sorted(c.value for c in item.choices),
+                                     q.scale.dont_know is not None)
+                   for item in q.items if item.is_choice}  # fmt: skip
         return cls(
             ident=q.ident,
             number=q.version,
             occasions=q.occasions,
             items={item.id: (item.id, 1 << i, i) for i, item in enumerate(q.items)},
-            values={str(v): v for v in values} | ({"": None} if q.scale.dont_know else {}),
+            values=written,
             dont_know=q.scale.dont_know is not None,
             scale_text=scale_text,
+            choice_values={item: found[0] for item, found in choices.items()},
+            choice_text={item: found[1] for item, found in choices.items()},
         )
+
+    def values_of(self, item: str) -> dict[str, int | None]:
+        return self.choice_values.get(item) or self.values
+
+
+def _written(values: list[int], dont_know: bool) -> tuple[dict[str, int | None], str]:
+    """(value as written -> value, the allowed values as text) of a scale or choice item."""
+    text = f"{values[0]}–{values[-1]}" + (", eller tomt för 'vet inte'" if dont_know else "")
+    return {str(v): v for v in values} | ({"": None} if dont_know else {}), text
 
 
 @dataclass(slots=True)
@@ -232,7 +248,7 @@ class AnswerCsvReader:
         if found is not None and response.prefix is not None:
             # The common case, kept short: a known item with a value on the scale.
             item_id, bit, _ = found
-            number = version_info.values.get(value, _BAD)  # type: ignore[union-attr]
+            number = version_info.values_of(item_id).get(value, _BAD)  # type: ignore[union-attr]
             if number is not _BAD and not response.seen & bit:
                 response.seen |= bit
                 return AnswerRow(*response.prefix, item_id, number, comment or None,  # type: ignore[arg-type]
@@ -290,12 +306,13 @@ class AnswerCsvReader:
                 return None
             number = None
         else:
-            number = version.values.get(value)
+            number = version.values_of(item_id).get(value)
             if number is None:
+                allowed = version.choice_text.get(item_id, version.scale_text)
                 self._error(
                     line,
                     f"Värdet '{value}' finns inte på skalan för {version.ident} "
-                    f"(tillåtet: {version.scale_text}).",
+                    f"(tillåtet: {allowed}).",
                 )
                 return None
         return (item_id, number) if ok else None
@@ -381,11 +398,14 @@ class AnswerCsvReader:
         found_version = None if isinstance(found, str) else found
         if isinstance(found, str):
             errors.append(found)
-        if occasion not in OCCASIONS:
+        # A follow-up is written with its point ("uppfoljning-6"), the definition says
+        # "uppfoljning".
+        asked = Occasion.uppfoljning.value if followup_months(occasion) else occasion
+        if not is_occasion(occasion):
             errors.append(
-                f"Okänt tillfälle (occasion) '{occasion}'. Tillåtet: {', '.join(OCCASIONS)}."
+                f"Okänt tillfälle (occasion) '{occasion}'. Tillåtet: {OCCASIONS_TEXT}."
             )
-        elif found_version is not None and occasion not in found_version.occasions:
+        elif found_version is not None and asked not in found_version.occasions:
             errors.append(
                 f"Tillfället '{occasion}' används inte i {found_version.ident} "
                 f"(bara {', '.join(found_version.occasions)})."

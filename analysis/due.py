@@ -124,9 +124,16 @@ def due_in_period(occasion: str, start: np.ndarray, end: np.ndarray, ended: np.n
 
 def _followup_in_period(occasion: str, end: np.ndarray, date_from: dt.date | None,
                         until: dt.date) -> np.ndarray:
-    due = np.zeros(len(end), dtype=bool)
-    first = date_from or dt.date.min
-    for index in np.flatnonzero(~np.isnat(end)):
-        point = followup_point(end[index].astype(dt.date), occasion)
-        due[index] = first <= point <= until
+    """`followup_point` for every end date at once (a report has 100 000s of them)."""
+    months = followup_months(occasion) or 0
+    known = ~np.isnat(end)
+    month = end.astype("datetime64[M]")
+    day = (end - month.astype("datetime64[D]")).astype(np.int64)  # 0-based day of month
+    target = month + np.timedelta64(months, "M")
+    length = ((target + np.timedelta64(1, "M")).astype("datetime64[D]")
+              - target.astype("datetime64[D]")).astype(np.int64)
+    point = target.astype("datetime64[D]") + np.minimum(day, length - 1)
+    due = known & (point <= np.datetime64(until, "D"))
+    if date_from is not None:
+        due &= point >= np.datetime64(date_from, "D")
     return due

@@ -6,6 +6,8 @@ Swedish source text marked with `N_`, translated where shown with the caller's g
 
 from __future__ import annotations
 
+from questionnaires.vocabulary import followup_months
+
 from .i18n import N_, Translate, untranslated
 from .rows import EXIT_OUTCOMES
 from .shares import MIN_BASE
@@ -24,6 +26,7 @@ ITEM_NAMES: dict[str, str] = {
     "balans": N_("Balans i tillvaron"),
     "framtid": N_("Syn på framtiden"),
     "arbete_studier": N_("Möjlighet till arbete/studier"),
+    "stod_hjalper": N_("Stödet hjälper fortfarande"),
 }
 
 OCCASION_NAMES: dict[str, str] = {
@@ -118,4 +121,7 @@ def outcome_name(outcome: str, _: Translate = untranslated) -> str:
 
 
 def occasion_name(occasion: str, _: Translate = untranslated) -> str:
+    months = followup_months(occasion)
+    if months is not None:
+        return _("Uppföljning efter %(months)s månader") % {"months": months}
     return _(OCCASION_NAMES[occasion]) if occasion in OCCASION_NAMES else occasion

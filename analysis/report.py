@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from questionnaires import Registry
+from questionnaires.vocabulary import FOLLOWUP_MONTHS_DEFAULT
 
 from .csv_rows import AnswerCsvReader, CsvError
 from .due import DEFAULT_PAGAENDE_DAYS
@@ -30,6 +31,7 @@ from .figures import (
     change_coverage,
     counts,
     exit_outcomes,
+    followups,
     income,
     indicators,
     missing,
@@ -73,6 +75,9 @@ class ReportOptions:
     age_bands: tuple[int, ...] = DEFAULT_AGE_BANDS
     # Due a pågående answer: enrolled at least this many days (the förbund's setting).
     pagaende_days: int = DEFAULT_PAGAENDE_DAYS
+    # The förbund's follow-up points after exit, in months (Organisation.followup_months):
+    # the occasions "uppfoljning-6", ... of the response rates, indicators and follow-ups.
+    followup_months: tuple[int, ...] = FOLLOWUP_MONTHS_DEFAULT
     # The sites of the insatser, the groups of the site breakdown (whether or not anyone
     # there answered): the web app gives the insatser's sites; without them, the sites
     # the source names anywhere (`with_sites`).
@@ -190,6 +195,7 @@ def _finish(
             "min_answers": options.min_answers,
             "age_bands": list(options.age_bands),
             "pagaende_days": options.pagaende_days,
+            "followup_months": list(options.followup_months),
         },
         # Months, not moments: the minute of the first answer could tell whose it was.
         "answers_period": {
@@ -243,7 +249,7 @@ def _name(figure: Figure) -> str:
 # Every figure of the report, in the order of its JSON keys.
 FIGURES: tuple[Figure, ...] = (people, indicators, change, change_coverage, missing,
                                exit_outcomes, counts, response_rates, income, targets,
-                               time_in_programme)
+                               time_in_programme, followups)
 # The figures of the previous period, beside this period's on the board's page.
 PREVIOUS: tuple[Figure, ...] = (people, counts, response_rates)
 

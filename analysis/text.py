@@ -8,6 +8,7 @@ from typing import Any
 from .figures.change import change_sentence, different_groups_note
 from .figures.targets import target_sentence
 from .figures.time_in_programme import BAND_NAMES
+from .followup_tables import followup_lines
 from .i18n import Translate, named, untranslated
 from .instruments import heading, key_name, notes
 from .labels import (
@@ -26,10 +27,11 @@ _Part = Callable[[dict[str, Any], Translate, Numbers], list[str]]
 
 def summary(report: dict[str, Any], _: Translate = untranslated,
             numbers: Numbers = SWEDISH) -> str:
-    """The report in lines: selection, targets, indicators, change, missing, outcomes."""
+    """The report in lines: selection, targets, indicators, change, missing, outcomes,
+    after exit."""
     lines: list[str] = []
     parts: tuple[_Part, ...] = (_header, _targets, _indicators, _change, _missing, _outcomes,
-                                _time_in_programme)
+                                followup_lines, _time_in_programme)
     for part in parts:
         lines += part(report, _, numbers)
     return "\n".join(lines)

@@ -34,6 +34,7 @@ from sqlalchemy import JSON, Connection, select, text
 from analysis.cells import restore
 from analysis.perturbation import new_record_key
 from analysis.rows import AnswerRow
+from questionnaires.vocabulary import Occasion, followup_months, followup_occasion
 
 from . import validators
 from .extensions import db
@@ -55,7 +56,7 @@ COLUMNS = {
     "enrolment": ("id", "participant_id", "insats_id", "site_id", "start_date",
                   "left_early", "income_start"),
     "invitation": ("id", "enrolment_id", "questionnaire_key", "questionnaire_version",
-                   "occasion", "token_hash", "created_at", "expires_at"),
+                   "occasion", "followup_months", "token_hash", "created_at", "expires_at"),
     "response": ("id", "invitation_id", "language", "easy", "assisted", "started_at",
                  "updated_at", "submitted_at"),
     "answer": ("response_id", "item_id", "value", "comment"),
@@ -179,10 +180,11 @@ def _known(organisation: Organisation, plan: Plan, codes: set[str]) -> _Known:
         found = session.execute(
             select(Invitation.enrolment_id, Invitation.questionnaire_key,
                    Invitation.questionnaire_version, Invitation.occasion,
-                   Response.submitted_at)
+                   Invitation.followup_months, Response.submitted_at)
             .join(Response).where(Invitation.enrolment_id.in_(list(enrolments.values())),
                                   Response.submitted_at.is_not(None)))
-        submitted = {(e, k, v, str(o), at) for e, k, v, o, at in found}
+        submitted = {(e, k, v, str(o) if m is None else followup_occasion(m), at)
+                     for e, k, v, o, m, at in found}
     return _Known(sites, people, genders, enrolments, starts, submitted)
 
 
@@ -333,6 +335,13 @@ def _ready(table: str, values: list[tuple]) -> list[tuple]:
     return ready
 
 
+def _stored_occasion(occasion: str) -> tuple[str, int | None]:
+    """(occasion, followup_months) as the database stores the file's occasion: a
+    follow-up "uppfoljning-6" as uppfoljning and 6."""
+    months = followup_months(occasion)
+    return (occasion, None) if months is None else (Occasion.uppfoljning.value, months)
+
+
 def _id(value: Any) -> Any:
     if isinstance(value, _New | Insats | Site):
         return value.id
@@ -348,8 +357,9 @@ def _finish(plan: Plan) -> None:
     plan.ready["enrolment"] = _ready("enrolment", [
         (start, False, "[]") for *_refs, start in plan.enrolments])
     plan.ready["invitation"] = _ready("invitation", [
-        (head.questionnaire, head.version, head.occasion, hash_token(secrets.token_urlsafe(24)),
-         head.submitted_at, head.submitted_at) for _enrolment, (head, *_more) in plan.responses])
+        (head.questionnaire, head.version, *_stored_occasion(head.occasion),
+         hash_token(secrets.token_urlsafe(24)), head.submitted_at, head.submitted_at)
+        for _enrolment, (head, *_more) in plan.responses])
     plan.ready["response"] = _ready("response", [
         (head.language, head.easy, head.assisted, head.submitted_at, head.submitted_at,
          head.submitted_at) for _enrolment, (head, *_more) in plan.responses])

@@ -71,15 +71,26 @@ def published_counts(cells: Any, table: PerturbationTable | None = None) -> dict
 TOP_LEVEL = {"people"}
 
 
+_ABSENT = object()
+
+
 def visible_counts(report: Mapping[str, Any], cells: Any) -> dict[Path, int]:
     """What a reader of a published report sees: for every count path of the report's
-    cells, the number the report shows there (a count it withholds is left out)."""
+    cells, the number the report shows there (a count it withholds is left out).
+
+    Every count path must lead to a count or to something withheld (None, or under a
+    withheld part): a figure whose finished shape moves a count elsewhere would hide it
+    from the attacker, so that is an error here, not a count left out."""
     out = {}
     for path, _ in count_paths(cells):
         node: Any = report
         for key in path[1:] if path[0] in TOP_LEVEL else path:
-            node = node.get(key) if isinstance(node, Mapping) else None
-        if isinstance(node, int) and not isinstance(node, bool):
+            if node is None:
+                break  # a withheld part (shares.parts): nothing below it is shown
+            node = node.get(key, _ABSENT) if isinstance(node, Mapping) else _ABSENT
+        assert node is None or (isinstance(node, int) and not isinstance(node, bool)), (
+            f"the report shows no count at {path}: the attacker cannot see it")
+        if node is not None:
             out[path] = node
     return out
 

@@ -9,11 +9,11 @@ from analysis.shares import MIN_BASE
 
 # The JSON keys whose ints are counts about people.
 COUNT_FIGURES = ("people", "enrolments", "by_insats", "indicators", "change",
-                 "change_coverage", "targets", "time_in_programme")
+                 "change_coverage", "targets", "time_in_programme", "followups")
 NOT_COUNTS = {"threshold", "min_answers", "share", "share_improved", "share_improved_2",
               "ci95", "p_value", "median_start", "median_end", "mean_start", "mean_end",
               "mean_difference", "questionnaire", "summary", "verdict", "kind", "item",
-              "occasion", "insats", "p_withheld", "few", "changed"}
+              "occasion", "insats", "p_withheld", "few", "changed", "months"}
 
 
 def counts(node: Any, path: str = "") -> list[tuple[str, int]]:

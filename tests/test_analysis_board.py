@@ -156,9 +156,11 @@ def test_age_bands_follow_the_options() -> None:
 def test_response_rate_cells_per_questionnaire_and_occasion(inputs: FigureInputs) -> None:
     cells = response_rates.cells(inputs)["by_questionnaire"]
     rates = exact(cells)
-    # Every occasion the questionnaires' definitions ask at, answered or not.
+    # Every occasion the questionnaires' definitions ask at, answered or not; the
+    # follow-up questionnaire at each of the förbund's follow-up points.
     assert {k: list(v) for k, v in rates.items()} == {
-        INDICATORS: ["pagaende", "avslut"], SELF: ["start", "pagaende", "avslut"]}
+        INDICATORS: ["pagaende", "avslut"], SELF: ["start", "pagaende", "avslut"],
+        "uppfoljning": ["uppfoljning-6", "uppfoljning-12"]}
     # Start: due are the 4 new enrolments; P2 and P3 answered, P5 was invited and did
     # not answer, P8's enrolment in B was never invited.
     assert rates[SELF]["start"] == {
@@ -411,8 +413,9 @@ def test_published_board_figures_keep_the_invariants(people: int, seed: int) -> 
         finished.update(figure.finish(published[_name(figure)], inputs))
     assert list(finished) == [_name(figure) for figure in BOARD]
     for path, part in _shares(finished):
-        base = next((part[name] for name in ("ended", "due") if name in part),
-                    None) or _base_of(finished, path)  # fmt: skip
+        base = next((part[name] for name in ("ended", "due") if name in part), None)
+        if base is None:  # a due of 0 is a base too (a follow-up nobody was due)
+            base = _base_of(finished, path)
         count = part.get("count", part.get("answered", part.get("left_early")))
         assert (count is None) == (base < MIN_BASE), path  # a small base shows no parts
         assert count is None or count <= base, path  # crossing counts are capped

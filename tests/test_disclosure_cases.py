@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -123,31 +124,39 @@ def seen(group: list[Person], options: ReportOptions, with_enrolments: bool) -> 
     return visible_counts(report, cells(group, options, with_enrolments))
 
 
-def answer_findings(others: list[Person], target: Person,
-                    holdings: list[tuple[ReportOptions, ReportOptions]],
-                    with_enrolments: bool, knows_the_others: bool = False) -> list[Finding]:
-    """For each of the target's items: the attacker holds every pair (report with the
-    target, report without) at once. It knows the exact counts of a report without the
-    target that holds nobody (a month in which the target alone answered), and, with
-    `knows_the_others`, of every report without the target (it knows everyone else's
-    answers: the strongest attacker)."""  # fmt: skip
+def answer_findings(others: list[Any], target: Any, holdings: list[tuple[Any, ...]],
+                    with_enrolments: bool, knows_the_others: bool = False,
+                    candidates: dict[str, tuple[Any, ...]] | None = None,
+                    count: Callable[..., Any] | None = None,
+                    show: Callable[..., dict] | None = None,
+                    before: Any = None) -> list[Finding]:  # fmt: skip
+    """For each of the target's items (`candidates`: item -> every answer it could have
+    given): the attacker holds every pair (report with the target, report without) at
+    once. It knows the exact counts of a report without the target that holds nobody (a
+    month in which the target alone answered), and, with `knows_the_others`, of every
+    report without the target (it knows everyone else's answers: the strongest
+    attacker). A holding (with, without, True) has `before` (the target before their
+    answer came in) in the report without. `count` and `show` make a group's cells and
+    what its published report shows (`cells` and `seen`)."""  # fmt: skip
+    candidates = candidates or dict.fromkeys(ITEMS, CANDIDATES)
+    count, show = count or cells, show or seen
     attacker = Attacker()
     findings = []
-    for item in ITEMS:
+    for item, answers in candidates.items():
         held = []
-        for options_with, options_without in holdings:
-            without_cells = cells(others, options_without, with_enrolments)
-            without = counts(without_cells)
+        for options_with, options_without, *then in holdings:
+            others_then = [*others, before] if then and then[0] else others
+            without = counts(count(others_then, options_without, with_enrolments))
 
             def build(answer: Any, options: ReportOptions = options_with,
                       item: str = item) -> Any:  # fmt: skip
                 person = dataclasses.replace(target, answers={**target.answers, item: answer})
-                return cells([*others, person], options, with_enrolments)
+                return count([*others, person], options, with_enrolments)
 
             empty = not any(without.values())
-            held.append(Holding(seen([*others, target], options_with, with_enrolments),
-                                seen(others, options_without, with_enrolments),
-                                contributions(build, list(CANDIDATES), without),
+            held.append(Holding(show([*others, target], options_with, with_enrolments),
+                                show(others_then, options_without, with_enrolments),
+                                contributions(build, list(answers), without),
                                 without if empty or knows_the_others else None))  # fmt: skip
         findings.append(attack_answer(attacker, held, target.answers[item],
                                       f"{target.code} {item}"))  # fmt: skip
@@ -336,3 +345,99 @@ def test_one_leavers_time_in_the_programme_is_not_determined(seed: int) -> None:
     finding = band_findings(group, leaver, holdings)
     assert finding.truth in finding.consistent
     assert_nothing_determined([finding], f"one leaver's band of time (seed {seed})")
+# Case 5 (issue 24): one person's follow-up answer, given alone in a month.
+
+FOLLOWUP_ITEMS = {"sysselsattning": (*range(1, 9), None, "skipped"),
+                  "forsorjning": (*range(1, 10), None, "skipped")}
+
+
+@dataclasses.dataclass
+class Leaver:
+    code: str
+    key: int
+    insats: str
+    ended: dt.date
+    outcome: str
+    income: tuple[str, ...]
+    answers: dict[str, Any]  # item -> value, None (vet inte), "skipped"
+    answered: dt.datetime | None  # None: not answered (yet)
+
+
+def leavers(rnd: random.Random, count: int) -> list[Leaver]:
+    """People who ended from July 2025 to January 2026 and answered their 6-month
+    follow-up in its month (January to July 2026)."""
+    out = []
+    for i in range(count):
+        ended = dt.date(2025, rnd.randint(7, 12), rnd.randint(1, 28))
+        point = dt.date(ended.year + (ended.month + 5) // 12, (ended.month + 5) % 12 + 1,
+                        ended.day)  # fmt: skip
+        out.append(Leaver(
+            code=f"U-{i + 100:03d}", key=rnd.randrange(KEY_RANGE), insats=rnd.choice("AB"),
+            ended=ended, outcome=rnd.choice(("arbete", "studier", "arbetssökande", "annat")),
+            income=rnd.choice((("lon",), ("forsorjningsstod",), ("studiemedel", "lon"))),
+            answers={"sysselsattning": rnd.choice((1, 1, 2, 3, 4, 8, None)),
+                     "forsorjning": rnd.choice((1, 1, 2, 3, 4, 9, None)),
+                     "stod_hjalper": rnd.choice((4, 3, 2, None))},
+            answered=dt.datetime.combine(point + dt.timedelta(days=3), dt.time(10)),
+        ))  # fmt: skip
+    return out
+
+
+def followup_rows(group: list[Leaver]) -> list[AnswerRow]:
+    return [make_row(participant=p.code, insats=p.insats, site="Skövde",
+                     questionnaire="uppfoljning", occasion="uppfoljning-6", item=item,
+                     value=value, submitted_at=p.answered, record_key=p.key)
+            for p in group if p.answered is not None
+            for item, value in p.answers.items() if value != "skipped"]  # fmt: skip
+
+
+def followup_enrolments(group: list[Leaver]) -> list[EnrolmentRow]:
+    return [EnrolmentRow(None, p.code, "kvinna", "nej", p.insats, "Skövde", dt.date(2025, 1, 7),
+                         p.ended, p.outcome, income_exit=p.income, record_key=p.key,
+                         invited=frozenset({("uppfoljning", "uppfoljning-6")}))
+            for p in group]  # fmt: skip
+
+
+def followup_cells(group: list[Leaver], options: ReportOptions, with_enrolments: bool) -> Any:
+    return figure_cells(followup_rows(group), options, registry=REGISTRY,
+                        enrolments=followup_enrolments(group) if with_enrolments else None)
+
+
+def followup_seen(group: list[Leaver], options: ReportOptions, with_enrolments: bool) -> dict:
+    enrolments = followup_enrolments(group) if with_enrolments else None
+    report = build_report(followup_rows(group), options, registry=REGISTRY,
+                          enrolments=enrolments)  # fmt: skip
+    found = visible_counts(report, followup_cells(group, options, with_enrolments))
+    assert any(path[0] == "followups" for path in found)
+    return found
+
+
+@pytest.mark.parametrize("with_enrolments", [False, True], ids=["csv", "enrolments"])
+def test_one_follow_up_answer_alone_in_a_month(with_enrolments: bool) -> None:
+    """The target ended in February 2026 and answers the 6-month follow-up alone in
+    August; everyone else answered theirs from January to July. The attacker holds the
+    reports to August and to July, July–August and July, August alone (without the
+    target it holds nobody's answer), the same for the target's insats alone, and the
+    report to August before and after the target's answer came in."""
+    rnd = random.Random(41)  # noqa: S311 - test data, not secrets
+    others = leavers(rnd, 19)
+    target = Leaver("U-005", rnd.randrange(KEY_RANGE), "A", dt.date(2026, 2, 10), "arbete",
+                    ("forsorjningsstod",), {"sysselsattning": 2, "forsorjning": 1,
+                                            "stod_hjalper": 4},
+                    dt.datetime(2026, 8, 14, 10))  # fmt: skip
+    before = dataclasses.replace(target, answered=None)  # due, not answered yet
+    insats_a = {"insatser": ("A",)}
+    holdings = [
+        (months(2026, 1, 8), months(2026, 1, 7), False),
+        (months(2026, 7, 8), months(2026, 7, 7), False),
+        (months(2026, 8, 8), months(2026, 8, 8), True),
+        (dataclasses.replace(months(2026, 1, 8), **insats_a),
+         dataclasses.replace(months(2026, 1, 7), **insats_a), False),
+        (dataclasses.replace(months(2026, 8, 8), **insats_a),
+         dataclasses.replace(months(2026, 8, 8), **insats_a), True),
+        (months(2026, 1, 8), months(2026, 1, 8), True),  # before and after the answer
+    ]
+    findings = answer_findings(others, target, holdings, with_enrolments,
+                               candidates=FOLLOWUP_ITEMS, count=followup_cells,
+                               show=followup_seen, before=before)
+    assert_nothing_determined(findings, "one follow-up answer alone in August")

@@ -17,7 +17,11 @@ def test_models_store_the_vocabulary():
 
 def test_analysis_and_questionnaires_check_against_it():
     assert rows.GENDERS == ("kvinna", "man", "annat", "okänt")
-    assert rows.OCCASIONS == OCCASIONS == ("start", "pagaende", "avslut")
+    assert rows.OCCASIONS == OCCASIONS == ("start", "pagaende", "avslut", "uppfoljning")
+    # Rows and the CSV name a follow-up with its point; bare "uppfoljning" is the
+    # database's half only.
+    assert v.is_occasion("uppfoljning-6") and not v.is_occasion("uppfoljning")
+    assert v.followup_months(v.followup_occasion(12)) == 12
     assert list(rows.EXIT_OUTCOMES) == list(v.values(v.ExitOutcome))
     assert rows.EXIT_OUTCOMES["sjukersättning"] == "Sjukersättning"
 

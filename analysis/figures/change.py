@@ -66,6 +66,8 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
         gender = gender_of[entries.gender.codes[end_rows]]
         table = {}
         for i, dimension in enumerate(layout.items):
+            if dimension in layout.choices:  # no order, so no better or worse
+                continue
             both = (start[:, i] >= 0) & (end[:, i] >= 0)
             table[dimension] = _dimension(start[both, i], end[both, i], keys[both],
                                           layout.values, gender[both])  # fmt: skip

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from questionnaires.vocabulary import followup_months
+
 from ..entries import Entries, latest_per_group
 from ..layouts import DONT_KNOW, Layout
 from ..perturbation import Cell
@@ -32,11 +34,13 @@ BREAKDOWNS: dict[str, str] = {
 OCCASION_ORDER = {"start": 0, "pagaende": 1, "avslut": 2}
 
 
-def blocks(entries: Entries) -> list[tuple[int, str]]:
-    """(layout code, occasion) of every block, in questionnaire, version, occasion order."""
-    found = [(layout.key, layout.version, OCCASION_ORDER.get(occasion, 9), code, occasion)
+def blocks(entries: Entries, followups: tuple[int, ...] = ()) -> list[tuple[int, str]]:
+    """(layout code, occasion) of every block, in questionnaire, version, occasion order;
+    a follow-up questionnaire has one block per follow-up point (`followups`, months)."""
+    found = [(layout.key, layout.version, OCCASION_ORDER.get(occasion, 3),
+              followup_months(occasion) or 0, code, occasion)
              for code, layout in enumerate(entries.layouts)
-             for occasion in layout.occasions]  # fmt: skip
+             for occasion in layout.report_occasions(followups)]  # fmt: skip
     return [(code, occasion) for *_, code, occasion in sorted(found)]
 
 
@@ -120,13 +124,13 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
     several = insatser(inputs) if len(insatser(inputs)) > 1 else []
     insats_group = group_codes(list(entries.insats.names), several)
     tree: dict[str, Any] = {}
-    for code, occasion in blocks(entries):
+    for code, occasion in blocks(entries, inputs.options.followup_months):
         layout = entries.layouts[code]
         rows = block_rows(entries, everyone, code, occasion)
         breakdowns = _breakdowns(inputs, rows)
         insats_rows = block_rows(entries, by_insats, code, occasion)
         items = {}
-        for item in layout.asked.get(occasion, layout.items):
+        for item in layout.scale_items_at(occasion):
             items[item] = _item(entries, rows, layout, item, breakdowns)
             if several:
                 masks = answer_masks(entries, insats_rows, layout, item)

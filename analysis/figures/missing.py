@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from ..selection import Selection
     from . import FigureInputs
 
-OCCASIONS = values(Occasion)
+# The occasions in the programme: the Bortfall table's columns. A follow-up after exit
+# is counted by the response rates and `followups.py`, from the enrolments due it.
+OCCASIONS = tuple(o for o in values(Occasion) if o != Occasion.uppfoljning)
 REASONS = ("still_enrolled", "left_early", "no_invitation", "not_answered", "unknown")
 
 CSV_NOTE = N_(
@@ -40,12 +42,14 @@ CSV_NOTE = N_(
 
 
 def questionnaires(registry: Registry) -> dict[str, tuple[str, ...]]:
-    """Questionnaire key -> the occasions any of its versions asks at, in occasion order:
-    the rows of the Bortfall table and the svarsfrekvens."""
+    """Questionnaire key -> the occasions in the programme any of its versions asks at, in
+    occasion order: the rows of the Bortfall table and the svarsfrekvens (a follow-up
+    questionnaire, asked only after exit, has none here)."""
     asked: dict[str, set[str]] = {}
     for questionnaire in registry.all():
         asked.setdefault(questionnaire.key, set()).update(questionnaire.occasions)
-    return {key: tuple(o for o in OCCASIONS if o in asked[key]) for key in sorted(asked)}
+    return {key: found for key in sorted(asked)
+            if (found := tuple(o for o in OCCASIONS if o in asked[key]))}
 
 
 def reasons(
@@ -134,13 +138,14 @@ class Answered:
 
     def by_occasion(self, key: str) -> dict[str, np.ndarray]:
         """Occasion -> who has an entry of questionnaire `key` at it."""
+        return {name: self.at(key, name) for name in OCCASIONS}
+
+    def at(self, key: str, occasion: str) -> np.ndarray:
+        """Who has an entry of questionnaire `key` at `occasion` ("uppfoljning-6" too)."""
         entries = self.entries
         of_key = np.isin(entries.qv, self.versions(key))
-        return {
-            name: self.rows(np.flatnonzero(
-                of_key & (entries.occasion.codes == entries.occasion.code_of(name))))
-            for name in OCCASIONS
-        }  # fmt: skip
+        return self.rows(np.flatnonzero(
+            of_key & (entries.occasion.codes == entries.occasion.code_of(occasion))))
 
 
 def cells(inputs: FigureInputs) -> dict[str, Any]:

@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from questionnaires.vocabulary import followup_occasion
+
 from ..due import DueRule, due_in_period
 from ..i18n import N_
 from ..perturbation import Cell
 from .counts import portion
-from .missing import Answered, questionnaires, reasons, units
+from .followups import due_rows, followup_questionnaires
+from .missing import Answered, Units, questionnaires, reasons, units
 
 if TYPE_CHECKING:
     from ..enrolments import EnrolmentColumns
@@ -54,7 +57,6 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
     days = inputs.options.pagaende_days
     answered = Answered(inputs.entries)
     enrolled = units(inputs.entries, selection, enrolments)
-    keys = enrolled.keys
     table: dict[str, Any] = {}
     for key, occasions in questionnaires(inputs.registry).items():
         by_occasion = answered.by_occasion(key)
@@ -62,14 +64,37 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
         for occasion in occasions:
             mine = due(occasion, enrolments, enrolled.rows, selection, days)
             has = enrolled.has(by_occasion[occasion])
-            found = reasons(enrolments, enrolled.rows[mine & ~has], key, selection, occasion)
-            table[key][occasion] = {
-                "due": Cell.of(keys[mine]),
-                "answered": Cell.of(keys[mine & has]),
-                "missing": Cell.of(keys[mine & ~has]),
-                "reasons": {reason: found[reason] for reason in RATE_REASONS},
-            }
+            table[key][occasion] = _rate(enrolments, enrolled, mine, has, key, selection,
+                                         occasion)  # fmt: skip
+    for key in followup_questionnaires(inputs):
+        table[key] = {}
+        for months in inputs.options.followup_months:
+            occasion = followup_occasion(months)
+            # Due a follow-up are the ended enrolments whose point falls in the period
+            # (they ended before it, so they are not among the period's enrolled).
+            rows = due_rows(enrolments, inputs, occasion)
+            known = {name: code for code, name in enumerate(inputs.entries.enrolment.names)}
+            codes = np.array([known.get(enrolments.key[row], -1) for row in rows.tolist()],
+                             dtype=np.int64)
+            owed = Units(rows, codes, enrolments.record_key[rows])
+            has = owed.has(answered.at(key, occasion))
+            table[key][occasion] = _rate(enrolments, owed, np.ones(rows.size, dtype=bool), has,
+                                         key, selection, occasion)  # fmt: skip
     return {"available": True, "note": None, "pagaende_days": days, "by_questionnaire": table}
+
+
+def _rate(enrolments: EnrolmentColumns, enrolled: Units, mine: np.ndarray, has: np.ndarray,
+          key: str, selection: Selection, occasion: str) -> dict[str, Any]:  # fmt: skip
+    """The cells of one questionnaire and occasion: of `enrolled`, those due (`mine`)
+    with and without an answer (`has`), and why not."""
+    keys = enrolled.keys
+    found = reasons(enrolments, enrolled.rows[mine & ~has], key, selection, occasion)
+    return {
+        "due": Cell.of(keys[mine]),
+        "answered": Cell.of(keys[mine & has]),
+        "missing": Cell.of(keys[mine & ~has]),
+        "reasons": {reason: found[reason] for reason in RATE_REASONS},
+    }
 
 
 def finish(published: dict[str, Any], inputs: FigureInputs) -> dict[str, Any]:

@@ -52,4 +52,5 @@ def _organisation_settings(insatser: Sequence[Insats]) -> dict[str, Any]:
     bounds = age_bounds(organisation.age_bands)
     return {"pagaende_days": organisation.pagaende_due_days,
             "work_outcomes": organisation.counted_outcomes,
+            "followup_months": organisation.followup_months,
             **({"age_bands": bounds} if bounds else {})}

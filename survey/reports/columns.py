@@ -31,7 +31,7 @@ from questionnaires import Registry
 
 from ..extensions import db
 from ..models import Answer, Enrolment, Insats, Invitation, Participant, Response, Site
-from .rows import BATCH, stored_text, submitted_of
+from .rows import BATCH, occasion_text, stored_text, submitted_of
 
 
 def enrolment_columns(insats_ids: Iterable[int]) -> EnrolmentColumns:
@@ -87,8 +87,7 @@ def _invited(insats_ids: list[int], enrolment: np.ndarray) -> dict[tuple[str, st
     # Every invitation, not DISTINCT: a mask does not mind repeats, and the database's
     # de-duplication cost more than the query.
     sent = _table(
-        select(Invitation.enrolment_id, Invitation.questionnaire_key,
-               stored_text(Invitation.occasion).label("occasion"))
+        select(Invitation.enrolment_id, Invitation.questionnaire_key, occasion_text())
         .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
         .where(Enrolment.insats_id.in_(insats_ids)),
         {"enrolment_id": pa.int64(), "questionnaire_key": _TEXT, "occasion": _TEXT},
@@ -123,7 +122,7 @@ def report_columns(insats_ids: Iterable[int], registry: Registry,
         select(Response.id, Response.submitted_at, Response.language,
                cast(Response.easy, Integer).label("easy"),
                Invitation.questionnaire_key, Invitation.questionnaire_version,
-               stored_text(Invitation.occasion).label("occasion"), Invitation.enrolment_id)
+               occasion_text(), Invitation.enrolment_id)
         .select_from(Response)
         .join(Invitation, Response.invitation_id == Invitation.id)
         .join(Enrolment, Invitation.enrolment_id == Enrolment.id)

@@ -30,11 +30,10 @@ from typing import Any
 
 from flask import current_app, render_template, request
 from flask_babel import gettext
-from sqlalchemy import Select, select, type_coerce
-from sqlalchemy.types import String
+from sqlalchemy import Select, select
 
 from analysis.instruments import about_versions, heading
-from analysis.labels import OCCASION_NAMES
+from analysis.labels import occasion_name
 from analysis.perturbation import Cell, publish
 from analysis.shares import MIN_BASE
 from questionnaires import Registry
@@ -48,7 +47,7 @@ from ..models import Answer, Enrolment, Insats, Invitation, Participant, Respons
 from . import bp
 from .dataexport import period_text
 from .routes import _form as report_form  # the report's own selection, scoped to the user
-from .rows import submitted_in
+from .rows import occasion_text, submitted_in
 
 # (insats name, questionnaire key, version, occasion, item id)
 Key = tuple[str, str, int, str, str]
@@ -94,7 +93,7 @@ def _selected(query: Select, insats_ids: list[int], site: str | None,  # type: i
 
 
 _GROUP = (Insats.name, Invitation.questionnaire_key, Invitation.questionnaire_version,
-          type_coerce(Invitation.occasion, String), Answer.item_id)
+          occasion_text(), Answer.item_id)
 
 
 def _comment_items(registry: Registry) -> set[str]:
@@ -150,7 +149,7 @@ def sections(answered: Mapping[Key, int], comments: Mapping[Key, list[str]],
         if questionnaire is None:
             continue
         section = Section(insats, heading(about, questionnaire.ident),
-                          gettext(OCCASION_NAMES.get(occasion, occasion)))
+                          occasion_name(occasion, gettext))
         counts = grouped[(insats, key, version, occasion)]
         for item in questionnaire.items:
             if not item.comment or item.id not in counts:

@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from sqlalchemy import Select, String, select, type_coerce
+from sqlalchemy import Select, String, case, cast, literal, select, type_coerce
 
 from analysis.cells import neutralise_row
 from analysis.rows import CSV_COLUMNS, AnswerRow
+from questionnaires.vocabulary import FOLLOWUP_PREFIX, Occasion
 
 from ..extensions import db
 from ..models import Answer, Enrolment, Insats, Invitation, Participant, Response, Site
@@ -27,6 +28,16 @@ BATCH = 50_000
 def stored_text(column):  # type: ignore[no-untyped-def]
     """An enum column as its stored string (no enum object per row)."""
     return type_coerce(column, String)
+
+
+def occasion_text(label: str = "occasion"):  # type: ignore[no-untyped-def]
+    """An invitation's occasion as answer rows, the CSV and the report hold it: the
+    stored word, and for a follow-up its point ("uppfoljning-6", from `followup_months`;
+    questionnaires.vocabulary.followup_occasion says the same in Python)."""
+    stored = stored_text(Invitation.occasion)
+    return case((stored == Occasion.uppfoljning.value,
+                 literal(FOLLOWUP_PREFIX, String) + cast(Invitation.followup_months, String)),
+                else_=stored).label(label)
 
 
 def submitted_of(insats_ids: list[int]) -> tuple:  # type: ignore[type-arg]
@@ -57,7 +68,7 @@ def answer_rows(insats_ids: Iterable[int], date_from: dt.date | None = None,
                Participant.birth_year, stored_text(Participant.born_abroad).label("born_abroad"),
                Insats.name.label("insats"),
                Site.name.label("site"), Invitation.questionnaire_key,
-               Invitation.questionnaire_version, stored_text(Invitation.occasion).label("occasion"),
+               Invitation.questionnaire_version, occasion_text(),
                Response.submitted_at, Response.language, Response.easy,
                stored_text(Response.assisted).label("assisted"), Answer.item_id, Answer.value,
                Answer.comment, Enrolment.id.label("enrolment"), Participant.record_key)
