@@ -65,18 +65,18 @@ def create(enrolment: Enrolment, questionnaire: Questionnaire, occasion: str) ->
         occasion=Occasion(stored),
         followup_months=months,
         token_hash=hash_token(token),
+        expires_at=utcnow() + link_life(enrolment, months),
     )
-    invitation.expires_at = utcnow() + link_life(invitation)
     db.session.add(invitation)
     db.session.flush()
     return token
 
 
-def link_life(invitation: Invitation) -> dt.timedelta:
+def link_life(enrolment: Enrolment, followup_months: int | None) -> dt.timedelta:
     """How long a new link works: a follow-up's as long as its förbund's setting (people
     who have left answer when they can), any other the installation's INVITATION_DAYS."""
-    if invitation.followup_months is not None:
-        return dt.timedelta(days=invitation.enrolment.insats.organisation.followup_link_days)
+    if followup_months is not None:
+        return dt.timedelta(days=enrolment.insats.organisation.followup_link_days)
     return dt.timedelta(days=int(current_app.config["INVITATION_DAYS"]))
 
 
@@ -121,7 +121,7 @@ def rotate(invitation: Invitation, *, end_earlier: bool = False) -> str:
     invitation.token_hash = hash_token(token)
     invitation.short_code_hash = None  # the new link's letter gets a code of its own
     invitation.resent_at = now
-    invitation.expires_at = now + link_life(invitation)
+    invitation.expires_at = now + link_life(invitation.enrolment, invitation.followup_months)
     db.session.flush()
     return token
 
