@@ -351,3 +351,33 @@ def test_the_participant_table_shows_each_point(handledare_client, insats):
     page = handledare_client.get("/personal/").text
     assert "Uppföljning 12 månader" in page.split('id="todo-heading"')[1]
     assert db.session.scalar(select(func.count(Response.id))) == 1
+
+
+def test_the_demo_shows_follow_ups_answered_due_and_not_reached(app):
+    """Issue 24, point 6: a newcomer sees follow-ups on the first `make run`."""
+    from survey.auth.passwords import hash_password
+    from survey.demo import INSATS
+    from survey.models import Insats, User
+
+    from .conftest import PASSWORD, login
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    handledare = db.session.scalar(select(User).where(User.role == "handledare"))
+    handledare.password_hash = hash_password(PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    assert login(client, handledare.email).status_code == 302
+    listed = todo(client)
+    assert "Uppföljning 6 månader" in listed and "Uppföljning 12 månader" in listed
+    insats = db.session.scalar(select(Insats).where(Insats.name == INSATS))
+    page = client.get(f"/personal/insatser/{insats.id}").text
+    followups = [re.findall(r'class="state state-([a-z_]+)"', row)[-2:]
+                 for row in page.split("<tbody>")[1].split("</tr>")[:-1]]
+    shown = {state for row in followups for state in row}
+    assert {"answered", "due", "sent", "not_reached", "not_due"} <= shown
+    # Answered follow-ups have every answer the report reads, varied.
+    answers = db.session.execute(
+        select(Answer.item_id, Answer.value).join(Response).join(Invitation)
+        .where(Invitation.occasion == Occasion.uppfoljning)).all()
+    for item in ("sysselsattning", "forsorjning", "stod_hjalper"):
+        assert len({value for item_id, value in answers if item_id == item}) >= 3
