@@ -12,7 +12,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import audit, i18n, recordings, retention, translation_review, validators
+from .. import (
+    audit,
+    i18n,
+    invitations,
+    recordings,
+    retention,
+    translation_review,
+    validators,
+)
 from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant, User
@@ -107,7 +115,7 @@ def everything_about(person: Participant) -> dict[str, Any]:
                 "enkäter": [
                     {
                         "enkät": f"{i.questionnaire_key}/v{i.questionnaire_version}",
-                        "tillfälle": str(i.occasion),
+                        "tillfälle": invitations.occasion_of(i),
                         "skapad": i.created_at.isoformat(timespec="seconds"),
                         "svar": None if i.response is None else {
                             "språk": i.response.language,
