@@ -381,3 +381,41 @@ def test_the_demo_shows_follow_ups_answered_due_and_not_reached(app):
         .where(Invitation.occasion == Occasion.uppfoljning)).all()
     for item in ("sysselsattning", "forsorjning", "stod_hjalper"):
         assert len({value for item_id, value in answers if item_id == item}) >= 3
+
+
+def test_each_point_state_by_the_due_rule():
+    """The states of one follow-up point over time, without a database."""
+    from analysis.due import DueRule
+    from survey.staff.status import InvitationFacts, State, compute
+
+    rule, end = DueRule(followup_months=(6,)), dt.date(2026, 1, 31)
+    point = add_months(end, 6)  # 31 July
+
+    def state(today: dt.date, *facts: InvitationFacts, exited: bool = True):  # type: ignore[no-untyped-def]
+        now = dt.datetime.combine(today, dt.time(12))
+        status = compute(1, dt.date(2025, 6, 1), end, exited, facts, now, rule)
+        return status.slots["uppfoljning-6"], "uppfoljning-6" in status.todo
+
+    def sent(on: dt.date, days: int = 30, **facts: bool) -> InvitationFacts:
+        at = dt.datetime.combine(on, dt.time(9))
+        return InvitationFacts(1, "uppfoljning", "uppfoljning-6", at + dt.timedelta(days=days),
+                               facts.get("started", False), facts.get("submitted", False),
+                               sent_at=at, touched_at=at if facts.get("started") else None)
+
+    assert point == dt.date(2026, 7, 31)
+    assert state(point - dt.timedelta(days=1)) == (State.not_due, False)
+    assert state(point, exited=False) == (State.not_due, False)
+    assert state(point) == (State.due, True)
+    last = point + dt.timedelta(days=FOLLOWUP_DUE_DAYS)
+    assert state(last) == (State.due, True)
+    assert state(last + dt.timedelta(days=1)) == (State.not_reached, False)
+    # Sent: off the to-do while the link lives; expired inside the window: back on it.
+    assert state(point + dt.timedelta(days=10), sent(point)) == (State.sent, False)
+    assert state(point + dt.timedelta(days=31), sent(point)) == (State.expired, True)
+    # A link sent on the last day is answered on after the window, or runs out unanswered.
+    assert state(last + dt.timedelta(days=5), sent(last)) == (State.sent, False)
+    assert state(last + dt.timedelta(days=40), sent(last)) == (State.not_reached, False)
+    begun = sent(point + dt.timedelta(days=5), started=True)
+    assert state(point + dt.timedelta(days=20), begun) == (State.started, True)
+    assert state(last + dt.timedelta(days=40), sent(last, submitted=True)) == \
+        (State.answered, False)

@@ -244,9 +244,11 @@ def _followups(status: EnrolmentStatus, mine: list[InvitationFacts], start: dt.d
                resend_after: dt.timedelta) -> None:
     """Each follow-up point: on the to-do only while it is due (analysis.due); past that
     unanswered, with no link left to answer on, the person was not reached."""
-    for key, questionnaire, occasion, _label in followup_slots(rule):
+    for months in rule.followup_months:
+        key = occasion = followup_occasion(months)
         status.followups.append(key)
-        found = [i for i in mine if (i.questionnaire_key, i.occasion) == (questionnaire, occasion)]
+        found = [i for i in mine
+                 if (i.questionnaire_key, i.occasion) == (FOLLOWUP_QUESTIONNAIRE, occasion)]
         since = due_since(occasion, start, end, exited, status.today, rule)
         state = _slot_state(found, occasion, since is not None, now)
         point = followup_point(end, occasion) if exited and end is not None else None
@@ -254,13 +256,13 @@ def _followups(status: EnrolmentStatus, mine: list[InvitationFacts], start: dt.d
                 state in (State.not_due, State.expired):
             state = State.not_reached
         status.slots[key] = state
+        touched = [i.touched_at for i in found if i.touched_at is not None]
+        if state is State.started and touched:
+            status.touched[key] = max(touched)
         if since is None:
             continue
         if state is not State.answered:
             status.due_since[key] = since
-        touched = [i.touched_at for i in found if i.touched_at is not None]
-        if state is State.started and touched:
-            status.touched[key] = max(touched)
         if _on_todo(state, found, occasion, True) and not _waiting(state, found, now,
                                                                     resend_after):
             status.todo.append(key)
