@@ -23,6 +23,7 @@ from survey.models import (
 )
 
 from .conftest import PHONE, screenshot
+from .test_browser_a11y import scan
 from .test_browser_staff import log_in
 
 CODE = "U-0601"
@@ -52,9 +53,11 @@ def _ended_six_months_ago(live) -> int:  # type: ignore[no-untyped-def]
         return enrolment.id
 
 
-def test_a_due_follow_up_handed_out_and_answered_without_javascript(live, new_page):
+def test_a_due_follow_up_handed_out_and_answered_without_javascript(live, new_page,
+                                                                     axe_source):
     enrolment_id = _ended_six_months_ago(live)
-    staff = new_page(viewport=PHONE)
+    problems: list[str] = []
+    staff = new_page(viewport=PHONE, bypass_csp=True)  # axe is injected as a script
     log_in(staff)
     item = staff.locator("ul.todo > li", has=staff.locator(f"a:text-is('{CODE}')"))
     followup = item.locator("ul.todo-slots > li", has_text="Uppföljning 6 månader")
@@ -62,6 +65,7 @@ def test_a_due_follow_up_handed_out_and_answered_without_javascript(live, new_pa
     assert "Dags att skicka" in followup.inner_text()
     followup.scroll_into_view_if_needed()
     screenshot(staff, "followup-todo")
+    problems += scan(staff, axe_source, "followup-todo")
 
     followup.locator("button", has_text="Skapa länk").click()
     staff.wait_for_url("**/personal/inbjudningar/*")
@@ -75,6 +79,7 @@ def test_a_due_follow_up_handed_out_and_answered_without_javascript(live, new_pa
     assert staff.locator("a.button", has_text="Skicka som sms").get_attribute("href") \
         .startswith("sms:?&body=Hej")
     screenshot(staff, "followup-handout")
+    problems += scan(staff, axe_source, "followup-handout")
 
     staff.locator("a.button", has_text="Skriv ut brev").click()
     staff.wait_for_url("**/brev")
@@ -83,6 +88,7 @@ def test_a_due_follow_up_handed_out_and_answered_without_javascript(live, new_pa
     assert staff.locator("p.link-print").inner_text() == link
     code = staff.locator("p.short-code").inner_text()
     screenshot(staff, "followup-letter")
+    problems += scan(staff, axe_source, "followup-letter")
 
     # The person has left: on their own phone, no JavaScript, with the letter's code.
     phone = new_page(viewport=PHONE, javascript=False)
@@ -123,3 +129,5 @@ def test_a_due_follow_up_handed_out_and_answered_without_javascript(live, new_pa
     row = staff.locator("ul.slots > li", has_text="Uppföljning 6 månader")
     assert "Besvarad" in row.inner_text()
     screenshot(staff, "followup-enrolment")
+    problems += scan(staff, axe_source, "followup-enrolment")
+    assert problems == []
