@@ -419,3 +419,17 @@ def test_each_point_state_by_the_due_rule():
     assert state(point + dt.timedelta(days=20), begun) == (State.started, True)
     assert state(last + dt.timedelta(days=40), sent(last, submitted=True)) == \
         (State.answered, False)
+
+
+def test_the_follow_up_settings_and_slots_in_english(admin_client, insats):
+    page = admin_client.get("/personal/installningar")
+    admin_client.post("/personal/sprak", data={"csrf_token": csrf_token(page.text),
+                                               "sprak": "en", "next": "/personal/"})
+    page = admin_client.get("/personal/installningar").text
+    assert "Follow-ups after exit" in page and "12 months" in page
+    assert "A follow-up link works for this many days" in page
+    refused = admin_client.post("/personal/installningar",
+                                data=settings_data(page, retention_months="12"))
+    assert "Keep the data at least 16 months after exit" in refused.text
+    table = admin_client.get(f"/personal/insatser/{insats.id}").text
+    assert "Follow-up 6 months" in table and "Follow-up 12 months" in table
