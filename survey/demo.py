@@ -10,16 +10,20 @@ import click
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from analysis.due import FOLLOWUP_DUE_DAYS, add_months
 from analysis.targets import OUTCOME_ITEM
+from questionnaires.vocabulary import followup_occasion
 
 from . import invitations, participants
 from .extensions import db
 from .models import (
     Answer,
     BornAbroad,
+    Enrolment,
     ExitOutcome,
     Gender,
     Insats,
+    Invitation,
     Occasion,
     Organisation,
     Participant,
@@ -60,6 +64,18 @@ ONGOING = 8
 # Their codes: drawn once, like Stegvis draws codes, never one of PARTICIPANTS'.
 HISTORY_CODES = tuple(f"D-{number:04d}" for number in random.Random(22).sample(  # noqa: S311
     sorted(set(range(10_000)) - {int(code[2:]) for code, *_rest in PARTICIPANTS}), HISTORY))
+# Follow-ups after exit (issue 24): besides the history's recently ended, these ended 13
+# to 19 months ago, so the demo has 6- and 12-month follow-ups answered, due and not
+# reached. Their codes: drawn like the history's, never one of theirs.
+FOLLOWED = 24
+FOLLOWED_CODES = tuple(f"D-{number:04d}" for number in random.Random(24).sample(  # noqa: S311
+    sorted(set(range(10_000)) - {int(code[2:]) for code, *_rest in PARTICIPANTS}
+           - {int(code[2:]) for code in HISTORY_CODES}), FOLLOWED))
+# What the ended do at a follow-up and live on, by what they went to at exit (most stay).
+STILL_THERE = 0.65
+INCOME_OF = {"arbete": "lon", "studier": "studiemedel"}
+OTHER_INCOME = ("forsorjningsstod", "sjukpenning", "aktivitetsersattning", "arbetsformedlingen",
+                "sjukersattning", "ingen")
 # Exit outcomes drawn with weights like a förbund's year (seed 000's shares, roughly).
 OUTCOME_WEIGHTS = ((ExitOutcome.arbete, 4), (ExitOutcome.studier, 2),
                    (ExitOutcome.arbetssokande, 4),
@@ -117,6 +133,11 @@ def demo() -> None:
             link = invitations.public_link(token)
             click.echo(f"  {code}  {questionnaire.ident:<22} {occasion:<9} {link}")
     _history(organisation, insats, list(sites.values()))
+    _followed(insats, list(sites.values()))
+    counts = _followups(organisation, insats)
+    if counts:
+        click.echo("Uppföljningar efter avslut: {besvarad} besvarade, {aktuell} aktuella nu, "
+                   "{ej_nadd} nåddes inte.".format(**counts))
     db.session.commit()
 
 
@@ -151,11 +172,103 @@ def _history(organisation, insats, sites) -> None:  # type: ignore[no-untyped-de
             )
         for key, occasion, day, value in plan:
             questionnaire = invitations.questionnaire_for(enrolment, key)
-            invitations.create(enrolment, questionnaire, occasion)
-            invitation = enrolment.invitations[-1]
-            at = dt.datetime.combine(day, dt.time(10, 0))
-            response = Response(invitation=invitation, language="sv", easy=rng.random() < 0.3,
-                                started_at=at, updated_at=at, submitted_at=at)
-            response.answers = [Answer(item_id=item.id, value=value(rng))
-                                for item in questionnaire.items]
-            db.session.add(response)
+            _answered(enrolment, questionnaire, occasion, day, rng, lambda _item, v=value: v(rng))
+
+
+def _answered(enrolment, questionnaire, occasion, day, rng, value) -> Invitation:  # type: ignore[no-untyped-def]
+    """An invitation answered on `day`, `value(item)` to each item."""
+    invitations.create(enrolment, questionnaire, occasion)
+    invitation = enrolment.invitations[-1]
+    at = dt.datetime.combine(day, dt.time(10, 0))
+    response = Response(invitation=invitation, language="sv", easy=rng.random() < 0.3,
+                        started_at=at, updated_at=at, submitted_at=at)
+    response.answers = [Answer(item_id=item.id, value=value(item))
+                        for item in questionnaire.items]
+    db.session.add(response)
+    return invitation
+
+
+def _followed(insats, sites) -> None:  # type: ignore[no-untyped-def]
+    """FOLLOWED participants who ended 13 to 19 months ago, with start and avslut answers
+    (made once, seeded)."""
+    if db.session.scalar(select(Participant).where(Participant.pseudonym == FOLLOWED_CODES[0])):
+        return
+    rng = random.Random(2024)  # noqa: S311 - demo data, not security
+    today = dt.date.today()
+    outcomes, weights = zip(*OUTCOME_WEIGHTS, strict=True)
+    for code in FOLLOWED_CODES:
+        end = today - dt.timedelta(days=rng.randint(380, 580))
+        start = end - dt.timedelta(days=rng.randint(120, 240))
+        enrolment = participants.find_or_enrol(
+            insats, code, participants.Person(
+                gender=rng.choice([Gender.kvinna, Gender.man]), birth_year=rng.randint(1965, 2004),
+                born_abroad=rng.choice([BornAbroad.ja, BornAbroad.nej])),
+            rng.choice(sites), start, ["forsorjningsstod"]).enrolment
+        enrolment.end_date = end
+        enrolment.exit_outcome = rng.choices(outcomes, weights)[0]
+        enrolment.income_exit = [INCOME_OF.get(enrolment.exit_outcome, "forsorjningsstod")]
+        gain = rng.choice([0, 1, 1, 2])
+        for occasion, day in (("start", start), ("avslut", end)):
+            questionnaire = invitations.questionnaire_for(enrolment, "sjalvskattning")
+            _answered(enrolment, questionnaire, occasion, day, rng,
+                      lambda _item, g=(gain if occasion == "avslut" else 0):
+                      min(6, rng.randint(1, 4) + g))
+        questionnaire = invitations.questionnaire_for(enrolment, "finsam-indikatorer")
+        _answered(enrolment, questionnaire, "avslut", end, rng,
+                  lambda _item: rng.choice([4, 4, 4, 3, 3, 2, None]))
+
+
+def _followups(organisation, insats) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Every follow-up point that has come for the insats's ended: most answered once past
+    (what the person does now mostly what they went to at exit), some sent and some not
+    yet sent while due, the rest not reached (made once, seeded)."""
+    asked = select(Invitation.id).join(Enrolment).where(
+        Enrolment.insats_id == insats.id, Invitation.occasion == Occasion.uppfoljning)
+    if db.session.scalar(asked.limit(1)) is not None:
+        return {}
+    rng = random.Random(6)  # noqa: S311 - demo data, not security
+    today = dt.date.today()
+    counts = {"besvarad": 0, "aktuell": 0, "ej_nadd": 0}
+    ended = db.session.scalars(select(Enrolment).where(
+        Enrolment.insats_id == insats.id, Enrolment.exit_outcome.is_not(None))
+        .order_by(Enrolment.id))
+    for enrolment in ended:
+        questionnaire = invitations.questionnaire_for(enrolment, "uppfoljning")
+        for months in organisation.followup_months:
+            point = add_months(enrolment.end_date, months)
+            if point > today:
+                continue
+            occasion = followup_occasion(months)
+            due = (today - point).days <= FOLLOWUP_DUE_DAYS
+            fate = rng.random()
+            if fate < (0.3 if due else 0.7):
+                day = point + dt.timedelta(days=rng.randint(0, min((today - point).days, 30)))
+                answers = _followup_answers(questionnaire, str(enrolment.exit_outcome), rng)
+                invitation = _answered(enrolment, questionnaire, occasion, day, rng,
+                                       lambda item, given=answers: given[item.id])
+                invitation.created_at = dt.datetime.combine(day, dt.time(9, 0))
+                counts["besvarad"] += 1
+                continue
+            counts["aktuell" if due else "ej_nadd"] += 1
+            if fate < 0.85:
+                # Sent, not (yet) answered: its link still works while due, else ran out.
+                invitations.create(enrolment, questionnaire, occasion)
+                sent = dt.datetime.combine(point + dt.timedelta(days=rng.randint(0, 3)),
+                                           dt.time(9, 0))
+                invitation = enrolment.invitations[-1]
+                invitation.created_at = sent
+                invitation.expires_at = sent + dt.timedelta(days=organisation.followup_link_days)
+    return counts
+
+
+def _followup_answers(questionnaire, outcome: str, rng: random.Random) -> dict[str, int | None]:  # type: ignore[no-untyped-def]
+    """A follow-up's answers: what the person does now (mostly what they went to at exit),
+    what they mostly live on, and whether the support still helps."""
+    items = {item.id: item for item in questionnaire.items}
+    doing = {choice.means: choice.value for choice in items["sysselsattning"].choices}
+    incomes = {choice.means: choice.value for choice in items["forsorjning"].choices}
+    now = outcome if outcome in doing and rng.random() < STILL_THERE else rng.choice(list(doing))
+    income = INCOME_OF.get(now) if rng.random() < 0.8 else None
+    return {"sysselsattning": None if rng.random() < 0.05 else doing[now],
+            "forsorjning": incomes[income or rng.choice(OTHER_INCOME)],
+            "stod_hjalper": rng.choice([4, 4, 3, 3, 3, 2, 1, None])}

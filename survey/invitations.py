@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import update
 
 from questionnaires import Questionnaire
+from questionnaires.vocabulary import followup_months, followup_occasion
 
 from . import i18n
 from .extensions import db
@@ -26,6 +27,10 @@ def questionnaire_for(enrolment: Enrolment, key: str) -> Questionnaire:
     version in use when the enrolment started. A newer version thus applies only to
     enrolments that start after it exists."""
     registry = current_app.extensions["stegvis.questionnaires"]
+    if registry.latest(key).occasions == (Occasion.uppfoljning,):
+        # A follow-up pairs with nothing the enrolment answered before: the version in
+        # use on the day it is handed out.
+        return registry.current_on(key, utcnow().date())
     started = sorted(
         (i for i in enrolment.invitations
          if i.questionnaire_key == key and i.occasion == Occasion.start
@@ -37,25 +42,49 @@ def questionnaire_for(enrolment: Enrolment, key: str) -> Questionnaire:
 
 
 def create(enrolment: Enrolment, questionnaire: Questionnaire, occasion: str) -> str:
-    """Add an invitation and return its token: the only time the token is known."""
-    if occasion not in questionnaire.occasions:
+    """Add an invitation and return its token: the only time the token is known.
+
+    `occasion` is an occasion string: "start", ..., or a follow-up point such as
+    "uppfoljning-6", stored as occasion uppfoljning with `followup_months` 6.
+    """
+    months = followup_months(occasion)
+    stored = Occasion.uppfoljning.value if months is not None else occasion
+    if stored not in questionnaire.occasions or (stored == Occasion.uppfoljning and months is None):
         raise InvitationError(
             f"{questionnaire.ident} is not asked at occasion {occasion!r} "
-            f"(only {', '.join(questionnaire.occasions)})"
+            f"(only {', '.join(questionnaire.occasions)}; a follow-up names its point, "
+            f"e.g. {followup_occasion(6)})"
         )
+    if months is not None and enrolment.exit_outcome is None:
+        raise InvitationError("a follow-up is asked only after the exit is recorded")
     token = new_token()
-    days = int(current_app.config["INVITATION_DAYS"])
     invitation = Invitation(
         enrolment=enrolment,
         questionnaire_key=questionnaire.key,
         questionnaire_version=questionnaire.version,
-        occasion=Occasion(occasion),
+        occasion=Occasion(stored),
+        followup_months=months,
         token_hash=hash_token(token),
-        expires_at=utcnow() + dt.timedelta(days=days),
+        expires_at=utcnow() + link_life(enrolment, months),
     )
     db.session.add(invitation)
     db.session.flush()
     return token
+
+
+def link_life(enrolment: Enrolment, followup_months: int | None) -> dt.timedelta:
+    """How long a new link works: a follow-up's as long as its förbund's setting (people
+    who have left answer when they can), any other the installation's INVITATION_DAYS."""
+    if followup_months is not None:
+        return dt.timedelta(days=enrolment.insats.organisation.followup_link_days)
+    return dt.timedelta(days=int(current_app.config["INVITATION_DAYS"]))
+
+
+def occasion_of(invitation: Invitation) -> str:
+    """The invitation's occasion string, a follow-up with its point ("uppfoljning-6")."""
+    if invitation.followup_months is not None:
+        return followup_occasion(invitation.followup_months)
+    return str(invitation.occasion)
 
 
 def public_link(token: str) -> str:
@@ -92,8 +121,7 @@ def rotate(invitation: Invitation, *, end_earlier: bool = False) -> str:
     invitation.token_hash = hash_token(token)
     invitation.short_code_hash = None  # the new link's letter gets a code of its own
     invitation.resent_at = now
-    days = int(current_app.config["INVITATION_DAYS"])
-    invitation.expires_at = now + dt.timedelta(days=days)
+    invitation.expires_at = now + link_life(invitation.enrolment, invitation.followup_months)
     db.session.flush()
     return token
 
@@ -141,7 +169,7 @@ def hand_out_together(enrolment: Enrolment, questionnaires: list[Questionnaire],
     for questionnaire in questionnaires:
         existing = next((i for i in enrolment.invitations
                          if i.questionnaire_key == questionnaire.key
-                         and str(i.occasion) == occasion), None)
+                         and occasion_of(i) == occasion), None)
         if existing is not None and existing.response is not None \
                 and existing.response.submitted_at is not None:
             continue

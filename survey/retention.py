@@ -8,14 +8,33 @@ point back to a person (the code, birth year, language, free-text comments) goes
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
+from collections.abc import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from analysis.due import FOLLOWUP_DUE_DAYS
+
 from . import audit
 from .extensions import db
 from .models import Answer, Enrolment, Invitation, Organisation, Participant, Response, utcnow
+
+# Days counted as months when the retention period must cover them: the shortest month,
+# so that no calendar month falls short.
+DAYS_PER_MONTH = 28
+
+
+def months_needed(followup_months: Iterable[int], link_days: int) -> int:
+    """The shortest retention period (months after exit) that keeps a participant's code
+    until their last follow-up can no longer be answered: its point, the days it can be
+    handed out in (FOLLOWUP_DUE_DAYS) and its link's life, those days rounded up to whole
+    months. 0 without follow-ups."""
+    points = list(followup_months)
+    if not points:
+        return 0
+    return max(points) + math.ceil((FOLLOWUP_DUE_DAYS + link_days) / DAYS_PER_MONTH)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

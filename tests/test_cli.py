@@ -31,11 +31,14 @@ def test_demo_prints_logins_and_links_and_can_run_twice(app):
     assert "D-3096  sjalvskattning/v3" in first.output
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
-    # Three participants with fresh links, plus the finished history made only once.
-    from survey.demo import HISTORY, PARTICIPANTS, PRIVACY_CONTACT
+    # Three participants with fresh links, plus the finished history and those with
+    # follow-ups after exit, made only once.
+    from survey.demo import FOLLOWED, HISTORY, PARTICIPANTS, PRIVACY_CONTACT
 
     assert db.session.scalar(select(func.count()).select_from(Participant)) == \
-        len(PARTICIPANTS) + HISTORY
+        len(PARTICIPANTS) + HISTORY + FOLLOWED
+    assert "Uppföljningar efter avslut:" in first.output
+    assert "Uppföljningar efter avslut:" not in second.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 2
     # Participants are told whom to ask about their data: the demo förbund says it.
     assert db.session.scalar(select(Organisation.privacy_contact)) == PRIVACY_CONTACT

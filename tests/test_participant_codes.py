@@ -151,7 +151,7 @@ def test_settings_save_a_format_and_refuse_a_bad_one(admin_client, insats):
             "privacy_contact": "", "work_outcomes": ["arbete", "studier"],
             "pagaende_due_days": "60", "age_bands": "16, 30, 50",
             "resend_after_days": "3", "midway_self_assessment": "y",
-            "participant_code_pattern": pattern})
+            "participant_code_pattern": pattern, "followup_link_days": "30"})
 
     for bad in ("(a+)+b", "[A-Za-z]+", "SK-[0-9"):
         reply = post(bad)

@@ -206,7 +206,8 @@ def test_settings_keep_the_privacy_contact(admin_client, insats):
 
 
 REPORT_SETTINGS = {"pagaende_due_days": "90", "age_bands": "16, 30, 50",
-                   "resend_after_days": "3"}
+                   "resend_after_days": "3", "followup_points": ["6", "12"],
+                   "followup_link_days": "30"}
 
 
 def test_settings_keep_the_report_settings(admin_client, insats):
@@ -220,7 +221,7 @@ def test_settings_keep_the_report_settings(admin_client, insats):
         return admin_client.post("/personal/installningar", data={
             "csrf_token": token, "retention_months": "24", "privacy_contact": "",
             "work_outcomes": ["arbete", "studier"], "pagaende_due_days": days,
-            "age_bands": bands, "resend_after_days": "3"})
+            "age_bands": bands, "resend_after_days": "3", "followup_link_days": "30"})
 
     assert post("120", " 18 30,65 ").status_code == 302
     organisation = db.session.get(Organisation, insats.organisation_id)

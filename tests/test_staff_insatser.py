@@ -119,7 +119,8 @@ def test_admin_chooses_which_outcomes_count_as_work_or_studies(admin_client, ins
     assert checked == {"arbete", "studier"}
     data = {"csrf_token": csrf_token(page.text), "retention_months": "24",
             "work_outcomes": ["arbete", "studier", "arbetslivsinriktad rehabilitering"],
-            "pagaende_due_days": "90", "age_bands": "16, 30, 50", "resend_after_days": "3"}
+            "pagaende_due_days": "90", "age_bands": "16, 30, 50", "resend_after_days": "3",
+            "followup_link_days": "30"}
     assert admin_client.post("/personal/installningar", data=data).status_code == 302
     db.session.expire_all()
     assert insats.organisation.counted_outcomes == (

@@ -35,6 +35,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaires.vocabulary import (
+    FOLLOWUP_MONTHS_ALLOWED,
     Assisted,
     BornAbroad,
     ExitOutcome,
@@ -300,6 +301,18 @@ class SettingsForm(FlaskForm):
                        "och 50+)."),
         filters=[lambda text: text.strip() if text else ""],
         validators=[InputRequired(), Length(max=40), validators.age_bands])
+    followup_points = MultiCheckboxField(
+        _l("Uppföljningar efter avslut"),
+        description=_l("Hur många månader efter avslutet deltagarna får uppföljningsenkäten. "
+                       "Välj ingen för inga uppföljningar."),
+        choices=[SelectChoice(str(months), _l("%(months)d månader", months=months))
+                 for months in FOLLOWUP_MONTHS_ALLOWED])
+    followup_link_days = IntegerField(
+        _l("En länk till uppföljningen fungerar så här många dagar"),
+        description=_l("Den som har slutat svarar när det passar. Uppgifterna behålls minst "
+                       "så länge att den sista uppföljningen och dess länk hinner bli klara."),
+        validators=[InputRequired(_l("Skriv ett tal mellan 1 och 90.")),
+                    NumberRange(min=1, max=90, message=_l("Skriv ett tal mellan 1 och 90."))])
     active = BooleanField()
     work_outcomes = MultiCheckboxField(
         _l("Avslutsorsaker som räknas som arbete eller studier"),

@@ -24,15 +24,25 @@ from flask import (
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from analysis.due import FOLLOWUP_DUE_DAYS, due_since
+from questionnaires.vocabulary import followup_months
+
 from .. import audit, i18n, invitations, mail
 from ..answering import journey
 from ..auth import sessions
 from ..auth.access import STAFF, requires
 from ..extensions import db
-from ..models import Assisted, Enrolment, Invitation, Response
+from ..models import Assisted, Enrolment, Invitation, Response, utcnow
 from . import bp, scope
 from .forms import EmailInvitationForm, EmptyForm, HandoverForm, InvitationForm
-from .status import ALL_SLOTS, EXIT, EXIT_SLOTS, SLOT_KEYS
+from .status import (
+    ALL_SLOTS,
+    EXIT,
+    EXIT_SLOTS,
+    FOLLOWUP_QUESTIONNAIRE,
+    SLOT_KEYS,
+    followup_label,
+)
 
 
 def _remember(invitation: Invitation, token: str) -> None:
@@ -51,15 +61,32 @@ def _remembered_code(invitation: Invitation) -> str | None:
 
 
 def _audit(action: str, invitation: Invitation) -> None:
-    audit.record(action, f"{invitation.questionnaire_key} {invitation.occasion}",
+    audit.record(action, f"{invitation.questionnaire_key} {invitations.occasion_of(invitation)}",
                  participant=invitation.enrolment.participant)
 
 
 def _open_invitation(enrolment: Enrolment, key: str, occasion: str) -> Invitation | None:
+    """The enrolment's invitation to this survey: one per survey (a follow-up: one per
+    point), which a second hand-out sends again."""
     for invitation in enrolment.invitations:
-        if invitation.questionnaire_key == key and str(invitation.occasion) == occasion:
+        if invitation.questionnaire_key == key and invitations.occasion_of(invitation) == occasion:
             return invitation
     return None
+
+
+def _closed(enrolment: Enrolment, occasion: str) -> bool:
+    """A follow-up is handed out only while it is due (analysis.due): then its link ends
+    within the retention period the settings make cover it."""
+    if followup_months(occasion) is None:
+        return False
+    return due_since(occasion, enrolment.start_date, enrolment.end_date,
+                     enrolment.exit_outcome is not None, utcnow().date(),
+                     enrolment.insats.organisation.due_rule) is None
+
+
+def _refuse_closed() -> None:
+    flash(_("Uppföljningen kan bara skickas medan den är aktuell: från sin tidpunkt efter "
+            "avslutet och %(days)d dagar framåt.", days=FOLLOWUP_DUE_DAYS))
 
 
 def _answered(invitation: Invitation) -> bool:
@@ -71,14 +98,19 @@ def _answered(invitation: Invitation) -> bool:
 def invite(enrolment_id: int) -> Any:
     enrolment = scope.enrolment_or_404(enrolment_id)
     form = InvitationForm()
-    if not form.validate_on_submit() or form.slot.data not in (*SLOT_KEYS, EXIT):
+    followups = enrolment.insats.organisation.followup_months
+    if not form.validate_on_submit() or (form.slot.data not in (*SLOT_KEYS, EXIT) and \
+            followup_months(form.slot.data) not in followups):
         abort(400)
     if form.slot.data == EXIT:
         return _invite_at_exit(enrolment)
-    key, occasion = SLOT_KEYS[form.slot.data]
+    key, occasion = SLOT_KEYS.get(form.slot.data, (FOLLOWUP_QUESTIONNAIRE, form.slot.data))
     existing = _open_invitation(enrolment, key, occasion)
     if existing is not None and _answered(existing):
         flash(_("Den enkäten är redan besvarad."))
+        return redirect(url_for(".enrolment", enrolment_id=enrolment.id))
+    if _closed(enrolment, occasion):
+        _refuse_closed()
         return redirect(url_for(".enrolment", enrolment_id=enrolment.id))
     if existing is not None:
         token = invitations.rotate(existing)
@@ -117,8 +149,9 @@ def _questionnaires(invitation: Invitation) -> list[Any]:
 
 def _label(invitation: Invitation) -> str:
     """The survey's name; an exit link names every survey it runs, in order."""
-    names = [next((str(slot[3]) for slot in ALL_SLOTS if (slot[1], slot[2]) ==
-                   (each.questionnaire_key, str(each.occasion))), "")
+    names = [followup_label(each.followup_months) if each.followup_months is not None
+             else next((str(slot[3]) for slot in ALL_SLOTS if (slot[1], slot[2]) ==
+                        (each.questionnaire_key, str(each.occasion))), "")
              for each in invitations.chain(invitation)]
     return _(", sedan ").join(names)
 
@@ -144,12 +177,15 @@ def handout(invitation_id: int) -> Any:
     label = _label(invitation)
     questionnaire = current_app.extensions["stegvis.questionnaires"].get(
         invitation.questionnaire_key, invitation.questionnaire_version)
+    followup = invitation.followup_months is not None
+    sms = i18n.render_in(invitations.language_of(invitation), "answering/sms.txt", link=link,
+                         followup=followup).strip() if link else None
     return render_template(
         "staff/handout.html", invitation=invitation, link=link, label=label,
         questionnaire_name=questionnaire.name if questionnaire else invitation.questionnaire_key,
-        qr=_qr_svg(link) if link else None,
-        sms=_sms_href(i18n.render_in(invitations.language_of(invitation), "answering/sms.txt",
-                                     link=link).strip()) if link else None,
+        qr=_qr_svg(link) if link else None, sms=_sms_href(sms) if sms else None,
+        sms_text=sms if followup else None,
+        closed=_closed(invitation.enrolment, invitations.occasion_of(invitation)),
         code=_remembered_code(invitation), code_address=invitations.short_code_address(),
         answered=_answered(invitation), email_form=EmailInvitationForm(),
         mail_enabled=mail.configured(), handover_form=HandoverForm(), empty_form=EmptyForm(),
@@ -165,6 +201,8 @@ def new_link(invitation_id: int) -> Any:
         abort(400)
     if _answered(invitation):
         flash(_("Den enkäten är redan besvarad."))
+    elif _closed(invitation.enrolment, invitations.occasion_of(invitation)):
+        _refuse_closed()
     else:
         token = invitations.rotate(invitation)
         _remember(invitation, token)
@@ -186,6 +224,9 @@ def end_links(invitation_id: int) -> Any:
         abort(400)
     if _answered(invitation):
         flash(_("Den enkäten är redan besvarad."))
+        return redirect(url_for(".handout", invitation_id=invitation.id))
+    if _closed(invitation.enrolment, invitations.occasion_of(invitation)):
+        _refuse_closed()
         return redirect(url_for(".handout", invitation_id=invitation.id))
     if request.method == "GET":
         return render_template("staff/end_links.html", invitation=invitation,
@@ -213,7 +254,7 @@ def letter(invitation_id: int) -> Any:
     return i18n.render_in(
         invitations.language_of(invitation), "answering/letter.html", link=link,
         qr=_qr_svg(link), expires=invitation.expires_at.date(),
-        questionnaires=_questionnaires(invitation),
+        questionnaires=_questionnaires(invitation), followup=invitation.followup_months is not None,
         participant=invitation.enrolment.participant.pseudonym,
         sender=organisation.name,
         responsible=journey.Responsible(organisation.name, organisation.privacy_contact or ""),
@@ -256,7 +297,8 @@ def tablet(invitation_id: int) -> Any:
     """Start the participant's survey on this device and lock the staff pages."""
     invitation = scope.invitation_or_404(invitation_id)
     form = HandoverForm()
-    if not form.validate_on_submit() or _answered(invitation):
+    if not form.validate_on_submit() or _answered(invitation) or \
+            _closed(invitation.enrolment, invitations.occasion_of(invitation)):
         abort(400)
     token = _remembered_token(invitation) or invitations.rotate(invitation)
     assisted = Assisted(form.assisted.data)

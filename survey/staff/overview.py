@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from analysis.due import DueRule
+from questionnaires.vocabulary import followup_occasion
 
 from ..auth.access import STAFF, requires
 from ..extensions import db
@@ -44,12 +45,14 @@ def with_status(enrolments: list[Enrolment]):  # type: ignore[no-untyped-def]
             select(Invitation.enrolment_id, Invitation.questionnaire_key, Invitation.occasion,
                    Invitation.expires_at, Response.id, Response.submitted_at,
                    func.coalesce(Invitation.resent_at, Invitation.created_at),
-                   Response.updated_at)
+                   Response.updated_at, Invitation.followup_months)
             .outerjoin(Response, Response.invitation_id == Invitation.id)
             .where(Invitation.enrolment_id.in_(ids))
         )
         for row in rows:
-            fact = status.InvitationFacts(row[0], row[1], str(row[2]), row[3],
+            # A follow-up by its point, "uppfoljning-6", as its slot names it.
+            occasion = str(row[2]) if row[8] is None else followup_occasion(row[8])
+            fact = status.InvitationFacts(row[0], row[1], occasion, row[3],
                                           row[4] is not None, row[5] is not None,
                                           sent_at=row[6], touched_at=row[7])
             by_enrolment.setdefault(fact.enrolment_id, []).append(fact)

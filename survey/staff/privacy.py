@@ -12,7 +12,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import audit, i18n, recordings, translation_review, validators
+from .. import (
+    audit,
+    i18n,
+    invitations,
+    recordings,
+    retention,
+    translation_review,
+    validators,
+)
 from ..auth.access import ADMIN, requires
 from ..extensions import db
 from ..models import AuditEvent, BornAbroad, Gender, Organisation, Participant, User
@@ -107,7 +115,7 @@ def everything_about(person: Participant) -> dict[str, Any]:
                 "enkäter": [
                     {
                         "enkät": f"{i.questionnaire_key}/v{i.questionnaire_version}",
-                        "tillfälle": str(i.occasion),
+                        "tillfälle": invitations.occasion_of(i),
                         "skapad": i.created_at.isoformat(timespec="seconds"),
                         "svar": None if i.response is None else {
                             "språk": i.response.language,
@@ -199,7 +207,9 @@ def audit_log() -> Any:
 def settings() -> Any:
     organisation = _own_organisation()
     form = SettingsForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _covers_followups(form, organisation):
+        organisation.followup_points = ",".join(sorted(form.followup_points.data or (), key=int))
+        organisation.followup_link_days = form.followup_link_days.data
         organisation.retention_months = form.retention_months.data
         organisation.admins_need_totp = bool(form.admins_need_totp.data)
         organisation.privacy_contact = form.privacy_contact.data
@@ -219,12 +229,36 @@ def settings() -> Any:
                                          "participant_code_pattern="
                                          f"{organisation.participant_code_pattern}, "
                                          f"resend_after_days={organisation.resend_after_days}, "
-                                         f"age_bands={organisation.age_bands}")
+                                         f"age_bands={organisation.age_bands}, "
+                                         f"followup_points={organisation.followup_points}, "
+                                         "followup_link_days="
+                                         f"{organisation.followup_link_days}")
         db.session.commit()
         flash(_("Inställningarna är sparade."))
         return redirect(url_for(".settings"))
     return _settings_page(organisation, form if form.is_submitted() else None), (
         400 if form.errors else 200)
+
+
+def _covers_followups(form: SettingsForm, organisation: Organisation) -> bool:
+    """The retention period must cover the last follow-up and its link's life
+    (retention.months_needed); the error goes on the field that changed: a shorter period,
+    or follow-ups that need a longer one than the förbund keeps."""
+    needed = retention.months_needed(map(int, form.followup_points.data or ()),
+                                     form.followup_link_days.data)
+    if form.retention_months.data >= needed:
+        return True
+    if form.retention_months.data != organisation.retention_months:
+        form.retention_months.errors.append(_(
+            "Behåll uppgifterna minst %(needed)d månader efter avslut, så att den sista "
+            "uppföljningen och dess länk hinner bli klara. Eller ändra uppföljningarna först.",
+            needed=needed))
+    else:
+        form.followup_points.errors.append(_(
+            "De här uppföljningarna kräver att uppgifterna behålls minst %(needed)d månader "
+            "efter avslut, men förbundet behåller dem %(months)d månader. Ändra den tiden "
+            "också.", needed=needed, months=form.retention_months.data))
+    return False
 
 
 @bp.post("/installningar/granskning")
@@ -266,6 +300,8 @@ def _settings_page(organisation: Organisation, form: SettingsForm | None = None,
         form.participant_code_pattern.data = organisation.participant_code_pattern
         form.resend_after_days.data = organisation.resend_after_days
         form.age_bands.data = organisation.age_bands.replace(",", ", ")
+        form.followup_points.data = [str(months) for months in organisation.followup_months]
+        form.followup_link_days.data = organisation.followup_link_days
     return render_template("staff/settings.html", form=form, organisation=organisation,
                            translations=i18n.translation_status(),
                            reviews=translation_review.rows(), review_error=review_error,

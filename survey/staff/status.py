@@ -14,7 +14,8 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from analysis.due import DueRule, due_since
+from analysis.due import DueRule, due_since, followup_point
+from questionnaires.vocabulary import followup_occasion
 
 from ..models import utcnow
 
@@ -30,6 +31,10 @@ MIDWAY_SLOT = ("pagaende-sjalvskattning", "sjalvskattning", "pagaende",
                _l("Självskattning pågående"))
 ALL_SLOTS = (*SLOTS[:2], MIDWAY_SLOT, *SLOTS[2:])
 SLOT_KEYS = {slot[0]: (slot[1], slot[2]) for slot in ALL_SLOTS}
+
+# Follow-ups after exit, one slot per point the förbund sets (DueRule.followup_months):
+# the slot key and occasion are the point's occasion string ("uppfoljning-6").
+FOLLOWUP_QUESTIONNAIRE = "uppfoljning"
 
 # One hand-out at exit: both avslut surveys on one link, one item on the to-do.
 EXIT = "avslut"
@@ -47,6 +52,8 @@ class State(enum.StrEnum):
     started = "started"
     answered = "answered"
     expired = "expired"
+    # A follow-up left unanswered past its time on the to-do (analysis.due).
+    not_reached = "not_reached"
 
 
 def translated_labels() -> dict[str, str]:
@@ -60,9 +67,20 @@ def slots(rule: DueRule) -> tuple[tuple[str, str, str, object], ...]:
     return ALL_SLOTS if rule.midway_self_assessment else SLOTS
 
 
+def followup_label(months: int) -> str:
+    return _("Uppföljning %(months)d månader", months=months)
+
+
+def followup_slots(rule: DueRule) -> list[tuple[str, str, str, str]]:
+    """The follow-ups after exit, by their point: "Uppföljning 6 månader"."""
+    return [(followup_occasion(months), FOLLOWUP_QUESTIONNAIRE, followup_occasion(months),
+             followup_label(months)) for months in rule.followup_months]
+
+
 def translated_slots(rule: DueRule) -> list[tuple[str, str, str, str]]:
+    """Every survey of an enrolment, in order: the förbund's slots, then its follow-ups."""
     return [(key, questionnaire, occasion, str(label)) for key, questionnaire, occasion, label
-            in slots(rule)]
+            in slots(rule)] + followup_slots(rule)
 
 
 def todo_labels(rule: DueRule) -> dict[str, str]:
@@ -84,6 +102,7 @@ STATE_LABELS = {
     State.started: _l("Påbörjad"),
     State.answered: _l("Besvarad"),
     State.expired: _l("Länken gick ut"),
+    State.not_reached: _l("Nåddes inte"),
 }
 
 
@@ -111,6 +130,8 @@ class EnrolmentStatus:
     today: dt.date = dt.date.min
     # When a begun survey was last touched, by slot key: "Påbörjad" says when.
     touched: dict[str, dt.datetime] = field(default_factory=dict)
+    # The slot keys of the follow-ups after exit.
+    followups: list[str] = field(default_factory=list)
 
     @property
     def needs_action(self) -> bool:
@@ -133,6 +154,13 @@ class EnrolmentStatus:
         if key == EXIT:
             key = next((k for k in EXIT_SLOTS if self.slots[k] is not State.answered), key)
         return self.touched.get(key)
+
+    def can_hand_out(self, key: str) -> bool:
+        """Whether a survey can be handed out now: any unanswered one, but a follow-up
+        only while it is due (its link then lives within the retention period)."""
+        if self.slots[key] is State.answered:
+            return False
+        return key not in self.followups or key in self.due_since
 
     def days_due(self, key: str) -> int | None:
         since = self.since(key)
@@ -203,8 +231,38 @@ def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool
         if _on_todo(state, found, occasion, due) and not _waiting(state, found, now,
                                                                    resend_after):
             status.todo.append(key)
+    _followups(status, mine, start, end, exited, now, rule, resend_after)
     if all(key in status.todo for key in EXIT_SLOTS):
         # Handed out together (one link, one letter, one tablet session): one item.
         at = status.todo.index(EXIT_SLOTS[0])
         status.todo[at:at + 2] = [EXIT]
     return status
+
+
+def _followups(status: EnrolmentStatus, mine: list[InvitationFacts], start: dt.date,
+               end: dt.date | None, exited: bool, now: dt.datetime, rule: DueRule,
+               resend_after: dt.timedelta) -> None:
+    """Each follow-up point: on the to-do only while it is due (analysis.due); past that
+    unanswered, with no link left to answer on, the person was not reached."""
+    for months in rule.followup_months:
+        key = occasion = followup_occasion(months)
+        status.followups.append(key)
+        found = [i for i in mine
+                 if (i.questionnaire_key, i.occasion) == (FOLLOWUP_QUESTIONNAIRE, occasion)]
+        since = due_since(occasion, start, end, exited, status.today, rule)
+        state = _slot_state(found, occasion, since is not None, now)
+        point = followup_point(end, occasion) if exited and end is not None else None
+        if since is None and point is not None and point <= status.today and \
+                state in (State.not_due, State.expired):
+            state = State.not_reached
+        status.slots[key] = state
+        touched = [i.touched_at for i in found if i.touched_at is not None]
+        if state is State.started and touched:
+            status.touched[key] = max(touched)
+        if since is None:
+            continue
+        if state is not State.answered:
+            status.due_since[key] = since
+        if _on_todo(state, found, occasion, True) and not _waiting(state, found, now,
+                                                                    resend_after):
+            status.todo.append(key)
