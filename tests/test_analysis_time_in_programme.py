@@ -196,7 +196,7 @@ def test_every_renderer_shows_the_published_bands(tmp_path) -> None:  # type: ig
     assert outcome_table.rows[-1] == ["Avslutade", *(time["by_band"][b]["ended"] for b in BANDS),
                                       report["exit_outcomes"]["ended"]]  # fmt: skip
     assert {row[0] for row in per_insats.rows} == set(time["by_insats"])
-    # Beside the exit outcomes in the list of tables, so in the Excel file and the CSV.
+    # Near the exit outcomes in the list of tables, so in the Excel file and the CSV.
     out = io.StringIO()
     write_report_csv(report, out)
     assert "Tid i insatsen för avslutade inskrivningar" in out.getvalue()
@@ -206,7 +206,8 @@ def test_every_renderer_shows_the_published_bands(tmp_path) -> None:  # type: ig
     path = tmp_path / "r.xlsx"
     write_xlsx(report, path)
     sheets = load_workbook(path).sheetnames
-    assert sheets.index("Tid i insatsen") == sheets.index("Avslutsorsaker") + 1
+    # After the exit outcomes and the follow-ups after exit (what became of the leavers).
+    assert sheets.index("Tid i insatsen") == sheets.index("Avslutsorsaker") + 3
     assert {"Tid i insatsen per insats", "Tid och avslutsorsak per insats"} <= set(sheets)
     # The text summary: a line per band with its published ended.
     lines = summary(report).split("\nTid i insatsen\n")[1].splitlines()
