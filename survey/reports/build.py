@@ -40,8 +40,10 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
 
 
 def _target(insats: Insats, target: Target) -> AnalysisTarget:
+    kind = TargetKind(target.kind)
     return AnalysisTarget(target.item_id, str(target.occasion), target.threshold, insats.name,
-                          str(TargetKind(target.kind)))
+                          str(kind),
+                          (target.questionnaire_key or None) if kind == TargetKind.item else None)
 
 
 def _organisation_settings(insatser: Sequence[Insats]) -> dict[str, Any]:

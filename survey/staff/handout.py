@@ -32,7 +32,7 @@ from ..extensions import db
 from ..models import Assisted, Enrolment, Invitation, Response
 from . import bp, scope
 from .forms import EmailInvitationForm, EmptyForm, HandoverForm, InvitationForm
-from .status import ALL_SLOTS, EXIT, EXIT_SLOTS, SLOT_KEYS
+from .status import EXIT, EXIT_SLOTS, insats_slots, label_of
 
 
 def _remember(invitation: Invitation, token: str) -> None:
@@ -71,11 +71,14 @@ def _answered(invitation: Invitation) -> bool:
 def invite(enrolment_id: int) -> Any:
     enrolment = scope.enrolment_or_404(enrolment_id)
     form = InvitationForm()
-    if not form.validate_on_submit() or form.slot.data not in (*SLOT_KEYS, EXIT):
+    # The insats's own surveys: the questionnaire each slot hands out is the insats's.
+    asked = {slot[0]: (slot[1], slot[2]) for slot in insats_slots(
+        enrolment.insats, current_app.extensions["stegvis.questionnaires"])}
+    if not form.validate_on_submit() or form.slot.data not in (*asked, EXIT):
         abort(400)
     if form.slot.data == EXIT:
-        return _invite_at_exit(enrolment)
-    key, occasion = SLOT_KEYS[form.slot.data]
+        return _invite_at_exit(enrolment, [asked[key][0] for key in EXIT_SLOTS if key in asked])
+    key, occasion = asked[form.slot.data]
     existing = _open_invitation(enrolment, key, occasion)
     if existing is not None and _answered(existing):
         flash(_("Den enkäten är redan besvarad."))
@@ -93,10 +96,11 @@ def invite(enrolment_id: int) -> Any:
     return redirect(url_for(".handout", invitation_id=invitation.id))
 
 
-def _invite_at_exit(enrolment: Enrolment) -> Any:
+def _invite_at_exit(enrolment: Enrolment, keys: list[str]) -> Any:
     """Both avslut surveys on one link: indicators first, then självskattning."""
-    questionnaires = [invitations.questionnaire_for(enrolment, SLOT_KEYS[key][0])
-                      for key in EXIT_SLOTS]
+    if not keys:
+        abort(400)
+    questionnaires = [invitations.questionnaire_for(enrolment, key) for key in keys]
     together = invitations.hand_out_together(enrolment, questionnaires, "avslut")
     if together is None:
         flash(_("Den enkäten är redan besvarad."))
@@ -117,8 +121,8 @@ def _questionnaires(invitation: Invitation) -> list[Any]:
 
 def _label(invitation: Invitation) -> str:
     """The survey's name; an exit link names every survey it runs, in order."""
-    names = [next((str(slot[3]) for slot in ALL_SLOTS if (slot[1], slot[2]) ==
-                   (each.questionnaire_key, str(each.occasion))), "")
+    registry = current_app.extensions["stegvis.questionnaires"]
+    names = [label_of(each.questionnaire_key, str(each.occasion), registry)
              for each in invitations.chain(invitation)]
     return _(", sedan ").join(names)
 
