@@ -152,11 +152,18 @@ class ExitForm(FlaskForm):
     left_early = BooleanField(_l("Avbrott: deltagaren slutade innan insatsen var klar"))
 
 
+def _listed(field: SelectField) -> None:
+    """A questionnaire among the field's choices (the loaded ones that fit)."""
+    if field.data not in {choice.value for choice in field.choices}:  # type: ignore[union-attr]
+        raise ValidationError(_l("Välj ett frågeformulär i listan."))
+
+
 class TargetForm(Form):
-    # One of the insats's questionnaires (staff/insatser.py checks the item is its).
+    # One of the insats's questionnaires and one of its items: staff/insatser.py checks
+    # them together, with our own words.
     questionnaire = SelectField(_l("Frågeformulär"), default=INDICATORS_DEFAULT,
                                 validate_choice=False)
-    item_id = SelectField(_l("Fråga"), validators=[Optional()])
+    item_id = SelectField(_l("Fråga"), validators=[Optional()], validate_choice=False)
     occasion = SelectField(_l("Tillfälle"), choices=choices([
         (Occasion.avslut.value, _l("Avslut")), (Occasion.pagaende.value, _l("Pågående"))]))
     percent = IntegerField(_l("Mål i procent"), validators=[
@@ -173,11 +180,11 @@ class InsatsForm(FlaskForm):
     staff = MultiCheckboxField(_l("Handledare"), coerce=int)
     # The questionnaires the insats hands out (choices: the loaded ones that fit the role).
     indicators_key = SelectField(
-        _l("Indikatorfrågor"), default=INDICATORS_DEFAULT,
+        _l("Indikatorfrågor"), default=INDICATORS_DEFAULT, validate_choice=False,
         description=_l("Frågeformuläret vid pågående och avslut. Ett frågeformulär som "
                        "förbundet läst in, till exempel det nationella, går att välja här."))
     self_assessment_key = SelectField(
-        _l("Självskattning"), default=SELF_ASSESSMENT_DEFAULT,
+        _l("Självskattning"), default=SELF_ASSESSMENT_DEFAULT, validate_choice=False,
         description=_l("Frågeformuläret vid start och avslut."))
     targets = FieldList(FormField(TargetForm), min_entries=0)
     work_target = IntegerField(
@@ -189,7 +196,11 @@ class InsatsForm(FlaskForm):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_l("Slutdatum kan inte vara före startdatum."))
 
+    def validate_indicators_key(self, field: SelectField) -> None:
+        _listed(field)
+
     def validate_self_assessment_key(self, field: SelectField) -> None:
+        _listed(field)
         if field.data and field.data == self.indicators_key.data:
             raise ValidationError(_l("Välj olika frågeformulär för indikatorfrågor och "
                                      "självskattning."))

@@ -195,11 +195,13 @@ def _targets_asked(form: InsatsForm) -> bool:
         row = entry.form
         if not (row.item_id.data and row.percent.data):
             continue
-        item = registry.latest(row.questionnaire.data).item(row.item_id.data) \
+        questionnaire = registry.latest(row.questionnaire.data) \
             if row.questionnaire.data in offered else None
+        item = questionnaire.item(row.item_id.data) if questionnaire else None
         if item is None:
             row.item_id.errors.append(_("Frågan finns inte i det valda frågeformuläret."))
-        elif not item.asked_at(row.occasion.data):
+        elif not (status.asks(questionnaire, row.occasion.data)
+                  and item.asked_at(row.occasion.data)):
             row.occasion.errors.append(_("Frågan ställs inte vid det tillfället."))
         else:
             continue
@@ -245,8 +247,9 @@ def new_insats() -> Any:
             db.session.commit()
             flash(_("Insatsen är skapad."))
             return redirect(url_for(".insats", insats_id=insats.id))
+    # Here after a post only when something was refused (a target row's too).
     return render_template("staff/insats_form.html", form=form, insats=None), \
-        (400 if form.errors else 200)
+        (400 if form.is_submitted() else 200)
 
 
 @bp.route("/insatser/<int:insats_id>/andra", methods=["GET", "POST"])
@@ -268,4 +271,4 @@ def edit_insats(insats_id: int) -> Any:
             db.session.rollback()
             form.sites.errors.append(problem)
     return render_template("staff/insats_form.html", form=form, insats=insats), \
-        (400 if form.errors else 200)
+        (400 if form.is_submitted() else 200)
