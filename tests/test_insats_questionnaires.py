@@ -189,12 +189,18 @@ def test_a_target_nobody_is_asked_is_refused(app, admin_client, instrument, fiel
 
 
 def test_the_report_shows_the_instrument_and_checks_its_target(app, admin_client, instrument):
-    """Six people answered the instrument at avslut; the target is on its own scale (4
-    and 5 positive) and on its own item, not on ours of the same id."""
+    """Six people answered the instrument at avslut; the target is on its own item and
+    its own scale (4 and 5 positive). A target names its questionnaire: one on "nytta"
+    of the instrument, which has no such item, is not checked on ours."""
     from survey.reports.build import report_for
 
-    instrument.targets = [Target(questionnaire_key=KEY, item_id="lyssnade",
-                                 occasion=Occasion.avslut, threshold=0.5)]
+    from .test_reports_web import published_target, sentence, words
+
+    instrument.targets = [
+        Target(questionnaire_key=KEY, item_id="lyssnade", occasion=Occasion.avslut,
+               threshold=0.5),
+        Target(questionnaire_key=KEY, item_id="nytta", occasion=Occasion.avslut,
+               threshold=0.5)]
     db.session.commit()
     for number, value in enumerate(["5", "4", "4", "3", "5", "1"]):
         token = participant_with_invitation(instrument, f"T-{number}", KEY, "avslut")
@@ -205,12 +211,20 @@ def test_the_report_shows_the_instrument_and_checks_its_target(app, admin_client
         answer(client, token, 1, value)
         answer(client, token, 2, value)
         assert submit(client, token).status_code == 302
+    for number in range(6):  # ours, answered by others in the same insats
+        token = participant_with_invitation(instrument, f"O-{number}", "finsam-indikatorer",
+                                            "avslut")
+        client = app.test_client()
+        choose_language(client, token, "sv")
+        answer(client, token, 5, "4")
+        submit(client, token)
 
     report, _options = report_for([instrument], None, None, None, "")
+    assert report["questionnaires"][f"{KEY}/v1"]["name"] == NAME
     assert set(report["indicators"][f"{KEY}/v1"]["avslut"]) == {"stod_i_tid", "lyssnade"}
-    (target,) = report["targets"]
-    assert target["questionnaire"] == f"{KEY}/v1" and target["item"] == "lyssnade"
-    assert target["verdict"] != "too_few" or target["n"] < 5
-    page = admin_client.get(f"/personal/rapporter/?insats={instrument.id}").text
-    assert NAME in page and "lyssnade" in page
-    assert "Inga mål är satta" not in page
+    checked = {target["item"]: target["questionnaire"] for target in report["targets"]}
+    assert checked == {"lyssnade": f"{KEY}/v1", "nytta": None}
+    target = published_target(instrument)
+    assert target["item"] == "lyssnade" and target["n"] >= 5
+    page = words(admin_client.get(f"/personal/rapporter/?insats={instrument.id}").text)
+    assert NAME in page and sentence(target) in page
