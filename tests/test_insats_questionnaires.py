@@ -222,9 +222,30 @@ def test_the_report_shows_the_instrument_and_checks_its_target(app, admin_client
     report, _options = report_for([instrument], None, None, None, "")
     assert report["questionnaires"][f"{KEY}/v1"]["name"] == NAME
     assert set(report["indicators"][f"{KEY}/v1"]["avslut"]) == {"stod_i_tid", "lyssnade"}
+    assert report["missing"]["by_questionnaire"][KEY]["with_start"] is None  # not asked
     checked = {target["item"]: target["questionnaire"] for target in report["targets"]}
     assert checked == {"lyssnade": f"{KEY}/v1", "nytta": None}
     target = published_target(instrument)
     assert target["item"] == "lyssnade" and target["n"] >= 5
     page = words(admin_client.get(f"/personal/rapporter/?insats={instrument.id}").text)
     assert NAME in page and sentence(target) in page
+
+
+def test_an_instrument_the_insats_does_not_use_is_not_reported_unanswered(app, insats):
+    """Loaded beside ours, the förbund's instrument is no row of an insats that hands out
+    ours: not "0 answered" in the Bortfall, nor due in the svarsfrekvens."""
+    from survey.reports.build import report_for
+
+    with_test_instrument(app)
+    token = participant_with_invitation(insats, "O-1", "finsam-indikatorer", "avslut")
+    client = app.test_client()
+    choose_language(client, token, "sv")
+    answer(client, token, 5, "4")
+    submit(client, token)
+    report, _options = report_for([insats], None, None, None, "")
+    for figure in (report["missing"], report["response_rates"]):
+        assert set(figure["by_questionnaire"]) == {"finsam-indikatorer", "sjalvskattning"}
+    insats.self_assessment_key = ""
+    db.session.commit()
+    report, _options = report_for([insats], None, None, None, "")
+    assert set(report["missing"]["by_questionnaire"]) == {"finsam-indikatorer"}

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from questionnaires import Registry
 from questionnaires.vocabulary import Occasion, values
 
 from ..i18n import N_
@@ -39,12 +38,18 @@ CSV_NOTE = N_(
 )
 
 
-def questionnaires(registry: Registry) -> dict[str, tuple[str, ...]]:
+def questionnaires(inputs: FigureInputs) -> dict[str, tuple[str, ...]]:
     """Questionnaire key -> the occasions any of its versions asks at, in occasion order:
-    the rows of the Bortfall table and the svarsfrekvens."""
+    the rows of the Bortfall table and the svarsfrekvens. With the insatser's own
+    questionnaires (`ReportOptions.questionnaires`, the web app), those and any answered;
+    else every loaded one, so that a förbund's instrument is not reported as unanswered
+    by insatser that never hand it out."""
+    wanted = set(inputs.options.questionnaires)
+    wanted |= {layout.key for layout in inputs.entries.layouts}
     asked: dict[str, set[str]] = {}
-    for questionnaire in registry.all():
-        asked.setdefault(questionnaire.key, set()).update(questionnaire.occasions)
+    for questionnaire in inputs.registry.all():
+        if not inputs.options.questionnaires or questionnaire.key in wanted:
+            asked.setdefault(questionnaire.key, set()).update(questionnaire.occasions)
     return {key: tuple(o for o in OCCASIONS if o in asked[key]) for key in sorted(asked)}
 
 
@@ -149,7 +154,7 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
     enrolled = units(entries, selection, enrolments)
     keys = enrolled.keys
     table: dict[str, Any] = {}
-    for key, occasions in questionnaires(inputs.registry).items():
+    for key, occasions in questionnaires(inputs).items():
         by_occasion = answered.by_occasion(key)
         has = {o: enrolled.has(by_occasion[o]) for o in OCCASIONS}
         paired = None

@@ -26,6 +26,9 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
         sites=tuple(sorted({s.name for i in insatser for s in i.sites})),
         targets=tuple(_target(i, t) for i in sorted(insatser, key=lambda i: i.name)
                       for t in i.targets),
+        questionnaires=tuple(sorted({key for i in insatser
+                                     for key in (i.indicators_key, i.self_assessment_key)
+                                     if key})),
         title=title,
         **_organisation_settings(insatser),
     )
