@@ -32,7 +32,6 @@ SLOTS: tuple[tuple[str, str, str, object], ...] = (
 MIDWAY_SLOT = ("pagaende-sjalvskattning", "sjalvskattning", "pagaende",
                _l("Självskattning pågående"))
 ALL_SLOTS = (*SLOTS[:2], MIDWAY_SLOT, *SLOTS[2:])
-SLOT_KEYS = {slot[0]: (slot[1], slot[2]) for slot in ALL_SLOTS}
 
 # One hand-out at exit: both avslut surveys on one link, one item on the to-do.
 EXIT = "avslut"
@@ -127,11 +126,6 @@ def insats_slots(insats: Insats, registry: Registry,
         found.append((key, questionnaire_key, occasion,
                       label_of(questionnaire_key, occasion, registry)))
     return tuple(found)
-
-
-def translated_slots(rule: DueRule) -> list[tuple[str, str, str, str]]:
-    return [(key, questionnaire, occasion, str(label)) for key, questionnaire, occasion, label
-            in slots(rule)]
 
 
 def todo_labels(asked: Iterable[Slot]) -> dict[str, str]:
