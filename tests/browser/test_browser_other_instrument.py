@@ -92,6 +92,7 @@ def test_the_instrument_in_every_screen(live, new_page, axe_source, other):
     admin.wait_for_url(f"**/personal/insatser/{other}")
     assert NAME in admin.locator("dl.facts").inner_text()
     assert f"{NAME}, avslut" in admin.locator("table thead").inner_text()
+    screenshot(admin, "i22q-insats-phone")
     # ... and sets a target on one of its items.
     admin.goto(f"/personal/insatser/{other}/andra")
     assert admin.locator("#targets-0-questionnaire").input_value() == KEY
@@ -124,6 +125,7 @@ def test_the_instrument_in_every_screen(live, new_page, axe_source, other):
     staff.locator("form.exit-together button").click()
     staff.wait_for_url("**/personal/inbjudningar/*")
     assert f"{NAME}, avslut, sedan Självskattning avslut" in staff.locator("main").inner_text()
+    screenshot(staff, "i22q-handout-phone")
     link = staff.input_value("#link")
 
     # The participant answers it in lättläst, which the instrument does not have: its own
