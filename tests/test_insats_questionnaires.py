@@ -249,3 +249,13 @@ def test_an_instrument_the_insats_does_not_use_is_not_reported_unanswered(app, i
     db.session.commit()
     report, _options = report_for([insats], None, None, None, "")
     assert set(report["missing"]["by_questionnaire"]) == {"finsam-indikatorer"}
+
+
+def test_an_english_page_names_the_instrument_in_english(app, instrument, handledare_client):
+    enrolment = enrolled(handledare_client, instrument)
+    page = handledare_client.get(f"/personal/inskrivningar/{enrolment.id}").text
+    handledare_client.post("/personal/sprak", data={"csrf_token": csrf_token(page),
+                                                   "sprak": "en", "next": "/personal/"})
+    english = handledare_client.get(f"/personal/inskrivningar/{enrolment.id}").text
+    assert "The test förbund&#39;s own instrument, exit" in english
+    assert "Self-assessment (självskattning), start" in english

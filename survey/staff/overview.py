@@ -30,7 +30,7 @@ def insats_slots(insats: Insats) -> tuple[status.Slot, ...]:
 
 
 def enrolment_statuses(insats_ids: list[int]):  # type: ignore[no-untyped-def]
-    """Enrolments of the insatser with their survey status: three queries, whatever the count."""
+    """Enrolments of the insatser with their survey status: a few queries, whatever the count."""
     enrolments = list(db.session.scalars(
         select(Enrolment)
         .where(Enrolment.insats_id.in_(insats_ids))
