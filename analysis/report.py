@@ -76,9 +76,9 @@ class ReportOptions:
     # there answered): the web app gives the insatser's sites; without them, the sites
     # the source names anywhere (`with_sites`).
     sites: tuple[str, ...] = ()
-    # The questionnaire keys the insatser hand out (the web app's insats settings): the
-    # rows of the Bortfall and the svarsfrekvens, with any answered; (): every loaded one.
-    questionnaires: tuple[str, ...] = ()
+    # Loaded questionnaires the insatser could hand out but do not (the web app's insats
+    # settings): no row in the Bortfall and the svarsfrekvens unless someone answered.
+    not_handed_out: tuple[str, ...] = ()
 
     @property
     def selection(self) -> Selection:

@@ -40,15 +40,14 @@ CSV_NOTE = N_(
 
 def questionnaires(inputs: FigureInputs) -> dict[str, tuple[str, ...]]:
     """Questionnaire key -> the occasions any of its versions asks at, in occasion order:
-    the rows of the Bortfall table and the svarsfrekvens. With the insatser's own
-    questionnaires (`ReportOptions.questionnaires`, the web app), those and any answered;
-    else every loaded one, so that a förbund's instrument is not reported as unanswered
-    by insatser that never hand it out."""
-    wanted = set(inputs.options.questionnaires)
-    wanted |= {layout.key for layout in inputs.entries.layouts}
+    the rows of the Bortfall table and the svarsfrekvens. A loaded questionnaire the
+    insatser do not hand out (`ReportOptions.not_handed_out`) has a row only if someone
+    answered it: a förbund's instrument is not "unanswered" where it is never asked."""
+    answered = {layout.key for layout in inputs.entries.layouts}
+    skipped = set(inputs.options.not_handed_out) - answered
     asked: dict[str, set[str]] = {}
     for questionnaire in inputs.registry.all():
-        if not inputs.options.questionnaires or questionnaire.key in wanted:
+        if questionnaire.key not in skipped:
             asked.setdefault(questionnaire.key, set()).update(questionnaire.occasions)
     return {key: tuple(o for o in OCCASIONS if o in asked[key]) for key in sorted(asked)}
 

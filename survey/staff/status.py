@@ -77,6 +77,10 @@ def fits(questionnaire: Questionnaire, ours: str) -> bool:
     return asks(questionnaire, "pagaende") or asks(questionnaire, "avslut")
 
 
+# The roles a questionnaire can have in an insats, named by our own questionnaire in it.
+ROLES = (INDICATORS_DEFAULT, SELF_ASSESSMENT_DEFAULT)
+
+
 def uses(insats: Insats) -> dict[str, str]:
     """Our key -> the key the insats uses in its place ("" for none)."""
     return {INDICATORS_DEFAULT: insats.indicators_key,
