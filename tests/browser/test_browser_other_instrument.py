@@ -33,7 +33,8 @@ from .test_browser_a11y import scan
 from .test_browser_participant import SELF_VALUES, choose
 from .test_browser_staff import log_in
 
-INSATS = "Annat instrument"
+# After "Stegen" in every list: the other browser tests take the first insats they see.
+INSATS = "Vägen med eget instrument"
 SCALE = ["Alltid", "Ofta", "Ibland", "Sällan", "Aldrig"]
 
 
@@ -55,6 +56,12 @@ def other(live) -> Iterator[int]:  # type: ignore[no-untyped-def]
         yield insats_id
     finally:
         live.app.extensions["stegvis.questionnaires"] = ours
+        with live.app.app_context():
+            # Off the handledare's overview again, for the tests that follow.
+            handledare = db.session.scalar(select(User).where(
+                User.email == "handledare@test.se"))
+            handledare.insatser = [i for i in handledare.insatser if i.id != insats_id]
+            db.session.commit()
 
 
 def _ended(live, insats_id: int, code: str) -> int:  # type: ignore[no-untyped-def]
