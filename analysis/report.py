@@ -82,6 +82,9 @@ class ReportOptions:
     # there answered): the web app gives the insatser's sites; without them, the sites
     # the source names anywhere (`with_sites`).
     sites: tuple[str, ...] = ()
+    # Loaded questionnaires the insatser could hand out but do not (the web app's insats
+    # settings): no row in the Bortfall and the svarsfrekvens unless someone answered.
+    not_handed_out: tuple[str, ...] = ()
 
     @property
     def selection(self) -> Selection:

@@ -27,6 +27,9 @@ class Target:
     # The insats whose participants it is checked on; None: everyone in the report.
     insats: str | None = None
     kind: str = ITEM
+    # The questionnaire whose item it is (an item id may be in several: ours and a
+    # förbund's own); None: any questionnaire that asks the item.
+    questionnaire: str | None = None
 
 
 def outcome_target(threshold: float, insats: str | None = None) -> Target:

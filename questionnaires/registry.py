@@ -46,6 +46,10 @@ class Registry:
         undated = [n for n, q in enumerate(versions) if q.enrolments_from is None]
         return versions[undated[-1]:] if undated else versions
 
+    def __contains__(self, key: object) -> bool:
+        """Whether some version of the questionnaire `key` is loaded."""
+        return any(k == key for k, _ in self._by_ident)
+
     def keys(self) -> list[str]:
         return sorted({key for key, _ in self._by_ident})
 

@@ -131,6 +131,11 @@ class Organisation(db.Model):
                        followup_months=self.followup_months)
 
 
+# Our own questionnaires, which an insats uses unless the förbund chooses others.
+INDICATORS_DEFAULT = "finsam-indikatorer"
+SELF_ASSESSMENT_DEFAULT = "sjalvskattning"
+
+
 class Insats(db.Model):
     __tablename__ = "insats"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)
@@ -140,6 +145,15 @@ class Insats(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The questionnaires the insats hands out (issue 22): the key of its indicator
+    # questions (pågående, avslut) and of its self-assessment (start, avslut), any key the
+    # registry holds, e.g. a förbund's licensed national instrument; "" for none. Which
+    # version an enrolment is asked stays invitations.questionnaire_for's rule.
+    indicators_key: Mapped[str] = mapped_column(String(60), default=INDICATORS_DEFAULT,
+                                                server_default=INDICATORS_DEFAULT)
+    self_assessment_key: Mapped[str] = mapped_column(String(60),
+                                                     default=SELF_ASSESSMENT_DEFAULT,
+                                                     server_default=SELF_ASSESSMENT_DEFAULT)
 
     organisation: Mapped[Organisation] = relationship(back_populates="insatser")
     sites: Mapped[list[Site]] = relationship(back_populates="insats", order_by="Site.name")

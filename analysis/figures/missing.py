@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from questionnaires import Registry
 from questionnaires.vocabulary import Occasion, values
 
 from ..i18n import N_
@@ -41,13 +40,18 @@ CSV_NOTE = N_(
 )
 
 
-def questionnaires(registry: Registry) -> dict[str, tuple[str, ...]]:
+def questionnaires(inputs: FigureInputs) -> dict[str, tuple[str, ...]]:
     """Questionnaire key -> the occasions in the programme any of its versions asks at, in
     occasion order: the rows of the Bortfall table and the svarsfrekvens (a follow-up
-    questionnaire, asked only after exit, has none here)."""
+    questionnaire, asked only after exit, has none here). A loaded questionnaire the
+    insatser do not hand out (`ReportOptions.not_handed_out`) has a row only if someone
+    answered it: a förbund's instrument is not "unanswered" where it is never asked."""
+    answered = {layout.key for layout in inputs.entries.layouts}
+    skipped = set(inputs.options.not_handed_out) - answered
     asked: dict[str, set[str]] = {}
-    for questionnaire in registry.all():
-        asked.setdefault(questionnaire.key, set()).update(questionnaire.occasions)
+    for questionnaire in inputs.registry.all():
+        if questionnaire.key not in skipped:
+            asked.setdefault(questionnaire.key, set()).update(questionnaire.occasions)
     return {key: found for key in sorted(asked)
             if (found := tuple(o for o in OCCASIONS if o in asked[key]))}
 
@@ -154,7 +158,7 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
     enrolled = units(entries, selection, enrolments)
     keys = enrolled.keys
     table: dict[str, Any] = {}
-    for key, occasions in questionnaires(inputs.registry).items():
+    for key, occasions in questionnaires(inputs).items():
         by_occasion = answered.by_occasion(key)
         has = {o: enrolled.has(by_occasion[o]) for o in OCCASIONS}
         paired = None

@@ -58,7 +58,7 @@ def cells(inputs: FigureInputs) -> dict[str, Any]:
     answered = Answered(inputs.entries)
     enrolled = units(inputs.entries, selection, enrolments)
     table: dict[str, Any] = {}
-    for key, occasions in questionnaires(inputs.registry).items():
+    for key, occasions in questionnaires(inputs).items():
         by_occasion = answered.by_occasion(key)
         table[key] = {}
         for occasion in occasions:

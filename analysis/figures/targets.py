@@ -41,7 +41,8 @@ def _item_cells(inputs: FigureInputs, target: Target) -> list[dict[str, Any]]:
     out = []
     for code, occasion in blocks(entries):
         layout = entries.layouts[code]
-        if occasion != target.occasion or target.item not in layout.asked.get(occasion, ()):
+        if occasion != target.occasion or target.item not in layout.asked.get(occasion, ()) \
+                or target.questionnaire not in (None, layout.key):
             continue
         out.append({"questionnaire": layout.ident,
                     **share_cells(entries, block_rows(entries, rows, code, occasion),

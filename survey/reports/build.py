@@ -12,6 +12,7 @@ from analysis.report import ReportOptions, report_from_columns
 from analysis.targets import Target as AnalysisTarget
 
 from ..models import Insats, Target, TargetKind
+from ..staff.status import ROLES, fits, uses
 from ..validators import age_bounds
 
 
@@ -26,6 +27,7 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
         sites=tuple(sorted({s.name for i in insatser for s in i.sites})),
         targets=tuple(_target(i, t) for i in sorted(insatser, key=lambda i: i.name)
                       for t in i.targets),
+        not_handed_out=_not_handed_out(insatser),
         title=title,
         **_organisation_settings(insatser),
     )
@@ -39,9 +41,21 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
                                registry), options
 
 
+def _not_handed_out(insatser: Sequence[Insats]) -> tuple[str, ...]:
+    """The loaded questionnaires that could be an insats's indicators or self-assessment
+    but are neither for any of these insatser (a follow-up questionnaire is no role's)."""
+    registry = current_app.extensions["stegvis.questionnaires"]
+    used = {key for insats in insatser for key in uses(insats).values()}
+    return tuple(sorted({questionnaire.key for questionnaire in registry.all()
+                         if questionnaire.key not in used and any(
+                             fits(questionnaire, ours) for ours in ROLES)}))
+
+
 def _target(insats: Insats, target: Target) -> AnalysisTarget:
+    kind = TargetKind(target.kind)
     return AnalysisTarget(target.item_id, str(target.occasion), target.threshold, insats.name,
-                          str(TargetKind(target.kind)))
+                          str(kind),
+                          (target.questionnaire_key or None) if kind == TargetKind.item else None)
 
 
 def _organisation_settings(insatser: Sequence[Insats]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import BornAbroad, ExitOutcome, Gender, Organisation, utcnow
 from . import bp, scope, status
 from .forms import EmptyForm, EnrolForm, ExitForm, HandoverForm, InvitationForm, choices
-from .overview import due_rule, with_status
+from .overview import shown_slots, with_status
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -78,7 +78,7 @@ def enrolment(enrolment_id: int) -> Any:
     ((_same, enrolment_status),) = with_status([enrolment])
     return render_template(
         "staff/enrolment.html", enrolment=enrolment, status=enrolment_status,
-        slots=status.translated_slots(due_rule()), labels=status.translated_labels(),
+        slots=shown_slots(enrolment.insats), labels=status.translated_labels(),
         invite_form=InvitationForm(),
         handover_form=HandoverForm(), empty_form=EmptyForm(),
     )

@@ -45,7 +45,7 @@ from questionnaires.vocabulary import (
 )
 
 from .. import validators
-from ..models import Role
+from ..models import INDICATORS_DEFAULT, SELF_ASSESSMENT_DEFAULT, Role
 
 
 def choices(pairs):  # type: ignore[no-untyped-def]
@@ -153,8 +153,18 @@ class ExitForm(FlaskForm):
     left_early = BooleanField(_l("Avbrott: deltagaren slutade innan insatsen var klar"))
 
 
+def _listed(field: SelectField) -> None:
+    """A questionnaire among the field's choices (the loaded ones that fit)."""
+    if field.data not in {choice.value for choice in field.choices}:  # type: ignore[union-attr]
+        raise ValidationError(_l("Välj ett frågeformulär i listan."))
+
+
 class TargetForm(Form):
-    item_id = SelectField(_l("Indikator"), validators=[Optional()])
+    # One of the insats's questionnaires and one of its items: staff/insatser.py checks
+    # them together, with our own words.
+    questionnaire = SelectField(_l("Frågeformulär"), default=INDICATORS_DEFAULT,
+                                validate_choice=False)
+    item_id = SelectField(_l("Fråga"), validators=[Optional()], validate_choice=False)
     occasion = SelectField(_l("Tillfälle"), choices=choices([
         (Occasion.avslut.value, _l("Avslut")), (Occasion.pagaende.value, _l("Pågående"))]))
     percent = IntegerField(_l("Mål i procent"), validators=[
@@ -169,6 +179,14 @@ class InsatsForm(FlaskForm):
     sites = TextAreaField(_l("Orter (en per rad)"), validators=[
         DataRequired(_l("Skriv minst en ort.")), Length(max=4000), validators.plain_text])
     staff = MultiCheckboxField(_l("Handledare"), coerce=int)
+    # The questionnaires the insats hands out (choices: the loaded ones that fit the role).
+    indicators_key = SelectField(
+        _l("Indikatorfrågor"), default=INDICATORS_DEFAULT, validate_choice=False,
+        description=_l("Frågeformuläret vid pågående och avslut. Ett frågeformulär som "
+                       "förbundet läst in, till exempel det nationella, går att välja här."))
+    self_assessment_key = SelectField(
+        _l("Självskattning"), default=SELF_ASSESSMENT_DEFAULT, validate_choice=False,
+        description=_l("Frågeformuläret vid start och avslut."))
     targets = FieldList(FormField(TargetForm), min_entries=0)
     work_target = IntegerField(
         _l("Mål: andel avslutade som gått till arbete eller studier, i procent"),
@@ -178,6 +196,15 @@ class InsatsForm(FlaskForm):
     def validate_end_date(self, field: DateField) -> None:
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_l("Slutdatum kan inte vara före startdatum."))
+
+    def validate_indicators_key(self, field: SelectField) -> None:
+        _listed(field)
+
+    def validate_self_assessment_key(self, field: SelectField) -> None:
+        _listed(field)
+        if field.data and field.data == self.indicators_key.data:
+            raise ValidationError(_l("Välj olika frågeformulär för indikatorfrågor och "
+                                     "självskattning."))
 
     def site_names(self) -> list[str]:
         names = [line.strip() for line in (self.sites.data or "").splitlines()]

@@ -36,12 +36,12 @@ from ..models import Assisted, Enrolment, Invitation, Response, utcnow
 from . import bp, scope
 from .forms import EmailInvitationForm, EmptyForm, HandoverForm, InvitationForm
 from .status import (
-    ALL_SLOTS,
     EXIT,
     EXIT_SLOTS,
     FOLLOWUP_QUESTIONNAIRE,
-    SLOT_KEYS,
     followup_label,
+    insats_slots,
+    label_of,
 )
 
 
@@ -98,13 +98,17 @@ def _answered(invitation: Invitation) -> bool:
 def invite(enrolment_id: int) -> Any:
     enrolment = scope.enrolment_or_404(enrolment_id)
     form = InvitationForm()
+    # The insats's own surveys: the questionnaire each slot hands out is the insats's;
+    # then the förbund's follow-ups after exit.
+    asked = {slot[0]: (slot[1], slot[2]) for slot in insats_slots(
+        enrolment.insats, current_app.extensions["stegvis.questionnaires"])}
     followups = enrolment.insats.organisation.followup_months
-    if not form.validate_on_submit() or (form.slot.data not in (*SLOT_KEYS, EXIT) and \
-            followup_months(form.slot.data) not in followups):
+    if not form.validate_on_submit() or (form.slot.data not in (*asked, EXIT) and
+                                         followup_months(form.slot.data) not in followups):
         abort(400)
     if form.slot.data == EXIT:
-        return _invite_at_exit(enrolment)
-    key, occasion = SLOT_KEYS.get(form.slot.data, (FOLLOWUP_QUESTIONNAIRE, form.slot.data))
+        return _invite_at_exit(enrolment, [asked[key][0] for key in EXIT_SLOTS if key in asked])
+    key, occasion = asked.get(form.slot.data, (FOLLOWUP_QUESTIONNAIRE, form.slot.data))
     existing = _open_invitation(enrolment, key, occasion)
     if existing is not None and _answered(existing):
         flash(_("Den enkäten är redan besvarad."))
@@ -125,10 +129,11 @@ def invite(enrolment_id: int) -> Any:
     return redirect(url_for(".handout", invitation_id=invitation.id))
 
 
-def _invite_at_exit(enrolment: Enrolment) -> Any:
+def _invite_at_exit(enrolment: Enrolment, keys: list[str]) -> Any:
     """Both avslut surveys on one link: indicators first, then självskattning."""
-    questionnaires = [invitations.questionnaire_for(enrolment, SLOT_KEYS[key][0])
-                      for key in EXIT_SLOTS]
+    if not keys:
+        abort(400)
+    questionnaires = [invitations.questionnaire_for(enrolment, key) for key in keys]
     together = invitations.hand_out_together(enrolment, questionnaires, "avslut")
     if together is None:
         flash(_("Den enkäten är redan besvarad."))
@@ -149,9 +154,9 @@ def _questionnaires(invitation: Invitation) -> list[Any]:
 
 def _label(invitation: Invitation) -> str:
     """The survey's name; an exit link names every survey it runs, in order."""
+    registry = current_app.extensions["stegvis.questionnaires"]
     names = [followup_label(each.followup_months) if each.followup_months is not None
-             else next((str(slot[3]) for slot in ALL_SLOTS if (slot[1], slot[2]) ==
-                        (each.questionnaire_key, str(each.occasion))), "")
+             else label_of(each.questionnaire_key, str(each.occasion), registry)
              for each in invitations.chain(invitation)]
     return _(", sedan ").join(names)
 

@@ -9,13 +9,17 @@ from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
 from analysis.targets import OUTCOME_ITEM
+from questionnaires import Registry
 
 from .. import audit
 from ..auth.access import ADMIN, STAFF, requires
 from ..extensions import db
 from ..models import (
+    INDICATORS_DEFAULT,
+    SELF_ASSESSMENT_DEFAULT,
     Enrolment,
     ExitOutcome,
     Insats,
@@ -28,9 +32,8 @@ from ..models import (
 )
 from . import bp, scope, status
 from .forms import InsatsForm, choices, label
-from .overview import due_rule, enrolment_statuses
+from .overview import enrolment_statuses, shown_slots
 
-TARGET_QUESTIONNAIRE = "finsam-indikatorer"
 BLANK_TARGET_ROWS = 2
 
 
@@ -39,17 +42,47 @@ BLANK_TARGET_ROWS = 2
 def insats(insats_id: int) -> Any:
     insats = scope.insats_or_404(insats_id)
     rows = enrolment_statuses([insats.id])
-    return render_template("staff/insats.html", insats=insats, rows=rows,
-                           slots=status.translated_slots(due_rule()),
+    registry = _registry()
+    used = [status.staff_name(registry.latest(key))
+            for key in (insats.indicators_key, insats.self_assessment_key) if key in registry]
+    return render_template("staff/insats.html", insats=insats, rows=rows, used=used,
+                           slots=shown_slots(insats),
                            labels=status.translated_labels())
 
 
-def _indicator_choices() -> list[tuple[str, str]]:
-    registry = current_app.extensions["stegvis.questionnaires"]
-    questionnaire = registry.latest(TARGET_QUESTIONNAIRE)
-    return choices([("", _("– inget mål –"))] + [
-        (i.id, f"{i.id}: {gettext(i.text.standard)}") for i in questionnaire.items
-    ])
+def _registry() -> Registry:
+    return current_app.extensions["stegvis.questionnaires"]
+
+
+def _role_choices(ours: str) -> list[SelectChoice]:
+    """The loaded questionnaires that can take the role of our `ours`, or none."""
+    registry = _registry()
+    loaded = [registry.latest(key) for key in registry.keys()]  # noqa: SIM118 - not a dict
+    return choices([("", _("– används inte –"))] + [
+        (questionnaire.key, status.staff_name(questionnaire)) for questionnaire in loaded
+        if status.fits(questionnaire, ours)])
+
+
+def _target_keys(form: InsatsForm, insats: Insats | None) -> list[str]:
+    """The questionnaires a target can be on: the insats's, as chosen in the form and as
+    stored, and any that already has a target (so that the form shows it)."""
+    keys = [form.indicators_key.data, form.self_assessment_key.data]
+    if insats is not None:
+        keys += [insats.indicators_key, insats.self_assessment_key,
+                 *(t.questionnaire_key for t in insats.targets if t.kind == TargetKind.item)]
+    registry = _registry()
+    return [key for key in dict.fromkeys(keys) if key in registry]
+
+
+def _target_choices(keys: list[str]) -> tuple[list[SelectChoice], list[SelectChoice]]:
+    """The questionnaire and item choices of a target row: each questionnaire's items
+    under its name (the row's questionnaire says which one the item is of)."""
+    registry = _registry()
+    named = [(key, status.staff_name(registry.latest(key))) for key in keys]
+    items = [SelectChoice("", _("– inget mål –"))] + [
+        SelectChoice(item.id, f"{item.id}: {gettext(item.text.standard)}", optgroup=name)
+        for key, name in named for item in registry.latest(key).items]
+    return choices(named), items
 
 
 def _prepare(form: InsatsForm, insats: Insats | None) -> None:
@@ -60,14 +93,17 @@ def _prepare(form: InsatsForm, insats: Insats | None) -> None:
         .order_by(User.name)
     )
     form.staff.choices = choices((u.id, f"{u.name} ({u.email})") for u in handledare)
+    form.indicators_key.choices = _role_choices(INDICATORS_DEFAULT)
+    form.self_assessment_key.choices = _role_choices(SELF_ASSESSMENT_DEFAULT)
     if not form.is_submitted():
         if insats is not None:
             _fill(form, insats)
         for _blank in range(BLANK_TARGET_ROWS):
-            form.targets.append_entry()
-    indicators = _indicator_choices()
+            form.targets.append_entry({"questionnaire": form.indicators_key.data})
+    questionnaires, items = _target_choices(_target_keys(form, insats))
     for entry in form.targets:
-        entry.form.item_id.choices = indicators
+        entry.form.questionnaire.choices = questionnaires
+        entry.form.item_id.choices = items
     counted = current_user.organisation.counted_outcomes
     form.work_target.description = _(
         "Räknas som arbete eller studier: %(outcomes)s (ändras under Inställningar).",
@@ -80,11 +116,14 @@ def _fill(form: InsatsForm, insats: Insats) -> None:
     form.end_date.data = insats.end_date
     form.sites.data = "\n".join(site.name for site in insats.sites)
     form.staff.data = [u.id for u in insats.staff]
+    form.indicators_key.data = insats.indicators_key
+    form.self_assessment_key.data = insats.self_assessment_key
     for target in insats.targets:
         if target.kind == TargetKind.outcome:
             form.work_target.data = round(target.threshold * 100)
             continue
-        form.targets.append_entry({"item_id": target.item_id, "occasion": str(target.occasion),
+        form.targets.append_entry({"questionnaire": target.questionnaire_key,
+                                   "item_id": target.item_id, "occasion": str(target.occasion),
                                    "percent": round(target.threshold * 100)})
 
 
@@ -93,6 +132,8 @@ def _save(form: InsatsForm, insats: Insats) -> str | None:
     insats.name = form.name.data.strip()
     insats.start_date = form.start_date.data
     insats.end_date = form.end_date.data
+    insats.indicators_key = form.indicators_key.data or ""
+    insats.self_assessment_key = form.self_assessment_key.data or ""
     problem = _save_sites(insats, form.site_names())
     if problem is not None:
         return problem
@@ -128,35 +169,59 @@ def _save_staff(insats: Insats, chosen: set[int]) -> None:
         audit.record("insats_staff_removed", f"{insats.name}: {before[user_id].email}")
 
 
-TargetKey = tuple[str, str, str]  # (kind, item id, occasion)
+TargetKey = tuple[str, str, str, str]  # (kind, questionnaire key, item id, occasion)
 
 
 def _wanted_targets(form: InsatsForm) -> dict[TargetKey, float]:
     """The targets the form asks for, as fractions; rows without an item or a percent
     set no target."""
     targets: dict[TargetKey, float] = {
-        (TargetKind.item, entry.form.item_id.data, entry.form.occasion.data):
-            entry.form.percent.data / 100
+        (TargetKind.item, entry.form.questionnaire.data, entry.form.item_id.data,
+         entry.form.occasion.data): entry.form.percent.data / 100
         for entry in form.targets if entry.form.item_id.data and entry.form.percent.data}
     if form.work_target.data:
-        targets[(TargetKind.outcome, OUTCOME_ITEM, Occasion.avslut.value)] = \
+        targets[(TargetKind.outcome, "", OUTCOME_ITEM, Occasion.avslut.value)] = \
             form.work_target.data / 100
     return targets
+
+
+def _targets_asked(form: InsatsForm) -> bool:
+    """Each target's item is one of its questionnaire's, asked at its occasion (a target
+    nobody is asked could never be checked); the errors go on the rows."""
+    registry, fine = _registry(), True
+    offered = {choice.value for choice in form.targets[0].form.questionnaire.choices} \
+        if form.targets else set()
+    for entry in form.targets:
+        row = entry.form
+        if not (row.item_id.data and row.percent.data):
+            continue
+        questionnaire = registry.latest(row.questionnaire.data) \
+            if row.questionnaire.data in offered else None
+        item = questionnaire.item(row.item_id.data) if questionnaire else None
+        if item is None:
+            row.item_id.errors.append(_("Frågan finns inte i det valda frågeformuläret."))
+        elif not (status.asks(questionnaire, row.occasion.data)
+                  and item.asked_at(row.occasion.data)):
+            row.occasion.errors.append(_("Frågan ställs inte vid det tillfället."))
+        else:
+            continue
+        fine = False
+    return fine
 
 
 def _save_targets(insats: Insats, wanted: dict[TargetKey, float]) -> None:
     """Keep the targets still wanted (with the new threshold), drop the rest, add new."""
     wanted = dict(wanted)
     for target in list(insats.targets):
-        key = (target.kind, target.item_id, str(target.occasion))
+        key = (target.kind, target.questionnaire_key, target.item_id, str(target.occasion))
         if key in wanted:
             target.threshold = wanted.pop(key)
         else:
             insats.targets.remove(target)
-    for (kind, item_id, occasion), threshold in wanted.items():
+    for (kind, questionnaire_key, item_id, occasion), threshold in wanted.items():
         insats.targets.append(Target(
-            questionnaire_key=TARGET_QUESTIONNAIRE if kind == TargetKind.item else "",
-            item_id=item_id, occasion=Occasion(occasion), threshold=threshold, kind=kind))
+            questionnaire_key=questionnaire_key, item_id=item_id, occasion=Occasion(occasion),
+            threshold=threshold, kind=kind))
 
 
 def _name_taken(name: str, insats_id: int | None) -> bool:
@@ -171,7 +236,7 @@ def _name_taken(name: str, insats_id: int | None) -> bool:
 def new_insats() -> Any:
     form = InsatsForm()
     _prepare(form, None)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _targets_asked(form):
         if _name_taken(form.name.data, None):
             form.name.errors.append(_("Det finns redan en insats med det namnet."))
         else:
@@ -182,8 +247,9 @@ def new_insats() -> Any:
             db.session.commit()
             flash(_("Insatsen är skapad."))
             return redirect(url_for(".insats", insats_id=insats.id))
+    # Here after a post only when something was refused (a target row's too).
     return render_template("staff/insats_form.html", form=form, insats=None), \
-        (400 if form.errors else 200)
+        (400 if form.is_submitted() else 200)
 
 
 @bp.route("/insatser/<int:insats_id>/andra", methods=["GET", "POST"])
@@ -192,7 +258,7 @@ def edit_insats(insats_id: int) -> Any:
     insats = scope.insats_or_404(insats_id)
     form = InsatsForm()
     _prepare(form, insats)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _targets_asked(form):
         if _name_taken(form.name.data, insats.id):
             form.name.errors.append(_("Det finns redan en insats med det namnet."))
         else:
@@ -205,4 +271,4 @@ def edit_insats(insats_id: int) -> Any:
             db.session.rollback()
             form.sites.errors.append(problem)
     return render_template("staff/insats_form.html", form=form, insats=insats), \
-        (400 if form.errors else 200)
+        (400 if form.is_submitted() else 200)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -15,7 +15,7 @@ from questionnaires.vocabulary import followup_occasion
 
 from ..auth.access import STAFF, requires
 from ..extensions import db
-from ..models import Enrolment, Invitation, Participant, Response, utcnow
+from ..models import Enrolment, Insats, Invitation, Participant, Response, utcnow
 from . import bp, scope, status
 
 
@@ -24,13 +24,26 @@ def due_rule() -> DueRule:
     return current_user.organisation.due_rule
 
 
+def insats_slots(insats: Insats) -> tuple[status.Slot, ...]:
+    """The surveys the insats asks, by its questionnaires and the förbund's settings."""
+    return status.insats_slots(insats, current_app.extensions["stegvis.questionnaires"],
+                               due_rule())
+
+
+def shown_slots(insats: Insats) -> tuple[status.Slot, ...]:
+    """The columns of an insats's participant table and its to-do names: its surveys, then
+    the förbund's follow-ups after exit."""
+    return (*insats_slots(insats), *status.followup_slots(due_rule()))
+
+
 def enrolment_statuses(insats_ids: list[int]):  # type: ignore[no-untyped-def]
-    """Enrolments of the insatser with their survey status: three queries, whatever the count."""
+    """Enrolments of the insatser with their survey status: a few queries, whatever the count."""
     enrolments = list(db.session.scalars(
         select(Enrolment)
         .where(Enrolment.insats_id.in_(insats_ids))
         .join(Participant)
-        .options(selectinload(Enrolment.participant), selectinload(Enrolment.site))
+        .options(selectinload(Enrolment.participant), selectinload(Enrolment.site),
+                 selectinload(Enrolment.insats))
         .order_by(Participant.pseudonym)
     ))
     return with_status(enrolments)
@@ -57,10 +70,12 @@ def with_status(enrolments: list[Enrolment]):  # type: ignore[no-untyped-def]
                                           sent_at=row[6], touched_at=row[7])
             by_enrolment.setdefault(fact.enrolment_id, []).append(fact)
     now, rule = utcnow(), due_rule()
+    asked = {insats.id: insats_slots(insats) for insats in {e.insats for e in enrolments}}
     return [
         (e, status.compute(e.id, e.start_date, e.end_date, e.exit_outcome is not None,
                            by_enrolment.get(e.id, ()), now, rule,
-                           dt.timedelta(days=current_user.organisation.resend_after_days)))
+                           dt.timedelta(days=current_user.organisation.resend_after_days),
+                           asked[e.insats_id]))
         for e in enrolments
     ]
 
@@ -75,8 +90,10 @@ def overview() -> Any:
                   key=lambda row: row[1].oldest_due)
     # Exited enrolments stay on the page only while something is left to do.
     rows = [(e, st) for e, st in rows if e.exit_outcome is None or st.needs_action]
+    # Each insats's own surveys: its table's columns and its to-do items' names.
+    slots = {insats.id: shown_slots(insats) for insats in insatser}
     return render_template(
         "staff/overview.html", insatser=insatser, rows=rows, todo=todo,
-        slots=status.translated_slots(due_rule()), labels=status.translated_labels(),
-        todo_labels=status.todo_labels(due_rule()),
+        slots=slots, labels=status.translated_labels(),
+        todo_labels={insats_id: status.todo_labels(asked) for insats_id, asked in slots.items()},
     )

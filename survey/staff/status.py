@@ -10,16 +10,19 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask_babel import format_timedelta
+from flask_babel import format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analysis.due import DueRule, due_since, followup_point
+from questionnaires import Questionnaire, Registry
 from questionnaires.vocabulary import followup_occasion
 
-from ..models import utcnow
+from ..models import INDICATORS_DEFAULT, SELF_ASSESSMENT_DEFAULT, Insats, utcnow
 
-# The surveys of an enrolment, in the order they happen (and MIDWAY_SLOT, below).
+# The surveys of an enrolment, in the order they happen (and MIDWAY_SLOT, below), with
+# our own questionnaires: an insats may fill each role (indicators, self-assessment) with
+# another loaded questionnaire (`insats_slots`); the slot keys stay the same.
 SLOTS: tuple[tuple[str, str, str, object], ...] = (
     ("start-sjalvskattning", "sjalvskattning", "start", _l("Självskattning start")),
     ("pagaende-indikatorer", "finsam-indikatorer", "pagaende", _l("Indikatorer pågående")),
@@ -30,7 +33,6 @@ SLOTS: tuple[tuple[str, str, str, object], ...] = (
 MIDWAY_SLOT = ("pagaende-sjalvskattning", "sjalvskattning", "pagaende",
                _l("Självskattning pågående"))
 ALL_SLOTS = (*SLOTS[:2], MIDWAY_SLOT, *SLOTS[2:])
-SLOT_KEYS = {slot[0]: (slot[1], slot[2]) for slot in ALL_SLOTS}
 
 # Follow-ups after exit, one slot per point the förbund sets (DueRule.followup_months):
 # the slot key and occasion are the point's occasion string ("uppfoljning-6").
@@ -77,15 +79,79 @@ def followup_slots(rule: DueRule) -> list[tuple[str, str, str, str]]:
              followup_label(months)) for months in rule.followup_months]
 
 
-def translated_slots(rule: DueRule) -> list[tuple[str, str, str, str]]:
-    """Every survey of an enrolment, in order: the förbund's slots, then its follow-ups."""
-    return [(key, questionnaire, occasion, str(label)) for key, questionnaire, occasion, label
-            in slots(rule)] + followup_slots(rule)
+def asks(questionnaire: Questionnaire, occasion: str) -> bool:
+    """Whether a questionnaire is answered at `occasion` (the loader makes sure each
+    occasion a file declares has items)."""
+    return occasion in questionnaire.occasions
 
 
-def todo_labels(rule: DueRule) -> dict[str, str]:
+def fits(questionnaire: Questionnaire, ours: str) -> bool:
+    """Whether a questionnaire can take the role of our `ours` in an insats: indicator
+    questions are asked at pågående or avslut; a self-assessment at start and avslut,
+    since its change is start to avslut."""
+    if ours == SELF_ASSESSMENT_DEFAULT:
+        return asks(questionnaire, "start") and asks(questionnaire, "avslut")
+    return asks(questionnaire, "pagaende") or asks(questionnaire, "avslut")
+
+
+# The roles a questionnaire can have in an insats, named by our own questionnaire in it.
+ROLES = (INDICATORS_DEFAULT, SELF_ASSESSMENT_DEFAULT)
+
+
+def uses(insats: Insats) -> dict[str, str]:
+    """Our key -> the key the insats uses in its place ("" for none)."""
+    return {INDICATORS_DEFAULT: insats.indicators_key,
+            SELF_ASSESSMENT_DEFAULT: insats.self_assessment_key}
+
+
+OCCASION_WORDS = {"start": _l("start"), "pagaende": _l("pågående"), "avslut": _l("avslut")}
+
+
+def staff_name(questionnaire: Questionnaire) -> str:
+    """A questionnaire's name on a staff page: its file's English name on an English
+    page, when it has one."""
+    if str(get_locale() or "sv") != "sv" and questionnaire.about.name_en:
+        return questionnaire.about.name_en
+    return questionnaire.name
+
+
+def label_of(key: str, occasion: str, registry: Registry) -> str:
+    """The name of a survey: ours by its short name ("Indikatorer avslut"), any other
+    questionnaire by its own name and the occasion."""
+    ours = next((label for _slot, default, at, label in ALL_SLOTS
+                 if (default, at) == (key, occasion)), None)
+    if ours is not None:
+        return str(ours)
+    if key not in registry:
+        return key
+    return _("%(name)s, %(occasion)s", name=staff_name(registry.latest(key)),
+             occasion=OCCASION_WORDS.get(occasion, occasion))
+
+
+Slot = tuple[str, str, str, str]  # (slot key, questionnaire key, occasion, label)
+
+
+def insats_slots(insats: Insats, registry: Registry,
+                 rule: DueRule | None = None) -> tuple[Slot, ...]:
+    """The surveys an insats asks, in order: each of ours whose role the insats fills
+    with a loaded questionnaire that has items at its occasion (one with items only at
+    avslut gives only an avslut slot). `rule`: the förbund's settings; None: every
+    slot there can be, for a hand-out asked by slot key."""
+    chosen = uses(insats)
+    found = []
+    for key, ours, occasion, _label in (ALL_SLOTS if rule is None else slots(rule)):
+        questionnaire_key = chosen.get(ours, ours)
+        if questionnaire_key not in registry or \
+                not asks(registry.latest(questionnaire_key), occasion):
+            continue
+        found.append((key, questionnaire_key, occasion,
+                      label_of(questionnaire_key, occasion, registry)))
+    return tuple(found)
+
+
+def todo_labels(asked: Iterable[Slot]) -> dict[str, str]:
     """A label for every to-do item: the surveys, and both avslut surveys as one."""
-    return {**{slot[0]: slot[3] for slot in translated_slots(rule)}, EXIT: str(EXIT_LABEL)}
+    return {**{slot[0]: slot[3] for slot in asked}, EXIT: str(EXIT_LABEL)}
 
 
 def last_answered(moment: dt.datetime, now: dt.datetime | None = None) -> str:
@@ -136,6 +202,13 @@ class EnrolmentStatus:
     @property
     def needs_action(self) -> bool:
         return bool(self.todo)
+
+    @property
+    def exit_together(self) -> bool:
+        """Both avslut surveys can be handed out as one: the insats asks both and
+        neither is answered yet."""
+        return all(key in self.slots and self.slots[key] is not State.answered
+                   for key in EXIT_SLOTS)
 
     def state_of(self, key: str) -> State:
         """A to-do item's state; the avslut pair shows the first one still open."""
@@ -212,12 +285,14 @@ def _waiting(state: State, found: list[InvitationFacts], now: dt.datetime,
 
 def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool,
             invitations: Iterable[InvitationFacts], now: dt.datetime,
-            rule: DueRule, resend_after: dt.timedelta = RESEND_AFTER) -> EnrolmentStatus:
-    """The status of each survey the förbund asks (`rule`: its settings) and the to-do."""
+            rule: DueRule, resend_after: dt.timedelta = RESEND_AFTER,
+            asked: Iterable[Slot] | None = None) -> EnrolmentStatus:
+    """The status of each survey the förbund asks (`rule`: its settings; `asked`: the
+    insats's surveys, `insats_slots`, else ours) and the to-do."""
     today = now.date()
     status = EnrolmentStatus(enrolment_id, today=today)
     mine = [inv for inv in invitations if inv.enrolment_id == enrolment_id]
-    for key, questionnaire, occasion, _label in slots(rule):
+    for key, questionnaire, occasion, _label in (slots(rule) if asked is None else asked):
         found = [i for i in mine if i.questionnaire_key == questionnaire and i.occasion == occasion]
         since = due_since(occasion, start, end, exited, today, rule)
         due = since is not None
