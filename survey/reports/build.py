@@ -10,8 +10,9 @@ from flask import current_app
 
 from analysis.report import ReportOptions, report_from_columns
 from analysis.targets import Target as AnalysisTarget
+from questionnaires.vocabulary import followup_occasion
 
-from ..models import Insats, Target, TargetKind
+from ..models import Insats, Target, TargetBase, TargetKind
 from ..validators import age_bounds
 
 
@@ -40,8 +41,13 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
 
 
 def _target(insats: Insats, target: Target) -> AnalysisTarget:
-    return AnalysisTarget(target.item_id, str(target.occasion), target.threshold, insats.name,
-                          str(TargetKind(target.kind)))
+    kind = TargetKind(target.kind)
+    # A follow-up target's occasion is its point's ("uppfoljning-12"), as in the answers.
+    occasion = followup_occasion(target.months) if kind == TargetKind.followup \
+        else str(target.occasion)
+    return AnalysisTarget(target.item_id, occasion, target.threshold, insats.name, str(kind),
+                          outcomes=target.outcome_list, months=target.months or None,
+                          base=str(TargetBase(target.base)))
 
 
 def _organisation_settings(insatser: Sequence[Insats]) -> dict[str, Any]:
