@@ -41,11 +41,16 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
 
 
 def _target(insats: Insats, target: Target) -> AnalysisTarget:
+    return analysis_target(target, insats.name)
+
+
+def analysis_target(target: Target, insats: str | None = None) -> AnalysisTarget:
+    """A stored target as the report checks it (on `insats`'s participants)."""
     kind = TargetKind(target.kind)
     # A follow-up target's occasion is its point's ("uppfoljning-12"), as in the answers.
     occasion = followup_occasion(target.months) if kind == TargetKind.followup \
         else str(target.occasion)
-    return AnalysisTarget(target.item_id, occasion, target.threshold, insats.name, str(kind),
+    return AnalysisTarget(target.item_id, occasion, target.threshold, insats, str(kind),
                           outcomes=target.outcome_list, months=target.months or None,
                           base=str(TargetBase(target.base)))
 

@@ -34,7 +34,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from analysis.income import SELF_SUPPORTING
 from questionnaires.vocabulary import (
+    FOLLOWUP_MONTHS_ALLOWED,
     Assisted,
     BornAbroad,
     ExitOutcome,
@@ -44,7 +46,7 @@ from questionnaires.vocabulary import (
 )
 
 from .. import validators
-from ..models import Role
+from ..models import Role, TargetBase, TargetKind
 
 
 def choices(pairs):  # type: ignore[no-untyped-def]
@@ -152,12 +154,73 @@ class ExitForm(FlaskForm):
     left_early = BooleanField(_l("Avbrott: deltagaren slutade innan insatsen var klar"))
 
 
+# Whom a target's share is of (models.TargetBase); a new target counts vet inte in.
+ANSWER_BASE_CHOICES = choices([
+    (TargetBase.all.value, _l("Alla som svarat, också vet inte")),
+    (TargetBase.answered.value, _l("De som svarat, utom vet inte")),
+])
+OUTCOME_BASE_CHOICES = choices([
+    (TargetBase.all.value, _l("Alla, också okänt utfall eller vet inte")),
+    (TargetBase.answered.value, _l("De med känt utfall, utom vet inte")),
+])
+# An outcome set: the exit outcomes (okänd is no outcome to aim at) and self-supporting.
+OUTCOME_SET_CHOICES = [choice for choice in EXIT_CHOICES
+                       if choice.value != ExitOutcome.okand.value] + choices([
+    (SELF_SUPPORTING, _l("Egen försörjning (lön eller studiemedel)"))])
+OUTCOME_KIND_CHOICES = choices([
+    (TargetKind.outcome.value, _l("Vid avslut")),
+    (TargetKind.outcome_within.value, _l("Inom en tid från start")),
+    (TargetKind.followup.value, _l("Vid en uppföljning efter avslut")),
+])
+PERCENT = [Optional(), NumberRange(min=1, max=100, message=_l("Skriv ett tal mellan 1 och 100."))]
+
+
 class TargetForm(Form):
     item_id = SelectField(_l("Indikator"), validators=[Optional()])
     occasion = SelectField(_l("Tillfälle"), choices=choices([
         (Occasion.avslut.value, _l("Avslut")), (Occasion.pagaende.value, _l("Pågående"))]))
     percent = IntegerField(_l("Mål i procent"), validators=[
         Optional(), NumberRange(min=1, max=100, message=_l("Skriv ett tal mellan 1 och 100."))])
+    base = SelectField(_l("Andel av"), choices=ANSWER_BASE_CHOICES, default=TargetBase.all.value)
+
+
+class ImprovedTargetForm(Form):
+    """The share of those who answered at start and avslut who improved on a dimension."""
+
+    item_id = SelectField(_l("Självskattning"), validators=[Optional()])
+    percent = IntegerField(_l("Mål i procent"), validators=PERCENT)
+    base = SelectField(_l("Andel av"), choices=ANSWER_BASE_CHOICES, default=TargetBase.all.value)
+
+
+class OutcomeTargetForm(Form):
+    """The share in a set of outcomes at exit, within months of start, or at a follow-up."""
+
+    kind = SelectField(_l("När"), choices=OUTCOME_KIND_CHOICES,
+                       default=TargetKind.outcome_within.value)
+    months = IntegerField(_l("Antal månader"), description=_l(
+        "Inom en tid: månader från start. Uppföljning: uppföljningen så många månader efter "
+        "avslut."), validators=[Optional(), NumberRange(
+            min=1, max=60, message=_l("Skriv ett antal månader mellan 1 och 60."))])
+    outcomes = MultiCheckboxField(_l("Räknas"), choices=OUTCOME_SET_CHOICES, description=_l(
+        "Inget ikryssat: förbundets lista för arbete eller studier."))
+    percent = IntegerField(_l("Mål i procent"), validators=PERCENT)
+    base = SelectField(_l("Andel av"), choices=OUTCOME_BASE_CHOICES,
+                       default=TargetBase.all.value)
+
+    def validate_months(self, field: IntegerField) -> None:
+        if not self.percent.data or self.kind.data == TargetKind.outcome.value:
+            return
+        if not field.data:
+            raise ValidationError(_l("Skriv antal månader."))
+        if self.kind.data == TargetKind.followup.value and \
+                field.data not in FOLLOWUP_MONTHS_ALLOWED:
+            raise ValidationError(_l("Uppföljningar görs efter %(months)s månader.",
+                                     months=", ".join(map(str, FOLLOWUP_MONTHS_ALLOWED))))
+
+    def validate_outcomes(self, field: MultiCheckboxField) -> None:
+        if self.percent.data and self.kind.data == TargetKind.outcome.value and not field.data:
+            raise ValidationError(_l("Kryssa i vad som räknas. Förbundets lista vid avslut "
+                                     "är målet om arbete eller studier nedan."))
 
 
 class InsatsForm(FlaskForm):
@@ -169,6 +232,8 @@ class InsatsForm(FlaskForm):
         DataRequired(_l("Skriv minst en ort.")), Length(max=4000), validators.plain_text])
     staff = MultiCheckboxField(_l("Handledare"), coerce=int)
     targets = FieldList(FormField(TargetForm), min_entries=0)
+    improved_targets = FieldList(FormField(ImprovedTargetForm), min_entries=0)
+    outcome_targets = FieldList(FormField(OutcomeTargetForm), min_entries=0)
     work_target = IntegerField(
         _l("Mål: andel avslutade som gått till arbete eller studier, i procent"),
         validators=[Optional(), NumberRange(min=1, max=100,
