@@ -207,20 +207,27 @@ class OutcomeTargetForm(Form):
     base = SelectField(_l("Andel av"), choices=OUTCOME_BASE_CHOICES,
                        default=TargetBase.all.value)
 
-    def validate_months(self, field: IntegerField) -> None:
-        if not self.percent.data or self.kind.data == TargetKind.outcome.value:
-            return
-        if not field.data:
-            raise ValidationError(_l("Skriv antal månader."))
-        if self.kind.data == TargetKind.followup.value and \
-                field.data not in FOLLOWUP_MONTHS_ALLOWED:
-            raise ValidationError(_l("Uppföljningar görs efter %(months)s månader.",
-                                     months=", ".join(map(str, FOLLOWUP_MONTHS_ALLOWED))))
-
-    def validate_outcomes(self, field: MultiCheckboxField) -> None:
-        if self.percent.data and self.kind.data == TargetKind.outcome.value and not field.data:
-            raise ValidationError(_l("Kryssa i vad som räknas. Förbundets lista vid avslut "
-                                     "är målet om arbete eller studier nedan."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The months and outcomes a row needs for its kind (checked here: an empty
+        field's Optional() ends its own validators)."""
+        fine = super().validate(extra_validators)
+        if not self.percent.data:
+            return fine
+        problem = None
+        kind, months = self.kind.data, self.months.data
+        if kind != TargetKind.outcome.value and not months and not self.months.errors:
+            problem = self.months, _l("Skriv antal månader.")
+        elif kind == TargetKind.followup.value and months and \
+                months not in FOLLOWUP_MONTHS_ALLOWED:
+            problem = self.months, _l("Uppföljningar görs efter %(months)s månader.",
+                                      months=", ".join(map(str, FOLLOWUP_MONTHS_ALLOWED)))
+        elif kind == TargetKind.outcome.value and not self.outcomes.data:
+            problem = self.outcomes, _l("Kryssa i vad som räknas. Förbundets lista vid "
+                                        "avslut är målet om arbete eller studier ovan.")
+        if problem is None:
+            return fine
+        problem[0].errors = [*problem[0].errors, problem[1]]
+        return False
 
 
 class InsatsForm(FlaskForm):
