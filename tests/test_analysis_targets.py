@@ -39,6 +39,23 @@ def test_bad_targets_are_refused() -> None:
         parse_threshold("150")
 
 
+def test_a_target_may_name_its_base() -> None:
+    """Issue 24: svarat (the default, as before) leaves vet inte out, alla counts it in."""
+    assert parse_target("nytta:avslut:90").base == "answered"
+    assert parse_target("Steget=nytta:avslut:90:alla") == Target(
+        "nytta", "avslut", 0.9, "Steget", base="all")
+    assert parse_target("nytta:avslut:90:svarat").base == "answered"
+    with pytest.raises(ValueError, match="svarat eller alla"):
+        parse_target("nytta:avslut:90:hälften")
+    # 17 positive of 20 who answered and 3 vet inte: 85 % of those who answered, 74 % of all.
+    answered = check(Target("nytta", "avslut", 0.8), {"n": 20, "positive": 17, "dont_know": 3}, 5)
+    everyone = check(Target("nytta", "avslut", 0.8, base="all"),
+                     {"n": 23, "positive": 17, "dont_know": 3}, 5)
+    assert (answered["share"], everyone["share"]) == (0.85, 0.7391)
+    assert (answered["verdict"], everyone["verdict"]) == ("met_uncertain", "not_met_uncertain")
+    assert "(17 av 23; bas: alla som svarade, också vet inte)" in target_sentence(everyone)
+
+
 def test_a_target_may_name_its_insats() -> None:
     assert parse_target("Steget=nytta:avslut:90") == Target("nytta", "avslut", 0.9, "Steget")
     assert parse_target("nytta:avslut:90").insats is None
