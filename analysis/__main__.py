@@ -42,9 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("file", type=Path)
     report.add_argument(
         "--target", type=_target, action="append", default=[],
-        metavar="[INSATS=]ITEM:OCCASION:THRESHOLD",
+        metavar="[INSATS=]ITEM:OCCASION:THRESHOLD[:BASE]",
         help="mål, t.ex. nytta:avslut:90 eller nytta:avslut:0.9 (tal över 1 är procent); "
-             "Steget=nytta:avslut:90 är insatsen Stegets mål, bedömt på dess deltagare",
+             "Steget=nytta:avslut:90 är insatsen Stegets mål, bedömt på dess deltagare; "
+             "BASE svarat (standard: vet inte räknas inte) eller alla (vet inte räknas in)",
     )  # fmt: skip
     report.add_argument("--min-answers", type=int, default=DEFAULT_MIN_ANSWERS)
     report.add_argument("--from", dest="first", type=_month, metavar="ÅÅÅÅ-MM",

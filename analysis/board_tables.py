@@ -110,7 +110,9 @@ def outcome_table(report: dict[str, Any], _: Translate = untranslated) -> Table:
 
 def _outcome_target(report: dict[str, Any], insats: str | None) -> dict[str, Any] | None:
     return next((t for t in report["targets"]
-                 if t["kind"] == "outcome" and t["insats"] == insats), None)  # fmt: skip
+                 # The förbund's list: what this table counts (not an insats's own set).
+                 if t["kind"] == "outcome" and not t.get("own_outcomes")
+                 and t["insats"] == insats), None)  # fmt: skip
 
 
 @_needs("exit_outcomes", N_("Arbete eller studier"))

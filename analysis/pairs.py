@@ -12,8 +12,9 @@ CHANGE_KEY = "sjalvskattning"
 Pairs = dict[int, tuple[np.ndarray, np.ndarray]]
 
 
-def pairs_per_person(entries: Entries, key: str = CHANGE_KEY) -> Pairs:
-    """version -> (start rows, avslut rows); one pair per person, the latest avslut.
+def pairs_per_person(entries: Entries, key: str = CHANGE_KEY, by_insats: bool = False) -> Pairs:
+    """version -> (start rows, avslut rows); one pair per person, the latest avslut
+    (`by_insats`: one per person and insats, as the indicators' `by_insats` count people).
 
     A pair needs its avslut answer in the period; its start may be earlier.
     """
@@ -39,7 +40,8 @@ def pairs_per_person(entries: Entries, key: str = CHANGE_KEY) -> Pairs:
     ends, at = ends[has_start], at[has_start]
     start_of = np.full(len(entries), -1, dtype=np.int64)  # avslut row -> its start row
     start_of[ends] = starts[at]
-    ends = latest_per_group(entries, [qv, entries.participant.codes], ends)
+    per = [qv, entries.participant.codes] + ([entries.insats.codes] if by_insats else [])
+    ends = latest_per_group(entries, per, ends)
     out: Pairs = {}
     for code in np.unique(qv[ends]).tolist():
         chosen = ends[qv[ends] == code]

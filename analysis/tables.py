@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from .figures.change import MIN_CHANGES_FOR_TEST, change_sentence
-from .figures.targets import target_name, target_sentence
+from .figures.targets import base_name, target_name, target_sentence
 from .i18n import N_, Translate, named, untranslated
 from .instruments import heading, notes
 from .labels import (
@@ -109,23 +109,32 @@ def targets_table(report: dict[str, Any], _: Translate = untranslated,
         _("Mål"),
         _c((_("Insats"), "text"), (_("Frågeformulär"), "text"), (_("Fråga"), "text"),
            (_("Tillfälle"), "text"), (_("Mål"), "percent"), (_("Positiva"), "int"),
-           (_("Svar (n)"), "int"), (_("Vet inte"), "int"), (_("Andel"), "percent"),
+           (_("Bas (n)"), "int"), (_("Bas"), "text"), (_("Vet inte eller okänt"), "int"),
+           (_("Andel"), "percent"),
            (_("95 % KI låg"), "percent"), (_("95 % KI hög"), "percent"),
            (_("Bedömning"), "text"), (_("Sammanfattning"), "text")),
         notes=[_("Uppnått, men osäkert: andelen når målet, men osäkerhetsintervallets nedre "
                  "gräns gör det inte. Inte uppnått, men osäkert: andelen når inte målet, men "
-                 "osäkerhetsintervallets övre gräns gör det.")],
+                 "osäkerhetsintervallets övre gräns gör det."),
+               _("Bas: vilka andelen räknas av. Vet inte eller okänt: de som svarade vet "
+                 "inte, eller vars utfall inte är känt; de ingår i basen när den säger "
+                 "”också”.")],
         place="appendix",
     )  # fmt: skip
     for t in report["targets"]:
         table.rows.append(
             [t["insats"] or _("Alla"), heading(report, t["questionnaire"], _), target_name(
              {**t, "insats": None}, _), occasion_name(t["occasion"], _), t["threshold"],
-             t["positive"], t["n"], "" if t["dont_know"] is None else t["dont_know"],
+             t["positive"], t["n"], capitalised(base_name(t, _)),
+             "" if t["dont_know"] is None else t["dont_know"],
              share(t, _=_), *interval(t), named(_, VERDICT_NAMES[t["verdict"]]),
              target_sentence(t, _, numbers)]
         )  # fmt: skip
     return table
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _indicator_blocks(report: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:

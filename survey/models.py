@@ -166,9 +166,29 @@ class Insats(db.Model):
 class TargetKind(enum.StrEnum):
     # The share of positive answers to an item of questionnaire_key at occasion.
     item = "item"
-    # The share of ended enrolments whose exit outcome the förbund counts as work or
-    # studies (Organisation.work_outcomes); item_id is "work_or_studies", occasion avslut.
+    # The share of ended enrolments whose exit outcome is in `outcomes` (empty: the
+    # förbund's list, Organisation.work_outcomes); item_id "work_or_studies", occasion avslut.
     outcome = "outcome"
+    # The share of pairs (start, avslut) improved on the self-assessment dimension item_id
+    # (questionnaire_key sjalvskattning, occasion avslut).
+    improved = "improved"
+    # The share of enrolments that ended with an outcome in `outcomes` within `months` of
+    # their start (item_id "work_or_studies", occasion avslut).
+    outcome_within = "outcome_within"
+    # The share of follow-up answers at point `months` in `outcomes` (item_id
+    # "work_or_studies", occasion uppfoljning).
+    followup = "followup"
+
+
+class TargetBase(enum.StrEnum):
+    """Whom a target's share is of (analysis.targets.BASES)."""
+
+    # Those who answered, "vet inte" (or an unknown outcome) left out: the base of every
+    # target set before issue 24 except the outcome targets.
+    answered = "answered"
+    # Everyone who answered, "vet inte" included (every ended enrolment, okänd included):
+    # what "av deltagarna" means in the förbund's own reports; new targets' default.
+    all = "all"
 
 
 class Target(db.Model):
@@ -176,7 +196,9 @@ class Target(db.Model):
     of ended enrolments to work or studies."""
 
     __tablename__ = "target"
-    __table_args__ = (UniqueConstraint("insats_id", "questionnaire_key", "item_id", "occasion"),)
+    # Two targets may share an item and occasion when their kind, outcomes or months differ.
+    __table_args__ = (UniqueConstraint("insats_id", "kind", "questionnaire_key", "item_id",
+                                       "occasion", "outcomes", "months"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id", ondelete="CASCADE"), index=True)
@@ -187,6 +209,22 @@ class Target(db.Model):
     threshold: Mapped[float] = mapped_column(Float)
     kind: Mapped[TargetKind] = mapped_column(_enum(TargetKind, "target_kind"),
                                              default=TargetKind.item, server_default="item")
+    # Outcome kinds: the ExitOutcome values that count, comma-separated, plus the
+    # pseudo-outcome "egen_forsorjning" (self-supporting: analysis.income); empty: the
+    # förbund's list (Organisation.work_outcomes).
+    outcomes: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # outcome_within: months from start; followup: the follow-up point in months; 0 for
+    # the other kinds (not NULL, so that the unique constraint holds for them too).
+    months: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    # The rows of before issue 24 keep the base they were judged on (the migration);
+    # a new target counts "vet inte" in, as "av deltagarna" does.
+    base: Mapped[TargetBase] = mapped_column(_enum(TargetBase, "target_base"),
+                                             default=TargetBase.all,
+                                             server_default=TargetBase.answered.value)
+
+    @property
+    def outcome_list(self) -> tuple[str, ...]:
+        return tuple(value for value in self.outcomes.split(",") if value)
 
     insats: Mapped[Insats] = relationship(back_populates="targets")
 

@@ -13,7 +13,8 @@ COUNT_FIGURES = ("people", "enrolments", "by_insats", "indicators", "change",
 NOT_COUNTS = {"threshold", "min_answers", "share", "share_improved", "share_improved_2",
               "ci95", "p_value", "median_start", "median_end", "mean_start", "mean_end",
               "mean_difference", "questionnaire", "summary", "verdict", "kind", "item",
-              "occasion", "insats", "p_withheld", "few", "changed", "months"}
+              "occasion", "insats", "p_withheld", "few", "changed", "months", "base",
+              "outcomes", "own_outcomes"}
 
 
 def counts(node: Any, path: str = "") -> list[tuple[str, int]]:

@@ -39,6 +39,23 @@ def test_bad_targets_are_refused() -> None:
         parse_threshold("150")
 
 
+def test_a_target_may_name_its_base() -> None:
+    """Issue 24: svarat (the default, as before) leaves vet inte out, alla counts it in."""
+    assert parse_target("nytta:avslut:90").base == "answered"
+    assert parse_target("Steget=nytta:avslut:90:alla") == Target(
+        "nytta", "avslut", 0.9, "Steget", base="all")
+    assert parse_target("nytta:avslut:90:svarat").base == "answered"
+    with pytest.raises(ValueError, match="svarat eller alla"):
+        parse_target("nytta:avslut:90:hälften")
+    # 17 positive of 20 who answered and 3 vet inte: 85 % of those who answered, 74 % of all.
+    answered = check(Target("nytta", "avslut", 0.8), {"n": 20, "positive": 17, "dont_know": 3}, 5)
+    everyone = check(Target("nytta", "avslut", 0.8, base="all"),
+                     {"n": 23, "positive": 17, "dont_know": 3}, 5)
+    assert (answered["share"], everyone["share"]) == (0.85, 0.7391)
+    assert (answered["verdict"], everyone["verdict"]) == ("met_uncertain", "not_met_uncertain")
+    assert "(17 av 23; bas: alla som svarade, också vet inte)" in target_sentence(everyone)
+
+
 def test_a_target_may_name_its_insats() -> None:
     assert parse_target("Steget=nytta:avslut:90") == Target("nytta", "avslut", 0.9, "Steget")
     assert parse_target("nytta:avslut:90").insats is None
@@ -51,20 +68,23 @@ def test_met_but_uncertain() -> None:
     assert result["verdict"] == "met_uncertain"
     assert (result["insats"], result["kind"], result["dont_know"]) == (None, "item", 2)
     assert target_sentence(result) == (
-        "Stöd till stor nytta: 93 % (27 av 29), målet 90 % är uppnått, men osäkert: "
+        "Stöd till stor nytta: 93 % (27 av 29; bas: de som svarade, utom vet inte), målet 90 % "
+        "är uppnått, men osäkert: "
         "osäkerhetsintervallet börjar vid 78 %. 2 svarade vet inte."
     )
     english = {
         "Stöd till stor nytta": "Support of great use",
-        "%(name)s: %(share)s (%(positive)s av %(n)s)": "%(name)s: %(share)s (%(positive)s of "
-                                                       "%(n)s)",
+        "%(name)s: %(share)s (%(positive)s av %(n)s; bas: %(base)s)":
+            "%(name)s: %(share)s (%(positive)s of %(n)s; base: %(base)s)",
+        "de som svarade, utom vet inte": "those who answered, except don't know",
         "målet %(goal)s är uppnått, men osäkert: osäkerhetsintervallet börjar vid %(low)s.":
             "the target %(goal)s is met, but uncertain: the interval starts at %(low)s.",
         "%(count)s svarade vet inte.": "%(count)s answered don't know.",
     }
     assert target_sentence(result, lambda s: english.get(s, s), Numbers("en")) == (
-        "Support of great use: 93% (27 of 29), the target 90% is met, but uncertain: the "
-        "interval starts at 78%. 2 answered don't know.")
+        "Support of great use: 93% (27 of 29; base: those who answered, except don't know), "
+        "the target 90% is met, but uncertain: the interval starts at 78%. 2 answered don't "
+        "know.")
 
 
 def test_met_even_at_lower_bound() -> None:
@@ -72,7 +92,8 @@ def test_met_even_at_lower_bound() -> None:
     result = check_target(Target("nytta", "avslut", 0.7), 100, 95, dont_know=0)
     assert result["verdict"] == "met"
     assert target_sentence(result) == (
-        "Stöd till stor nytta: 95 % (95 av 100), målet 70 % är uppnått, även vid "
+        "Stöd till stor nytta: 95 % (95 av 100; bas: de som svarade, utom vet inte), målet "
+        "70 % är uppnått, även vid "
         "osäkerhetsintervallets nedre gräns (89 %). 0 svarade vet inte."
     )
 
@@ -113,12 +134,13 @@ def test_too_few_answers() -> None:
     assert result["verdict"] == "too_few"
     assert result["n"] == 4 and result["share"] is None and result["few"] is True
     assert target_sentence(result) == (
-        "Stöd till stor nytta: färre än 5 svar; målet 90 % kan inte bedömas.")
+        "Stöd till stor nytta: färre än 5 svar; målet 90 % kan inte bedömas. Bas: de som "
+        "svarade, utom vet inte.")
     more = check_target(GREAT_USE, 6, 6, min_answers=8, dont_know=1)
     assert more["verdict"] == "too_few"
     assert target_sentence(more) == (
         "Stöd till stor nytta: för få svar (6, minst 8 behövs) för att bedöma målet 90 %. "
-        "1 svarade vet inte."
+        "Bas: de som svarade, utom vet inte. 1 svarade vet inte."
     )
 
 
@@ -133,7 +155,7 @@ def test_no_figure_gives_no_verdict() -> None:
     assert (result["n"], result["verdict"], result["dont_know"]) == (0, "too_few", None)
     assert target_sentence(result) == (
         "Gått till arbete eller studier (Steget): färre än 5 avslutade; målet 25 % kan inte "
-        "bedömas.")
+        "bedömas. Bas: alla avslutade, också okänt utfall.")
 
 
 def test_outcome_target_sentence_names_its_insats_and_has_no_vet_inte() -> None:
@@ -142,16 +164,18 @@ def test_outcome_target_sentence_names_its_insats_and_has_no_vet_inte() -> None:
     assert (result["kind"], result["verdict"], result["dont_know"]) == (
         "outcome", "met_uncertain", None)
     assert target_sentence(result) == (
-        "Gått till arbete eller studier (Steget): 30 % (6 av 20 avslutade), målet 25 % är "
-        "uppnått, men osäkert: osäkerhetsintervallet börjar vid 15 %."
+        "Gått till arbete eller studier (Steget): 30 % (6 av 20; bas: alla avslutade, också "
+        "okänt utfall), målet 25 % är uppnått, men osäkert: osäkerhetsintervallet börjar vid "
+        "15 %."
     )
 
 
 def test_sentence_is_in_the_callers_language() -> None:
     english = {
         "Stöd till stor nytta": "Support of great use",
-        "%(name)s: %(share)s (%(positive)s av %(n)s)":
-            "%(name)s: %(share)s (%(positive)s of %(n)s)",
+        "%(name)s: %(share)s (%(positive)s av %(n)s; bas: %(base)s)":
+            "%(name)s: %(share)s (%(positive)s of %(n)s; base: %(base)s)",
+        "de som svarade, utom vet inte": "those who answered, except don't know",
         "målet %(goal)s är inte uppnått, inte ens vid osäkerhetsintervallets övre gräns "
         "(%(high)s).": "the target of %(goal)s is not met, not even at the interval's upper "
                        "end (%(high)s).",
@@ -159,6 +183,7 @@ def test_sentence_is_in_the_callers_language() -> None:
     }
     result = check_target(GREAT_USE, 20, 10, dont_know=3)
     assert target_sentence(result, lambda text: english.get(text, text)) == (
-        "Support of great use: 50 % (10 of 20), the target of 90 % is not met, not even at "
-        "the interval's upper end (70 %). 3 answered don't know."
+        "Support of great use: 50 % (10 of 20; base: those who answered, except don't know), "
+        "the target of 90 % is not met, not even at the interval's upper end (70 %). 3 "
+        "answered don't know."
     )

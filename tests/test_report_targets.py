@@ -35,7 +35,15 @@ from analysis.shares import share_cell, wilson
 from analysis.synthetic import make_row, synthetic_key, to_csv_text
 from analysis.targets import Target, outcome_target
 from survey.extensions import db
-from survey.models import Enrolment, ExitOutcome, Insats, Occasion, Participant, TargetKind
+from survey.models import (
+    Enrolment,
+    ExitOutcome,
+    Insats,
+    Occasion,
+    Participant,
+    TargetBase,
+    TargetKind,
+)
 from survey.models import Target as TargetRow
 from survey.reports.build import report_for
 from tests.published import check_published
@@ -230,7 +238,9 @@ def imported(app, insats, tmp_path):  # type: ignore[no-untyped-def]
         enrolment.end_date, enrolment.exit_outcome = ENDED, ExitOutcome.arbetssokande
     for name, item_goal, work_goal in ((A, 0.9, 0.3), (B, 0.8, 0.4)):
         insatser[name].targets = [
-            TargetRow(item_id="nytta", occasion=Occasion.avslut, threshold=item_goal),
+            # Set before issue 24: vet inte left out, as the CSV's targets below.
+            TargetRow(item_id="nytta", occasion=Occasion.avslut, threshold=item_goal,
+                      base=TargetBase.answered),
             TargetRow(questionnaire_key="", item_id="work_or_studies", occasion=Occasion.avslut,
                       threshold=work_goal, kind=TargetKind.outcome),
         ]

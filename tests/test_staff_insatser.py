@@ -136,3 +136,82 @@ def test_admin_chooses_which_outcomes_count_as_work_or_studies(admin_client, ins
     assert english.status_code == 400 and "Choose at least one exit reason." in english.text
     db.session.expire_all()
     assert insats.organisation.work_outcomes == "arbete,studier,arbetslivsinriktad rehabilitering"
+
+
+def test_improved_and_outcome_targets_on_the_insats_form(admin_client):
+    """Issue 24: the insats's own outcome set at exit, 12 months from start, the
+    12-month follow-up and improved activity, each with its base (new rows: everyone,
+    vet inte included); bad rows are refused with a message and store nothing."""
+    from survey.models import TargetBase
+
+    goals = {
+        "improved_targets-0-item_id": "aktivitet", "improved_targets-0-percent": "50",
+        "outcome_targets-0-kind": "outcome", "outcome_targets-0-percent": "40",
+        "outcome_targets-0-outcomes": ["arbete", "arbetslivsinriktad rehabilitering"],
+        "outcome_targets-0-base": "answered",
+        "outcome_targets-1-kind": "outcome_within", "outcome_targets-1-months": "12",
+        "outcome_targets-1-outcomes": ["egen_forsorjning"], "outcome_targets-1-percent": "50",
+        "outcome_targets-2-kind": "followup", "outcome_targets-2-months": "12",
+        "outcome_targets-2-percent": "60",
+    }
+    page = admin_client.get("/personal/insatser/ny").text
+    assert 'name="outcome_targets-0-outcomes"' in page and 'value="egen_forsorjning"' in page
+    assert 'name="improved_targets-0-item_id"' in page
+    reply = insats_form(admin_client, "/personal/insatser/ny", **goals)
+    assert reply.status_code == 302, reply.text
+    insats = db.session.scalar(select(Insats).where(Insats.name == "Hantverksstegen"))
+    stored = {(str(t.kind), t.item_id, str(t.occasion), t.outcomes, t.months, t.threshold,
+               str(t.base)) for t in insats.targets}  # fmt: skip
+    assert stored == {
+        ("item", "nytta", "avslut", "", 0, 0.9, "all"),
+        ("item", "planering", "avslut", "", 0, 0.9, "all"),
+        ("improved", "aktivitet", "avslut", "", 0, 0.5, "all"),
+        ("outcome", "work_or_studies", "avslut", "arbete,arbetslivsinriktad rehabilitering",
+         0, 0.4, "answered"),
+        ("outcome_within", "work_or_studies", "avslut", "egen_forsorjning", 12, 0.5, "all"),
+        ("followup", "work_or_studies", "uppfoljning", "", 12, 0.6, "all"),
+    }
+    assert next(t for t in insats.targets if t.kind == "improved").questionnaire_key == \
+        "sjalvskattning"
+    url = f"/personal/insatser/{insats.id}/andra"
+    # The edit page shows them; saved again unchanged they stay, with their bases.
+    form = admin_client.get(url).text
+    ticked = re.findall(r'<input checked[^>]*name="outcome_targets-0-outcomes"[^>]*'
+                        r'value="([^"]+)"', form)
+    assert ticked == ["arbete", "arbetslivsinriktad rehabilitering"]
+    refilled = dict(re.findall(r'name="(outcome_targets-\d-(?:kind|months|percent))"[^>]*'
+                               r'value="([^"]*)"', form))
+    assert refilled["outcome_targets-1-months"] == "12"
+    page = admin_client.get(f"/personal/insatser/{insats.id}").text
+    assert "Inom 12 månader från start: egen försörjning minst 50 %" in page
+    assert "(alla vars 12 första månader gick ut under perioden, också okänt utfall)" in page
+    # Changing a base and a threshold keeps the target (the same row in the database).
+    before = {t.id for t in insats.targets}
+    assert insats_form(admin_client, url, **{**goals, "outcome_targets-0-base": "all",
+                                             "outcome_targets-2-percent": "70"}
+                       ).status_code == 302
+    db.session.expire_all()
+    assert {t.id for t in insats.targets} == before
+    assert {(str(t.kind), t.threshold, str(t.base)) for t in insats.targets
+            if t.kind in ("outcome", "followup")} == {("outcome", 0.4, "all"),
+                                                      ("followup", 0.7, "all")}
+    assert next(t for t in insats.targets if t.kind == "outcome").base == TargetBase.all
+    for bad, message in (
+            ({"outcome_targets-1-months": ""}, "Skriv antal månader."),
+            ({"outcome_targets-2-months": "7"}, "Uppföljningar görs efter 3, 6, 9, 12"),
+            ({"outcome_targets-0-outcomes": []}, "Kryssa i vad som räknas."),
+            ({"outcome_targets-1-months": "61"}, "mellan 1 och 60"),
+            ({"outcome_targets-0-outcomes": ["lottovinst"]}, None),
+            ({"outcome_targets-0-base": "hälften"}, None),
+            ({"outcome_targets-0-kind": "item"}, None)):
+        refused = insats_form(admin_client, url, **{**goals, **bad})
+        assert refused.status_code == 400, bad
+        if message:
+            assert message in refused.text, bad
+    db.session.expire_all()
+    assert {t.id for t in insats.targets} == before
+    # Emptied rows remove their targets and leave the others.
+    emptied = {key: "" for key in goals if key.endswith("percent")}
+    assert insats_form(admin_client, url, **{**goals, **emptied}).status_code == 302
+    db.session.expire_all()
+    assert sorted(str(t.kind) for t in insats.targets) == ["item", "item"]

@@ -10,8 +10,9 @@ from flask import current_app
 
 from analysis.report import ReportOptions, report_from_columns
 from analysis.targets import Target as AnalysisTarget
+from questionnaires.vocabulary import followup_occasion
 
-from ..models import Insats, Target, TargetKind
+from ..models import Insats, Target, TargetBase, TargetKind
 from ..staff.status import ROLES, fits, uses
 from ..validators import age_bounds
 
@@ -52,10 +53,20 @@ def _not_handed_out(insatser: Sequence[Insats]) -> tuple[str, ...]:
 
 
 def _target(insats: Insats, target: Target) -> AnalysisTarget:
+    return analysis_target(target, insats.name)
+
+
+def analysis_target(target: Target, insats: str | None = None) -> AnalysisTarget:
+    """A stored target as the report checks it (on `insats`'s participants)."""
     kind = TargetKind(target.kind)
-    return AnalysisTarget(target.item_id, str(target.occasion), target.threshold, insats.name,
-                          str(kind),
-                          (target.questionnaire_key or None) if kind == TargetKind.item else None)
+    # A follow-up target's occasion is its point's ("uppfoljning-12"), as in the answers.
+    occasion = followup_occasion(target.months) if kind == TargetKind.followup \
+        else str(target.occasion)
+    # An item target is checked on the questionnaire it was set on (issue 22).
+    questionnaire = (target.questionnaire_key or None) if kind == TargetKind.item else None
+    return AnalysisTarget(target.item_id, occasion, target.threshold, insats, str(kind),
+                          questionnaire=questionnaire, outcomes=target.outcome_list,
+                          months=target.months or None, base=str(TargetBase(target.base)))
 
 
 def _organisation_settings(insatser: Sequence[Insats]) -> dict[str, Any]:

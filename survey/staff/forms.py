@@ -34,6 +34,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from analysis.income import SELF_SUPPORTING
 from questionnaires.vocabulary import (
     FOLLOWUP_MONTHS_ALLOWED,
     Assisted,
@@ -45,7 +46,7 @@ from questionnaires.vocabulary import (
 )
 
 from .. import validators
-from ..models import INDICATORS_DEFAULT, SELF_ASSESSMENT_DEFAULT, Role
+from ..models import INDICATORS_DEFAULT, SELF_ASSESSMENT_DEFAULT, Role, TargetBase, TargetKind
 
 
 def choices(pairs):  # type: ignore[no-untyped-def]
@@ -159,6 +160,27 @@ def _listed(field: SelectField) -> None:
         raise ValidationError(_l("Välj ett frågeformulär i listan."))
 
 
+# Whom a target's share is of (models.TargetBase); a new target counts vet inte in.
+ANSWER_BASE_CHOICES = choices([
+    (TargetBase.all.value, _l("Alla som svarat, också vet inte")),
+    (TargetBase.answered.value, _l("De som svarat, utom vet inte")),
+])
+OUTCOME_BASE_CHOICES = choices([
+    (TargetBase.all.value, _l("Alla, också okänt utfall eller vet inte")),
+    (TargetBase.answered.value, _l("De med känt utfall, utom vet inte")),
+])
+# An outcome set: the exit outcomes (okänd is no outcome to aim at) and self-supporting.
+OUTCOME_SET_CHOICES = [choice for choice in EXIT_CHOICES
+                       if choice.value != ExitOutcome.okand.value] + choices([
+    (SELF_SUPPORTING, _l("Egen försörjning (lön eller studiemedel)"))])
+OUTCOME_KIND_CHOICES = choices([
+    (TargetKind.outcome.value, _l("Vid avslut")),
+    (TargetKind.outcome_within.value, _l("Inom en tid från start")),
+    (TargetKind.followup.value, _l("Vid en uppföljning efter avslut")),
+])
+PERCENT = [Optional(), NumberRange(min=1, max=100, message=_l("Skriv ett tal mellan 1 och 100."))]
+
+
 class TargetForm(Form):
     # One of the insats's questionnaires and one of its items: staff/insatser.py checks
     # them together, with our own words.
@@ -169,6 +191,53 @@ class TargetForm(Form):
         (Occasion.avslut.value, _l("Avslut")), (Occasion.pagaende.value, _l("Pågående"))]))
     percent = IntegerField(_l("Mål i procent"), validators=[
         Optional(), NumberRange(min=1, max=100, message=_l("Skriv ett tal mellan 1 och 100."))])
+    base = SelectField(_l("Andel av"), choices=ANSWER_BASE_CHOICES, default=TargetBase.all.value)
+
+
+class ImprovedTargetForm(Form):
+    """The share of those who answered at start and avslut who improved on a dimension."""
+
+    item_id = SelectField(_l("Självskattning"), validators=[Optional()])
+    percent = IntegerField(_l("Mål i procent"), validators=PERCENT)
+    base = SelectField(_l("Andel av"), choices=ANSWER_BASE_CHOICES, default=TargetBase.all.value)
+
+
+class OutcomeTargetForm(Form):
+    """The share in a set of outcomes at exit, within months of start, or at a follow-up."""
+
+    kind = SelectField(_l("När"), choices=OUTCOME_KIND_CHOICES,
+                       default=TargetKind.outcome_within.value)
+    months = IntegerField(_l("Antal månader"), description=_l(
+        "Inom en tid: månader från start. Uppföljning: uppföljningen så många månader efter "
+        "avslut."), validators=[Optional(), NumberRange(
+            min=1, max=60, message=_l("Skriv ett antal månader mellan 1 och 60."))])
+    outcomes = MultiCheckboxField(_l("Räknas"), choices=OUTCOME_SET_CHOICES, description=_l(
+        "Inget ikryssat: förbundets lista för arbete eller studier."))
+    percent = IntegerField(_l("Mål i procent"), validators=PERCENT)
+    base = SelectField(_l("Andel av"), choices=OUTCOME_BASE_CHOICES,
+                       default=TargetBase.all.value)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The months and outcomes a row needs for its kind (checked here: an empty
+        field's Optional() ends its own validators)."""
+        fine = super().validate(extra_validators)
+        if not self.percent.data:
+            return fine
+        problem = None
+        kind, months = self.kind.data, self.months.data
+        if kind != TargetKind.outcome.value and not months and not self.months.errors:
+            problem = self.months, _l("Skriv antal månader.")
+        elif kind == TargetKind.followup.value and months and \
+                months not in FOLLOWUP_MONTHS_ALLOWED:
+            problem = self.months, _l("Uppföljningar görs efter %(months)s månader.",
+                                      months=", ".join(map(str, FOLLOWUP_MONTHS_ALLOWED)))
+        elif kind == TargetKind.outcome.value and not self.outcomes.data:
+            problem = self.outcomes, _l("Kryssa i vad som räknas. Förbundets lista vid "
+                                        "avslut är målet om arbete eller studier ovan.")
+        if problem is None:
+            return fine
+        problem[0].errors = [*problem[0].errors, problem[1]]
+        return False
 
 
 class InsatsForm(FlaskForm):
@@ -188,6 +257,8 @@ class InsatsForm(FlaskForm):
         _l("Självskattning"), default=SELF_ASSESSMENT_DEFAULT, validate_choice=False,
         description=_l("Frågeformuläret vid start och avslut."))
     targets = FieldList(FormField(TargetForm), min_entries=0)
+    improved_targets = FieldList(FormField(ImprovedTargetForm), min_entries=0)
+    outcome_targets = FieldList(FormField(OutcomeTargetForm), min_entries=0)
     work_target = IntegerField(
         _l("Mål: andel avslutade som gått till arbete eller studier, i procent"),
         validators=[Optional(), NumberRange(min=1, max=100,

@@ -11,6 +11,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
+from analysis.figures.targets import base_name, target_name
+from analysis.pairs import CHANGE_KEY
 from analysis.targets import OUTCOME_ITEM
 from questionnaires import Registry
 
@@ -27,14 +29,18 @@ from ..models import (
     Role,
     Site,
     Target,
+    TargetBase,
     TargetKind,
     User,
 )
+from ..reports.build import analysis_target as _analysis_target
 from . import bp, scope, status
 from .forms import InsatsForm, choices, label
 from .overview import enrolment_statuses, shown_slots
 
 BLANK_TARGET_ROWS = 2
+# The improved and outcome target rows: one blank each (most insatser set one or none).
+BLANK_GOAL_ROWS = 1
 
 
 @bp.get("/insatser/<int:insats_id>")
@@ -47,7 +53,20 @@ def insats(insats_id: int) -> Any:
             for key in (insats.indicators_key, insats.self_assessment_key) if key in registry]
     return render_template("staff/insats.html", insats=insats, rows=rows, used=used,
                            slots=shown_slots(insats),
-                           labels=status.translated_labels())
+                           labels=status.translated_labels(),
+                           target_names=[target_label(t) for t in insats.targets])
+
+
+def target_label(target: Target) -> str:
+    """A stored target as the report names it, with its base: "Inom 12 månader från
+    start: egen försörjning ≥ 50 % (alla vars ...)"."""
+    analysed = _analysis_target(target)
+    outcomes = list(analysed.outcomes or target.insats.organisation.counted_outcomes)
+    result = {"kind": analysed.kind, "item": analysed.item, "insats": None,
+              "months": analysed.months, "base": analysed.base, "outcomes": outcomes,
+              "own_outcomes": bool(analysed.outcomes)}
+    return _("%(name)s minst %(goal)s %% (%(base)s)", name=target_name(result, gettext),
+             goal=round(target.threshold * 100), base=base_name(result, gettext))
 
 
 def _registry() -> Registry:
@@ -104,6 +123,7 @@ def _prepare(form: InsatsForm, insats: Insats | None) -> None:
     for entry in form.targets:
         entry.form.questionnaire.choices = questionnaires
         entry.form.item_id.choices = items
+    _prepare_goals(form, insats)
     counted = current_user.organisation.counted_outcomes
     form.work_target.description = _(
         "Räknas som arbete eller studier: %(outcomes)s (ändras under Inställningar).",
@@ -119,12 +139,15 @@ def _fill(form: InsatsForm, insats: Insats) -> None:
     form.indicators_key.data = insats.indicators_key
     form.self_assessment_key.data = insats.self_assessment_key
     for target in insats.targets:
+        if _goal(target):
+            continue
         if target.kind == TargetKind.outcome:
             form.work_target.data = round(target.threshold * 100)
             continue
         form.targets.append_entry({"questionnaire": target.questionnaire_key,
                                    "item_id": target.item_id, "occasion": str(target.occasion),
-                                   "percent": round(target.threshold * 100)})
+                                   "percent": round(target.threshold * 100),
+                                   "base": str(target.base)})
 
 
 def _save(form: InsatsForm, insats: Insats) -> str | None:
@@ -138,7 +161,7 @@ def _save(form: InsatsForm, insats: Insats) -> str | None:
     if problem is not None:
         return problem
     _save_staff(insats, set(form.staff.data or []))
-    _save_targets(insats, _wanted_targets(form))
+    _save_targets(insats, {**_wanted_targets(form), **_wanted_goals(form)})
     return None
 
 
@@ -169,20 +192,30 @@ def _save_staff(insats: Insats, chosen: set[int]) -> None:
         audit.record("insats_staff_removed", f"{insats.name}: {before[user_id].email}")
 
 
-TargetKey = tuple[str, str, str, str]  # (kind, questionnaire key, item id, occasion)
+# (kind, questionnaire key, item id, occasion, outcomes, months)
+TargetKey = tuple[str, str, str, str, str, int]
+# What a wanted target is set to: its threshold (a fraction) and its base (None: the
+# stored one, or a new target's default).
+TargetGoal = tuple[float, str | None]
 
 
-def _wanted_targets(form: InsatsForm) -> dict[TargetKey, float]:
-    """The targets the form asks for, as fractions; rows without an item or a percent
-    set no target."""
-    targets: dict[TargetKey, float] = {
+def _wanted_targets(form: InsatsForm) -> dict[TargetKey, TargetGoal]:
+    """The item and work-or-studies targets the form asks for; rows without an item or a
+    percent set no target."""
+    targets: dict[TargetKey, TargetGoal] = {
         (TargetKind.item, entry.form.questionnaire.data, entry.form.item_id.data,
-         entry.form.occasion.data): entry.form.percent.data / 100
+         entry.form.occasion.data, "", 0): (entry.form.percent.data / 100, entry.form.base.data)
         for entry in form.targets if entry.form.item_id.data and entry.form.percent.data}
     if form.work_target.data:
-        targets[(TargetKind.outcome, "", OUTCOME_ITEM, Occasion.avslut.value)] = \
-            form.work_target.data / 100
+        # The förbund's list; its base stays what it was (a new one: everyone ended).
+        targets[(TargetKind.outcome, "", OUTCOME_ITEM, Occasion.avslut.value, "", 0)] = \
+            (form.work_target.data / 100, None)
     return targets
+
+
+def _key(target: Target) -> TargetKey:
+    return (target.kind, target.questionnaire_key, target.item_id, str(target.occasion),
+            target.outcomes, target.months)
 
 
 def _targets_asked(form: InsatsForm) -> bool:
@@ -209,19 +242,83 @@ def _targets_asked(form: InsatsForm) -> bool:
     return fine
 
 
-def _save_targets(insats: Insats, wanted: dict[TargetKey, float]) -> None:
-    """Keep the targets still wanted (with the new threshold), drop the rest, add new."""
+def _save_targets(insats: Insats, wanted: dict[TargetKey, TargetGoal]) -> None:
+    """Keep the targets still wanted (with the new threshold and base), drop the rest,
+    add new."""
     wanted = dict(wanted)
     for target in list(insats.targets):
-        key = (target.kind, target.questionnaire_key, target.item_id, str(target.occasion))
-        if key in wanted:
-            target.threshold = wanted.pop(key)
+        if _key(target) in wanted:
+            target.threshold, base = wanted.pop(_key(target))
+            target.base = TargetBase(base or target.base)
         else:
             insats.targets.remove(target)
-    for (kind, questionnaire_key, item_id, occasion), threshold in wanted.items():
+    for (kind, questionnaire_key, item_id, occasion, outcomes, months), (threshold, base) \
+            in wanted.items():
         insats.targets.append(Target(
-            questionnaire_key=questionnaire_key, item_id=item_id, occasion=Occasion(occasion),
-            threshold=threshold, kind=kind))
+            questionnaire_key=questionnaire_key, item_id=item_id,
+            occasion=Occasion(occasion), threshold=threshold, kind=kind, outcomes=outcomes,
+            months=months, **({"base": TargetBase(base)} if base else {})))
+
+
+# --- improved and outcome targets (issue 24): rows of their own ------------------------
+
+
+def _goal(target: Target) -> bool:
+    """A target of the improved and outcome rows (not an item row or the förbund's list
+    at exit, the work-or-studies field)."""
+    return target.kind not in (TargetKind.item, TargetKind.outcome) or bool(target.outcomes)
+
+
+def _prepare_goals(form: InsatsForm, insats: Insats | None) -> None:
+    """The improved and outcome rows: the stored targets and a blank row each, and the
+    self-assessment's dimensions to choose from."""
+    if not form.is_submitted():
+        if insats is not None:
+            _fill_goals(form, insats)
+        for _blank in range(BLANK_GOAL_ROWS):
+            form.improved_targets.append_entry()
+            form.outcome_targets.append_entry()
+    registry = current_app.extensions["stegvis.questionnaires"]
+    dimensions = choices([("", _("– inget mål –"))] + [
+        (i.id, f"{i.id}: {gettext(i.text.standard)}")
+        for i in registry.latest(CHANGE_KEY).scale_items()])
+    for entry in form.improved_targets:
+        entry.form.item_id.choices = dimensions
+
+
+def _fill_goals(form: InsatsForm, insats: Insats) -> None:
+    for target in insats.targets:
+        if not _goal(target):
+            continue
+        row = {"percent": round(target.threshold * 100), "base": str(target.base)}
+        if target.kind == TargetKind.improved:
+            form.improved_targets.append_entry({**row, "item_id": target.item_id})
+        else:
+            form.outcome_targets.append_entry({
+                **row, "kind": str(target.kind), "outcomes": list(target.outcome_list),
+                "months": target.months or None})
+
+
+def _wanted_goals(form: InsatsForm) -> dict[TargetKey, TargetGoal]:
+    """The improved and outcome targets the form asks for (rows without a percent set
+    none; OutcomeTargetForm has checked the months and outcomes)."""
+    wanted: dict[TargetKey, TargetGoal] = {
+        (TargetKind.improved, CHANGE_KEY, row.form.item_id.data, Occasion.avslut.value, "", 0):
+            (row.form.percent.data / 100, row.form.base.data)
+        for row in form.improved_targets if row.form.item_id.data and row.form.percent.data}
+    for row in form.outcome_targets:
+        goal = row.form
+        if not goal.percent.data:
+            continue
+        kind = TargetKind(goal.kind.data)
+        occasion = Occasion.uppfoljning if kind == TargetKind.followup else Occasion.avslut
+        months = 0 if kind == TargetKind.outcome else goal.months.data
+        # In the choices' order, so the same set is the same target.
+        outcomes = ",".join(c.value for c in goal.outcomes.choices
+                            if c.value in (goal.outcomes.data or []))  # fmt: skip
+        wanted[(kind, "", OUTCOME_ITEM, occasion.value, outcomes, months)] = (
+            goal.percent.data / 100, goal.base.data)
+    return wanted
 
 
 def _name_taken(name: str, insats_id: int | None) -> bool:
