@@ -6,7 +6,7 @@ report checks them is the figure `analysis/figures/targets.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from questionnaires.vocabulary import ExitOutcome, followup_occasion
 
@@ -51,6 +51,8 @@ class Target:
     # The insats whose participants it is checked on; None: everyone in the report.
     insats: str | None = None
     kind: str = ITEM
+    # The rest by name only: several callers grew them at once (issues 22 and 24).
+    _: KW_ONLY
     # The questionnaire whose item it is (an item id may be in several: ours and a
     # förbund's own); None: any questionnaire that asks the item.
     questionnaire: str | None = None
@@ -75,8 +77,8 @@ def outcome_target(threshold: float, insats: str | None = None,
 def within_target(threshold: float, months: int, insats: str | None = None,
                   outcomes: tuple[str, ...] = (), base: str = ALL) -> Target:
     """"At least `threshold` ended in `outcomes` within `months` of enrolment"."""
-    return Target(OUTCOME_ITEM, "avslut", threshold, insats, OUTCOME_WITHIN, outcomes,
-                  months, base)
+    return Target(OUTCOME_ITEM, "avslut", threshold, insats, OUTCOME_WITHIN,
+                  outcomes=outcomes, months=months, base=base)
 
 
 def followup_target(threshold: float, months: int, insats: str | None = None,
@@ -84,7 +86,7 @@ def followup_target(threshold: float, months: int, insats: str | None = None,
     """"At least `threshold` of those who answered the follow-up at `months` are in
     `outcomes`"."""
     return Target(OUTCOME_ITEM, followup_occasion(months), threshold, insats, FOLLOWUP,
-                  outcomes, months, base)
+                  outcomes=outcomes, months=months, base=base)
 
 
 def improved_target(threshold: float, dimension: str, insats: str | None = None,
