@@ -35,7 +35,7 @@ from analysis.cells import restore
 from analysis.perturbation import new_record_key
 from analysis.rows import AnswerRow
 
-from . import validators
+from . import data_version, validators
 from .extensions import db
 from .models import (
     Enrolment,
@@ -392,4 +392,6 @@ def write(plan: Plan) -> None:
         (response_id, row.item, row.value, restore(row.comment))
         for response_id, (_enrolment, answers) in zip(response_ids, plan.responses, strict=True)
         for row in answers))
+    # Written around the ORM: the session hook cannot see it.
+    data_version.changed(session, plan.organisation_id)
     session.expire_all()
