@@ -21,11 +21,12 @@ from sqlalchemy import func, select
 from survey import data_version
 from survey.extensions import db
 from survey.models import (
+    Answer,
     AuditEvent,
     Enrolment,
-    Insats,
     JobState,
     ReportJob,
+    Response,
     utcnow,
 )
 from survey.reports import jobs, runner
@@ -208,22 +209,31 @@ def test_the_limit_is_in_english_for_english_staff(queued, admin_client,
 
 def test_a_failed_report_is_said_kindly_and_can_be_asked_again(queued, admin_client,
                                                                answered):  # noqa: F811
-    short_lived = Insats(organisation_id=answered.organisation_id, name="Kortvarig")
-    db.session.add(short_lived)
+    # An answer to an item its questionnaire does not have: the report cannot be made.
+    response = db.session.scalar(select(Response).where(Response.submitted_at.is_not(None)))
+    db.session.add(Answer(response_id=response.id, item_id="finns-inte", value=1))
     db.session.commit()
-    url = f"{REPORT}?insats={short_lived.id}"
-    waiting = admin_client.get(url)
-    refresh = REFRESH.search(waiting.text).group(1).replace("&amp;", "&")
-    db.session.delete(db.session.get(Insats, short_lived.id))  # gone before it is made
-    db.session.commit()
+    url = f"{REPORT}?insats={answered.id}"
+    refresh = REFRESH.search(admin_client.get(url).text).group(1).replace("&amp;", "&")
     run_runner(queued)
     failed = admin_client.get(refresh)
     assert failed.status_code == 500
     assert "Rapporten kunde inte göras. Felet är vårt, inte ditt urval." in failed.text
-    assert "LookupError" not in failed.text and "Traceback" not in failed.text
+    assert "finns-inte" not in failed.text and "Traceback" not in failed.text
+    assert "http-equiv" not in failed.text and ">Försök igen</a>" in failed.text
     job = db.session.scalar(select(ReportJob))
-    assert job.state == JobState.failed and "LookupError" in job.error
+    assert job.state == JobState.failed and "finns-inte" in job.error
     assert report_events() == []
+    # Asked again, the same job is queued again (no second row).
+    assert "Rapporten görs" in admin_client.get(url).text
+    assert count() == 1 and count(ReportJob.state == JobState.queued) == 1
+    run_runner(queued)
+    # The data put right: made on the new data.
+    db.session.delete(db.session.scalar(select(Answer).where(Answer.item_id == "finns-inte")))
+    db.session.commit()
+    assert "Rapporten görs" in admin_client.get(url).text
+    run_runner(queued)
+    assert "<table" in admin_client.get(url).text and count() == 2
 
 
 def test_claiming_is_safe_between_runners(queued, admin_client, answered):  # noqa: F811
