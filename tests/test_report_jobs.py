@@ -299,8 +299,8 @@ def test_a_runner_that_died_leaves_a_failure_not_a_wait(queued, admin_client,
     assert admin_client.get(url).status_code == 200
 
 
-def test_flask_report_worker_makes_the_queued_reports(queued, admin_client, answered,
-                                                      database_url):  # noqa: F811
+def test_flask_report_worker_makes_the_queued_reports(queued, admin_client, database_url,
+                                                      answered):  # noqa: F811
     """The runner as `make run` and production start it: a process of its own."""
     url = f"{REPORT}ladda-ner.csv?insats={answered.id}"
     assert admin_client.get(url).status_code == 202
