@@ -35,8 +35,8 @@ import urllib.parse
 from collections import defaultdict
 from pathlib import Path
 
-from bench.import_load import Timed, run_import, write_csv
-from bench.load import ROOT, Broken, Browser, journey, percentiles, prepare_database
+from bench.import_load import Timed, answering, run_import, write_csv
+from bench.load import ROOT, percentiles, prepare_database
 
 RESULTS = Path(__file__).parent / "results"
 QUICK = os.environ.get("STEGVIS_BENCH_QUICK") == "1"
@@ -168,26 +168,9 @@ def run(url: str, folder: Path, plans: list, reports: bool,  # type: ignore[type
         emails: list[str], insats_id: int, seconds: float | None) -> dict[str, object]:
     stack = Stack(url, folder)
     stop = threading.Event()
-    queue = iter(plans)
-    lock = threading.Lock()
     timings: dict[str, Timed] = defaultdict(Timed)
     health = Timed()
-    errors: list[str] = []
-
-    def participant() -> None:
-        mine: dict[str, Timed] = defaultdict(Timed)
-        while not stop.is_set():
-            with lock:
-                plan = next(queue, None)
-            if plan is None:
-                break
-            try:
-                journey(Browser(stack.port, mine), plan)  # type: ignore[arg-type]
-            except Broken as error:
-                errors.append(str(error))
-        with lock:
-            for kind, values in mine.items():
-                timings[kind].extend(values)
+    errors: list[tuple[float, str]] = []
 
     def healthz() -> None:
         while not stop.is_set():
@@ -198,13 +181,13 @@ def run(url: str, folder: Path, plans: list, reports: bool,  # type: ignore[type
                 status = 0
             health.append((time.perf_counter() - started) * 1000)
             if status != 200:
-                errors.append(f"healthz {status}")
+                errors.append((time.monotonic(), f"healthz {status}"))
             stop.wait(0.2)
 
     pdfs: list[dict[str, object]] = []
     try:
         cookies = [log_in(stack.port, email) for email in emails] if reports else []
-        threads = [threading.Thread(target=participant) for _ in range(PARTICIPANTS)]
+        threads = answering(stack.port, plans, PARTICIPANTS, stop, timings, errors)
         threads.append(threading.Thread(target=healthz))
         for thread in threads:
             thread.start()
@@ -244,7 +227,7 @@ def run(url: str, folder: Path, plans: list, reports: bool,  # type: ignore[type
         "seconds": round(end - start, 1),
         "participant_requests_ms": percentiles(inside) if inside else None,
         "healthz_ms": percentiles(within(health)) if within(health) else None,
-        "errors": len(errors), "error_reasons": sorted(set(errors))[:5],
+        "errors": len(errors), "error_reasons": sorted({reason for _, reason in errors})[:5],
         "pdfs": [{k: v for k, v in record.items() if k != "ended"} for record in pdfs],
     }
 
