@@ -157,7 +157,9 @@ def fetch_pdf(port: int, cookie: str, path: str, record: dict[str, object]) -> N
             return
         found = _REFRESH.search(body.decode(errors="replace"))
         if status != 202 or found is None:
-            record.update(error=f"{status}", ended=time.monotonic())
+            said = re.search(r'role="alert">([^<]+)<', body.decode(errors="replace"))
+            record.update(error=f"{status} {said[1] if said else ''}".strip(),
+                          ended=time.monotonic())
             return
         path = found[1].replace("&amp;", "&")
         polls += 1
@@ -218,6 +220,9 @@ def run(url: str, folder: Path, plans: list, reports: bool,  # type: ignore[type
     finally:
         stop.set()
         stack.stop()
+    failed = _failed_jobs(url)
+    logs = {name: (folder / name).read_text(errors="replace").splitlines()[-15:]
+            for name in ("error.log", "runner.log") if (folder / name).exists()}
 
     def within(values: Timed) -> list[float]:
         return [latency for at, latency in values if start <= at <= end]
@@ -229,7 +234,20 @@ def run(url: str, folder: Path, plans: list, reports: bool,  # type: ignore[type
         "healthz_ms": percentiles(within(health)) if within(health) else None,
         "errors": len(errors), "error_reasons": sorted({reason for _, reason in errors})[:5],
         "pdfs": [{k: v for k, v in record.items() if k != "ended"} for record in pdfs],
+        **({"failed_jobs": failed, "logs": logs} if failed or any(
+            "error" in record for record in pdfs) else {}),
     }
+
+
+def _failed_jobs(url: str) -> list[str]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT id, error FROM report_job WHERE state = 'failed'")).all()
+    engine.dispose()
+    return [f"{job_id}: {error}" for job_id, error in rows]
 
 
 def main() -> dict[str, object]:

@@ -318,3 +318,25 @@ def test_flask_report_worker_makes_the_queued_reports(queued, admin_client, data
         output = worker.communicate(timeout=30)[0]
     assert worker.returncode == 0, output  # SIGTERM: it stops cleanly
     assert admin_client.get(url).status_code == 200
+
+
+def test_one_report_reads_one_snapshot_while_participants_submit(app, answered):  # noqa: F811
+    """A survey submitted between the report's queries is in none of them (before, the
+    answers query saw a response the responses query had not, and the report failed)."""
+    from survey.reports.columns import enrolment_columns, one_snapshot, report_columns
+
+    from .factories import participant_with_invitation
+
+    token = participant_with_invitation(answered, "R-MITT")
+    participant = app.test_client()
+    choose_language(participant, token, "sv")
+    answer(participant, token, 5, "4")
+    registry = app.extensions["stegvis.questionnaires"]
+    with one_snapshot():
+        enrolments = enrolment_columns([answered.id])
+        submit(participant, token)  # committed by another connection, mid-report
+        responses, answers = report_columns([answered.id], registry, enrolments)
+    assert len(enrolments.key) == 7 and len(responses.submitted_at) == 6
+    assert answers.response.max() < 6
+    enrolments = enrolment_columns([answered.id])  # a new report sees it
+    assert len(report_columns([answered.id], registry, enrolments)[0].submitted_at) == 7

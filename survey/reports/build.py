@@ -21,13 +21,14 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
     and the förbund's list of exit outcomes that count as work or studies."""
     options = report_options(insatser, date_from, date_to, site, title)
     # PyArrow only when a report is made: see columns.py.
-    from .columns import enrolment_columns, report_columns
+    from .columns import enrolment_columns, one_snapshot, report_columns
 
     ids = [i.id for i in insatser]
     registry = current_app.extensions["stegvis.questionnaires"]
-    enrolments = enrolment_columns(ids)
-    return report_from_columns(*report_columns(ids, registry, enrolments), options, enrolments,
-                               registry), options
+    with one_snapshot():
+        enrolments = enrolment_columns(ids)
+        columns = report_columns(ids, registry, enrolments)
+    return report_from_columns(*columns, options, enrolments, registry), options
 
 
 def report_options(insatser: Sequence[Insats], date_from: dt.date | None,
