@@ -11,7 +11,7 @@ config (gunicorn.conf.py: 2 workers x 2 threads on 2 cores) and the runner besid
 - **with reports**: PARTICIPANTS participants answer complete journeys (bench/load.py)
   and /healthz is asked every 0.2 s; 6 staff users each ask for 2 PDFs of different
   months (12 different PDFs, 2 each being the per-user limit), all at the same moment,
-  and follow the page's refresh (every 3 s, as a browser does) until their file arrives;
+  and look again every 2 s (as the waiting page's script does) until their file arrives;
 - **without reports**: the same for as long, without the staff users.
 
 Printed for both: participants' requests p50/p95 and /healthz p50/p95 while the PDFs
@@ -47,7 +47,7 @@ STAFF = 6
 PDFS_EACH = 2
 PASSWORD = "bench-lösenord-123"  # noqa: S105
 _CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
-_REFRESH = re.compile(r'<meta http-equiv="refresh" content="\d+; url=([^"]+)">')
+_NEXT = re.compile(r'data-next="([^"]+)"')  # the waiting page's "look again"
 
 
 def _env(url: str) -> dict[str, str]:
@@ -155,7 +155,7 @@ def fetch_pdf(port: int, cookie: str, path: str, record: dict[str, object]) -> N
             record.update(seconds=round(time.monotonic() - asked, 2), bytes=len(body),
                           polls=polls, ended=time.monotonic())
             return
-        found = _REFRESH.search(body.decode(errors="replace"))
+        found = _NEXT.search(body.decode(errors="replace"))
         if status != 202 or found is None:
             said = re.search(r'role="alert">([^<]+)<', body.decode(errors="replace"))
             record.update(error=f"{status} {said[1] if said else ''}".strip(),
@@ -163,7 +163,7 @@ def fetch_pdf(port: int, cookie: str, path: str, record: dict[str, object]) -> N
             return
         path = found[1].replace("&amp;", "&")
         polls += 1
-        time.sleep(3)  # as the page's <meta http-equiv="refresh" content="3">
+        time.sleep(2)  # as the page's script (report-wait.js) asks every 2 s
 
 
 def run(url: str, folder: Path, plans: list, reports: bool,  # type: ignore[type-arg]

@@ -35,7 +35,8 @@ from .test_answering_journey import answer, choose_language, submit
 from .test_reports_web import answered  # noqa: F401  (the fixture: six answers)
 
 REPORT = "/personal/rapporter/"
-REFRESH = re.compile(r'<meta http-equiv="refresh" content="3; url=([^"]+)">')
+# The waiting page's link to look again (its script follows it once the report is made).
+REFRESH = re.compile(r'data-next="([^"]+)"')
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -67,10 +68,13 @@ def test_the_page_answers_at_once_and_shows_the_report_when_made(queued, admin_c
                                                                  answered):  # noqa: F811
     waiting = admin_client.get(f"{REPORT}?insats={answered.id}")
     assert waiting.status_code == 200
-    assert "Rapporten görs … (sidan uppdateras)" in waiting.text
+    assert "Rapporten görs …" in waiting.text and "report-wait.js" in waiting.text
     refresh = REFRESH.search(waiting.text).group(1).replace("&amp;", "&")
     assert refresh.startswith(f"{REPORT}?insats={answered.id}&jobb=")
     assert f'href="{REFRESH.search(waiting.text).group(1)}"' in waiting.text  # no script needed
+    assert "http-equiv" not in waiting.text  # never refreshed under a screen reader's feet
+    state = REPORT + f"jobb/{refresh.rsplit('=', 1)[1]}"
+    assert admin_client.get(state).json == {"state": "queued"}
     assert "<table" not in waiting.text and report_events() == []  # not delivered yet
     # Looking again before it is made: still waiting, and still one job.
     assert "Rapporten görs" in admin_client.get(refresh).text
@@ -78,7 +82,9 @@ def test_the_page_answers_at_once_and_shows_the_report_when_made(queued, admin_c
 
     assert run_runner(queued) == 1
     made = admin_client.get(refresh)
-    assert made.status_code == 200 and "<table" in made.text and "http-equiv" not in made.text
+    assert made.status_code == 200 and "<table" in made.text
+    assert "data-report-state" not in made.text and "report-wait.js" not in made.text
+    assert admin_client.get(state).json == {"state": "done"}
     # The download links carry the report's parameters, not the job's id.
     assert f"ladda-ner.pdf?insats={answered.id}\"" in made.text
     assert report_events() == ["Testinsatsen; period … – …; ort alla; format visning"]
@@ -220,7 +226,7 @@ def test_a_failed_report_is_said_kindly_and_can_be_asked_again(queued, admin_cli
     assert failed.status_code == 500
     assert "Rapporten kunde inte göras. Felet är vårt, inte ditt urval." in failed.text
     assert "finns-inte" not in failed.text and "Traceback" not in failed.text
-    assert "http-equiv" not in failed.text and ">Försök igen</a>" in failed.text
+    assert "data-report-state" not in failed.text and ">Försök igen</a>" in failed.text
     job = db.session.scalar(select(ReportJob))
     assert job.state == JobState.failed and "finns-inte" in job.error
     assert report_events() == []
@@ -340,3 +346,21 @@ def test_one_report_reads_one_snapshot_while_participants_submit(app, answered):
     assert answers.response.max() < 6
     enrolments = enrolment_columns([answered.id])  # a new report sees it
     assert len(report_columns([answered.id], registry, enrolments)[0].submitted_at) == 7
+
+
+def test_a_job_state_is_for_its_own_forbund_only(queued, admin_client, answered):  # noqa: F811
+    from survey.models import Organisation
+
+    admin_client.get(f"{REPORT}ladda-ner.csv?insats={answered.id}")
+    job_id = db.session.scalar(select(ReportJob.id))
+    other = Organisation(name="Ett annat förbund")
+    db.session.add(other)
+    db.session.flush()
+    db.session.add(ReportJob(organisation_id=other.id, kind="csv", params="{}",
+                             params_hash="x" * 64, data_version=0))
+    db.session.commit()
+    theirs = db.session.scalar(select(ReportJob.id).where(ReportJob.organisation_id == other.id))
+    assert admin_client.get(f"{REPORT}jobb/{job_id}").json == {"state": "queued"}
+    assert admin_client.get(f"{REPORT}jobb/{theirs}").status_code == 404
+    assert admin_client.get(f"{REPORT}jobb/99999999999").status_code == 404
+    assert queued.test_client().get(f"{REPORT}jobb/{job_id}").status_code in (302, 401)

@@ -2,8 +2,8 @@
 
 The web page and the PDF are one template (reports/_report.html, see view.py and
 document.py); Excel and CSV are the same Tables. A request never makes a report itself:
-it asks for the job and shows the result, or says the report is being made and looks
-again (a refresh, no script needed).
+it asks for the job and shows the result, or says the report is being made and offers
+to look again (a link; with JavaScript the page opens the report when it is made).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import io
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import render_template, request, send_file, url_for
+from flask import abort, jsonify, render_template, request, send_file, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,6 +27,7 @@ from analysis.selection import FIRST_YEAR, Month, MonthError, period
 
 from .. import audit
 from ..auth.access import STAFF, requires
+from ..extensions import db
 from ..models import JobState, ReportJob
 from ..staff import scope
 from ..staff.forms import MultiCheckboxField, choices
@@ -133,15 +134,28 @@ def _query() -> str:
 
 def _not_made(job: ReportJob | None, form: ReportForm, refused: str = "",
               endpoint: str = "reports.report", **values: str) -> Any:
-    """The report page while a report is being made (it refreshes itself until it is
-    there), when it failed, or when the user is over their limit (429)."""
+    """The report page while a report is being made (a link to look again; its script
+    opens the report when it is made), when it failed, or when the user is over their
+    limit (429)."""
     refresh = None
     if job is not None and job.state in jobs.ACTIVE:
         refresh = f"{url_for(endpoint, **values)}?{_query()}&jobb={job.id}"
     failed = job is not None and job.state == JobState.failed
     status = 429 if refused else 500 if failed else 200 if endpoint == "reports.report" else 202
     return render_template("reports/report.html", form=form, view=None, query=_query(),
-                           refresh=refresh, failed=failed, refused=refused), status
+                           refresh=refresh, job_id=job.id if job else None, failed=failed,
+                           refused=refused), status
+
+
+@bp.get("/jobb/<int:job_id>")
+@requires(STAFF)
+def job_state(job_id: int) -> Any:
+    """The state of a report being made, for the waiting page's script (report-wait.js);
+    only the user's own förbund's jobs, and nothing of the report itself."""
+    job = db.session.get(ReportJob, job_id)
+    if job is None or job.organisation_id != current_user.organisation_id:
+        abort(404)
+    return jsonify(state=str(job.state))
 
 
 @bp.get("/")
