@@ -146,7 +146,8 @@ def log_in(port: int, email: str) -> str:
 
 
 def fetch_pdf(port: int, cookie: str, path: str, record: dict[str, object]) -> None:
-    """Ask for a PDF, then follow the waiting page's refresh until the file comes."""
+    """Ask for a PDF, then follow the waiting page's link every 2 s until the file comes
+    (heavier than the page's script, which asks the light job state first)."""
     asked = time.monotonic()
     polls = 0
     while True:

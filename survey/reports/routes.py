@@ -137,13 +137,13 @@ def _not_made(job: ReportJob | None, form: ReportForm, refused: str = "",
     """The report page while a report is being made (a link to look again; its script
     opens the report when it is made), when it failed, or when the user is over their
     limit (429)."""
-    refresh = None
+    again = None
     if job is not None and job.state in jobs.ACTIVE:
-        refresh = f"{url_for(endpoint, **values)}?{_query()}&jobb={job.id}"
+        again = f"{url_for(endpoint, **values)}?{_query()}&jobb={job.id}"
     failed = job is not None and job.state == JobState.failed
     status = 429 if refused else 500 if failed else 200 if endpoint == "reports.report" else 202
     return render_template("reports/report.html", form=form, view=None, query=_query(),
-                           refresh=refresh, job_id=job.id if job else None, failed=failed,
+                           again=again, job_id=job.id if job else None, failed=failed,
                            refused=refused), status
 
 
