@@ -356,7 +356,8 @@ def test_a_job_state_is_for_its_own_forbund_only(queued, admin_client, answered)
     other = Organisation(name="Ett annat förbund")
     db.session.add(other)
     db.session.flush()
-    db.session.add(ReportJob(organisation_id=other.id, kind="csv", params="{}",
+    mine = db.session.get(ReportJob, job_id)
+    db.session.add(ReportJob(organisation_id=other.id, kind="csv", params=mine.params,
                              params_hash="x" * 64, data_version=0))
     db.session.commit()
     theirs = db.session.scalar(select(ReportJob.id).where(ReportJob.organisation_id == other.id))

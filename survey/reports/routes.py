@@ -150,10 +150,12 @@ def _not_made(job: ReportJob | None, form: ReportForm, refused: str = "",
 @bp.get("/jobb/<int:job_id>")
 @requires(STAFF)
 def job_state(job_id: int) -> Any:
-    """The state of a report being made, for the waiting page's script (report-wait.js);
-    only the user's own förbund's jobs, and nothing of the report itself."""
+    """The state of a report being made, for the waiting page's script (report-wait.js):
+    only of a report the user may see (its insatser theirs), and nothing of the report."""
     job = db.session.get(ReportJob, job_id)
-    if job is None or job.organisation_id != current_user.organisation_id:
+    visible = {insats.id for insats in scope.visible_insatser()}
+    if (job is None or job.organisation_id != current_user.organisation_id
+            or not set(jobs.Params.read(job.params).insatser) <= visible):
         abort(404)
     return jsonify(state=str(job.state))
 
