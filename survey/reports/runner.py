@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # How often an idle runner looks for work, and tidies (jobs.tidy).
 POLL_SECONDS = 0.5
 TIDY_SECONDS = 60.0
+ERROR_PAUSE_SECONDS = 5.0
 # Added to the runner's niceness: the kernel gives the web workers the CPU first.
 NICENESS = 10
 
@@ -35,23 +36,27 @@ def work(app: Flask, stop: threading.Event, idle_exit: bool = False) -> int:
     queued); returns how many were made."""
     made, tidied = 0, 0.0
     while not stop.is_set():
-        if time.monotonic() - tidied > TIDY_SECONDS:
+        try:
+            if time.monotonic() - tidied > TIDY_SECONDS:
+                with app.app_context():
+                    jobs.tidy()
+                tidied = time.monotonic()
             with app.app_context():
-                jobs.tidy()
-            tidied = time.monotonic()
-        with app.app_context():
-            job_id = jobs.claim()
-        if job_id is None:
-            if idle_exit:
-                break
-            stop.wait(POLL_SECONDS)
-            continue
-        # Each job in a fresh app context: its own session and `g`, so nothing cached
-        # for one report's language or data reaches the next.
-        with app.app_context():
-            jobs.make(job_id)
-            db.session.remove()
-        made += 1
+                job_id = jobs.claim()
+            if job_id is None:
+                if idle_exit:
+                    break
+                stop.wait(POLL_SECONDS)
+                continue
+            # Each job in a fresh app context: its own session and `g`, so nothing
+            # cached for one report's language or data reaches the next.
+            with app.app_context():
+                jobs.make(job_id)
+                db.session.remove()
+            made += 1
+        except Exception:  # the database away or busy for a moment: the runner goes on
+            log.exception("report runner: trying again shortly")
+            stop.wait(ERROR_PAUSE_SECONDS)
     return made
 
 
