@@ -29,6 +29,9 @@ run: system-deps install compile-translations audio
 	$(FLASK) init-db
 	FLASK_RUN_PORT=$(PORT) $(FLASK) demo
 	@echo "Stegvis körs på http://127.0.0.1:$(PORT) (avsluta med Ctrl+C)"
+# The report runner beside the web server (reports are made there, not in requests);
+# Ctrl+C stops both.
+	$(FLASK) report-worker & runner=$$!; trap 'kill $$runner 2>/dev/null' EXIT INT TERM; \
 	FLASK_RUN_PORT=$(PORT) $(FLASK) run --host 127.0.0.1
 
 # axe-core for the accessibility scan (pinned in tests/browser/package-lock.json).

@@ -111,16 +111,13 @@ def run_import(url: str, path: Path) -> dict[str, object]:
     }
 
 
-def during(url: str, folder: Path) -> dict[str, object]:
-    plans = prepare_database(url, 4000)
-    csv_path = folder / "during.csv"
-    rows = write_csv(csv_path, DURING_ROWS, "IMP")
-    server = Server(url, folder)
-    stop = threading.Event()
+def answering(port: int, plans: list, count: int, stop: threading.Event,  # type: ignore[type-arg]
+              timings: dict[str, Timed],
+              errors: list[tuple[float, str]]) -> list[threading.Thread]:
+    """`count` participants (not started) answering complete journeys from `plans` until
+    `stop`: each request's end and latency into `timings`, failures into `errors`."""
     queue = iter(plans)
     lock = threading.Lock()
-    timings: dict[str, Timed] = defaultdict(Timed)
-    errors: list[tuple[float, str]] = []
 
     def participant() -> None:
         mine: dict[str, Timed] = defaultdict(Timed)
@@ -130,14 +127,25 @@ def during(url: str, folder: Path) -> dict[str, object]:
             if plan is None:
                 break
             try:
-                journey(Browser(server.port, mine), plan)  # type: ignore[arg-type]
+                journey(Browser(port, mine), plan)  # type: ignore[arg-type]
             except Broken as error:
                 errors.append((time.monotonic(), str(error)))
         with lock:
             for kind, values in mine.items():
                 timings[kind].extend(values)
 
-    threads = [threading.Thread(target=participant) for _ in range(PARTICIPANTS)]
+    return [threading.Thread(target=participant) for _ in range(count)]
+
+
+def during(url: str, folder: Path) -> dict[str, object]:
+    plans = prepare_database(url, 4000)
+    csv_path = folder / "during.csv"
+    rows = write_csv(csv_path, DURING_ROWS, "IMP")
+    server = Server(url, folder)
+    stop = threading.Event()
+    timings: dict[str, Timed] = defaultdict(Timed)
+    errors: list[tuple[float, str]] = []
+    threads = answering(server.port, plans, PARTICIPANTS, stop, timings, errors)
     try:
         for thread in threads:
             thread.start()

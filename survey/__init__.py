@@ -67,7 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from flask_login import current_user
 
-    from . import database, i18n, ratelimit
+    from . import data_version, database, i18n, ratelimit  # noqa: F401 (data_version: its hooks)
     from .extensions import babel, csrf, db, login_manager
 
     db.init_app(app)

@@ -160,7 +160,8 @@ def create_user(email, name, role, organisation_name, password) -> None:  # type
 def init_app(app: Flask) -> None:
     from . import demo, transfer
     from .questionnaire_cli import questionnaire_cli
+    from .reports.runner import report_worker
 
     for command in (init_db, invite, check_codes, demo.demo, purge, create_user, transfer.export,
-                    transfer.import_csv, transfer.report, questionnaire_cli):
+                    transfer.import_csv, transfer.report, questionnaire_cli, report_worker):
         app.cli.add_command(command)

@@ -79,6 +79,15 @@ def defaults(instance_path: Path) -> dict[str, object]:
         # years fit; the import stays under 250 MB and participants are served meanwhile
         # (bench/import_load.py). A larger file is refused with how to split it.
         "IMPORT_MAX_ROWS": int(os.environ.get("STEGVIS_IMPORT_MAX_ROWS", "50000")),
+        # Reports are made by the report runner beside the web workers (`flask
+        # report-worker`, survey/reports/jobs.py); "inline" makes them in the asking
+        # request instead (tests; never under load). REPORT_RUNNERS: how many the runner
+        # makes at once (1 on 2 cores). Each staff user may have REPORT_JOBS_PER_USER in
+        # the making and ask for REPORT_JOBS_PER_HOUR new ones an hour.
+        "REPORT_RUNNER": os.environ.get("STEGVIS_REPORT_RUNNER", "worker"),
+        "REPORT_RUNNERS": int(os.environ.get("STEGVIS_REPORT_RUNNERS", "1")),
+        "REPORT_JOBS_PER_USER": int(os.environ.get("STEGVIS_REPORT_JOBS_PER_USER", "2")),
+        "REPORT_JOBS_PER_HOUR": int(os.environ.get("STEGVIS_REPORT_JOBS_PER_HOUR", "30")),
         # Anonymise participants this many months after exit unless the förbund sets another.
         "RETENTION_MONTHS_DEFAULT": 24,
     }

@@ -36,7 +36,7 @@ from analysis.perturbation import new_record_key
 from analysis.rows import AnswerRow
 from questionnaires.vocabulary import Occasion, followup_months, followup_occasion
 
-from . import validators
+from . import data_version, validators
 from .extensions import db
 from .models import (
     Enrolment,
@@ -402,4 +402,6 @@ def write(plan: Plan) -> None:
         (response_id, row.item, row.value, restore(row.comment))
         for response_id, (_enrolment, answers) in zip(response_ids, plan.responses, strict=True)
         for row in answers))
+    # Written around the ORM: the session hook cannot see it.
+    data_version.changed(session, plan.organisation_id)
     session.expire_all()

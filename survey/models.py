@@ -524,3 +524,55 @@ class Recording(db.Model):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     recorded_by: Mapped[User | None] = relationship()
+
+
+class DataVersion(db.Model):
+    """What a förbund's reports read, as one number: every committed write a report reads
+    (answers submitted, enrolments, participants, insatser, sites, targets, settings,
+    imports) adds one (survey/data_version.py). A kept report is served while the number
+    it was made at is the current one."""
+
+    __tablename__ = "data_version"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class JobState(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class ReportJob(db.Model):
+    """A report asked for (the page's figures, PDF, Excel or CSV), made by the report
+    runner beside the web workers (survey/reports/jobs.py) and kept, bytes and all, so
+    that every app server can hand it out. One job per parameters and data version."""
+
+    __tablename__ = "report_job"
+    __table_args__ = (UniqueConstraint("params_hash", "data_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    # Who asked first: their limits count it (others who ask the same join it).
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    # Canonical JSON (sorted keys): insatser, months, site, appendix, language, day.
+    params: Mapped[str] = mapped_column(Text)
+    params_hash: Mapped[str] = mapped_column(String(64))
+    data_version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[JobState] = mapped_column(_enum(JobState, "report_job_state"),
+                                            default=JobState.queued, index=True)
+    result: Mapped[bytes | None] = mapped_column(LargeBinary)
+    content_type: Mapped[str] = mapped_column(String(100), default="")
+    filename: Mapped[str] = mapped_column(String(100), default="")
+    # For the log and the runner's operator; the staff user reads a kind sentence.
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

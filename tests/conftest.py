@@ -87,6 +87,9 @@ def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "PUBLIC_URL": "http://stegvis.test",
+            # Reports made in the asking request (tests/test_report_jobs.py runs the
+            # real runner).
+            "REPORT_RUNNER": "inline",
         }
     )
     app.instance_path = str(tmp_path / "instance")

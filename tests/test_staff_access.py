@@ -59,6 +59,13 @@ def world(app, insats, make_user, make_invitation):  # type: ignore[no-untyped-d
                           screen="welcome", language="sv", mimetype="audio/ogg",
                           audio=b"OggS", checksum="0" * 64)
     db.session.add(recording)
+    from survey.models import ReportJob
+    from survey.reports.jobs import Params
+
+    job = ReportJob(organisation_id=insats.organisation_id, kind="csv", params=Params(
+        "csv", (insats.id,), "", "", "", False, "sv", "2026-12-01").canonical(),
+        params_hash="0" * 64, data_version=0)
+    db.session.add(job)
     db.session.commit()
     users = {
         "handledare": make_user("handledare", "h@test.se", [insats]),
@@ -75,6 +82,7 @@ def world(app, insats, make_user, make_invitation):  # type: ignore[no-untyped-d
             .filter_by(enrolment_id=own_enrolment.id).scalar(),
             "user_id": users["other"].id,
             "recording_id": recording.id,
+            "job_id": job.id,
             "kind": "pdf",
         },
     }

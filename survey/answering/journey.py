@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from questionnaires import Item, Questionnaire, Registry
 
+from .. import data_version
 from ..extensions import db
 from ..models import (
     Answer,
@@ -461,4 +462,8 @@ def submit(survey: Survey) -> bool:
     if response is None:
         return False
     done = connection().execute(_SUBMIT, {"p_response_id": response.id, "p_now": utcnow()})
-    return done.rowcount == 1
+    if done.rowcount != 1:
+        return False
+    # A submitted survey is in the förbund's reports from now on: kept ones are out of date.
+    data_version.bump_for_invitation(connection(), survey.invitation.id)
+    return True

@@ -21,7 +21,22 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
                site: str | None, title: str) -> tuple[dict[str, Any], ReportOptions]:
     """The report dict, with each insats's own targets (checked on its own participants)
     and the förbund's list of exit outcomes that count as work or studies."""
-    options = ReportOptions(
+    options = report_options(insatser, date_from, date_to, site, title)
+    # PyArrow only when a report is made: see columns.py.
+    from .columns import enrolment_columns, one_snapshot, report_columns
+
+    ids = [i.id for i in insatser]
+    registry = current_app.extensions["stegvis.questionnaires"]
+    with one_snapshot():
+        enrolments = enrolment_columns(ids)
+        columns = report_columns(ids, registry, enrolments)
+    return report_from_columns(*columns, options, enrolments, registry), options
+
+
+def report_options(insatser: Sequence[Insats], date_from: dt.date | None,
+                   date_to: dt.date | None, site: str | None, title: str) -> ReportOptions:
+    """What a report of these insatser shows (also what its audit line names)."""
+    return ReportOptions(
         date_from=date_from, date_to=date_to, insatser=tuple(i.name for i in insatser),
         site=site or None,
         # The site breakdown's groups: every site of the insatser, answered or not.
@@ -32,14 +47,6 @@ def report_for(insatser: Sequence[Insats], date_from: dt.date | None, date_to: d
         title=title,
         **_organisation_settings(insatser),
     )
-    # PyArrow only when a report is made: see columns.py.
-    from .columns import enrolment_columns, report_columns
-
-    ids = [i.id for i in insatser]
-    registry = current_app.extensions["stegvis.questionnaires"]
-    enrolments = enrolment_columns(ids)
-    return report_from_columns(*report_columns(ids, registry, enrolments), options, enrolments,
-                               registry), options
 
 
 def _not_handed_out(insatser: Sequence[Insats]) -> tuple[str, ...]:

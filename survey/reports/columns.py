@@ -13,12 +13,14 @@ serving participants never needs.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Integer, Select, String, cast, func, select
+from sqlalchemy import Connection, Integer, Select, String, cast, func, select
 
 from analysis.codes import Codes
 from analysis.enrolments import NO_BIRTH_YEAR, EnrolmentColumns
@@ -225,6 +227,37 @@ def _sorted_by(table: pa.Table, name: str) -> pa.Table:
     return table.take(pa.array(np.argsort(first, kind="stable")))
 
 
+_SNAPSHOT: ContextVar[Connection | None] = ContextVar("stegvis_report_snapshot", default=None)
+
+
+@contextmanager
+def one_snapshot() -> Iterator[None]:
+    """Every query of one report reads the same committed data.
+
+    The enrolments, responses and answers are separate queries; each on its own snapshot
+    (SQLite outside a transaction, PostgreSQL's READ COMMITTED), a survey submitted
+    between two of them gave answers of a response the earlier query had not seen, and
+    the report failed (found by bench/report_load.py, participants answering meanwhile).
+    So they share one read-only transaction on a connection of their own: REPEATABLE READ
+    on PostgreSQL, an explicit (deferred) BEGIN on SQLite, whose WAL snapshot is taken at
+    the first read.
+    """
+    if _SNAPSHOT.get() is not None:
+        yield
+        return
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        token = _SNAPSHOT.set(connection)
+        try:
+            yield
+        finally:
+            _SNAPSHOT.reset(token)
+            connection.rollback()  # it only read
+
+
 def _table(query: Select, types: dict[str, pa.DataType]) -> pa.Table:  # type: ignore[type-arg]
     """A query's rows as a pyarrow table with the query's labels as column names, fetched
     with the driver's own cursor.
@@ -234,7 +267,7 @@ def _table(query: Select, types: dict[str, pa.DataType]) -> pa.Table:  # type: i
     plain values (ints, strings), which need no conversion by SQLAlchemy. On PostgreSQL
     the cursor is a server-side one, so rows stream instead of all arriving at once.
     """
-    connection = db.session.connection()
+    connection = _SNAPSHOT.get() or db.session.connection()
     names = list(query.selected_columns.keys())
     assert names == list(types), (names, list(types))  # noqa: S101 - a programming error
     compiled = query.compile(dialect=connection.dialect,

@@ -82,6 +82,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'browser.sqlite3'}",
         "PARTICIPANT_RATE_LIMIT": "100000 per minute",
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "REPORT_RUNNER": "inline",
     })
     app.instance_path = str(folder / "instance")
     with app.app_context():

@@ -4,6 +4,8 @@ screenshots (STEGVIS_SCREENSHOTS) show the page as a board member sees it."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
@@ -91,3 +93,32 @@ def test_report_page_on_a_phone(live, new_page, axe_source, reported):
     assert reported[1] in page.locator("section.summary").inner_text()
     screenshot(page, "report-390-sv")
     assert scan(page, axe_source, "report-phone sv") == []
+
+
+def test_a_report_being_made_shows_itself_when_made(live, new_page, axe_source, reported):
+    """As in production, the report runner makes the report: the page says it is being
+    made (axe finds nothing: it never refreshes by itself) and opens the report once it
+    is made; without JavaScript its link does."""
+    from survey.reports import runner
+
+    live.app.config["REPORT_RUNNER"] = "worker"
+    try:
+        query = f"/personal/rapporter/?insats={reported[0]}&till=2026-11"
+        page = new_page(viewport=PHONE, bypass_csp=True)
+        log_in(page, "admin@test.se")
+        page.goto(query)
+        assert page.locator("[role=status]").inner_text() == "Rapporten görs …"
+        screenshot(page, "report-being-made-390-sv")
+        assert scan(page, axe_source, "report-being-made sv") == []
+        without_script = new_page(viewport=PHONE, javascript=False)
+        log_in(without_script, "admin@test.se")
+        without_script.goto(query)
+        made = threading.Thread(target=runner.work, args=(live.app, threading.Event(), True))
+        made.start()
+        page.locator("section.summary").wait_for(timeout=120_000)  # opened by its script
+        made.join(timeout=60)
+        assert without_script.locator("section.summary").count() == 0  # never by itself
+        without_script.get_by_role("link", name="Se om rapporten är klar").click()
+        without_script.locator("section.summary").wait_for()
+    finally:
+        live.app.config["REPORT_RUNNER"] = "inline"
