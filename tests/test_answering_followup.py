@@ -32,7 +32,7 @@ def followup_link(app, insats):  # type: ignore[no-untyped-def]
 
     def make() -> str:
         token = participant_with_invitation(insats, f"U-{next(counter):03d}", "uppfoljning",
-                                            "uppfoljning")
+                                            "uppfoljning-6")
         invitation = db.session.scalars(select(Invitation).order_by(Invitation.id.desc())).first()
         invitation.followup_months = 6
         enrolment = db.session.get(Enrolment, invitation.enrolment_id)

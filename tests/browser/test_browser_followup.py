@@ -24,7 +24,7 @@ DOING, INCOME, HELPS = FOLLOWUP.items
 
 
 def invite_followup(live) -> str:  # type: ignore[no-untyped-def]
-    token = live.invite("uppfoljning", "uppfoljning")
+    token = live.invite("uppfoljning", "uppfoljning-6")
     with live.app.app_context():
         invitation = db.session.scalar(select(Invitation).where(
             Invitation.token_hash == hash_token(token)))

@@ -10,7 +10,7 @@ from survey import i18n
 
 LANDSCAPE = {"width": 1024, "height": 768}
 QUESTIONNAIRES = [("finsam-indikatorer", "avslut", 7), ("sjalvskattning", "start", 5),
-                  ("uppfoljning", "uppfoljning", 3)]
+                  ("uppfoljning", "uppfoljning-6", 3)]
 
 
 @pytest.mark.parametrize("language", [lang.code for lang in i18n.PARTICIPANT_LANGUAGES])
