@@ -61,8 +61,9 @@ def test_no_text_over_another_column_no_split_header_no_empty_page(demo) -> None
     _assert_laid_out_well(with_appendix)
     without = demo(appendix=False)
     _assert_laid_out_well(without)
-    # The appendix was 11 of the 18 pages; without it the report is a few pages.
-    assert without.pages <= 8 and with_appendix.pages >= without.pages + 5
+    # The appendix was 11 of the 18 pages; without it the report is ten pages or so
+    # (eight before the follow-ups after exit and the time in the programme, issue 24).
+    assert without.pages <= 11 and with_appendix.pages >= without.pages + 5
 
 
 def test_english_headers_are_not_split_either(demo) -> None:  # type: ignore[no-untyped-def]
