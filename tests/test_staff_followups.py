@@ -32,12 +32,11 @@ from .test_answering_journey import answer, choose_language, submit
 from .test_staff_enrolment import enrol
 
 LINK = re.compile(r'value="(http://stegvis\.test/s/[^"]+)"')
-TODAY = dt.date.today()
 
 
 def ended(client, insats, days_ago: int, language: str = "sv", code: str = "SK-014") -> Enrolment:  # type: ignore[no-untyped-def]
     """Enrol a participant a year before their exit, `days_ago` days ago."""
-    end = TODAY - dt.timedelta(days=days_ago)
+    end = dt.date.today() - dt.timedelta(days=days_ago)
     assert enrol(client, insats, pseudonym=code, language=language,
                  start_date=(end - dt.timedelta(days=365)).isoformat()).status_code == 302
     enrolment = db.session.scalar(select(Enrolment).join(Participant)
@@ -50,14 +49,14 @@ def ended(client, insats, days_ago: int, language: str = "sv", code: str = "SK-0
 
 def since_six_months(days: int) -> int:
     """How many days ago an enrolment ended whose 6-month point was `days` days ago."""
-    point = TODAY - dt.timedelta(days=days)
+    point = dt.date.today() - dt.timedelta(days=days)
     end = point
     while add_months(end, 6) > point:
         end -= dt.timedelta(days=1)
     while add_months(end, 6) < point:
         end += dt.timedelta(days=1)
     assert add_months(end, 6) == point
-    return (TODAY - end).days
+    return (dt.date.today() - end).days
 
 
 def hand_out(client, enrolment: Enrolment, slot: str):  # type: ignore[no-untyped-def]
@@ -225,7 +224,7 @@ def test_a_follow_up_link_needs_its_point_and_an_exit(app, insats):
     registry = app.extensions["stegvis.questionnaires"]
     person = Participant(organisation_id=insats.organisation_id, pseudonym="P-1",
                          gender=Gender.man, born_abroad=BornAbroad.nej)
-    enrolment = Enrolment(participant=person, insats=insats, start_date=TODAY)
+    enrolment = Enrolment(participant=person, insats=insats, start_date=dt.date.today())
     db.session.add_all([person, enrolment])
     questionnaire = invitations.questionnaire_for(enrolment, "uppfoljning")
     assert questionnaire.ident == "uppfoljning/v1"
@@ -235,7 +234,7 @@ def test_a_follow_up_link_needs_its_point_and_an_exit(app, insats):
         invitations.create(enrolment, questionnaire, "uppfoljning-6")
     with pytest.raises(invitations.InvitationError):
         invitations.create(enrolment, registry.latest("finsam-indikatorer"), "uppfoljning-6")
-    enrolment.end_date, enrolment.exit_outcome = TODAY, ExitOutcome.annat
+    enrolment.end_date, enrolment.exit_outcome = dt.date.today(), ExitOutcome.annat
     invitations.create(enrolment, questionnaire, "uppfoljning-12")
     db.session.commit()
     assert db.session.scalar(select(Invitation.followup_months)) == 12
