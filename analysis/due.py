@@ -3,7 +3,8 @@ table and the report's response rates.
 
 Each occasion has a window that opens on a day counted from the enrolment:
 
-- start: opens on the enrolment's start day;
+- start: opens on the enrolment's start day and closes when the exit is recorded (an
+  answer given after exit would not be a start, and would make a false pair);
 - pågående: opens `pagaende_days` after the start (the förbund's setting) and closes when
   the enrolment ends, because from then on the avslut surveys are what is asked;
 - avslut: opens `AVSLUT_BEFORE_DAYS` before the end date, and at once when the exit is
@@ -87,6 +88,8 @@ def due_since(occasion: str, start: dt.date, end: dt.date | None, ended: bool,
         if point > today or today > point + dt.timedelta(days=FOLLOWUP_DUE_DAYS):
             return None
         return point
+    if occasion == "start" and ended:
+        return None
     anchor, days = opens(occasion, rule)
     base = start if anchor == "start" else end
     if base is None:

@@ -113,3 +113,9 @@ def test_a_followup_is_due_in_the_period_its_point_falls_in():
     year = due_in_period("uppfoljning-6", start, end, ended, dt.date(2026, 1, 1),
                          dt.date(2026, 12, 31), RULE)
     assert year.tolist() == [True, True, True, False]
+
+
+def test_start_closes_when_the_exit_is_recorded():
+    start = dt.date(2026, 1, 1)
+    assert due_since("start", start, dt.date(2026, 5, 1), False, TODAY, RULE) == start
+    assert due_since("start", start, dt.date(2026, 5, 1), True, TODAY, RULE) is None

@@ -202,8 +202,12 @@ def test_pagaende_is_due_at_the_forbunds_setting():
     assert "pagaende-indikatorer" not in later.todo
     ended = status.compute(1, start, dt.date(2026, 5, 30), True, [], now,
                            DueRule(pagaende_days=30))
-    assert ended.slots["pagaende-indikatorer"] == status.State.not_due
-    assert ended.todo == ["start-sjalvskattning", "avslut"]
+    # After exit, start and pågående are over: not answered, off the to-do (an answer
+    # given now would be no start and make a false pair); only avslut is asked.
+    assert ended.slots["pagaende-indikatorer"] == status.State.missed
+    assert ended.slots["start-sjalvskattning"] == status.State.missed
+    assert not ended.can_hand_out("start-sjalvskattning")
+    assert ended.todo == ["avslut"]
     assert ended.days_due("avslut") == 16  # from 14 days before the end
 
 

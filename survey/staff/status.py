@@ -56,6 +56,9 @@ class State(enum.StrEnum):
     expired = "expired"
     # A follow-up left unanswered past its time on the to-do (analysis.due).
     not_reached = "not_reached"
+    # A survey of the programme not answered while it could be: the exit is recorded and
+    # its time is over (start, pågående), so "not yet" would no longer be true.
+    missed = "missed"
 
 
 def translated_labels() -> dict[str, str]:
@@ -169,6 +172,7 @@ STATE_LABELS = {
     State.answered: _l("Besvarad"),
     State.expired: _l("Länken gick ut"),
     State.not_reached: _l("Nåddes inte"),
+    State.missed: _l("Inte besvarad"),
 }
 
 
@@ -229,9 +233,10 @@ class EnrolmentStatus:
         return self.touched.get(key)
 
     def can_hand_out(self, key: str) -> bool:
-        """Whether a survey can be handed out now: any unanswered one, but a follow-up
-        only while it is due (its link then lives within the retention period)."""
-        if self.slots[key] is State.answered:
+        """Whether a survey can be handed out now: any unanswered one whose time is not
+        over (start and pågående end with the exit), but a follow-up only while it is
+        due (its link then lives within the retention period)."""
+        if self.slots[key] in (State.answered, State.missed):
             return False
         return key not in self.followups or key in self.due_since
 
@@ -297,6 +302,8 @@ def compute(enrolment_id: int, start: dt.date, end: dt.date | None, exited: bool
         since = due_since(occasion, start, end, exited, today, rule)
         due = since is not None
         state = _slot_state(found, occasion, due, now)
+        if exited and state is State.not_due:
+            state = State.missed
         status.slots[key] = state
         if since is not None and state is not State.answered:
             status.due_since[key] = since
