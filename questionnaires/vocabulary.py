@@ -52,6 +52,13 @@ def followup_occasion(months: int) -> str:
     return f"{FOLLOWUP_PREFIX}{int(months)}"
 
 
+def occasion_text(occasion: str, months: int | None) -> str:
+    """The occasion string of a stored (occasion, followup_months) pair: "uppfoljning-6"
+    for a follow-up, else the occasion itself. (The database's SQL twin for reports is
+    survey.reports.rows.occasion_text.)"""
+    return str(occasion) if months is None else followup_occasion(months)
+
+
 def followup_months(occasion: str) -> int | None:
     """6 for "uppfoljning-6"; None for any other occasion (or a malformed one)."""
     if not occasion.startswith(FOLLOWUP_PREFIX):

@@ -34,7 +34,7 @@ from sqlalchemy import JSON, Connection, select, text
 from analysis.cells import restore
 from analysis.perturbation import new_record_key
 from analysis.rows import AnswerRow
-from questionnaires.vocabulary import Occasion, followup_months, followup_occasion
+from questionnaires.vocabulary import Occasion, followup_months, occasion_text
 
 from . import data_version, validators
 from .extensions import db
@@ -183,7 +183,7 @@ def _known(organisation: Organisation, plan: Plan, codes: set[str]) -> _Known:
                    Invitation.followup_months, Response.submitted_at)
             .join(Response).where(Invitation.enrolment_id.in_(list(enrolments.values())),
                                   Response.submitted_at.is_not(None)))
-        submitted = {(e, k, v, str(o) if m is None else followup_occasion(m), at)
+        submitted = {(e, k, v, occasion_text(o, m), at)
                      for e, k, v, o, m, at in found}
     return _Known(sites, people, genders, enrolments, starts, submitted)
 

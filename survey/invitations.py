@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import update
 
 from questionnaires import Questionnaire
-from questionnaires.vocabulary import followup_months, followup_occasion
+from questionnaires.vocabulary import followup_months, followup_occasion, occasion_text
 
 from . import i18n
 from .extensions import db
@@ -82,9 +82,7 @@ def link_life(enrolment: Enrolment, followup_months: int | None) -> dt.timedelta
 
 def occasion_of(invitation: Invitation) -> str:
     """The invitation's occasion string, a follow-up with its point ("uppfoljning-6")."""
-    if invitation.followup_months is not None:
-        return followup_occasion(invitation.followup_months)
-    return str(invitation.occasion)
+    return occasion_text(invitation.occasion, invitation.followup_months)
 
 
 def public_link(token: str) -> str:

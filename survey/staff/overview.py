@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from analysis.due import DueRule
-from questionnaires.vocabulary import followup_occasion
+from questionnaires.vocabulary import occasion_text
 
 from ..auth.access import STAFF, requires
 from ..extensions import db
@@ -64,7 +64,7 @@ def with_status(enrolments: list[Enrolment]):  # type: ignore[no-untyped-def]
         )
         for row in rows:
             # A follow-up by its point, "uppfoljning-6", as its slot names it.
-            occasion = str(row[2]) if row[8] is None else followup_occasion(row[8])
+            occasion = occasion_text(row[2], row[8])
             fact = status.InvitationFacts(row[0], row[1], occasion, row[3],
                                           row[4] is not None, row[5] is not None,
                                           sent_at=row[6], touched_at=row[7])
